@@ -1,0 +1,108 @@
+// pybind11 bindings of the energy-integrated RGF solver.
+#include <pybind11/stl.h>
+
+#include "numpy_helpers.hpp"
+#include "spintex/rgf.hpp"
+
+namespace spintex::bindings {
+
+namespace {
+
+/// A Progress callback that keeps Ctrl-C working and forwards to an optional Python callable.
+/// Errors raised on the Python side are parked in `pending` and re-raised after the solve.
+Progress python_progress(const py::object& callback, std::shared_ptr<py::error_already_set>& pending) {
+  return [callback, &pending](std::size_t done, std::size_t total) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      pending = std::make_shared<py::error_already_set>();
+      return false;
+    }
+    if (!callback.is_none()) {
+      try {
+        callback(done, total);
+      } catch (py::error_already_set& e) {
+        pending = std::make_shared<py::error_already_set>(std::move(e));
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+py::array_t<cplx> blocks_array(std::vector<cplx>&& v) {
+  const auto count = static_cast<py::ssize_t>(v.size() / 4);
+  return to_numpy(std::move(v), {count, 2, 2});
+}
+
+}  // namespace
+
+void bind_solvers(py::module_& m) {
+  m.def(
+      "integrate",
+      [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,
+         const py::object& left_weights, const py::object& right_weights, bool transmission,
+         std::array<double, 3> left_axis, std::array<double, 3> right_axis,
+         const py::object& local_self_energy, const py::object& progress) {
+        if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
+        Request req;
+        req.energies.assign(energies.data(), energies.data() + energies.shape(0));
+        const std::size_t K = req.energies.size();
+        req.retarded_weights = to_weights(retarded_weights, K, "retarded_weights");
+        req.left_weights = to_weights(left_weights, K, "left_weights");
+        req.right_weights = to_weights(right_weights, K, "right_weights");
+        req.transmission = transmission;
+        req.left_axis = Eigen::Vector3d(left_axis[0], left_axis[1], left_axis[2]);
+        req.right_axis = Eigen::Vector3d(right_axis[0], right_axis[1], right_axis[2]);
+        std::vector<Block2> sigma;
+        if (!local_self_energy.is_none())
+          sigma = to_site_blocks(py::cast<ComplexArray>(local_self_energy), "local_self_energy");
+
+        std::shared_ptr<py::error_already_set> pending;
+        const Progress cb = python_progress(progress, pending);
+        Accumulated acc;
+        try {
+          py::gil_scoped_release release;
+          acc = integrate(device, req, local_self_energy.is_none() ? nullptr : &sigma, cb);
+        } catch (const Cancelled&) {
+          if (pending) throw *pending;
+          throw py::error_already_set();
+        }
+
+        py::dict out;
+        if (!req.retarded_weights.empty()) {
+          out["retarded_sites"] = blocks_array(std::move(acc.retarded_sites));
+          out["retarded_bonds_ji"] = blocks_array(std::move(acc.retarded_bonds_ji));
+          out["retarded_bonds_ij"] = blocks_array(std::move(acc.retarded_bonds_ij));
+        }
+        if (!req.left_weights.empty()) {
+          out["left_sites"] = blocks_array(std::move(acc.left_sites));
+          out["left_bonds"] = blocks_array(std::move(acc.left_bonds));
+        }
+        if (!req.right_weights.empty()) {
+          out["right_sites"] = blocks_array(std::move(acc.right_sites));
+          out["right_bonds"] = blocks_array(std::move(acc.right_bonds));
+        }
+        if (transmission) {
+          const auto k = static_cast<py::ssize_t>(K);
+          out["transmission_lr"] = to_numpy(std::move(acc.transmission_lr), {k});
+          out["transmission_rl"] = to_numpy(std::move(acc.transmission_rl), {k});
+          out["spin_transmission"] = to_numpy(std::move(acc.spin_transmission), {k, 2, 2});
+        }
+        out["open_channels_left"] = to_numpy(std::move(acc.open_channels_left), {static_cast<py::ssize_t>(K)});
+        out["open_channels_right"] = to_numpy(std::move(acc.open_channels_right), {static_cast<py::ssize_t>(K)});
+        return out;
+      },
+      py::arg("device"), py::arg("energies"), py::arg("retarded_weights") = py::none(),
+      py::arg("left_weights") = py::none(), py::arg("right_weights") = py::none(),
+      py::arg("transmission") = false, py::arg("left_axis") = std::array<double, 3>{0, 0, 1},
+      py::arg("right_axis") = std::array<double, 3>{0, 0, 1},
+      py::arg("local_self_energy") = py::none(), py::arg("progress") = py::none(),
+      R"doc(Weighted sums over energies of RGF blocks (see spintex/rgf.hpp).
+
+Returns a dict of (count, 2, 2) block arrays: retarded_sites (sum w G^R_ii),
+retarded_bonds_ji / _ij (G^R_ji, G^R_ij for each bond (i, j)), left_sites / left_bonds
+(sum w (G Gamma_L G^dag)_ii, _ji), right_*, and per-energy transmissions when asked.
+Runs energies in parallel (OpenMP) with the GIL released; Ctrl-C interrupts.)doc");
+}
+
+}  // namespace spintex::bindings

@@ -1,0 +1,37 @@
+/// Dense complex block kernels used by the recursive Green's function sweeps.
+///
+/// The hot loops of spintex are products and inversions of complex blocks of size
+/// 2 x (sites per slice).  These wrappers call OpenBLAS (the scipy-openblas32 wheel) when the
+/// core was built against it and fall back to Eigen's own kernels otherwise.
+#pragma once
+
+#include "spintex/types.hpp"
+
+namespace spintex::dense {
+
+/// True when the kernels dispatch to an optimized BLAS/LAPACK.
+bool using_blas();
+
+/// Name of the backend ("openblas" or "eigen").
+const char* backend_name();
+
+/// C = A * B.
+void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
+
+/// C = A^dagger * B.
+void multiply_adjoint_left(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
+
+/// C = A * B^dagger.
+void multiply_adjoint_right(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
+
+/// C += alpha * A * B.
+void multiply_add(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha = cplx(1.0));
+
+/// Ainv = A^{-1} by LU with partial pivoting; throws std::runtime_error if A is singular.
+void invert(const MatrixXc& A, MatrixXc& Ainv);
+
+/// Set the number of BLAS threads (process-wide); returns the previous setting (0 without BLAS).
+/// Parallel loops over energies set it to 1 so that the two levels do not oversubscribe.
+int set_blas_threads(int threads);
+
+}  // namespace spintex::dense

@@ -1,0 +1,120 @@
+#include "spintex/dense.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#ifdef SPINTEX_USE_OPENBLAS
+// Prototypes of the prefixed symbols exported by the scipy-openblas32 wheel (32-bit integers).
+// Declared here rather than through its headers to keep their C complex types out of C++.
+extern "C" {
+void scipy_cblas_zgemm(int order, int transa, int transb, int m, int n, int k, const void* alpha,
+                       const void* a, int lda, const void* b, int ldb, const void* beta, void* c,
+                       int ldc);
+int scipy_LAPACKE_zgesv(int layout, int n, int nrhs, void* a, int lda, int* ipiv, void* b, int ldb);
+void scipy_openblas_set_num_threads(int num_threads);
+int scipy_openblas_get_num_threads(void);
+}
+namespace {
+constexpr int kColMajor = 102, kNoTrans = 111, kConjTrans = 113;
+}
+#endif
+
+namespace spintex::dense {
+
+bool using_blas() {
+#ifdef SPINTEX_USE_OPENBLAS
+  return true;
+#else
+  return false;
+#endif
+}
+
+const char* backend_name() { return using_blas() ? "openblas" : "eigen"; }
+
+namespace {
+// Below this size the call overhead of BLAS outweighs its faster kernels.
+constexpr Eigen::Index kBlasMinSize = 12;
+
+#ifdef SPINTEX_USE_OPENBLAS
+void zgemm(int ta, int tb, const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha,
+           cplx beta) {
+  const int m = static_cast<int>(ta == kNoTrans ? A.rows() : A.cols());
+  const int k = static_cast<int>(ta == kNoTrans ? A.cols() : A.rows());
+  const int n = static_cast<int>(tb == kNoTrans ? B.cols() : B.rows());
+  scipy_cblas_zgemm(kColMajor, ta, tb, m, n, k, &alpha, A.data(), static_cast<int>(A.rows()),
+                    B.data(), static_cast<int>(B.rows()), &beta, C.data(),
+                    static_cast<int>(C.rows()));
+}
+#endif
+
+bool small(const MatrixXc& A, const MatrixXc& B) {
+  return A.rows() < kBlasMinSize && A.cols() < kBlasMinSize && B.cols() < kBlasMinSize;
+}
+}  // namespace
+
+void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C) {
+  C.resize(A.rows(), B.cols());
+#ifdef SPINTEX_USE_OPENBLAS
+  if (!small(A, B)) return zgemm(kNoTrans, kNoTrans, A, B, C, 1.0, 0.0);
+#endif
+  C.noalias() = A * B;
+}
+
+void multiply_adjoint_left(const MatrixXc& A, const MatrixXc& B, MatrixXc& C) {
+  C.resize(A.cols(), B.cols());
+#ifdef SPINTEX_USE_OPENBLAS
+  if (!small(A, B)) return zgemm(kConjTrans, kNoTrans, A, B, C, 1.0, 0.0);
+#endif
+  C.noalias() = A.adjoint() * B;
+}
+
+void multiply_adjoint_right(const MatrixXc& A, const MatrixXc& B, MatrixXc& C) {
+  C.resize(A.rows(), B.rows());
+#ifdef SPINTEX_USE_OPENBLAS
+  if (!small(A, B)) return zgemm(kNoTrans, kConjTrans, A, B, C, 1.0, 0.0);
+#endif
+  C.noalias() = A * B.adjoint();
+}
+
+void multiply_add(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha) {
+#ifdef SPINTEX_USE_OPENBLAS
+  if (!small(A, B)) return zgemm(kNoTrans, kNoTrans, A, B, C, alpha, 1.0);
+#endif
+  C.noalias() += alpha * (A * B);
+}
+
+void invert(const MatrixXc& A, MatrixXc& Ainv) {
+  const Eigen::Index n = A.rows();
+#ifdef SPINTEX_USE_OPENBLAS
+  if (n >= kBlasMinSize) {
+    MatrixXc lu = A;
+    Ainv.setIdentity(n, n);
+    std::vector<int> pivots(static_cast<std::size_t>(n));
+    const int info = scipy_LAPACKE_zgesv(kColMajor, static_cast<int>(n), static_cast<int>(n),
+                                         lu.data(), static_cast<int>(n), pivots.data(),
+                                         Ainv.data(), static_cast<int>(n));
+    if (info != 0)
+      throw std::runtime_error("singular block in the recursive Green's function (zgesv info " +
+                               std::to_string(info) + "); shift the energy off the real axis");
+    return;
+  }
+#endif
+  Eigen::PartialPivLU<MatrixXc> lu(A);
+  Ainv = lu.inverse();
+  if (!Ainv.allFinite())
+    throw std::runtime_error(
+        "singular block in the recursive Green's function; shift the energy off the real axis");
+}
+
+int set_blas_threads(int threads) {
+#ifdef SPINTEX_USE_OPENBLAS
+  const int previous = scipy_openblas_get_num_threads();
+  scipy_openblas_set_num_threads(threads);
+  return previous;
+#else
+  (void)threads;
+  return 0;
+#endif
+}
+
+}  // namespace spintex::dense

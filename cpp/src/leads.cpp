@@ -1,0 +1,49 @@
+#include "spintex/leads.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace spintex {
+
+cplx chain_surface_green(cplx zeta, double tau) {
+  const double t2 = tau * tau;
+  const cplx root = std::sqrt(zeta * zeta - 4.0 * t2);
+  const cplx g1 = (zeta - root) / (2.0 * t2);
+  const cplx g2 = (zeta + root) / (2.0 * t2);
+  const double a1 = std::abs(g1), a2 = std::abs(g2);
+  // Off the real axis exactly one root decays; on the band (|tau g| = 1 for both) take the
+  // retarded one, Im g < 0.
+  const double tol = 1e-12 * std::max(a1, a2);
+  if (a1 < a2 - tol) return g1;
+  if (a2 < a1 - tol) return g2;
+  return g1.imag() <= g2.imag() ? g1 : g2;
+}
+
+Lead::Lead(const MatrixXc& cell_hamiltonian, double hopping) : tau_(hopping) {
+  if (cell_hamiltonian.rows() != cell_hamiltonian.cols() || cell_hamiltonian.rows() == 0)
+    throw std::invalid_argument("lead cell Hamiltonian must be a non-empty square matrix");
+  if (!(std::abs(hopping) > 0.0) || !std::isfinite(hopping))
+    throw std::invalid_argument("lead hopping must be finite and non-zero");
+  if ((cell_hamiltonian - cell_hamiltonian.adjoint()).cwiseAbs().maxCoeff() >
+      1e-12 * (1.0 + cell_hamiltonian.cwiseAbs().maxCoeff()))
+    throw std::invalid_argument("lead cell Hamiltonian must be Hermitian");
+  Eigen::SelfAdjointEigenSolver<MatrixXc> eig(cell_hamiltonian);
+  modes_ = eig.eigenvectors();
+  levels_ = eig.eigenvalues();
+}
+
+MatrixXc Lead::self_energy(cplx z) const {
+  VectorXc g(levels_.size());
+  for (Eigen::Index m = 0; m < levels_.size(); ++m)
+    g(m) = tau_ * tau_ * chain_surface_green(z - levels_(m), tau_);
+  return modes_ * g.asDiagonal() * modes_.adjoint();
+}
+
+int Lead::open_channels(double energy) const {
+  int count = 0;
+  for (Eigen::Index m = 0; m < levels_.size(); ++m)
+    if (std::abs(energy - levels_(m)) < 2.0 * std::abs(tau_)) ++count;
+  return count;
+}
+
+}  // namespace spintex

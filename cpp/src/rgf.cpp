@@ -1,0 +1,351 @@
+#include "spintex/rgf.hpp"
+
+#include <atomic>
+#include <exception>
+#include <stdexcept>
+
+#include "spintex/dense.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace spintex {
+
+namespace {
+
+/// P_s M with P_s = (1 + s u.sigma)/2 acting on the spin index of every site (rows of M).
+MatrixXc project_spin(const MatrixXc& M, const Eigen::Vector3d& u, int s) {
+  Block2 P;
+  const double h = 0.5 * s;
+  P << 0.5 + h * u(2), h * cplx(u(0), -u(1)), h * cplx(u(0), u(1)), 0.5 - h * u(2);
+  MatrixXc out(M.rows(), M.cols());
+  for (Eigen::Index p = 0; p < M.rows() / 2; ++p)
+    out.middleRows(2 * p, 2).noalias() = P * M.middleRows(2 * p, 2);
+  return out;
+}
+
+double real_trace_product(const MatrixXc& A, const MatrixXc& B) {  // Re Tr[A B]
+  return (A.cwiseProduct(B.transpose())).sum().real();
+}
+
+/// Add w * M[rows 2q.., cols 2p..] to the 2x2 block stored at out[4 k].
+inline void add_block(const MatrixXc& M, int q, int p, cplx w, cplx* out) {
+  out[0] += w * M(2 * q, 2 * p);
+  out[1] += w * M(2 * q, 2 * p + 1);
+  out[2] += w * M(2 * q + 1, 2 * p);
+  out[3] += w * M(2 * q + 1, 2 * p + 1);
+}
+
+/// Add w * (B C^dagger)[rows 2q.., cols 2p..], only that 2x2 block of the product.
+inline void add_outer_block(const MatrixXc& B, const MatrixXc& C, int q, int p, cplx w,
+                            cplx* out) {
+  const Block2 blk = B.middleRows(2 * q, 2) * C.middleRows(2 * p, 2).adjoint();
+  out[0] += w * blk(0, 0);
+  out[1] += w * blk(0, 1);
+  out[2] += w * blk(1, 0);
+  out[3] += w * blk(1, 1);
+}
+
+/// One energy: forward and backward sweeps with the products needed by the request.
+class Sweep {
+ public:
+  Sweep(const Device& device, const Request& request, const std::vector<Block2>* sigma)
+      : dev_(device), req_(request), sigma_(sigma) {
+    const auto L = static_cast<std::size_t>(dev_.slices());
+    g_.resize(L);
+    z_.resize(L);
+  }
+
+  void run(std::size_t k, Accumulated& acc) {
+    const cplx z = req_.energies[k];
+    const cplx w_ret = req_.retarded_weights.empty() ? cplx(0) : req_.retarded_weights[k];
+    const cplx w_left = req_.left_weights.empty() ? cplx(0) : req_.left_weights[k];
+    const cplx w_right = req_.right_weights.empty() ? cplx(0) : req_.right_weights[k];
+    const bool want_ret = !req_.retarded_weights.empty();
+    const bool want_left = !req_.left_weights.empty() || req_.transmission;
+    const bool want_right = !req_.right_weights.empty() || req_.transmission;
+
+    const int L = dev_.slices();
+    const MatrixXc sigma_left = dev_.left().self_energy(z);
+    const MatrixXc sigma_right = dev_.right().self_energy(z);
+    const MatrixXc gamma_left = cplx(0, 1) * (sigma_left - sigma_left.adjoint());
+    const MatrixXc gamma_right = cplx(0, 1) * (sigma_right - sigma_right.adjoint());
+
+    // Forward sweep: left-connected g_l and, for the first column, Z_l = V_{l-1}^dag g_{l-1,0}.
+    MatrixXc A, tmp, g0_prev;
+    for (int l = 0; l < L; ++l) {
+      effective_block(l, z, sigma_left, sigma_right, A);
+      if (l > 0) {
+        sandwich_left_connected(l - 1, g_[l - 1], tmp);  // V^dag g V
+        A -= tmp;
+      }
+      dense::invert(A, g_[l]);
+      if (want_left) {
+        if (l == 0) {
+          g0_prev = g_[0];
+        } else {
+          adjoint_upper_times(l - 1, g0_prev, z_[l]);
+          dense::multiply(g_[l], z_[l], tmp);
+          g0_prev.swap(tmp);
+        }
+      }
+    }
+
+    // Backward sweep.
+    MatrixXc G = g_[L - 1], G_next, G_up, G_dn, X, Y;
+    MatrixXc colL, colR, BL, BR, colL_next, colR_next, BL_next, BR_next;
+    if (want_left) {
+      if (L == 1) colL = G; else dense::multiply(G, z_[L - 1], colL);
+      dense::multiply(colL, gamma_left, BL);
+    }
+    if (want_right) {
+      colR = G;
+      dense::multiply(colR, gamma_right, BR);
+    }
+    if (req_.transmission) {
+      MatrixXc K;
+      dense::multiply_adjoint_right(BL, colL, K);
+      acc.transmission_rl[k] = real_trace_product(gamma_right, K);
+    }
+    for (int l = L - 1; l >= 0; --l) {
+      if (l < L - 1) {
+        G_next.swap(G);
+        upper_times_left(l, g_[l], X);           // X = g_l V_l
+        adjoint_upper_times(l, g_[l], Y);        // Y = V_l^dag g_l
+        dense::multiply(X, G_next, G_up);        // G_{l,l+1}
+        G = g_[l];
+        dense::multiply_add(G_up, Y, G);         // G_ll
+        if (want_ret) dense::multiply(G_next, Y, G_dn);  // G_{l+1,l}
+        if (want_left) {
+          colL_next.swap(colL);
+          BL_next.swap(BL);
+          if (l == 0) colL = G; else dense::multiply(G, z_[l], colL);
+          dense::multiply(colL, gamma_left, BL);
+        }
+        if (want_right) {
+          colR_next.swap(colR);
+          BR_next.swap(BR);
+          dense::multiply(X, colR_next, colR);
+          dense::multiply(colR, gamma_right, BR);
+        }
+      }
+      accumulate_slice(l, acc, w_ret, w_left, w_right, G, G_up, G_dn, colL, BL, colL_next,
+                       BL_next, colR, BR, colR_next, BR_next);
+    }
+    if (req_.transmission) transmissions(k, acc, gamma_left, gamma_right, colR, BR);
+  }
+
+ private:
+  /// A_l = z - H_ll - Sigma_disorder - (lead self-energies on the end slices).
+  void effective_block(int l, cplx z, const MatrixXc& sl, const MatrixXc& sr, MatrixXc& A) const {
+    const MatrixXc& H = dev_.diagonal(l);
+    A = -H;
+    A.diagonal().array() += z;
+    if (l == 0) A -= sl;
+    if (l == dev_.slices() - 1) A -= sr;
+    if (sigma_) {
+      const int W = dev_.sites_per_slice();
+      for (int p = 0; p < W; ++p)
+        A.block<2, 2>(2 * p, 2 * p) -= (*sigma_)[static_cast<std::size_t>(l * W + p)];
+    }
+  }
+  /// out = V_l^dag g V_l
+  void sandwich_left_connected(int l, const MatrixXc& g, MatrixXc& out) const {
+    if (dev_.upper_is_scalar(l)) {
+      out = std::norm(dev_.upper_scalar(l)) * g;
+      return;
+    }
+    MatrixXc t;
+    dense::multiply(g, dev_.upper(l), t);
+    dense::multiply_adjoint_left(dev_.upper(l), t, out);
+  }
+  /// out = V_l^dag M
+  void adjoint_upper_times(int l, const MatrixXc& M, MatrixXc& out) const {
+    if (dev_.upper_is_scalar(l)) {
+      out = std::conj(dev_.upper_scalar(l)) * M;
+      return;
+    }
+    dense::multiply_adjoint_left(dev_.upper(l), M, out);
+  }
+  /// out = M V_l
+  void upper_times_left(int l, const MatrixXc& M, MatrixXc& out) const {
+    if (dev_.upper_is_scalar(l)) {
+      out = dev_.upper_scalar(l) * M;
+      return;
+    }
+    dense::multiply(M, dev_.upper(l), out);
+  }
+
+  void accumulate_slice(int l, Accumulated& acc, cplx w_ret, cplx w_left, cplx w_right,
+                        const MatrixXc& G, const MatrixXc& G_up, const MatrixXc& G_dn,
+                        const MatrixXc& colL, const MatrixXc& BL, const MatrixXc& colL_next,
+                        const MatrixXc& BL_next, const MatrixXc& colR, const MatrixXc& BR,
+                        const MatrixXc& colR_next, const MatrixXc& BR_next) const {
+    const int W = dev_.sites_per_slice();
+    const bool ret = !req_.retarded_weights.empty();
+    const bool left = !req_.left_weights.empty();
+    const bool right = !req_.right_weights.empty();
+    for (int p = 0; p < W; ++p) {
+      const std::size_t site = static_cast<std::size_t>(l * W + p) * 4;
+      if (ret) add_block(G, p, p, w_ret, &acc.retarded_sites[site]);
+      if (left) add_outer_block(BL, colL, p, p, w_left, &acc.left_sites[site]);
+      if (right) add_outer_block(BR, colR, p, p, w_right, &acc.right_sites[site]);
+    }
+    for (const BondRef& b : dev_.bonds_from_slice(l)) {
+      const std::size_t at = static_cast<std::size_t>(b.index) * 4;
+      if (ret) {
+        add_block(b.inter ? G_dn : G, b.to, b.from, w_ret, &acc.retarded_bonds_ji[at]);
+        add_block(b.inter ? G_up : G, b.from, b.to, w_ret, &acc.retarded_bonds_ij[at]);
+      }
+      if (left)
+        add_outer_block(b.inter ? BL_next : BL, colL, b.to, b.from, w_left, &acc.left_bonds[at]);
+      if (right)
+        add_outer_block(b.inter ? BR_next : BR, colR, b.to, b.from, w_right,
+                        &acc.right_bonds[at]);
+    }
+    (void)colL_next;
+    (void)colR_next;
+  }
+
+  void transmissions(std::size_t k, Accumulated& acc, const MatrixXc& gamma_left,
+                     const MatrixXc& gamma_right, const MatrixXc& colR0,
+                     const MatrixXc& BR0) const {
+    MatrixXc K;
+    dense::multiply_adjoint_right(BR0, colR0, K);  // G_{0,L-1} Gamma_R G_{0,L-1}^dag
+    acc.transmission_lr[k] = real_trace_product(gamma_left, K);
+    for (int s = 0; s < 2; ++s) {
+      const MatrixXc PGl = project_spin(gamma_left, req_.left_axis, s == 0 ? 1 : -1);
+      for (int sp = 0; sp < 2; ++sp) {
+        const MatrixXc PGr = project_spin(gamma_right, req_.right_axis, sp == 0 ? 1 : -1);
+        MatrixXc T1, T2;
+        dense::multiply(colR0, PGr, T1);
+        dense::multiply_adjoint_right(T1, colR0, T2);
+        acc.spin_transmission[4 * k + 2 * s + sp] = real_trace_product(PGl, T2);
+      }
+    }
+  }
+
+  const Device& dev_;
+  const Request& req_;
+  const std::vector<Block2>* sigma_;
+  std::vector<MatrixXc> g_, z_;
+};
+
+void validate(const Device& device, const Request& request, const std::vector<Block2>* sigma) {
+  const std::size_t K = request.energies.size();
+  auto check = [&](const std::vector<cplx>& w, const char* name) {
+    if (!w.empty() && w.size() != K)
+      throw std::invalid_argument(std::string(name) + " must have one weight per energy");
+  };
+  check(request.retarded_weights, "retarded_weights");
+  check(request.left_weights, "left_weights");
+  check(request.right_weights, "right_weights");
+  for (const cplx& z : request.energies)
+    if (!std::isfinite(z.real()) || !std::isfinite(z.imag()) || z.imag() < 0.0)
+      throw std::invalid_argument("energies must be finite with Im(E) >= 0 (retarded)");
+  if (sigma && sigma->size() != static_cast<std::size_t>(device.num_sites()))
+    throw std::invalid_argument("local self-energy needs one 2x2 block per site");
+}
+
+void resize_accumulators(const Device& d, const Request& r, Accumulated& a) {
+  const std::size_t N4 = 4 * static_cast<std::size_t>(d.num_sites());
+  const std::size_t B4 = 4 * static_cast<std::size_t>(d.num_bonds());
+  const std::size_t K = r.energies.size();
+  if (!r.retarded_weights.empty()) {
+    a.retarded_sites.assign(N4, 0.0);
+    a.retarded_bonds_ji.assign(B4, 0.0);
+    a.retarded_bonds_ij.assign(B4, 0.0);
+  }
+  if (!r.left_weights.empty()) {
+    a.left_sites.assign(N4, 0.0);
+    a.left_bonds.assign(B4, 0.0);
+  }
+  if (!r.right_weights.empty()) {
+    a.right_sites.assign(N4, 0.0);
+    a.right_bonds.assign(B4, 0.0);
+  }
+  if (r.transmission) {
+    a.transmission_lr.assign(K, 0.0);
+    a.transmission_rl.assign(K, 0.0);
+    a.spin_transmission.assign(4 * K, 0.0);
+  }
+}
+
+void add_into(std::vector<cplx>& total, const std::vector<cplx>& part) {
+  for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+}
+void add_into(std::vector<double>& total, const std::vector<double>& part) {
+  for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+}
+
+}  // namespace
+
+Accumulated integrate(const Device& device, const Request& request,
+                      const std::vector<Block2>* local_self_energy, const Progress& progress) {
+  validate(device, request, local_self_energy);
+  const std::size_t K = request.energies.size();
+  Accumulated total;
+  resize_accumulators(device, request, total);
+  total.open_channels_left.resize(K);
+  total.open_channels_right.resize(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    total.open_channels_left[k] = device.left().open_channels(request.energies[k].real());
+    total.open_channels_right[k] = device.right().open_channels(request.energies[k].real());
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+  std::exception_ptr error = nullptr;
+
+  // Threads sweep whole energies; their BLAS calls must then stay single-threaded.
+  bool parallel = K > 1;
+#ifdef _OPENMP
+  parallel = parallel && omp_get_max_threads() > 1;
+#endif
+  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+
+#pragma omp parallel if (parallel)
+  {
+    Accumulated mine;
+    resize_accumulators(device, request, mine);
+    Sweep sweep(device, request, local_self_energy);
+#pragma omp for schedule(dynamic, 1)
+    for (long long k = 0; k < static_cast<long long>(K); ++k) {
+      if (stop.load()) continue;
+      try {
+        sweep.run(static_cast<std::size_t>(k), mine);
+      } catch (...) {
+#pragma omp critical(spintex_error)
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+      const std::size_t finished = ++done;
+      bool master = true;
+#ifdef _OPENMP
+      master = omp_get_thread_num() == 0;
+#endif
+      if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+    }
+#pragma omp critical(spintex_reduce)
+    {
+      add_into(total.retarded_sites, mine.retarded_sites);
+      add_into(total.retarded_bonds_ji, mine.retarded_bonds_ji);
+      add_into(total.retarded_bonds_ij, mine.retarded_bonds_ij);
+      add_into(total.left_sites, mine.left_sites);
+      add_into(total.left_bonds, mine.left_bonds);
+      add_into(total.right_sites, mine.right_sites);
+      add_into(total.right_bonds, mine.right_bonds);
+      add_into(total.transmission_lr, mine.transmission_lr);
+      add_into(total.transmission_rl, mine.transmission_rl);
+      add_into(total.spin_transmission, mine.spin_transmission);
+    }
+  }
+  if (parallel) dense::set_blas_threads(previous_blas_threads);
+  if (error) std::rethrow_exception(error);
+  if (stop.load()) throw Cancelled();
+  if (progress && !progress(K, K)) throw Cancelled();
+  return total;
+}
+
+}  // namespace spintex
