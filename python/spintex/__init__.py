@@ -1,4 +1,17 @@
-"""spintex: Keldysh Green's functions of conduction electrons in magnetic textures."""
-from . import _core
+"""spintex: Keldysh Green's functions of conduction electrons in magnetic textures.
+
+Units and signs: hbar = e = a = 1, energies in units of the hopping t, spin densities in Pauli
+units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
+"""
+from . import _core, lattice, textures
+from .analysis import TorqueFit, fit_torque, texture_derivative
+from .keldysh import equilibrium, linear_response, nonequilibrium, transmission
+from .model import Model
+from .observables import Response, State
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Model", "Response", "State", "TorqueFit", "equilibrium", "fit_torque", "lattice",
+    "linear_response", "nonequilibrium", "texture_derivative", "textures", "transmission",
+]

@@ -1,0 +1,79 @@
+"""Torque analysis: the adiabatic / non-adiabatic decomposition of a torque map."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Model
+
+
+def texture_derivative(model: Model) -> np.ndarray:
+    """d_x n at every site: central difference along x (one-sided at the two end slices)."""
+    n = model.texture_vectors
+    lat = model.lattice
+    ahead, behind = lat.neighbour_along_x(+1), lat.neighbour_along_x(-1)
+    both = (ahead >= 0) & (behind >= 0)
+    d = np.zeros_like(n)
+    d[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
+    only_ahead = (ahead >= 0) & (behind < 0)
+    d[only_ahead] = n[ahead[only_ahead]] - n[only_ahead]
+    only_behind = (ahead < 0) & (behind >= 0)
+    d[only_behind] = n[only_behind] - n[behind[only_behind]]
+    return d
+
+
+@dataclass
+class TorqueFit:
+    """Least-squares fit T_i = A d_x n_i + B n_i x d_x n_i over ``region``.
+
+    ``adiabatic`` = A, ``nonadiabatic`` = B, ``beta`` = B / A, ``residual`` = |T - fit| / |T|
+    over the region (0 for a perfect two-term torque), ``region`` the boolean site mask used.
+    """
+
+    adiabatic: float
+    nonadiabatic: float
+    beta: float
+    residual: float
+    region: np.ndarray
+
+    def model_torque(self, model: Model) -> np.ndarray:
+        dn = texture_derivative(model)
+        return self.adiabatic * dn + self.nonadiabatic * np.cross(model.texture_vectors, dn)
+
+
+def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1) -> TorqueFit:
+    """Fit a torque map (N, 3) to the adiabatic and non-adiabatic forms.
+
+    Parameters
+    ----------
+    region : boolean mask (N,), slice or index array, optional
+        Sites used; by default those where |d_x n| exceeds ``threshold`` times its maximum.
+    """
+    torque = np.asarray(torque, dtype=float)
+    N = model.lattice.num_sites
+    if torque.shape != (N, 3) or not np.all(np.isfinite(torque)):
+        raise ValueError(f"torque must be a finite array of shape ({N}, 3), got {torque.shape}")
+    dn = texture_derivative(model)
+    if region is None:
+        size = np.linalg.norm(dn, axis=1)
+        if size.max() == 0:
+            raise ValueError("the texture is uniform (d_x n = 0 everywhere): nothing to fit")
+        mask = size > threshold * size.max()
+    else:
+        mask = np.zeros(N, dtype=bool)
+        try:
+            mask[region] = True
+        except (IndexError, TypeError) as err:
+            raise ValueError(f"region must be a boolean mask of length {N}, a slice or site indices: {err}") from None
+    if not mask.any():
+        raise ValueError("region selects no site")
+    basis = np.stack([dn[mask].ravel(), np.cross(model.texture_vectors[mask], dn[mask]).ravel()], axis=1)
+    target = torque[mask].ravel()
+    if np.linalg.matrix_rank(basis) < 2:
+        raise ValueError("d_x n vanishes on the region: choose sites inside the texture")
+    (a, b), *_ = np.linalg.lstsq(basis, target, rcond=None)
+    norm = np.linalg.norm(target)
+    residual = float(np.linalg.norm(target - basis @ np.array([a, b])) / norm) if norm > 0 else 0.0
+    beta = float(b / a) if a != 0 else float("nan")
+    return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask)

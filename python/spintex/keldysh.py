@@ -1,0 +1,248 @@
+"""Keldysh solvers: linear response, equilibrium (contour integral) and finite bias.
+
+All three reduce to weighted energy sums of recursive-Green's-function blocks computed in C++
+(``_core.integrate``) and to the density-matrix blocks rho_ji = <c_i^dag c_j> (observables.py):
+
+- lead-injected part at real E:  rho = (1/2pi) G Gamma_a G^dag f_a
+  (from -i G^< = G (sum_a f_a Gamma_a) G^dag; Gamma = i(Sigma^R - Sigma^A));
+- equilibrium part:  rho = (i/2pi) (X - X^dag) with X = int dE f(E) G^R(E), evaluated on a contour
+  in the upper half plane where G^R is analytic (see :func:`contour`).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _core
+from ._validate import finite_float
+from .model import Model
+from .observables import Response, State
+
+UNITS_LINEAR = ("per unit rise d(mu) of the lead's chemical potential at T = 0; hbar = e = a = 1, "
+                "energies in units of t; spin density in Pauli units (s = <sigma>); currents in "
+                "particles per unit time, positive left to right")
+UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a = 1, energies in "
+               "units of t; spin density in Pauli units (s = <sigma>)")
+
+
+class Progress:
+    """Prints progress of long energy loops to stderr (only when they take more than ~2 s)."""
+
+    def __init__(self, label: str, enabled: bool | None = None):
+        self.label, self.start = label, time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.shown = False
+
+    def __call__(self, done: int, total: int):
+        if not self.enabled or time.monotonic() - self.start < 2.0:
+            return
+        self.shown = True
+        print(f"\r{self.label}: {done}/{total} energies", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+
+def _check_energy(energy) -> float:
+    return finite_float(energy, "energy")
+
+
+def _integrate(model: Model, energies, *, progress=None, **kw) -> dict:
+    return _core.integrate(model.device, np.asarray(energies, dtype=complex),
+                           left_axis=model.lead_axis("left"), right_axis=model.lead_axis("right"),
+                           progress=progress, **kw)
+
+
+def linear_response(model: Model, energy: float, *, disorder=None, lead: str = "left") -> Response:
+    """Fermi-surface linear response at T = 0 per unit rise of ``lead``'s chemical potential.
+
+    ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current through every
+    slice boundary, which equals T / 2pi (Landauer) without disorder.  An energy with no
+    propagating channel gives zero transmission and zero response.
+    """
+    if lead not in ("left", "right"):
+        raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
+    energy = _check_energy(energy)
+    if disorder is not None:
+        from .disorder import disordered_linear_response
+        return disordered_linear_response(model, energy, disorder, lead=lead)
+    weight = np.array([1.0 / (2.0 * np.pi)])
+    out = _integrate(model, [energy], transmission=True, **{f"{lead}_weights": weight})
+    forward, reverse = out["transmission_lr"][0], out["transmission_rl"][0]
+    if lead == "right":
+        forward, reverse = reverse, forward
+    return Response.from_blocks(
+        model, out[f"{lead}_sites"], out[f"{lead}_bonds"],
+        energy=energy, lead=lead, transmission=float(forward), transmission_reverse=float(reverse),
+        spin_transmission=out["spin_transmission"][0],
+        open_channels=(int(out["open_channels_left"][0]), int(out["open_channels_right"][0])),
+        parameters={"energy": energy, "lead": lead}, units=UNITS_LINEAR,
+    )
+
+
+def transmission(model: Model, energies) -> np.ndarray:
+    """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy."""
+    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    if not np.all(np.isfinite(e)):
+        raise ValueError("energies must be finite")
+    return _integrate(model, e, transmission=True)["transmission_lr"]
+
+
+# --------------------------------------------------------------------------- contour
+def spectrum_bottom(model: Model) -> float:
+    """A lower bound of the spectrum of the device and its leads (Gershgorin)."""
+    H = model.site_blocks
+    radius = np.abs(H).sum(axis=2).max(axis=1) - np.abs(H[:, [0, 1], [0, 1]]).max(axis=1)
+    diag = np.real(H[:, [0, 1], [0, 1]]).min(axis=1)
+    coordination = 2 * model.lattice.dim
+    hop = np.abs(model.bond_blocks).sum(axis=2).max() * coordination
+    lead_low = model.lead_onsite - np.abs(model.exchange).max() - 2 * model.lattice.dim * model.hopping
+    return float(min((diag - radius).min() - hop, lead_low)) - 1.0
+
+
+def fermi(energy, mu: float, temperature: float):
+    if temperature == 0:
+        return np.where(np.real(energy) < mu, 1.0, 0.0)
+    x = np.clip(np.real(energy - mu) / temperature, -700, 700)
+    return 1.0 / (np.exp(x) + 1.0)
+
+
+def contour(mu: float, temperature: float, bottom: float, n: int):
+    """Nodes z_k and weights w_k with  int_{-inf}^{inf} f(E) G^R(E) dE = sum_k w_k G^R(z_k).
+
+    T = 0: the semicircle from ``bottom`` (below the spectrum) to mu through the upper half plane,
+    Gauss-Legendre in the angle (G^R is analytic inside, so the real-axis integral equals the arc).
+    T > 0: an arc from ``bottom`` to A = mu - 40T + i delta, the line Im z = delta up to
+    mu + 40T (where f(x + i delta) = f(x) because delta = 2 pi N_p T), and the N_p Matsubara
+    poles z_p = mu + i(2p+1) pi T enclosed, each contributing -2 pi i T G(z_p).  The neglected
+    pieces are O(exp(-40)).
+    """
+    x, v = np.polynomial.legendre.leggauss(n)
+    if temperature == 0:
+        c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
+        theta = 0.5 * np.pi * (x + 1)
+        z = c + r * np.exp(1j * theta)
+        w = -1j * r * np.exp(1j * theta) * 0.5 * np.pi * v  # dz along theta: pi -> 0
+        return z, w
+    n_poles = max(1, int(np.ceil(0.5 / (2 * np.pi * temperature))))
+    delta = 2 * np.pi * n_poles * temperature
+    xa, xb = mu - 40 * temperature, mu + 40 * temperature
+    bottom = min(bottom, xa - 1.0)
+    c = (xa**2 + delta**2 - bottom**2) / (2 * (xa - bottom))  # circle through bottom and A
+    r = c - bottom
+    theta_a = np.arctan2(delta, xa - c)
+    theta = theta_a + 0.5 * (np.pi - theta_a) * (x + 1)
+    z_arc = c + r * np.exp(1j * theta)
+    w_arc = -1j * r * np.exp(1j * theta) * 0.5 * (np.pi - theta_a) * v * fermi_complex(z_arc, mu, temperature)
+    xl = 0.5 * (xb - xa) * (x + 1) + xa
+    z_line = xl + 1j * delta
+    w_line = 0.5 * (xb - xa) * v * fermi(xl, mu, temperature)
+    z_poles = mu + 1j * (2 * np.arange(n_poles) + 1) * np.pi * temperature
+    w_poles = np.full(n_poles, -2j * np.pi * temperature)
+    return np.concatenate([z_arc, z_line, z_poles]), np.concatenate([w_arc, w_line, w_poles])
+
+
+def fermi_complex(z, mu: float, temperature: float):
+    x = (z - mu) / temperature
+    return 1.0 / (np.exp(np.clip(x.real, -700, 700) + 1j * x.imag) + 1.0)
+
+
+def _equilibrium_blocks(model, mu, temperature, tolerance, progress):
+    """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged."""
+    bottom = spectrum_bottom(model)
+    previous, n = None, 32
+    while True:
+        z, w = contour(mu, temperature, bottom, n)
+        out = _integrate(model, z, retarded_weights=w, progress=progress)
+        sites = 0.5j / np.pi * (out["retarded_sites"] - np.conj(np.swapaxes(out["retarded_sites"], 1, 2)))
+        bonds = 0.5j / np.pi * (out["retarded_bonds_ji"] - np.conj(np.swapaxes(out["retarded_bonds_ij"], 1, 2)))
+        if previous is not None:
+            error = max(np.abs(sites - previous[0]).max(), np.abs(bonds - previous[1]).max(initial=0.0))
+            if error < tolerance:
+                return sites, bonds, {"contour_nodes": z.size, "error_estimate": float(error)}
+            if n >= 4096:
+                raise RuntimeError(f"equilibrium contour integral did not converge to {tolerance:g} "
+                                   f"(last change {error:.3g} with {n} nodes per path)")
+        previous, n = (sites, bonds), 2 * n
+
+
+def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, disorder=None,
+                tolerance: float = 1e-9) -> State:
+    """Equilibrium densities, torques and currents: the Fermi sea plus Fermi surface integral.
+
+    ``rho = (i/2pi)(X - X^dag)``, ``X = int f(E) G^R(E) dE`` on the contour of :func:`contour`;
+    the number of nodes doubles until the density-matrix blocks change by less than
+    ``tolerance`` (the change is reported as ``parameters['error_estimate']``).
+    """
+    mu = finite_float(fermi_energy, "fermi_energy")
+    T = finite_float(temperature, "temperature", nonnegative=True)
+    tolerance = finite_float(tolerance, "tolerance", positive=True)
+    if disorder is not None:
+        raise NotImplementedError("equilibrium with disorder is not available yet; use disorder=None")
+    sites, bonds, info = _equilibrium_blocks(model, mu, T, tolerance, Progress("equilibrium"))
+    return State.from_blocks(model, sites, bonds, units=UNITS_STATE,
+                             parameters={"fermi_energy": mu, "temperature": T, **info})
+
+
+def _window_blocks(model, mu_left, mu_right, t_left, t_right, tolerance, progress):
+    """(1/2pi) int dE (f_L - f_R) (G Gamma_L G^dag) on the real axis, Gauss-Legendre, doubling."""
+    lo = min(mu_left - 40 * t_left, mu_right - 40 * t_right)
+    hi = max(mu_left + 40 * t_left, mu_right + 40 * t_right)
+    if t_left == 0 and t_right == 0:
+        lo, hi = min(mu_left, mu_right), max(mu_left, mu_right)
+    if hi <= lo:
+        zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
+        return zero, np.zeros((model.lattice.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
+    previous, n = None, 16
+    while True:
+        x, v = np.polynomial.legendre.leggauss(n)
+        e = 0.5 * (hi - lo) * (x + 1) + lo
+        w = 0.5 * (hi - lo) * v * (fermi(e, mu_left, t_left) - fermi(e, mu_right, t_right)) / (2 * np.pi)
+        if t_left == 0 and t_right == 0:
+            w = 0.5 * (hi - lo) * v * np.sign(mu_left - mu_right) / (2 * np.pi)
+        out = _integrate(model, e, left_weights=w, progress=progress)
+        sites, bonds = out["left_sites"], out["left_bonds"]
+        if previous is not None:
+            error = max(np.abs(sites - previous[0]).max(), np.abs(bonds - previous[1]).max(initial=0.0))
+            if error < tolerance:
+                return sites, bonds, {"window_nodes": n, "window_error_estimate": float(error)}
+            if n >= 8192:
+                raise RuntimeError(f"bias-window integral did not converge to {tolerance:g} "
+                                   f"(last change {error:.3g} with {n} nodes)")
+        previous, n = (sites, bonds), 2 * n
+
+
+@dataclass
+class BiasedState:
+    """Finite-bias steady state: ``total`` = ``equilibrium`` (at the right lead's mu and T) +
+    ``transport`` (the bias-window part, the current-induced densities, torques and currents)."""
+
+    total: State
+    equilibrium: State
+    transport: State
+
+
+def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature: float = 0.0,
+                   temperature_left: float | None = None, temperature_right: float | None = None,
+                   tolerance: float = 1e-9) -> BiasedState:
+    """Steady state at finite bias and temperature (no disorder).
+
+    ``-i G^< = G (f_L Gamma_L + f_R Gamma_R) G^dag = f_R A + (f_L - f_R) G Gamma_L G^dag``: the
+    first term is the equilibrium state of the right lead (contour integral), the second the
+    bias window on the real axis.  Each lead has its own chemical potential and temperature.
+    """
+    mu_l = finite_float(mu_left, "mu_left")
+    mu_r = finite_float(mu_right, "mu_right")
+    T = finite_float(temperature, "temperature", nonnegative=True)
+    t_l = T if temperature_left is None else finite_float(temperature_left, "temperature_left", nonnegative=True)
+    t_r = T if temperature_right is None else finite_float(temperature_right, "temperature_right", nonnegative=True)
+    progress = Progress("nonequilibrium")
+    eq_sites, eq_bonds, eq_info = _equilibrium_blocks(model, mu_r, t_r, tolerance, progress)
+    w_sites, w_bonds, w_info = _window_blocks(model, mu_l, mu_r, t_l, t_r, tolerance, progress)
+    params = {"mu_left": mu_l, "mu_right": mu_r, "temperature_left": t_l, "temperature_right": t_r}
+    eq = State.from_blocks(model, eq_sites, eq_bonds, units=UNITS_STATE, parameters={**params, **eq_info})
+    tr = State.from_blocks(model, w_sites, w_bonds, units=UNITS_STATE, parameters={**params, **w_info})
+    total = State.from_blocks(model, eq_sites + w_sites, eq_bonds + w_bonds, units=UNITS_STATE,
+                              parameters={**params, **eq_info, **w_info})
+    return BiasedState(total=total, equilibrium=eq, transport=tr)

@@ -1,0 +1,104 @@
+"""Nearest-neighbour lattices with transport along x, ordered slice by slice.
+
+Sites are numbered ``slice * sites_per_slice + p``, with the transverse index
+``p = y + width * z``.  Every slice has the same cross-section, so the Hamiltonian is block
+tridiagonal in slices.  Positions are in lattice constants (a = 1), with x = slice index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import positive_int
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """A chain, strip or bar of ``length`` slices of ``width x height`` sites.
+
+    Attributes
+    ----------
+    positions : (N, d) float
+        Site coordinates (d = 1, 2 or 3).
+    bonds : (nb, 2) int
+        Nearest-neighbour pairs (i, j), each once, with j after i in the site order
+        (the same slice or the next one).
+    bond_vectors : (nb, 3) float
+        Unit vectors r_j - r_i.
+    """
+
+    length: int
+    width: int = 1
+    height: int = 1
+    dim: int = 1
+    positions: np.ndarray = field(init=False, repr=False)
+    bonds: np.ndarray = field(init=False, repr=False)
+    bond_vectors: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        L, W, H = self.length, self.width, self.height
+        x, z, y = np.meshgrid(np.arange(L), np.arange(H), np.arange(W), indexing="ij")
+        xyz = np.stack([x.ravel(), y.ravel(), z.ravel()], axis=1).astype(float)
+        object.__setattr__(self, "positions", xyz[:, : self.dim].copy())
+        index = np.arange(L * W * H).reshape(L, H, W)
+        pairs, vectors = [], []
+        for axis, (sl_from, sl_to) in enumerate(
+            [
+                ((slice(0, L - 1), slice(None), slice(None)), (slice(1, L), slice(None), slice(None))),
+                ((slice(None), slice(None), slice(0, W - 1)), (slice(None), slice(None), slice(1, W))),
+                ((slice(None), slice(0, H - 1), slice(None)), (slice(None), slice(1, H), slice(None))),
+            ]
+        ):
+            i, j = index[sl_from].ravel(), index[sl_to].ravel()
+            pairs.append(np.stack([i, j], axis=1))
+            d = np.zeros((i.size, 3))
+            d[:, axis] = 1.0
+            vectors.append(d)
+        object.__setattr__(self, "bonds", np.concatenate(pairs).astype(np.int64))
+        object.__setattr__(self, "bond_vectors", np.concatenate(vectors))
+
+    @property
+    def num_sites(self) -> int:
+        return self.length * self.width * self.height
+
+    @property
+    def sites_per_slice(self) -> int:
+        return self.width * self.height
+
+    @property
+    def num_slices(self) -> int:
+        return self.length
+
+    @property
+    def slices(self) -> list[np.ndarray]:
+        """Site indices of each slice, left to right."""
+        W = self.sites_per_slice
+        return [np.arange(l * W, (l + 1) * W) for l in range(self.length)]
+
+    @property
+    def slice_of_site(self) -> np.ndarray:
+        return np.arange(self.num_sites) // self.sites_per_slice
+
+    def neighbour_along_x(self, step: int) -> np.ndarray:
+        """Index of the site ``step`` slices further along x (-1 outside the lattice)."""
+        idx = np.arange(self.num_sites) + step * self.sites_per_slice
+        idx[(idx < 0) | (idx >= self.num_sites)] = -1
+        return idx
+
+
+def chain(length: int) -> Lattice:
+    """A 1D chain of ``length`` sites."""
+    return Lattice(positive_int(length, "length"), 1, 1, dim=1)
+
+
+def strip(length: int, width: int) -> Lattice:
+    """A 2D square-lattice strip, ``length`` along x (transport) and ``width`` along y."""
+    return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2)
+
+
+def bar(length: int, width: int, height: int) -> Lattice:
+    """A 3D cubic-lattice bar, ``length`` along x, ``width`` along y, ``height`` along z."""
+    return Lattice(
+        positive_int(length, "length"), positive_int(width, "width"), positive_int(height, "height"), dim=3
+    )

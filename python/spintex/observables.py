@@ -1,0 +1,99 @@
+"""From density-matrix blocks to physical observables (densities, torques, currents).
+
+Every solver produces 2x2 blocks of the one-body density matrix ``rho_ji = <c_i^dag c_j>``
+(spin indices (s', s) as rows, columns), on sites (rho_ii) and on bonds (rho_ji for each bond
+(i, j) of the lattice).  With hbar = 1:
+
+- charge (particle) density  n_i = Tr rho_ii
+- spin density (Pauli)       s_i^a = Tr[sigma^a rho_ii]
+- torque on the magnetization T_i = M_i n_i x s_i   (CONVENTIONS.md)
+- particle current i -> j    J_ij = -2 Im Tr[T_ij rho_ji]
+  (from dN_left/dt = -i[N_left, H]; T_ij is the bond matrix, coefficient of c_i^dag c_j)
+- spin current i -> j        J^a_ij = -Im Tr[(sigma^a T_ij + T_ij sigma^a) rho_ji]
+  (the symmetrized Pauli-weighted current; equal to the particle current weighted by sigma^a
+  when T_ij is spin independent).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import PAULI, Model
+
+
+def site_observables(model: Model, rho_sites: np.ndarray) -> dict:
+    """charge_density (N,), spin_density (N, 3) and torque (N, 3) from site blocks."""
+    charge = np.real(np.trace(rho_sites, axis1=1, axis2=2))
+    spin = np.real(np.einsum("aij,nji->na", PAULI, rho_sites))
+    torque = model.exchange[:, None] * np.cross(model.texture_vectors, spin)
+    return {"charge_density": charge, "spin_density": spin, "torque": torque}
+
+
+def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
+    """Bond and slice-boundary particle and spin currents from bond blocks rho_ji."""
+    T = model.bond_blocks
+    bond_current = -2.0 * np.imag(np.einsum("nij,nji->n", T, rho_bonds))
+    sym = np.einsum("aij,njk->naik", PAULI, T) + np.einsum("nij,ajk->naik", T, PAULI)
+    bond_spin_current = -np.imag(np.einsum("naij,nji->na", sym, rho_bonds))
+    lat = model.lattice
+    first = lat.slice_of_site[lat.bonds[:, 0]]
+    inter = lat.slice_of_site[lat.bonds[:, 1]] != first
+    nb = max(lat.num_slices - 1, 0)
+    current = np.bincount(first[inter], weights=bond_current[inter], minlength=nb)[:nb]
+    spin_current = np.stack(
+        [np.bincount(first[inter], weights=bond_spin_current[inter, a], minlength=nb)[:nb] for a in range(3)],
+        axis=1,
+    ) if nb else np.zeros((0, 3))
+    return {
+        "current": current,
+        "spin_current": spin_current,
+        "bond_current": bond_current,
+        "bond_spin_current": bond_spin_current,
+    }
+
+
+@dataclass
+class State:
+    """Densities, torques and currents of one electronic state (or of a linear response).
+
+    Arrays follow the lattice's site order; ``current`` and ``spin_current`` are the totals
+    through each slice boundary (between slice l and l + 1), positive from left to right.
+    ``units`` says what the numbers are per (e.g. per unit rise of a chemical potential).
+    """
+
+    charge_density: np.ndarray
+    spin_density: np.ndarray
+    torque: np.ndarray
+    current: np.ndarray
+    spin_current: np.ndarray
+    bond_current: np.ndarray
+    bond_spin_current: np.ndarray
+    parameters: dict = field(default_factory=dict)
+    units: str = ""
+
+    @classmethod
+    def from_blocks(cls, model: Model, rho_sites, rho_bonds, **extra):
+        return cls(**site_observables(model, rho_sites), **bond_observables(model, rho_bonds), **extra)
+
+    @property
+    def total_torque(self) -> np.ndarray:
+        return self.torque.sum(axis=0)
+
+
+@dataclass
+class Response(State):
+    """Linear response at temperature 0 per unit rise of one lead's chemical potential.
+
+    Besides the :class:`State` arrays (per unit d mu): ``transmission`` (Caroli, lead -> other
+    lead), ``transmission_reverse``, ``spin_transmission`` (2x2, T_{s s'} with s along the left
+    lead's magnetization and s' along the right one's), ``open_channels`` (left, right, counting
+    both spins).  The particle current equals transmission / 2 pi.
+    """
+
+    energy: float = 0.0
+    lead: str = "left"
+    transmission: float = 0.0
+    transmission_reverse: float = 0.0
+    spin_transmission: np.ndarray = field(default_factory=lambda: np.zeros((2, 2)))
+    open_channels: tuple = (0, 0)

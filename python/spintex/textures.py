@@ -1,0 +1,152 @@
+"""Magnetization textures n(r): callables ``positions (N, d) -> unit vectors (N, 3)``.
+
+Angles follow CONVENTIONS.md: theta is the polar angle from +z, phi the azimuth, and
+``n = (sin theta cos phi, sin theta sin phi, cos theta)``.  Positions are in lattice constants;
+missing coordinates (a chain has only x) count as 0.  Anywhere a texture is accepted, a plain
+(N, 3) array of unit vectors is accepted too (see :func:`texture_vectors`).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ._validate import finite_float, vector3
+
+Texture = Callable[[np.ndarray], np.ndarray]
+
+
+def _xyz(positions) -> np.ndarray:
+    p = np.asarray(positions, dtype=float)
+    if p.ndim != 2 or not 1 <= p.shape[1] <= 3:
+        raise ValueError(f"positions must have shape (N, d) with d in 1..3, got {p.shape}")
+    out = np.zeros((p.shape[0], 3))
+    out[:, : p.shape[1]] = p
+    return out
+
+
+def _from_angles(theta, phi) -> np.ndarray:
+    return np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)], axis=1)
+
+
+def wall_angle(x, center: float, width: float) -> np.ndarray:
+    """theta(x) = 2 arctan(exp((x - center) / width)): from 0 (+z) on the left to pi on the right."""
+    return 2.0 * np.arctan(np.exp((np.asarray(x, dtype=float) - center) / width))
+
+
+def uniform(direction=(0.0, 0.0, 1.0)) -> Texture:
+    """A uniform magnetization along ``direction`` (normalized)."""
+    n = vector3(direction, "direction", unit=True)
+    return lambda positions: np.tile(n, (_xyz(positions).shape[0], 1))
+
+
+def neel_wall(center: float, width: float) -> Texture:
+    """Neel wall along x: n = (sin theta, 0, cos theta), theta = 2 arctan(exp((x - center)/width))."""
+    center = finite_float(center, "center")
+    width = finite_float(width, "width", positive=True)
+    return lambda positions: _from_angles(wall_angle(_xyz(positions)[:, 0], center, width), 0.0)
+
+
+def bloch_wall(center: float, width: float) -> Texture:
+    """Bloch wall along x: n = (0, sin theta, cos theta), theta as in :func:`neel_wall`."""
+    center = finite_float(center, "center")
+    width = finite_float(width, "width", positive=True)
+    return lambda positions: _from_angles(wall_angle(_xyz(positions)[:, 0], center, width), np.pi / 2)
+
+
+def spiral(wavevector, phase: float = 0.0, plane: str = "xz") -> Texture:
+    """Flat spin spiral with angle q . r + phase in ``plane``.
+
+    ``plane="xz"`` (cycloid along x for q along x): n = (sin a, 0, cos a); ``"yz"``: (0, sin a, cos a);
+    ``"xy"``: (cos a, sin a, 0).  A scalar ``wavevector`` points along x.
+    """
+    q = np.atleast_1d(np.asarray(wavevector, dtype=float))
+    if q.size == 1:
+        q = np.array([q[0], 0.0, 0.0])
+    q = vector3(q, "wavevector")
+    phase = finite_float(phase, "phase")
+    if plane not in ("xz", "yz", "xy"):
+        raise ValueError(f"plane must be 'xz', 'yz' or 'xy', got {plane!r}")
+
+    def texture(positions):
+        a = _xyz(positions) @ q + phase
+        zero = np.zeros_like(a)
+        if plane == "xz":
+            return np.stack([np.sin(a), zero, np.cos(a)], axis=1)
+        if plane == "yz":
+            return np.stack([zero, np.sin(a), np.cos(a)], axis=1)
+        return np.stack([np.cos(a), np.sin(a), zero], axis=1)
+
+    return texture
+
+
+def vortex(center, core_radius: float, polarity: int = 1, circulation: int = 1) -> Texture:
+    """In-plane vortex around ``center`` (x, y) with an out-of-plane core.
+
+    n_z = polarity * exp(-(r / core_radius)^2); the in-plane part points along
+    phi = atan2(y - yc, x - xc) + circulation * pi/2 (curling counter-clockwise for circulation=+1).
+    """
+    c = np.zeros(3)
+    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    rc = finite_float(core_radius, "core_radius", positive=True)
+    if polarity not in (1, -1) or circulation not in (1, -1):
+        raise ValueError("polarity and circulation must be +1 or -1")
+
+    def texture(positions):
+        d = _xyz(positions) - c
+        r = np.hypot(d[:, 0], d[:, 1])
+        theta = np.arccos(polarity * np.exp(-((r / rc) ** 2)))
+        phi = np.arctan2(d[:, 1], d[:, 0]) + circulation * np.pi / 2
+        return _from_angles(theta, phi)
+
+    return texture
+
+
+def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, polarity: int = -1) -> Texture:
+    """Isolated skyrmion in a +z background (core along polarity * z, polarity=-1: core down).
+
+    theta(r) = 2 arctan(sinh(radius / wall_width) / sinh(r / wall_width)) is pi at the centre and
+    0 far away; phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For
+    polarity=+1 the whole texture is reversed (core up in a -z background).
+    """
+    c = np.zeros(3)
+    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    R = finite_float(radius, "radius", positive=True)
+    w = finite_float(wall_width, "wall_width", positive=True)
+    helicity = finite_float(helicity, "helicity")
+    if polarity not in (1, -1):
+        raise ValueError("polarity must be +1 or -1")
+
+    def texture(positions):
+        d = _xyz(positions) - c
+        r = np.hypot(d[:, 0], d[:, 1])
+        with np.errstate(divide="ignore"):
+            theta = 2.0 * np.arctan2(np.sinh(R / w), np.sinh(r / w))
+        phi = np.arctan2(d[:, 1], d[:, 0]) + helicity
+        n = _from_angles(theta, phi)
+        return n if polarity == -1 else -n
+
+    return texture
+
+
+def texture_vectors(texture, positions, *, name: str = "texture") -> np.ndarray:
+    """Evaluate a texture (callable, 3-vector or (N, 3) array) into validated unit vectors (N, 3)."""
+    N = _xyz(positions).shape[0]
+    if callable(texture):
+        n = np.asarray(texture(positions), dtype=float)
+    else:
+        n = np.asarray(texture, dtype=float)
+        if n.shape == (3,):
+            n = np.tile(n, (N, 1))
+    if n.shape != (N, 3):
+        raise ValueError(f"{name} must give one 3-vector per site, shape ({N}, 3); got {n.shape}")
+    if not np.all(np.isfinite(n)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    norms = np.linalg.norm(n, axis=1)
+    bad = np.flatnonzero(np.abs(norms - 1.0) > 1e-6)
+    if bad.size:
+        raise ValueError(
+            f"{name} vectors must have unit length; site {bad[0]} has |n| = {norms[bad[0]]:.6g}"
+            f" ({bad.size} sites off by more than 1e-6)"
+        )
+    return n / norms[:, None]
