@@ -39,6 +39,13 @@ MatrixXc Lead::self_energy(cplx z) const {
   return modes_ * g.asDiagonal() * modes_.adjoint();
 }
 
+MatrixXc Lead::broadening(cplx z) const {
+  Eigen::VectorXd gamma(levels_.size());
+  for (Eigen::Index m = 0; m < levels_.size(); ++m)
+    gamma(m) = -2.0 * tau_ * tau_ * chain_surface_green(z - levels_(m), tau_).imag();
+  return modes_ * gamma.asDiagonal() * modes_.adjoint();
+}
+
 int Lead::open_channels(double energy) const {
   int count = 0;
   for (Eigen::Index m = 0; m < levels_.size(); ++m)

@@ -69,8 +69,8 @@ class Sweep {
     const int L = dev_.slices();
     const MatrixXc sigma_left = dev_.left().self_energy(z);
     const MatrixXc sigma_right = dev_.right().self_energy(z);
-    const MatrixXc gamma_left = cplx(0, 1) * (sigma_left - sigma_left.adjoint());
-    const MatrixXc gamma_right = cplx(0, 1) * (sigma_right - sigma_right.adjoint());
+    const MatrixXc gamma_left = dev_.left().broadening(z);
+    const MatrixXc gamma_right = dev_.right().broadening(z);
 
     // Forward sweep: left-connected g_l and, for the first column, Z_l = V_{l-1}^dag g_{l-1,0}.
     MatrixXc A, tmp, g0_prev;

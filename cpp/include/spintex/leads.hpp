@@ -21,6 +21,9 @@ class Lead {
 
   /// Retarded self-energy at complex energy z (z real: the limit z + i0).
   MatrixXc self_energy(cplx z) const;
+  /// Broadening Gamma = i(Sigma - Sigma^dagger) = tau^2 U diag(-2 Im g_m) U^dagger: exactly zero
+  /// for closed channels on the real axis.
+  MatrixXc broadening(cplx z) const;
   /// Number of propagating channels (modes with |E - e_m| < 2|tau|) at real energy E.
   int open_channels(double energy) const;
   int size() const { return static_cast<int>(levels_.size()); }
