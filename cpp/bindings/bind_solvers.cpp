@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "numpy_helpers.hpp"
+#include "spintex/correlation.hpp"
 #include "spintex/rgf.hpp"
 
 namespace spintex::bindings {
@@ -34,9 +35,51 @@ py::array_t<cplx> blocks_array(std::vector<cplx>&& v) {
   return to_numpy(std::move(v), {count, 2, 2});
 }
 
+py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
+  std::vector<cplx> flat(4 * blocks.size());
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    flat[4 * k] = blocks[k](0, 0);
+    flat[4 * k + 1] = blocks[k](0, 1);
+    flat[4 * k + 2] = blocks[k](1, 0);
+    flat[4 * k + 3] = blocks[k](1, 1);
+  }
+  return blocks_array(std::move(flat));
+}
+
+std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
+  if (a.is_none()) return {};
+  return to_site_blocks(py::cast<ComplexArray>(a), name);
+}
+
 }  // namespace
 
 void bind_solvers(py::module_& m) {
+  py::class_<Correlator>(m, "Correlator", R"doc(Correlation functions C = G Y G^dag at one energy.
+
+Caches the retarded sweep with a local self-energy; apply(source, left, right) returns the site
+blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + right Gamma_R.)doc")
+      .def(py::init([](const Device& d, cplx z, const py::object& sigma) {
+             std::vector<Block2> s = optional_site_blocks(sigma, "local_self_energy");
+             py::gil_scoped_release release;
+             return std::make_unique<Correlator>(d, z, s);
+           }),
+           py::arg("device"), py::arg("energy"), py::arg("local_self_energy") = py::none(),
+           py::keep_alive<1, 2>())
+      .def_property_readonly("retarded_sites",
+                             [](const Correlator& c) { return blocks_array(c.retarded_sites()); })
+      .def(
+          "apply",
+          [](const Correlator& c, const py::object& source, double left, double right) {
+            std::vector<Block2> src = optional_site_blocks(source, "source");
+            std::vector<Block2> sites, bonds;
+            {
+              py::gil_scoped_release release;
+              c.apply(src, left, right, sites, bonds);
+            }
+            return py::make_tuple(blocks_array(sites), blocks_array(bonds));
+          },
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0);
+
   m.def(
       "integrate",
       [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,

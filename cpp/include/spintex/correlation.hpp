@@ -1,0 +1,41 @@
+/// Correlation functions C = G^R Y G^A for local sources Y (lesser Green's functions).
+///
+/// Disorder in the self-consistent Born approximation enters the Keldysh equation through local
+/// lesser self-energies: -i G^< = G^R (f_L Gamma_L + f_R Gamma_R - i Sigma^<_dis) G^A.  At one
+/// energy the retarded blocks are fixed, so C[Y] = G Y G^dag is a linear map applied many times
+/// (once per GMRES iteration of the ladder equation).  Correlator caches the retarded sweep and
+/// applies the map in O(L n^3) by the recursion (Y block-diagonal in slices):
+///
+///   g<_l = g_l (Y_l + V_{l-1}^dag g<_{l-1} V_{l-1}) g_l^dag                 (left-connected)
+///   C_ll = g<_l + P_l g<_l + g<_l P_l^dag + g_l V_l C_{l+1,l+1} V_l^dag g_l^dag,
+///          P_l = g_l V_l G_{l+1,l+1} V_l^dag
+///   C_{l+1,l} = G_{l+1,l+1} V_l^dag g<_l + C_{l+1,l+1} V_l^dag g_l^dag
+///
+/// (derived by splitting sum_m G_lm Y_m G_lm^dag at the l | l+1 boundary; see docs/rgf.md).
+#pragma once
+
+#include "spintex/device.hpp"
+
+namespace spintex {
+
+class Correlator {
+ public:
+  /// Cache the retarded sweep at energy z with the local self-energy (N site blocks, may be empty).
+  Correlator(const Device& device, cplx z, const std::vector<Block2>& local_self_energy);
+
+  /// G^R_ii site blocks (N).
+  const std::vector<Block2>& retarded_sites() const { return retarded_sites_; }
+
+  /// Site blocks C_ii and bond blocks C_ji (for the device's bonds) of C = G Y G^dag, with
+  /// Y = diag(site_source) + left_weight Gamma_L (slice 0) + right_weight Gamma_R (last slice).
+  void apply(const std::vector<Block2>& site_source, double left_weight, double right_weight,
+             std::vector<Block2>& sites, std::vector<Block2>& bonds) const;
+
+ private:
+  const Device& dev_;
+  std::vector<MatrixXc> g_, G_, P_;  // left-connected g_l, G_ll, P_l
+  MatrixXc gamma_left_, gamma_right_;
+  std::vector<Block2> retarded_sites_;
+};
+
+}  // namespace spintex

@@ -1,0 +1,126 @@
+#include "spintex/correlation.hpp"
+
+#include <stdexcept>
+
+#include "spintex/dense.hpp"
+
+namespace spintex {
+
+namespace {
+/// out = V^dag M  (V = H_{l,l+1})
+void vdag_times(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
+  if (d.upper_is_scalar(l)) {
+    out = std::conj(d.upper_scalar(l)) * M;
+  } else {
+    dense::multiply_adjoint_left(d.upper(l), M, out);
+  }
+}
+/// out = M V
+void times_v(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
+  if (d.upper_is_scalar(l)) {
+    out = d.upper_scalar(l) * M;
+  } else {
+    dense::multiply(M, d.upper(l), out);
+  }
+}
+/// out = M V^dag
+void times_vdag(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
+  if (d.upper_is_scalar(l)) {
+    out = std::conj(d.upper_scalar(l)) * M;
+  } else {
+    dense::multiply_adjoint_right(M, d.upper(l), out);
+  }
+}
+}  // namespace
+
+Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& sigma)
+    : dev_(device) {
+  const int L = dev_.slices(), W = dev_.sites_per_slice();
+  if (!sigma.empty() && sigma.size() != static_cast<std::size_t>(dev_.num_sites()))
+    throw std::invalid_argument("local self-energy needs one 2x2 block per site");
+  if (!(z.imag() >= 0.0)) throw std::invalid_argument("energy must have Im(E) >= 0");
+  g_.resize(static_cast<std::size_t>(L));
+  G_.resize(static_cast<std::size_t>(L));
+  P_.resize(static_cast<std::size_t>(L));
+  const MatrixXc sl = dev_.left().self_energy(z), sr = dev_.right().self_energy(z);
+  gamma_left_ = dev_.left().broadening(z);
+  gamma_right_ = dev_.right().broadening(z);
+  MatrixXc A, t1, t2;
+  for (int l = 0; l < L; ++l) {
+    A = -dev_.diagonal(l);
+    A.diagonal().array() += z;
+    if (l == 0) A -= sl;
+    if (l == L - 1) A -= sr;
+    if (!sigma.empty())
+      for (int p = 0; p < W; ++p) A.block<2, 2>(2 * p, 2 * p) -= sigma[static_cast<std::size_t>(l * W + p)];
+    if (l > 0) {
+      times_v(dev_, l - 1, g_[l - 1], t1);
+      vdag_times(dev_, l - 1, t1, t2);
+      A -= t2;
+    }
+    dense::invert(A, g_[l]);
+  }
+  G_[L - 1] = g_[L - 1];
+  for (int l = L - 2; l >= 0; --l) {
+    times_v(dev_, l, g_[l], t1);            // g V
+    dense::multiply(t1, G_[l + 1], t2);     // g V G_{l+1}
+    times_vdag(dev_, l, t2, P_[l]);         // P = g V G V^dag
+    G_[l] = g_[l];
+    dense::multiply_add(P_[l], g_[l], G_[l]);  // G_ll = g + P g
+  }
+  retarded_sites_.resize(static_cast<std::size_t>(dev_.num_sites()));
+  for (int l = 0; l < L; ++l)
+    for (int p = 0; p < W; ++p)
+      retarded_sites_[static_cast<std::size_t>(l * W + p)] = G_[l].block<2, 2>(2 * p, 2 * p);
+}
+
+void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
+                       std::vector<Block2>& sites, std::vector<Block2>& bonds) const {
+  const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
+  if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
+    throw std::invalid_argument("source needs one 2x2 block per site");
+  std::vector<MatrixXc> gl(static_cast<std::size_t>(L));  // g<_l
+  MatrixXc Y, t1, t2;
+  for (int l = 0; l < L; ++l) {
+    Y.setZero(n, n);
+    if (!source.empty())
+      for (int p = 0; p < W; ++p) Y.block<2, 2>(2 * p, 2 * p) = source[static_cast<std::size_t>(l * W + p)];
+    if (l == 0 && left_weight != 0.0) Y += left_weight * gamma_left_;
+    if (l == L - 1 && right_weight != 0.0) Y += right_weight * gamma_right_;
+    if (l > 0) {
+      times_v(dev_, l - 1, gl[l - 1], t1);
+      vdag_times(dev_, l - 1, t1, t2);
+      Y += t2;
+    }
+    dense::multiply(g_[l], Y, t1);
+    dense::multiply_adjoint_right(t1, g_[l], gl[l]);
+  }
+  sites.assign(static_cast<std::size_t>(dev_.num_sites()), Block2::Zero());
+  bonds.assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
+  MatrixXc C = gl[L - 1], C_next, C_dn, X;
+  for (int l = L - 1; l >= 0; --l) {
+    if (l < L - 1) {
+      C_next.swap(C);
+      // C_ll = g< + P g< + g< P^dag + (g V) C_{l+1} (g V)^dag
+      times_v(dev_, l, g_[l], X);
+      dense::multiply(X, C_next, t1);
+      dense::multiply_adjoint_right(t1, X, C);
+      C += gl[l];
+      dense::multiply_add(P_[l], gl[l], C);
+      dense::multiply_adjoint_right(gl[l], P_[l], t1);
+      C += t1;
+      // C_{l+1,l} = G_{l+1} V^dag g< + C_{l+1} (g V)^dag
+      vdag_times(dev_, l, gl[l], t1);
+      dense::multiply(G_[l + 1], t1, C_dn);
+      dense::multiply_adjoint_right(C_next, X, t2);
+      C_dn += t2;
+    }
+    for (int p = 0; p < W; ++p)
+      sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
+    for (const BondRef& b : dev_.bonds_from_slice(l))
+      bonds[static_cast<std::size_t>(b.index)] =
+          (b.inter ? C_dn : C).block<2, 2>(2 * b.to, 2 * b.from);
+  }
+}
+
+}  // namespace spintex

@@ -1,0 +1,405 @@
+"""Configuration files for ``spintex run``: a TOML schema, its validation and the objects it builds.
+
+A configuration has four sections (and an optional top-level ``title``)::
+
+    title = "Neel wall in a ferromagnetic strip"
+
+    [lattice]                 # transport along x, lengths in lattice constants a
+    kind = "strip"            # "chain" | "strip" | "bar"
+    length = 120              # slices along x
+    width = 4                 # strip and bar only
+    # height = 2              # bar only
+
+    [model]                   # energies in units of the hopping t
+    hopping = 1.0             # t > 0
+    exchange = 0.5            # M in H_ex = -M n . sigma (exchange splitting 2M)
+    onsite = 0.0              # on-site energy (shared by the leads unless lead_onsite is set)
+    rashba = 0.0              # lattice Rashba coupling alpha (2D/3D lattices only)
+    zeeman = [0.0, 0.0, 0.0]  # b in -b . sigma, device only
+    leads = "magnetic"        # "magnetic" (continue the end slices' exchange) | "nonmagnetic"
+    # lead_onsite = 0.0
+
+    [texture]                 # the parameters of the function of the same name in spintex.textures
+    kind = "neel_wall"        # "uniform" | "neel_wall" | "bloch_wall" | "spiral" | "vortex" | "skyrmion"
+    center = 60.0
+    width = 8.0
+
+    [solve]
+    fermi_energy = -1.0       # E_F
+    bias = 0.02               # mu_left - mu_right; mu_left,right = E_F +- bias / 2
+    temperature = 0.0         # k_B T of both leads
+
+Texture parameters by kind (``center`` may be left out: it defaults to the middle of the device,
+a number x for the walls and a list [x, y] for the vortex and the skyrmion):
+
+- uniform: ``direction`` (3-vector, default [0, 0, 1])
+- neel_wall, bloch_wall: ``center``, ``width`` (the wall width lambda)
+- spiral: ``wavevector`` (number: along x, or a 3-vector), ``phase`` (0), ``plane`` ("xz", "yz", "xy")
+- vortex: ``center``, ``core_radius``, ``polarity`` (+1), ``circulation`` (+1)
+- skyrmion: ``center``, ``radius``, ``wall_width``, ``helicity`` (0: Neel type), ``polarity`` (-1: core down)
+
+Every problem (an unknown section or key, a missing key, a value of the wrong type or out of
+range) raises :class:`ConfigError`, a ``ValueError`` whose message names the key, as in
+``lattice.length must be a positive integer, got -5``.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+__all__ = ["ConfigError", "Config", "DEFAULT_TOML", "default", "load", "parse", "from_dict",
+           "build_lattice", "build_texture", "build_model"]
+
+
+class ConfigError(ValueError):
+    """A configuration problem; the message names the offending section or key."""
+
+
+DEFAULT_TOML = """\
+# The spintex demo: a Neel wall in a ferromagnetic wire between ferromagnetic leads, at a small bias.
+# Units: hbar = e = a = 1, energies in units of the hopping t.
+title = "Neel wall in a ferromagnetic strip (spintex demo)"
+
+[lattice]
+kind = "strip"
+length = 120
+width = 4
+
+[model]
+hopping = 1.0
+exchange = 0.5
+leads = "magnetic"
+
+[texture]
+kind = "neel_wall"
+center = 60.0
+width = 8.0
+
+[solve]
+fermi_energy = -1.0
+bias = 0.02
+temperature = 0.0
+"""
+
+
+# --------------------------------------------------------------------------- value checks
+def _fail(key: str, expected: str, value) -> ConfigError:
+    return ConfigError(f"{key} must be {expected}, got {value!r}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _positive_int(key, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise _fail(key, "a positive integer", value)
+    return int(value)
+
+
+def _real(*, positive=False, nonnegative=False, nonzero=False):
+    def check(key, value):
+        if not _is_number(value) or not math.isfinite(value):
+            raise _fail(key, "a finite number", value)
+        if positive and not value > 0:
+            raise _fail(key, "> 0", value)
+        if nonnegative and value < 0:
+            raise _fail(key, ">= 0", value)
+        if nonzero and value == 0:
+            raise _fail(key, "non-zero", value)
+        return float(value)
+    return check
+
+
+def _choice(*options):
+    def check(key, value):
+        if value not in options:
+            raise _fail(key, "one of " + ", ".join(repr(o) for o in options), value)
+        return value
+    return check
+
+
+def _sign(key, value):
+    if isinstance(value, bool) or value not in (1, -1):
+        raise _fail(key, "+1 or -1", value)
+    return int(value)
+
+
+def _vector(key, value, sizes=(3,), what="a list of 3 finite numbers"):
+    if not isinstance(value, list) or len(value) not in sizes or not all(
+            _is_number(v) and math.isfinite(v) for v in value):
+        raise _fail(key, what, value)
+    return [float(v) for v in value]
+
+
+def _vector3(key, value):
+    return _vector(key, value)
+
+
+def _nonzero_vector3(key, value):
+    v = _vector(key, value)
+    if not any(v):
+        raise _fail(key, "a non-zero 3-vector", value)
+    return v
+
+
+def _point(key, value):
+    if _is_number(value):
+        return [_real()(key, value)]
+    return _vector(key, value, (1, 2, 3), "a number or a list of 1 to 3 finite numbers")
+
+
+def _wavevector(key, value):
+    if _is_number(value):
+        return _real()(key, value)
+    return _vector(key, value, (3,), "a number (along x) or a list of 3 finite numbers")
+
+
+def _string(key, value):
+    if not isinstance(value, str):
+        raise _fail(key, "a string", value)
+    return value
+
+
+# --------------------------------------------------------------------------- schema
+REQUIRED = object()  # marks a key without default
+CENTER = object()    # default: the middle of the device
+
+LATTICE_KEYS = {
+    "chain": {"kind": REQUIRED, "length": REQUIRED},
+    "strip": {"kind": REQUIRED, "length": REQUIRED, "width": REQUIRED},
+    "bar": {"kind": REQUIRED, "length": REQUIRED, "width": REQUIRED, "height": REQUIRED},
+}
+LATTICE_CHECKS = {"kind": _choice(*LATTICE_KEYS), "length": _positive_int, "width": _positive_int,
+                  "height": _positive_int}
+
+MODEL = {  # key: (check, default)
+    "hopping": (_real(positive=True), 1.0),
+    "exchange": (_real(), 0.0),
+    "onsite": (_real(), 0.0),
+    "rashba": (_real(), 0.0),
+    "zeeman": (_vector3, [0.0, 0.0, 0.0]),
+    "leads": (_choice("magnetic", "nonmagnetic"), "magnetic"),
+    "lead_onsite": (_real(), None),
+}
+
+TEXTURES = {  # kind: {key: (check, default)}
+    "uniform": {"direction": (_nonzero_vector3, [0.0, 0.0, 1.0])},
+    "neel_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
+    "bloch_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
+    "spiral": {"wavevector": (_wavevector, REQUIRED), "phase": (_real(), 0.0),
+               "plane": (_choice("xz", "yz", "xy"), "xz")},
+    "vortex": {"center": (_point, CENTER), "core_radius": (_real(positive=True), REQUIRED),
+               "polarity": (_sign, 1), "circulation": (_sign, 1)},
+    "skyrmion": {"center": (_point, CENTER), "radius": (_real(positive=True), REQUIRED),
+                 "wall_width": (_real(positive=True), REQUIRED), "helicity": (_real(), 0.0),
+                 "polarity": (_sign, -1)},
+}
+
+SOLVE = {
+    "fermi_energy": (_real(), REQUIRED),
+    "bias": (_real(nonzero=True), 0.02),
+    "temperature": (_real(nonnegative=True), 0.0),
+}
+
+SECTIONS = ("lattice", "model", "texture", "solve")
+TOP_LEVEL = ("title",)
+
+
+def _allowed(keys) -> str:
+    return ", ".join(keys)
+
+
+def _check_keys(section: str, given: dict, allowed, context: str = ""):
+    for key in given:
+        if key not in allowed:
+            raise ConfigError(f"unknown key {section}.{key}{context}; allowed keys: {_allowed(allowed)}")
+
+
+def _section(data: dict, name: str) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{name}] must be a TOML table (a section), got {value!r}")
+    return value
+
+
+def _fill(section: str, given: dict, spec: dict, context: str = "") -> dict:
+    """Check each key of ``given`` against ``spec`` ({key: (check, default)}) and fill defaults."""
+    _check_keys(section, given, spec, context)
+    out = {}
+    for key, (check, default) in spec.items():
+        if key in given:
+            out[key] = check(f"{section}.{key}", given[key])
+        elif default is REQUIRED:
+            raise ConfigError(f"missing key {section}.{key}{context}")
+        else:
+            out[key] = default
+    return out
+
+
+# --------------------------------------------------------------------------- Config
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration with every default filled in (see the module docstring)."""
+
+    lattice: dict
+    model: dict
+    texture: dict
+    solve: dict
+    title: str = ""
+    source: str = "<dict>"
+    text: str = field(default="", repr=False)
+
+    @property
+    def mu_left(self) -> float:
+        return self.solve["fermi_energy"] + 0.5 * self.solve["bias"]
+
+    @property
+    def mu_right(self) -> float:
+        return self.solve["fermi_energy"] - 0.5 * self.solve["bias"]
+
+    def to_dict(self) -> dict:
+        """The configuration as plain data (TOML/JSON-compatible, defaults included)."""
+        out = {"lattice": dict(self.lattice), "model": dict(self.model),
+               "texture": dict(self.texture), "solve": dict(self.solve)}
+        if out["model"]["lead_onsite"] is None:
+            del out["model"]["lead_onsite"]
+        if self.title:
+            out["title"] = self.title
+        return copy.deepcopy(out)
+
+
+def _lattice_section(data: dict) -> dict:
+    given = _section(data, "lattice")
+    if "kind" not in given:
+        raise ConfigError("missing key lattice.kind (one of 'chain', 'strip', 'bar')")
+    kind = LATTICE_CHECKS["kind"]("lattice.kind", given["kind"])
+    allowed = LATTICE_KEYS[kind]
+    for key in given:
+        if key not in allowed:
+            if key in LATTICE_CHECKS:
+                raise ConfigError(f"lattice.{key} is not used by kind {kind!r}; allowed keys: {_allowed(allowed)}")
+            raise ConfigError(f"unknown key lattice.{key}; allowed keys: {_allowed(allowed)}")
+    out = {}
+    for key in allowed:
+        if key not in given:
+            raise ConfigError(f"missing key lattice.{key} (needed by kind {kind!r})")
+        out[key] = LATTICE_CHECKS[key](f"lattice.{key}", given[key])
+    return out
+
+
+def _device_center(lattice: dict, dims: int) -> list:
+    middle = [(lattice.get(k, 1) - 1) / 2.0 for k in ("length", "width", "height")]
+    return middle[0] if dims == 1 else middle[:dims]
+
+
+def _texture_section(data: dict, lattice: dict) -> dict:
+    given = _section(data, "texture")
+    if "kind" not in given:
+        raise ConfigError(f"missing key texture.kind (one of {', '.join(map(repr, TEXTURES))})")
+    kind = _choice(*TEXTURES)("texture.kind", given["kind"])
+    spec = TEXTURES[kind]
+    params = {k: v for k, v in given.items() if k != "kind"}
+    out = _fill("texture", params, spec, f" for kind {kind!r}")
+    if out.get("center") is CENTER:
+        out["center"] = _device_center(lattice, 1 if kind.endswith("_wall") else 2)
+    return {"kind": kind, **out}
+
+
+def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
+    """Validate parsed TOML data (a dict of sections) into a :class:`Config`."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"a configuration must be a table of sections, got {type(data).__name__}")
+    for key, value in data.items():
+        if key in TOP_LEVEL:
+            continue
+        if key not in SECTIONS:
+            if isinstance(value, dict):
+                raise ConfigError(f"unknown section [{key}]; allowed sections: "
+                                  + ", ".join(f"[{s}]" for s in SECTIONS))
+            raise ConfigError(f"unknown top-level key {key!r}; allowed: {_allowed(TOP_LEVEL)} "
+                              f"and the sections {', '.join(f'[{s}]' for s in SECTIONS)}")
+    for name in ("lattice", "texture", "solve"):
+        if name not in data:
+            raise ConfigError(f"missing section [{name}]")
+    title = _string("title", data.get("title", ""))
+    lattice = _lattice_section(data)
+    model = _fill("model", _section(data, "model"), MODEL)
+    if model["rashba"] != 0 and lattice["kind"] == "chain":
+        raise ConfigError("model.rashba must be 0 on a chain (Rashba coupling needs in-plane bonds: "
+                          "use a strip or a bar)")
+    texture = _texture_section(data, lattice)
+    solve = _fill("solve", _section(data, "solve"), SOLVE)
+    return Config(lattice=lattice, model=model, texture=texture, solve=solve, title=title,
+                  source=source, text=text)
+
+
+def parse(text: str, *, source: str = "<string>") -> Config:
+    """Parse and validate a TOML configuration string."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{source}: invalid TOML: {err}") from None
+    return from_dict(data, source=source, text=text)
+
+
+def load(path) -> Config:
+    """Read, parse and validate a TOML configuration file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"configuration path is a directory, not a file: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read configuration file {path}: {err}") from None
+    return parse(text, source=str(path))
+
+
+def default() -> Config:
+    """The embedded demo configuration (:data:`DEFAULT_TOML`)."""
+    return parse(DEFAULT_TOML, source="<demo>")
+
+
+# --------------------------------------------------------------------------- builders
+def build_lattice(config: Config):
+    from . import lattice as lat
+    p = config.lattice
+    if p["kind"] == "chain":
+        return lat.chain(p["length"])
+    if p["kind"] == "strip":
+        return lat.strip(p["length"], p["width"])
+    return lat.bar(p["length"], p["width"], p["height"])
+
+
+def build_texture(config: Config):
+    from . import textures
+    params = {k: v for k, v in config.texture.items() if k != "kind"}
+    try:
+        return getattr(textures, config.texture["kind"])(**params)
+    except ValueError as err:
+        raise ConfigError(f"[texture]: {err}") from None
+
+
+def build_model(config: Config):
+    """The :class:`spintex.Model` of a configuration (library errors re-raised as ConfigError)."""
+    from .model import Model
+    lattice = build_lattice(config)
+    texture = build_texture(config)
+    m = config.model
+    try:
+        return Model(lattice, hopping=m["hopping"], exchange=m["exchange"], texture=texture,
+                     onsite=m["onsite"], rashba=m["rashba"], zeeman=m["zeeman"], leads=m["leads"],
+                     lead_onsite=m["lead_onsite"])
+    except ValueError as err:
+        raise ConfigError(f"[model]/[texture]: {err}") from None
