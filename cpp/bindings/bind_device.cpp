@@ -54,6 +54,8 @@ void bind_device(py::module_& m) {
       .def_property_readonly("num_bonds", &Device::num_bonds);
 
   m.def("blas_backend", &dense::backend_name, "Dense kernel backend: 'openblas' or 'eigen'.");
+  m.def("set_blas_threads", &dense::set_blas_threads, py::arg("threads"),
+        "Set the BLAS thread count (process-wide); returns the previous one (0 without BLAS).");
 }
 
 }  // namespace spintex::bindings

@@ -13,6 +13,7 @@ exchange).  Rashba, Zeeman and site-dependent on-site terms live in the device o
 """
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 
 import numpy as np
@@ -184,6 +185,18 @@ class Model:
         sl[:n, :n] = _core.Lead(self.lead_cell("left"), -self.hopping).self_energy(energy)
         sr[-n:, -n:] = _core.Lead(self.lead_cell("right"), -self.hopping).self_energy(energy)
         return sl, sr
+
+    def with_onsite(self, extra_site_blocks) -> "Model":
+        """A copy whose device on-site matrices get ``extra_site_blocks`` (N, 2, 2) added
+        (one disorder realization); leads and everything else unchanged."""
+        extra = np.asarray(extra_site_blocks, dtype=complex)
+        if extra.shape != self.onsite.shape:
+            raise ValueError(f"extra_site_blocks must have shape {self.onsite.shape}")
+        other = copy.copy(self)
+        other.onsite = self.onsite + extra
+        for cached in ("site_blocks", "device"):
+            other.__dict__.pop(cached, None)
+        return other
 
     def __repr__(self):
         lat = self.lattice

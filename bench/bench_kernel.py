@@ -1,0 +1,243 @@
+"""GFLOP/s of the RGF kernel (``_core.integrate``) against complex matrix products in the same run.
+
+Run ``python bench/bench_kernel.py [--quick] [--omp-threads 2] [--blas-threads 1]``.
+Not part of the test suite.
+
+What is timed
+-------------
+Strips of width W (block size n = 2W, spin included) with a Neel wall (exchange 0.5, no
+Rashba), at E = -1.  One call is ``_core.integrate(model.device, energies,
+left_weights=w, transmission=True)``, the request made by ``st.linear_response``.
+
+* single energy: one energy per call; the sweep runs on one thread and its BLAS calls use
+  OPENBLAS_NUM_THREADS threads (1 by default, so this is a one-core figure);
+* batch of 8: eight energies per call; OpenMP threads (OMP_NUM_THREADS) take whole energies and
+  the core sets its BLAS to one thread meanwhile, so the fair comparison is
+  OMP_NUM_THREADS x (one-thread matmul speed).
+
+Each size is timed at two lengths L1 and L2 = 2 L1.  The slope (t(L2) - t(L1)) / (L2 - L1) is
+the time of one slice of the sweep alone; the intercept is the per-energy work (lead
+self-energies, transmissions, Python binding).  Times are best of ``--repeats``.
+
+Flop count (per energy, read off ``Sweep::run`` in cpp/src/rgf.cpp)
+-------------------------------------------------------------------
+With left_weights and transmission=True: want_left = want_right = True, want_ret = False.
+An n x n complex product counts 8 n^3 real flops (a complex multiply-add is 8 flops); an
+inversion (``dense::invert``: zgesv with n right-hand sides) counts 32/3 n^3
+(LU 8/3 n^3 + forward/back substitution of n columns 8 n^3).  O(n^2) work (effective block,
+scalar x matrix, the 2x2 output blocks) is not counted.
+
+* forward sweep, each slice: 1 inversion; for l > 0 one product g_l Z_l (first column of G);
+  with a non-scalar coupling V also V^dag g V (2 products) and Z_l = V^dag g0 (1 product);
+* backward sweep start: colL = G Z (if L > 1), BL = colL Gamma_L, BR = G Gamma_R, and
+  K = BL colL^dag for T_rl: 4 products;
+* backward sweep, each l < L-1: G_{l,l+1}, G_ll, colL (l > 0), BL, colR, BR: 6 products
+  (5 at l = 0); with a non-scalar V also X = g V and Y = V^dag g (2 products);
+* transmissions: G Gamma_R G^dag (1) and the four spin-resolved T1, T2 pairs (8): 9 products;
+* lead self-energies and broadenings, Sigma = U diag(s) U^dag for both leads: 4 products
+  (these go through Eigen, not BLAS).
+
+Without Rashba the coupling V is -t times the identity, ``Device::upper_is_scalar`` is true
+and the V products above are skipped (scalar times matrix, O(n^2)): per energy
+L inversions and 7 L + 9 products; per slice 32/3 n^3 + 7 x 8 n^3 = 66.7 n^3 flops.
+Below n = 12 the core uses Eigen's fixed kernels instead of BLAS (``kBlasMinSize`` in dense.cpp)
+and the time is dominated by per-slice overhead, not flops.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="short run (fewer sizes, shorter runs)")
+    p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
+    p.add_argument("--blas-threads", type=int, default=1, help="OPENBLAS_NUM_THREADS (default 1)")
+    p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 2)")
+    p.add_argument("--rashba", type=float, default=0.0,
+                   help="Rashba alpha (non-zero: non-scalar coupling V, more products per slice)")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+# Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
+os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
+os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
+
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import spintex as st  # noqa: E402
+from spintex import _core  # noqa: E402
+
+ENERGY = -1.0
+WIDTHS = (1, 2, 5, 10, 20, 40, 80, 120, 160, 200)
+WIDTHS_QUICK = (1, 5, 20, 80, 200)
+BATCH = 8
+
+
+# ----------------------------------------------------------------------------- flop count
+def products_per_energy(L: int, scalar_coupling: bool) -> int:
+    """n x n complex products of one energy (left_weights + transmission), see the docstring."""
+    forward = (L - 1) * (1 if scalar_coupling else 4)
+    start = 4 if L > 1 else 3
+    backward = 6 * (L - 1) - (1 if L > 1 else 0) + (0 if scalar_coupling else 2 * (L - 1))
+    return forward + start + backward + 9 + 4
+
+
+def flops_per_energy(n: int, L: int, scalar_coupling: bool) -> float:
+    return (L * 32.0 / 3.0 + 8.0 * products_per_energy(L, scalar_coupling)) * float(n) ** 3
+
+
+def flops_per_slice(n: int, scalar_coupling: bool) -> float:
+    products = 7 if scalar_coupling else 12
+    return (32.0 / 3.0 + 8.0 * products) * float(n) ** 3
+
+
+# ----------------------------------------------------------------------------- timing
+def best_time(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def matmul_gflops(n: int, seconds: float) -> float:
+    """numpy complex128 matmul (OpenBLAS zgemm) at size n, best of 3 runs of >= ``seconds``/3."""
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+    b = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+    c = np.empty_like(a)
+    np.matmul(a, b, out=c)
+    reps = 1
+    while True:  # calibrate the repetition count
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            np.matmul(a, b, out=c)
+        dt = time.perf_counter() - t0
+        if dt > seconds / 6 or reps > 10**7:
+            break
+        reps *= 4
+    per = best_time(lambda: [np.matmul(a, b, out=c) for _ in range(reps)], 3) / reps
+    return 8.0 * n**3 / per / 1e9
+
+
+def build_device(L: int, W: int, rashba: float):
+    lat = st.lattice.strip(L, W)
+    model = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(L / 2, 5), rashba=rashba)
+    return model.device
+
+
+def integrate(device, energies):
+    e = np.asarray(energies, dtype=complex)
+    w = np.full(e.size, 1.0 / (2.0 * np.pi * e.size))
+    return _core.integrate(device, e, left_weights=w, transmission=True)
+
+
+def choose_length(W: int, target: float, rashba: float) -> int:
+    """L1 such that a single-energy call at L2 = 2 L1 takes about ``target`` seconds."""
+    L = 8
+    while True:  # grow L until the per-call overhead no longer dominates the estimate
+        dev = build_device(L, W, rashba)
+        integrate(dev, [ENERGY])
+        t = best_time(lambda: integrate(dev, [ENERGY]), 2)
+        if t > target / 10 or L >= 50_000:
+            break
+        L = int(min(50_000, L * max(2.0, 0.2 * target / max(t, 1e-6))))
+    return int(np.clip(round(target * L / t / 2), 4, 100_000))
+
+
+# ----------------------------------------------------------------------------- report
+def blas_info() -> list[str]:
+    lines = [f"spintex dense backend: {_core.blas_backend()}"]
+    try:  # the core links scipy-openblas32; numpy has its own OpenBLAS (64-bit integers)
+        import ctypes
+
+        import scipy_openblas32
+
+        lib = ctypes.CDLL(os.path.join(scipy_openblas32.get_lib_dir(), "libscipy_openblas.so"))
+        lib.scipy_openblas_get_config.restype = ctypes.c_char_p
+        lib.scipy_openblas_get_corename.restype = ctypes.c_char_p
+        lines.append(f"spintex OpenBLAS: {lib.scipy_openblas_get_config().decode()} "
+                     f"(kernels: {lib.scipy_openblas_get_corename().decode()})")
+    except Exception as exc:  # informational only
+        lines.append(f"spintex OpenBLAS: unknown ({exc})")
+    try:
+        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
+        lines.append(f"numpy {np.__version__} BLAS: {blas.get('name')} {blas.get('version')}")
+    except Exception:
+        lines.append(f"numpy {np.__version__}")
+    return lines
+
+
+def main():
+    quick = ARGS.quick
+    repeats = ARGS.repeats or (2 if quick else 3)
+    target = 0.25 if quick else 0.6  # seconds of a single-energy call at L2
+    widths = WIDTHS_QUICK if quick else WIDTHS
+    scalar = ARGS.rashba == 0.0
+    load = os.getloadavg()[0]
+
+    print("RGF kernel vs complex matmul (bench/bench_kernel.py" + (", --quick)" if quick else ")"))
+    print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
+          f"load average at start={load:.2f}")
+    for line in blas_info():
+        print(line)
+    print(f"request: left_weights + transmission=True at E = {ENERGY}; rashba = {ARGS.rashba} "
+          f"({'scalar' if scalar else 'non-scalar'} coupling: "
+          f"{7 if scalar else 12} products + 1 inversion per slice); best of {repeats}")
+    if load > 0.5:
+        print(f"WARNING: load average {load:.2f} before the run: other processes share the CPUs")
+    print()
+
+    header = (f"{'n':>4} {'W':>4} {'L1/L2':>11} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "
+              f"{'matmul':>7} {'ratio':>5} | {'batch8 GF/s':>11} {'vs matmul':>9} {'speedup':>7}")
+    print("single energy: ms/slice and RGF GF/s from the slope between L1 and L2; 'whole' = all "
+          "flops / time of the L2 call")
+    print(f"batch of {BATCH}: GF/s of the L2 call over {BATCH} energies; 'vs matmul' = that / "
+          f"({ARGS.omp_threads} x matmul at 1 BLAS thread); speedup = {BATCH} x t(single) / t(batch)")
+    print(header)
+    print("-" * len(header))
+
+    rows = []
+    for W in widths:
+        n = 2 * W
+        L1 = choose_length(W, target, ARGS.rashba)
+        L2 = 2 * L1
+        d1, d2 = build_device(L1, W, ARGS.rashba), build_device(L2, W, ARGS.rashba)
+        integrate(d1, [ENERGY])
+        t1 = best_time(lambda: integrate(d1, [ENERGY]), repeats)
+        t2 = best_time(lambda: integrate(d2, [ENERGY]), repeats)
+        slope = max((t2 - t1) / (L2 - L1), 1e-12)
+        gf_slice = flops_per_slice(n, scalar) / slope / 1e9
+        gf_whole = flops_per_energy(n, L2, scalar) / t2 / 1e9
+
+        energies = ENERGY + np.linspace(-0.05, 0.05, BATCH)
+        tb = best_time(lambda: integrate(d2, energies), repeats)
+        gf_batch = BATCH * flops_per_energy(n, L2, scalar) / tb / 1e9
+        speedup = BATCH * t2 / tb
+
+        mm = matmul_gflops(n, 0.3 if quick else 0.6)
+        mm1 = mm if ARGS.blas_threads == 1 else None
+        vs = gf_batch / (ARGS.omp_threads * mm1) if mm1 else float("nan")
+        print(f"{n:4d} {W:4d} {L1:5d}/{L2:<5d} | {slope * 1e3:9.4f} {gf_slice:8.2f} {gf_whole:6.2f} "
+              f"{mm:7.2f} {gf_slice / mm:5.2f} | {gf_batch:11.2f} {vs:9.2f} {speedup:7.2f}", flush=True)
+        rows.append((n, gf_slice, mm))
+    print()
+    if ARGS.blas_threads != 1:
+        print("(vs matmul for the batch is only defined with --blas-threads 1)")
+    big = [r for r in rows if r[0] >= 160]
+    if big:
+        print("n >= 160: mean RGF/matmul ratio = "
+              f"{np.mean([g / m for _, g, m in big]):.2f}")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

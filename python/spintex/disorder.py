@@ -1,0 +1,357 @@
+"""Disorder: Born variances, explicit random samples and the self-consistent Born approximation.
+
+Variances per site (CONVENTIONS.md): Gamma_0 = <eps_i^2> for the on-site potential; for magnetic
+impurities, a random field u_s S_i . sigma with variance Gamma_perp along each of the two axes
+transverse to the local n and Gamma_par along n (``frame="local"``, the seeds' convention) or
+along the lab axes x, y (perp) and z (par) (``frame="lab"``).
+
+SCBA (no crossed diagrams).  With U_a = u_a . sigma (u_a the three axes above, variances
+Gamma_a), the Born self-energies are local:
+
+    Sigma^R_i = S[G^R_ii],   -i Sigma^<_i = S[-i G^<_ii],
+    S[X]_i = Gamma_0 X_i + sum_a Gamma_a U_a X_i U_a.
+
+The retarded equation is solved by Anderson-mixed iteration.  The lesser one is the ladder
+(vertex corrections): for linear response per unit rise of lead a's chemical potential,
+X = G (Gamma_a + S[X]) G^dag, linear in the site blocks X_ii; it is solved as the linear system
+(1 - C S) x = C Gamma_a by GMRES, each product C[Y] = G Y G^dag one O(L n^3) sweep
+(_core.Correlator), instead of the slowly converging fixed-point iteration (a diffusion problem).
+SCBA is conserving: the particle current is the same through every slice.
+
+Samples: each site is an impurity with probability ``concentration`` c, with potential
++-u (u^2 = Gamma_0 / c) and field components +-u_a along the axes (u_a^2 = Gamma_a / c), signs
+independent, so the sampled and Born variances coincide.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+from scipy.sparse.linalg import LinearOperator, gmres
+
+from . import _core
+from ._validate import finite_float, positive_int
+from .model import IDENTITY2, PAULI, Model
+from .observables import Response
+
+
+class SCBAConvergenceError(RuntimeError):
+    """The self-consistent Born iteration did not reach its tolerance."""
+
+
+@dataclass(frozen=True)
+class Disorder:
+    """Disorder described by its Born variances (see the module docstring).
+
+    Parameters
+    ----------
+    onsite : float
+        Gamma_0, variance of the on-site potential.
+    magnetic : (float, float)
+        (Gamma_perp, Gamma_par) of magnetic impurities.
+    soc : float
+        Gamma_so of spin-orbit impurities (not implemented yet: must be 0).
+    method : "scba" or "samples"
+    samples : int
+        Number of realizations (method="samples").
+    seed : int or None
+        Seed of the realizations (reproducible averages).
+    frame : "local" or "lab"
+        Axes of the magnetic variances.
+    concentration : float
+        Fraction of impurity sites in the samples (0 < c <= 1).
+    tolerance, max_iterations, mixing :
+        SCBA convergence control (max |Sigma_new - Sigma| per site block) and Anderson mixing.
+    workers : int or None
+        Threads running samples in parallel (default: all cores).
+    """
+
+    onsite: float = 0.0
+    magnetic: tuple = (0.0, 0.0)
+    soc: float = 0.0
+    method: str = "scba"
+    samples: int = 100
+    seed: int | None = None
+    frame: str = "local"
+    concentration: float = 1.0
+    tolerance: float = 1e-10
+    max_iterations: int = 200
+    mixing: float = 0.5
+    workers: int | None = None
+
+    def __post_init__(self):
+        finite_float(self.onsite, "onsite", nonnegative=True)
+        mag = tuple(self.magnetic) if np.ndim(self.magnetic) else (self.magnetic, self.magnetic)
+        if len(mag) != 2:
+            raise ValueError("magnetic must be (Gamma_perp, Gamma_par)")
+        object.__setattr__(self, "magnetic", tuple(finite_float(g, "magnetic", nonnegative=True) for g in mag))
+        if finite_float(self.soc, "soc", nonnegative=True) != 0:
+            raise NotImplementedError("spin-orbit impurities (soc > 0) are not implemented yet")
+        if self.method not in ("scba", "samples"):
+            raise ValueError(f"method must be 'scba' or 'samples', got {self.method!r}")
+        if self.frame not in ("local", "lab"):
+            raise ValueError(f"frame must be 'local' or 'lab', got {self.frame!r}")
+        positive_int(self.samples, "samples")
+        c = finite_float(self.concentration, "concentration", positive=True)
+        if c > 1:
+            raise ValueError("concentration must be in (0, 1]")
+        finite_float(self.tolerance, "tolerance", positive=True)
+        positive_int(self.max_iterations, "max_iterations")
+        if not 0 < finite_float(self.mixing, "mixing") <= 1:
+            raise ValueError("mixing must be in (0, 1]")
+        if self.workers is not None:
+            positive_int(self.workers, "workers")
+
+    @property
+    def variances(self) -> np.ndarray:
+        """(Gamma_perp, Gamma_perp, Gamma_par) along the three magnetic axes."""
+        g_perp, g_par = self.magnetic
+        return np.array([g_perp, g_perp, g_par])
+
+
+# ----------------------------------------------------------------------------- Born map
+def magnetic_axes(model: Model, frame: str) -> np.ndarray:
+    """(N, 3, 3): per site the axes u_1, u_2 (transverse) and u_3 (along n, or z in the lab frame)."""
+    N = model.lattice.num_sites
+    if frame == "lab":
+        return np.broadcast_to(np.eye(3), (N, 3, 3)).copy()
+    n = model.texture_vectors
+    helper = np.where(np.abs(n[:, 2:3]) < 0.9, [[0.0, 0.0, 1.0]], [[1.0, 0.0, 0.0]])
+    e1 = np.cross(helper, n)
+    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
+    e2 = np.cross(n, e1)
+    return np.stack([e1, e2, n], axis=1)
+
+
+class BornMap:
+    """The linear map S[X]_i = Gamma_0 X_i + sum_a Gamma_a U_a X_i U_a on site blocks (N, 2, 2)."""
+
+    def __init__(self, model: Model, disorder: Disorder):
+        axes = magnetic_axes(model, disorder.frame)
+        self.gamma0 = disorder.onsite
+        self.gammas = disorder.variances
+        self.U = np.einsum("nab,bij->naij", axes, PAULI)  # (N, 3, 2, 2)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        out = self.gamma0 * X
+        for a, g in enumerate(self.gammas):
+            if g:
+                Ua = self.U[:, a]
+                out = out + g * Ua @ X @ Ua
+        return out
+
+
+# ----------------------------------------------------------------------------- SCBA
+@dataclass
+class SCBASolution:
+    """Converged SCBA at one energy: the retarded self-energy and its diagnostics."""
+
+    energy: float
+    self_energy: np.ndarray  # (N, 2, 2) Sigma^R_i
+    retarded_sites: np.ndarray  # (N, 2, 2) G^R_ii
+    iterations: int
+    residual: float
+    residual_history: list = field(default_factory=list)
+
+
+def scba(model: Model, energy: float, disorder: Disorder) -> SCBASolution:
+    """Solve Sigma^R = S[G^R_ii(Sigma^R)] at ``energy`` by Anderson mixing (depth 6)."""
+    born = BornMap(model, disorder)
+    z = np.array([energy], dtype=complex)
+
+    def green(sigma):
+        out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
+        return out["retarded_sites"]
+
+    G = green(None)
+    sigma = born(G)
+    history, xs, fs = [], [], []
+    for it in range(1, disorder.max_iterations + 1):
+        G = green(sigma)
+        f = born(G) - sigma
+        residual = float(np.abs(f).max())
+        history.append(residual)
+        if residual < disorder.tolerance:
+            return SCBASolution(energy, sigma, G, it, residual, history)
+        x_vec, f_vec = sigma.ravel().view(float), f.ravel().view(float)
+        xs.append(x_vec.copy())
+        fs.append(f_vec.copy())
+        xs, fs = xs[-7:], fs[-7:]
+        step = disorder.mixing * f_vec
+        if len(xs) > 1:
+            dX = np.diff(np.array(xs), axis=0).T
+            dF = np.diff(np.array(fs), axis=0).T
+            coef, *_ = np.linalg.lstsq(dF, f_vec, rcond=None)
+            new = x_vec + step - (dX + disorder.mixing * dF) @ coef
+        else:
+            new = x_vec + step
+        sigma = new.view(complex).reshape(sigma.shape)
+    raise SCBAConvergenceError(
+        f"SCBA did not converge at E = {energy}: residual {history[-1]:.3g} > tolerance "
+        f"{disorder.tolerance:g} after {disorder.max_iterations} iterations (last residuals: "
+        f"{', '.join(f'{r:.2g}' for r in history[-5:])}); try more iterations, smaller mixing, "
+        "or weaker disorder")
+
+
+@dataclass
+class LadderSolution:
+    """Vertex-corrected correlation X = G (source + S[X]) G^dag: site and bond blocks."""
+
+    sites: np.ndarray
+    bonds: np.ndarray
+    iterations: int
+
+
+def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
+                 method: str = "gmres", tolerance: float = 1e-12, max_iterations: int = 5000) -> LadderSolution:
+    """X = C[Y + S[X]] with C[Y] = G Y G^dag and Y = source + left Gamma_L + right Gamma_R.
+
+    ``method="gmres"`` solves (1 - C S) x = C[Y] for the site blocks; ``"fixed_point"`` iterates
+    x <- C[Y + S[x]] (for comparison: it converges slowly in long diffusive wires).
+    """
+    b, _ = correlator.apply(source, left, right)
+    shape = b.shape
+    count = [0]
+    if method == "fixed_point":
+        x = b
+        for count[0] in range(1, max_iterations + 1):
+            new, _ = correlator.apply(born(x) + (0 if source is None else source), left, right)
+            change = np.abs(new - x).max()
+            x = new
+            if change <= tolerance * max(np.abs(x).max(), 1e-300):
+                break
+        else:
+            raise SCBAConvergenceError(f"ladder fixed-point iteration did not converge in {max_iterations} steps")
+    elif method == "gmres":
+        def matvec(v):
+            X = v.reshape(shape)
+            return (X - correlator.apply(born(X), 0.0, 0.0)[0]).ravel()
+
+        op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
+
+        def callback(_):
+            count[0] += 1
+
+        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=200, maxiter=max_iterations,
+                        callback=callback, callback_type="pr_norm")
+        if info != 0:
+            raise SCBAConvergenceError(f"GMRES for the ladder equation did not converge (info={info})")
+        x = x.reshape(shape)
+    else:
+        raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
+    sites, bonds = correlator.apply(born(x) + (0 if source is None else source), left, right)
+    return LadderSolution(sites, bonds, count[0])
+
+
+def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left",
+                         ladder: str = "gmres") -> Response:
+    """Linear response per unit rise of ``lead``'s chemical potential in the SCBA with vertex
+    corrections.  ``transmission`` is then the dimensionless conductance 2 pi J (J the conserved
+    particle current), which includes the diffuse (vertex) part."""
+    sol = scba(model, energy, disorder)
+    corr = _core.Correlator(model.device, energy, sol.self_energy)
+    w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
+    lad = solve_ladder(corr, BornMap(model, disorder), left=w[0], right=w[1], method=ladder)
+    r = Response.from_blocks(
+        model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
+        spin_transmission=np.full((2, 2), np.nan),
+        parameters={"energy": energy, "lead": lead, "disorder": disorder,
+                    "scba_iterations": sol.iterations, "scba_residual": sol.residual,
+                    "ladder_iterations": lad.iterations},
+        units="per unit rise d(mu) of the lead's chemical potential at T = 0 (SCBA average)",
+    )
+    g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
+    r.transmission = r.transmission_reverse = float(abs(g))
+    return r
+
+
+# ----------------------------------------------------------------------------- samples
+def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generator) -> np.ndarray:
+    """One realization of the random on-site matrices (N, 2, 2), variances as in the Born map."""
+    N = model.lattice.num_sites
+    c = disorder.concentration
+    blocks = np.zeros((N, 2, 2), dtype=complex)
+    if disorder.onsite:
+        impurity = rng.random(N) < c
+        eps = np.sqrt(disorder.onsite / c) * rng.choice([-1.0, 1.0], N) * impurity
+        blocks += eps[:, None, None] * IDENTITY2
+    if any(disorder.magnetic):
+        impurity = rng.random(N) < c
+        axes = magnetic_axes(model, disorder.frame)
+        h = np.sqrt(disorder.variances / c) * rng.choice([-1.0, 1.0], (N, 3)) * impurity[:, None]
+        field_vec = np.einsum("na,nab->nb", h, axes)
+        blocks += np.einsum("nb,bij->nij", field_vec, PAULI)
+    return blocks
+
+
+ARRAY_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current",
+                "bond_current", "bond_spin_current")
+
+
+class RunningMean:
+    """Streaming mean and standard error (Welford) of named arrays."""
+
+    def __init__(self):
+        self.count, self.mean, self.m2 = 0, {}, {}
+
+    def add(self, values: dict):
+        self.count += 1
+        for k, v in values.items():
+            v = np.asarray(v, dtype=float)
+            if k not in self.mean:
+                self.mean[k], self.m2[k] = np.zeros_like(v), np.zeros_like(v)
+            delta = v - self.mean[k]
+            self.mean[k] += delta / self.count
+            self.m2[k] += delta * (v - self.mean[k])
+
+    def stderr(self, k):
+        if self.count < 2:
+            return np.full_like(self.mean[k], np.nan)
+        return np.sqrt(self.m2[k] / (self.count - 1) / self.count)
+
+
+def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left",
+                            progress=None) -> Response:
+    """Average of the exact linear response over ``disorder.samples`` seeded realizations, with
+    standard errors (``*_stderr`` attributes).  Realizations run on threads (the C++ sweeps
+    release the GIL), each with its own random stream, so the result does not depend on the
+    number of workers."""
+    from .keldysh import Progress, linear_response
+
+    streams = np.random.SeedSequence(disorder.seed).spawn(disorder.samples)
+    workers = disorder.workers or os.cpu_count() or 1
+
+    def one(seq):
+        rng = np.random.default_rng(seq)
+        r = linear_response(model.with_onsite(random_site_blocks(model, disorder, rng)), energy, lead=lead)
+        return {**{k: getattr(r, k) for k in ARRAY_FIELDS}, "transmission": r.transmission}
+
+    stats = RunningMean()
+    show = progress if progress is not None else Progress("disorder samples")
+    previous = _core.set_blas_threads(1) if workers > 1 else None
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for k, values in enumerate(pool.map(one, streams), 1):
+                stats.add(values)
+                show(k, disorder.samples)
+    finally:
+        if previous is not None:
+            _core.set_blas_threads(previous)
+    r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, lead=lead,
+                 transmission=float(stats.mean["transmission"]),
+                 transmission_reverse=float("nan"), spin_transmission=np.full((2, 2), np.nan),
+                 parameters={"energy": energy, "lead": lead, "disorder": disorder, "samples": stats.count},
+                 units="per unit rise d(mu) of the lead's chemical potential at T = 0 (sample average)")
+    for k in (*ARRAY_FIELDS, "transmission"):
+        setattr(r, f"{k}_stderr", stats.stderr(k))
+    return r
+
+
+def disordered_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left") -> Response:
+    if not isinstance(disorder, Disorder):
+        raise ValueError("disorder must be a spintex.Disorder")
+    if disorder.method == "scba":
+        return scba_linear_response(model, energy, disorder, lead=lead)
+    return sampled_linear_response(model, energy, disorder, lead=lead)
