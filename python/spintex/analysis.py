@@ -36,19 +36,24 @@ class TorqueFit:
     beta: float
     residual: float
     region: np.ndarray
+    extra: tuple = ()  # coefficients of the extra basis fields, if any
 
     def model_torque(self, model: Model) -> np.ndarray:
         dn = texture_derivative(model)
         return self.adiabatic * dn + self.nonadiabatic * np.cross(model.texture_vectors, dn)
 
 
-def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1) -> TorqueFit:
+def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, extra=()) -> TorqueFit:
     """Fit a torque map (N, 3) to the adiabatic and non-adiabatic forms.
 
     Parameters
     ----------
     region : boolean mask (N,), slice or index array, optional
         Sites used; by default those where |d_x n| exceeds ``threshold`` times its maximum.
+    extra : sequence of (N, 3) arrays
+        Further basis fields fitted together with the two torques (e.g. the torque of a
+        local spin accumulation, see ``spintex.transport.accumulation_torque``); their
+        coefficients are returned in ``TorqueFit.extra``.
     """
     torque = np.asarray(torque, dtype=float)
     N = model.lattice.num_sites
@@ -68,12 +73,20 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1) -> 
             raise ValueError(f"region must be a boolean mask of length {N}, a slice or site indices: {err}") from None
     if not mask.any():
         raise ValueError("region selects no site")
-    basis = np.stack([dn[mask].ravel(), np.cross(model.texture_vectors[mask], dn[mask]).ravel()], axis=1)
+    columns = [dn[mask].ravel(), np.cross(model.texture_vectors[mask], dn[mask]).ravel()]
+    for k, e in enumerate(extra):
+        e = np.asarray(e, dtype=float)
+        if e.shape != (N, 3):
+            raise ValueError(f"extra[{k}] must have shape ({N}, 3), got {e.shape}")
+        columns.append(e[mask].ravel())
+    basis = np.stack(columns, axis=1)
     target = torque[mask].ravel()
-    if np.linalg.matrix_rank(basis) < 2:
+    if np.linalg.matrix_rank(basis[:, :2]) < 2:
         raise ValueError("d_x n vanishes on the region: choose sites inside the texture")
-    (a, b), *_ = np.linalg.lstsq(basis, target, rcond=None)
+    coef, *_ = np.linalg.lstsq(basis, target, rcond=None)
+    a, b = coef[:2]
     norm = np.linalg.norm(target)
-    residual = float(np.linalg.norm(target - basis @ np.array([a, b])) / norm) if norm > 0 else 0.0
+    residual = float(np.linalg.norm(target - basis @ coef) / norm) if norm > 0 else 0.0
     beta = float(b / a) if a != 0 else float("nan")
-    return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask)
+    return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask,
+                     extra=tuple(float(c) for c in coef[2:]))

@@ -249,16 +249,50 @@ def _components(ax, x, values, symbol, unit, colors, **kw):
     return scale, prefix + unit
 
 
+MAP_MIN_WIDTH = 8  # strips at least this wide also get maps of the texture and the torque
+
+
+def _site_maps(subfig, model, torque) -> None:
+    """Maps over a strip: n_z with the in-plane (n_x, n_y) as arrows, and |T_i| per site."""
+    lat = model.lattice
+    L, W = lat.length, lat.width
+    extent = (-0.5, L - 0.5, -0.5, W - 0.5)
+    ax_n, ax_t = subfig.subplots(2, 1, sharex=True)
+    n = model.texture_vectors.reshape(L, W, 3)
+    image = ax_n.imshow(n[:, :, 2].T, origin="lower", extent=extent, cmap="RdBu_r", vmin=-1, vmax=1,
+                        interpolation="nearest")
+    subfig.colorbar(image, ax=ax_n, label="$n_z$", shrink=0.95, pad=0.01)
+    step = max(1, round(L / 40))
+    X, Y = np.meshgrid(np.arange(0, L, step), np.arange(0, W, step), indexing="ij")
+    ax_n.quiver(X, Y, n[::step, ::step, 0], n[::step, ::step, 1], pivot="middle", angles="xy",
+                scale_units="xy", scale=1.0 / (0.9 * step), width=0.003, color="k")
+    ax_n.set_title("texture: $n_z$ (colour) and $(n_x, n_y)$ (arrows)", fontsize=10, loc="left")
+
+    scale, prefix = _scale(torque)
+    magnitude = np.linalg.norm(torque, axis=1).reshape(L, W) / scale
+    image = ax_t.imshow(magnitude.T, origin="lower", extent=extent, cmap="viridis", vmin=0,
+                        interpolation="nearest")
+    subfig.colorbar(image, ax=ax_t, label=f"$|T|$ [{prefix}t]", shrink=0.95, pad=0.01)
+    ax_t.set_title("current-induced torque per site  $|T_i|$", fontsize=10, loc="left")
+    ax_t.set_xlabel("x [a]")
+    for ax in (ax_n, ax_t):
+        ax.set_ylabel("y [a]")
+
+
 def plot(result: Result, path: Path) -> None:
-    """Three panels along x: texture, current-induced torque and spin density per slice."""
+    """Panels along x: texture, current-induced torque and spin density per slice (and site maps
+    for wide strips)."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
     c, model, tr, fit = result.config, result.model, result.state.transport, result.fit
     x = np.arange(model.lattice.num_slices)
     wide = model.lattice.sites_per_slice > 1
     colors = ("C0", "C1", "C2")
-    fig = Figure(figsize=(8.5, 9.5), layout="constrained")
-    ax_n, ax_t, ax_s = fig.subplots(3, 1, sharex=True)
+    maps = model.lattice.dim == 2 and model.lattice.width >= MAP_MIN_WIDTH
+    map_height = 2 * (0.9 + 7.0 * model.lattice.width / model.lattice.length) if maps else 0.0
+    fig = Figure(figsize=(8.5, 9.5 + map_height), layout="constrained")
+    lines, map_fig = fig.subfigures(2, 1, height_ratios=[9.5, map_height]) if maps else (fig, None)
+    ax_n, ax_t, ax_s = lines.subplots(3, 1, sharex=True)
 
     _components(ax_n, x, _per_slice(model, model.texture_vectors, np.mean), "n", "", colors, lw=2)
     ax_n.set_ylim(-1.15, 1.15)
@@ -289,6 +323,9 @@ def plot(result: Result, path: Path) -> None:
     for ax in (ax_n, ax_t, ax_s):
         ax.legend(loc="best", ncol=4, fontsize=9, framealpha=0.9)
         ax.set_xlim(x[0] - 0.5, x[-1] + 0.5)
+
+    if maps:
+        _site_maps(map_fig, model, tr.torque)
 
     s = c.solve
     fig.suptitle(f"{c.title or c.source}\n{describe_lattice(c)}:  M = {c.model['exchange']:g} t,  "

@@ -232,6 +232,12 @@ def _section(data: dict, name: str) -> dict:
     return value
 
 
+def _required(data: dict, name: str) -> dict:
+    if name not in data:
+        raise ConfigError(f"missing section [{name}]")
+    return data
+
+
 def _fill(section: str, given: dict, spec: dict, context: str = "") -> dict:
     """Check each key of ``given`` against ``spec`` ({key: (check, default)}) and fill defaults."""
     _check_keys(section, given, spec, context)
@@ -328,17 +334,14 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
                                   + ", ".join(f"[{s}]" for s in SECTIONS))
             raise ConfigError(f"unknown top-level key {key!r}; allowed: {_allowed(TOP_LEVEL)} "
                               f"and the sections {', '.join(f'[{s}]' for s in SECTIONS)}")
-    for name in ("lattice", "texture", "solve"):
-        if name not in data:
-            raise ConfigError(f"missing section [{name}]")
     title = _string("title", data.get("title", ""))
-    lattice = _lattice_section(data)
+    lattice = _lattice_section(_required(data, "lattice"))
     model = _fill("model", _section(data, "model"), MODEL)
     if model["rashba"] != 0 and lattice["kind"] == "chain":
         raise ConfigError("model.rashba must be 0 on a chain (Rashba coupling needs in-plane bonds: "
                           "use a strip or a bar)")
-    texture = _texture_section(data, lattice)
-    solve = _fill("solve", _section(data, "solve"), SOLVE)
+    texture = _texture_section(_required(data, "texture"), lattice)
+    solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
     return Config(lattice=lattice, model=model, texture=texture, solve=solve, title=title,
                   source=source, text=text)
 

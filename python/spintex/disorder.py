@@ -254,6 +254,7 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
     corr = _core.Correlator(model.device, energy, sol.self_energy)
     w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
     lad = solve_ladder(corr, BornMap(model, disorder), left=w[0], right=w[1], method=ladder)
+    extra = accumulation_fields(model, sol.retarded_sites, lad.sites / (2 * np.pi))
     r = Response.from_blocks(
         model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
         spin_transmission=np.full((2, 2), np.nan),
@@ -264,7 +265,40 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
     )
     g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
     r.transmission = r.transmission_reverse = float(abs(g))
+    for k, v in extra.items():
+        setattr(r, k, v)
+    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
+
+
+def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
+    """The local chemical potential and the torque of the accumulation it carries.
+
+    Without electrostatics the lead-injected density falls along a diffusive wire: locally the
+    response looks like a shift d mu_i = dn_i / (dn/dmu)_i of the equilibrium state, whose
+    torque d mu_i T[A]_i (T[A]: the torque of the spectral density A/2pi = dn_eq/dmu,
+    A = i(G^R - G^A), exact in SCBA by the Ward identity) is not current-induced.  Fitting it as
+    a third basis field (fit_torque(..., extra=[accumulation_torque])) separates it from beta.
+    """
+    from .observables import site_observables
+
+    A = 1j * (retarded_sites - np.conj(np.swapaxes(retarded_sites, 1, 2))) / (2 * np.pi)
+    spectral = site_observables(model, A)
+    response = site_observables(model, rho_sites)
+    dos = spectral["charge_density"]
+    mu = np.divide(response["charge_density"], dos, out=np.zeros_like(dos), where=dos > 0)
+    return {"local_chemical_potential": mu, "accumulation_torque": mu[:, None] * spectral["torque"]}
+
+
+def balance_split(model: Model, r: Response):
+    """Per slice: T_slice = (J_in - J_out)/2 + R (CONVENTIONS.md, spin current in units of
+    sigma/2).  Returns (spin-current divergence (J_in - J_out)/2, relaxation source R), each
+    (num_slices, 3); NaN on the two end slices, whose lead currents are not resolved."""
+    L = model.lattice.num_slices
+    per_slice = np.array([r.torque[s].sum(axis=0) for s in model.lattice.slices])
+    div = np.full((L, 3), np.nan)
+    div[1:-1] = 0.5 * (r.spin_current[:-1] - r.spin_current[1:])
+    return div, per_slice - div
 
 
 # ----------------------------------------------------------------------------- samples

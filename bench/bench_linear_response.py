@@ -1,0 +1,159 @@
+"""Time per energy of ``st.linear_response`` for a Neel wall in chains, strips and a square.
+
+Run ``python bench/bench_linear_response.py [--quick] [--omp-threads 2] [--blas-threads 2]``.
+Not part of the test suite.
+
+Model: ``st.Model(lattice, exchange=0.5, texture=st.textures.neel_wall(L/2, 5))`` with
+magnetic leads, at E = -1.0 (no Rashba, no disorder).  For each system:
+
+* build: ``Model(...)`` construction plus ``model.device`` (slice blocks and the lead mode
+  decompositions), best of the repeats;
+* solve: ``st.linear_response(model, -1.0)`` on the finalized model (one energy per call: the
+  sweep is sequential and only its BLAS calls use OPENBLAS_NUM_THREADS threads), best of the
+  repeats;
+* batch: ``st.transmission(model, np.linspace(-1.5, -0.5, K))`` and
+  ``_core.integrate(model.device, K energies, left_weights=w, transmission=True)`` (the request
+  of linear_response, K at once: OpenMP threads take whole energies), divided by K.
+
+Then the scaling of the solve time with the width W (L = 200) and the length L (W = 10), with
+exponents from least-squares fits of log t against log W and log L.  The RGF cost is
+~ L (2W)^3 flops, so the expected exponents are 3 in W (once n = 2W is large enough for the
+products to dominate) and 1 in L.
+
+The reference figures are those of a well-known Python package with a sparse direct solver,
+measured earlier on this machine for the same four systems (not imported or re-run here).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="short run (fewer repeats and points)")
+    p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
+    p.add_argument("--blas-threads", type=int, default=2, help="OPENBLAS_NUM_THREADS (default 2)")
+    p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 1)")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+# Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
+os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
+os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
+
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import spintex as st  # noqa: E402
+from spintex import _core  # noqa: E402
+
+ENERGY = -1.0
+EXCHANGE = 0.5
+WALL_WIDTH = 5.0
+
+# (label, length, width, seconds per energy of the sparse-direct reference on this machine)
+SYSTEMS = [
+    ("chain 200", 200, 1, 0.03),
+    ("strip 400 x 10", 400, 10, 0.17),
+    ("strip 400 x 40", 400, 40, 1.3),
+    ("square 80 x 80", 80, 80, 1.2),
+]
+WIDTH_SCAN = (10, 20, 40, 80)  # at L = 200
+LENGTH_SCAN = (100, 200, 400, 800)  # at W = 10
+
+
+def lattice(L: int, W: int):
+    return st.lattice.chain(L) if W == 1 else st.lattice.strip(L, W)
+
+
+def build(L: int, W: int) -> st.Model:
+    model = st.Model(lattice(L, W), exchange=EXCHANGE, texture=st.textures.neel_wall(L / 2, WALL_WIDTH))
+    model.device  # finalize (cached on the model)
+    return model
+
+
+def best_time(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def solve_time(model: st.Model, repeats: int) -> float:
+    st.linear_response(model, ENERGY)  # warm-up (first call pays allocations)
+    return best_time(lambda: st.linear_response(model, ENERGY), repeats)
+
+
+def batch_times(model: st.Model, K: int, repeats: int) -> tuple[float, float]:
+    energies = np.linspace(-1.5, -0.5, K)
+    t_tr = best_time(lambda: st.transmission(model, energies), repeats) / K
+    e = energies.astype(complex)
+    w = np.full(K, 1.0 / (2.0 * np.pi * K))
+    t_int = best_time(lambda: _core.integrate(model.device, e, left_weights=w, transmission=True),
+                      repeats) / K
+    return t_tr, t_int
+
+
+def fit_exponent(x, t) -> float:
+    return float(np.polyfit(np.log(x), np.log(t), 1)[0])
+
+
+def main():
+    quick = ARGS.quick
+    repeats = ARGS.repeats or (1 if quick else 3)
+    K = 8 if quick else 16
+    widths = WIDTH_SCAN[:3] if quick else WIDTH_SCAN
+    lengths = LENGTH_SCAN[:3] if quick else LENGTH_SCAN
+    load = os.getloadavg()[0]
+
+    print("linear response timings (bench/bench_linear_response.py" + (", --quick)" if quick else ")"))
+    print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
+          f"load average at start={load:.2f}  dense backend={_core.blas_backend()}")
+    print(f"Neel wall (center L/2, width {WALL_WIDTH:g}), exchange {EXCHANGE}, E = {ENERGY}; "
+          f"best of {repeats}; batch of K = {K} energies in [-1.5, -0.5]")
+    if load > 0.5:
+        print(f"WARNING: load average {load:.2f} before the run: other processes share the CPUs")
+    print()
+
+    header = (f"{'system':<15} {'sites':>6} {'n':>4} | {'build s':>8} {'solve s/E':>9} | "
+              f"{'T(E) s/E':>9} {'integ s/E':>9} {'1E/batch':>8} | {'ref s/E':>7} {'ref/solve':>9}")
+    print("solve = st.linear_response, one energy per call; T(E) = st.transmission and integ = "
+          f"_core.integrate (left_weights + transmission), {K} energies per call, time / {K}")
+    print("1E/batch = solve / integ; ref = sparse-direct reference package on this machine (not re-run)")
+    print(header)
+    print("-" * len(header))
+    for label, L, W, ref in SYSTEMS:
+        t_build = best_time(lambda: build(L, W), repeats)
+        model = build(L, W)
+        t_solve = solve_time(model, repeats)
+        t_tr, t_int = batch_times(model, K, repeats)
+        print(f"{label:<15} {L * W:6d} {2 * W:4d} | {t_build:8.4f} {t_solve:9.4f} | {t_tr:9.4f} "
+              f"{t_int:9.4f} {t_solve / t_int:8.2f} | {ref:7.2f} {ref / t_solve:9.1f}", flush=True)
+
+    print()
+    print("scaling of the solve time (st.linear_response, s per energy)")
+    t_w = []
+    for W in widths:
+        t_w.append(solve_time(build(200, W), repeats))
+        print(f"  L = 200, W = {W:3d} (n = {2 * W:3d}): {t_w[-1]:.4f} s", flush=True)
+    t_l = []
+    for L in lengths:
+        t_l.append(solve_time(build(L, 10), repeats))
+        print(f"  W = 10, L = {L:4d}:             {t_l[-1]:.4f} s", flush=True)
+    local_w = [np.log(t_w[i + 1] / t_w[i]) / np.log(widths[i + 1] / widths[i]) for i in range(len(widths) - 1)]
+    print(f"exponent in W (W = {', '.join(map(str, widths))}; L = 200): {fit_exponent(widths, t_w):.2f}"
+          f"  (pairwise: {', '.join(f'{x:.2f}' for x in local_w)}; RGF flops ~ W^3)")
+    print(f"exponent in L (L = {', '.join(map(str, lengths))}; W = 10): {fit_exponent(lengths, t_l):.2f}"
+          f"  (RGF flops ~ L)")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
