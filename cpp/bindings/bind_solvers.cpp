@@ -69,16 +69,21 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
                              [](const Correlator& c) { return blocks_array(c.retarded_sites()); })
       .def(
           "apply",
-          [](const Correlator& c, const py::object& source, double left, double right) {
+          [](const Correlator& c, const py::object& source, double left, double right,
+             const std::string& pairing) {
+            if (pairing != "RA" && pairing != "RR")
+              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
             std::vector<Block2> src = optional_site_blocks(source, "source");
             std::vector<Block2> sites, bonds;
             {
               py::gil_scoped_release release;
-              c.apply(src, left, right, sites, bonds);
+              c.apply(src, left, right, sites, bonds,
+                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded);
             }
             return py::make_tuple(blocks_array(sites), blocks_array(bonds));
           },
-          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0);
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
+          py::arg("pairing") = "RA");
 
   m.def(
       "integrate",

@@ -23,6 +23,14 @@ void times_v(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
     dense::multiply(M, d.upper(l), out);
   }
 }
+/// out = V M
+void v_times(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
+  if (d.upper_is_scalar(l)) {
+    out = d.upper_scalar(l) * M;
+  } else {
+    dense::multiply(d.upper(l), M, out);
+  }
+}
 /// out = M V^dag
 void times_vdag(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
   if (d.upper_is_scalar(l)) {
@@ -42,6 +50,7 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   g_.resize(static_cast<std::size_t>(L));
   G_.resize(static_cast<std::size_t>(L));
   P_.resize(static_cast<std::size_t>(L));
+  Q_.resize(static_cast<std::size_t>(L));
   const MatrixXc sl = dev_.left().self_energy(z), sr = dev_.right().self_energy(z);
   gamma_left_ = dev_.left().broadening(z);
   gamma_right_ = dev_.right().broadening(z);
@@ -65,6 +74,9 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
     times_v(dev_, l, g_[l], t1);            // g V
     dense::multiply(t1, G_[l + 1], t2);     // g V G_{l+1}
     times_vdag(dev_, l, t2, P_[l]);         // P = g V G V^dag
+    vdag_times(dev_, l, g_[l], t1);         // V^dag g
+    v_times(dev_, l, G_[l + 1], t2);        // V G_{l+1}
+    dense::multiply(t2, t1, Q_[l]);         // Q = V G V^dag g
     G_[l] = g_[l];
     dense::multiply_add(P_[l], g_[l], G_[l]);  // G_ll = g + P g
   }
@@ -75,12 +87,17 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
 }
 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
-                       std::vector<Block2>& sites, std::vector<Block2>& bonds) const {
+                       std::vector<Block2>& sites, std::vector<Block2>& bonds, Pairing pairing) const {
   const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
-  std::vector<MatrixXc> gl(static_cast<std::size_t>(L));  // g<_l
-  MatrixXc Y, t1, t2;
+  const bool ra = pairing == Pairing::RetardedAdvanced;
+  // out = A * partner(B): B^dag for G^R Y G^A, B itself for G^R Y G^R
+  auto times_partner = [ra](const MatrixXc& A, const MatrixXc& B, MatrixXc& out) {
+    if (ra) dense::multiply_adjoint_right(A, B, out); else dense::multiply(A, B, out);
+  };
+  std::vector<MatrixXc> gl(static_cast<std::size_t>(L));  // g<_l (or h_l)
+  MatrixXc Y, t1, t2, X, Xr;
   for (int l = 0; l < L; ++l) {
     Y.setZero(n, n);
     if (!source.empty())
@@ -93,26 +110,32 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
       Y += t2;
     }
     dense::multiply(g_[l], Y, t1);
-    dense::multiply_adjoint_right(t1, g_[l], gl[l]);
+    times_partner(t1, g_[l], gl[l]);
   }
   sites.assign(static_cast<std::size_t>(dev_.num_sites()), Block2::Zero());
   bonds.assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
-  MatrixXc C = gl[L - 1], C_next, C_dn, X;
+  MatrixXc C = gl[L - 1], C_next, C_dn;
   for (int l = L - 1; l >= 0; --l) {
     if (l < L - 1) {
       C_next.swap(C);
-      // C_ll = g< + P g< + g< P^dag + (g V) C_{l+1} (g V)^dag
-      times_v(dev_, l, g_[l], X);
+      // RA: C_ll = g< + P g< + g< P^dag + (g V) C_{l+1} (g V)^dag
+      // RR: C_ll = h + P h + h Q + (g V) C_{l+1} (V^dag g)
+      times_v(dev_, l, g_[l], X);                  // g V
       dense::multiply(X, C_next, t1);
-      dense::multiply_adjoint_right(t1, X, C);
+      if (ra) {
+        dense::multiply_adjoint_right(t1, X, C);
+      } else {
+        vdag_times(dev_, l, g_[l], Xr);            // V^dag g
+        dense::multiply(t1, Xr, C);
+      }
       C += gl[l];
       dense::multiply_add(P_[l], gl[l], C);
-      dense::multiply_adjoint_right(gl[l], P_[l], t1);
+      if (ra) dense::multiply_adjoint_right(gl[l], P_[l], t1); else dense::multiply(gl[l], Q_[l], t1);
       C += t1;
-      // C_{l+1,l} = G_{l+1} V^dag g< + C_{l+1} (g V)^dag
+      // C_{l+1,l} = G_{l+1} V^dag g< + C_{l+1} (g V)^dag      (RR: ... + C_{l+1} V^dag g)
       vdag_times(dev_, l, gl[l], t1);
       dense::multiply(G_[l + 1], t1, C_dn);
-      dense::multiply_adjoint_right(C_next, X, t2);
+      if (ra) dense::multiply_adjoint_right(C_next, X, t2); else dense::multiply(C_next, Xr, t2);
       C_dn += t2;
     }
     for (int p = 0; p < W; ++p)

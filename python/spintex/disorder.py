@@ -205,19 +205,21 @@ class LadderSolution:
 
 
 def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
-                 method: str = "gmres", tolerance: float = 1e-12, max_iterations: int = 5000) -> LadderSolution:
+                 method: str = "gmres", tolerance: float = 1e-12, max_iterations: int = 5000,
+                 pairing: str = "RA") -> LadderSolution:
     """X = C[Y + S[X]] with C[Y] = G Y G^dag and Y = source + left Gamma_L + right Gamma_R.
 
     ``method="gmres"`` solves (1 - C S) x = C[Y] for the site blocks; ``"fixed_point"`` iterates
     x <- C[Y + S[x]] (for comparison: it converges slowly in long diffusive wires).
+    ``pairing="RR"`` dresses G Y G instead (the retarded-retarded Kubo-Bastin terms).
     """
-    b, _ = correlator.apply(source, left, right)
+    b, _ = correlator.apply(source, left, right, pairing)
     shape = b.shape
     count = [0]
     if method == "fixed_point":
         x = b
         for count[0] in range(1, max_iterations + 1):
-            new, _ = correlator.apply(born(x) + (0 if source is None else source), left, right)
+            new, _ = correlator.apply(born(x) + (0 if source is None else source), left, right, pairing)
             change = np.abs(new - x).max()
             x = new
             if change <= tolerance * max(np.abs(x).max(), 1e-300):
@@ -227,7 +229,7 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
     elif method == "gmres":
         def matvec(v):
             X = v.reshape(shape)
-            return (X - correlator.apply(born(X), 0.0, 0.0)[0]).ravel()
+            return (X - correlator.apply(born(X), 0.0, 0.0, pairing)[0]).ravel()
 
         op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
 
@@ -241,7 +243,7 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
         x = x.reshape(shape)
     else:
         raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
-    sites, bonds = correlator.apply(born(x) + (0 if source is None else source), left, right)
+    sites, bonds = correlator.apply(born(x) + (0 if source is None else source), left, right, pairing)
     return LadderSolution(sites, bonds, count[0])
 
 

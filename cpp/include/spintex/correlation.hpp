@@ -12,11 +12,18 @@
 ///   C_{l+1,l} = G_{l+1,l+1} V_l^dag g<_l + C_{l+1,l+1} V_l^dag g_l^dag
 ///
 /// (derived by splitting sum_m G_lm Y_m G_lm^dag at the l | l+1 boundary; see docs/rgf.md).
+/// The retarded-retarded product G Y G (Kubo-Bastin Fermi-surface terms) follows the same
+/// recursion with every right factor X^dag replaced by its retarded partner:
+/// h_l = g_l (Y_l + V^dag h_{l-1} V) g_l, C_ll = h + P h + h Q + g V C_{l+1} V^dag g,
+/// Q_l = V_l G_{l+1,l+1} V_l^dag g_l, and C_{l+1,l} = G_{l+1} V^dag h + C_{l+1} V^dag g_l.
 #pragma once
 
 #include "spintex/device.hpp"
 
 namespace spintex {
+
+/// Which product the correlator forms: G^R Y G^A (= G Y G^dag) or G^R Y G^R.
+enum class Pairing { RetardedAdvanced, RetardedRetarded };
 
 class Correlator {
  public:
@@ -28,12 +35,14 @@ class Correlator {
 
   /// Site blocks C_ii and bond blocks C_ji (for the device's bonds) of C = G Y G^dag, with
   /// Y = diag(site_source) + left_weight Gamma_L (slice 0) + right_weight Gamma_R (last slice).
+  /// With Pairing::RetardedRetarded the product is G Y G and the bond blocks are C_ji, j after i.
   void apply(const std::vector<Block2>& site_source, double left_weight, double right_weight,
-             std::vector<Block2>& sites, std::vector<Block2>& bonds) const;
+             std::vector<Block2>& sites, std::vector<Block2>& bonds,
+             Pairing pairing = Pairing::RetardedAdvanced) const;
 
  private:
   const Device& dev_;
-  std::vector<MatrixXc> g_, G_, P_;  // left-connected g_l, G_ll, P_l
+  std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
   MatrixXc gamma_left_, gamma_right_;
   std::vector<Block2> retarded_sites_;
 };

@@ -1,0 +1,181 @@
+"""The `spintex` command line and its TOML configuration schema."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex import config as cfg
+from spintex.cli import main
+
+SMALL = """\
+title = "small chain"
+
+[lattice]
+kind = "chain"
+length = 40
+
+[model]
+exchange = 0.5
+
+[texture]
+kind = "neel_wall"
+center = 20.0
+width = 4.0
+
+[solve]
+fermi_energy = -1.0
+bias = 0.02
+"""
+
+NPZ_KEYS = {
+    "positions", "texture", "spin_density", "torque", "charge_density", "current", "spin_current",
+    "torque_per_slice", "spin_density_per_slice", "equilibrium_spin_density", "equilibrium_torque",
+    "transmission", "spin_transmission", "open_channels", "particle_current", "total_torque",
+    "fit_adiabatic", "fit_nonadiabatic", "fit_beta", "fit_residual", "fit_region",
+    "fermi_energy", "mu_left", "mu_right", "bias", "temperature", "config", "units",
+}
+
+
+def printed(name: str, text: str) -> float:
+    match = re.search(rf"{re.escape(name)}\s*=\s*(\S+)", text)
+    assert match, f"{name!r} not in the output:\n{text}"
+    return float(match.group(1))
+
+
+def write(tmp_path, text, name="case.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_demo_writes_plot_and_data(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    png, npz = tmp_path / "demo.png", tmp_path / "demo.npz"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert str(png) in out and str(npz) in out
+    with np.load(npz, allow_pickle=False) as data:
+        assert NPZ_KEYS <= set(data.files)
+        # the summary and the file say the same
+        assert printed("transmission T(E_F)", out) == pytest.approx(float(data["transmission"]), rel=1e-5)
+        assert printed("beta = B / A", out) == pytest.approx(float(data["fit_beta"]), rel=1e-5)
+        assert printed("A (adiabatic)", out) == pytest.approx(float(data["fit_adiabatic"]), rel=1e-5)
+        assert printed("particle current J", out) == pytest.approx(float(data["particle_current"]), rel=1e-5)
+        assert json.loads(str(data["config"])) == cfg.default().to_dict()
+        units = json.loads(str(data["units"]))
+        assert "hbar = e = a = 1" in units["convention"] and "torque" in units
+        n_sites = data["positions"].shape[0]
+        assert data["torque"].shape == data["spin_density"].shape == (n_sites, 3)
+        # ballistic wall: integer transmission, Landauer current through every slice boundary
+        T = float(data["transmission"])
+        assert T == pytest.approx(round(T), abs=1e-6)
+        np.testing.assert_allclose(data["current"], T * float(data["bias"]) / (2 * np.pi), rtol=1e-6)
+        assert float(data["fit_adiabatic"]) < 0
+    for word in ("residual", "total sum_i T_i", "hbar = e = a = 1", "units of t"):
+        assert word in out
+
+
+def test_default_config_is_the_documented_demo():
+    c = cfg.default()
+    assert c.lattice == {"kind": "strip", "length": 120, "width": 4}
+    assert c.texture == {"kind": "neel_wall", "center": 60.0, "width": 8.0}
+    assert (c.model["hopping"], c.model["exchange"]) == (1.0, 0.5)
+    assert (c.mu_left, c.mu_right) == pytest.approx((-0.99, -1.01))
+
+
+def test_print_config_is_a_valid_template(capsys):
+    assert main(["demo", "--print-config"]) == 0
+    assert cfg.parse(capsys.readouterr().out).to_dict() == cfg.default().to_dict()
+
+
+def test_run_small_config(tmp_path, capsys):
+    path = write(tmp_path, SMALL, "small.toml")
+    out_dir = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "small chain" in out
+    with np.load(out_dir / "small.npz", allow_pickle=False) as data:
+        assert (float(data["mu_left"]), float(data["mu_right"])) == pytest.approx((-0.99, -1.01))
+        assert str(data["config_toml"]) == SMALL
+        model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+        assert float(data["transmission"]) == pytest.approx(st.linear_response(model, -1.0).transmission)
+        np.testing.assert_allclose(data["texture"], model.texture_vectors)
+    assert (out_dir / "small.png").stat().st_size > 0
+
+
+def test_uniform_texture_runs_without_a_fit(tmp_path, capsys):
+    text = SMALL.replace('kind = "neel_wall"\ncenter = 20.0\nwidth = 4.0', 'kind = "uniform"')
+    assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path)]) == 0
+    assert "not available" in capsys.readouterr().out
+    with np.load(tmp_path / "case.npz") as data:
+        assert np.isnan(data["fit_beta"])
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert st.__version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("edit, words", [
+    (("[model]", "[model]\nexchnage = 0.3"), ["model.exchnage", "exchange", "hopping"]),
+    (("[solve]", "[solver]"), ["[solver]", "[solve]"]),
+    (("width = 4.0", "width = 4.0\nradius = 2.0"), ["texture.radius", "center, width"]),
+    (("length = 40", "length = 40\nwidth = 3"), ["lattice.width", "chain"]),
+    (("length = 40", "length = -5"), ["lattice.length", "positive integer", "-5"]),
+    (("length = 40", 'length = "forty"'), ["lattice.length", "positive integer"]),
+    (("length = 40", "length = 40.0"), ["lattice.length", "positive integer"]),
+    (('kind = "neel_wall"', 'kind = "bubble"'), ["texture.kind", "skyrmion"]),
+    (("width = 4.0", "width = 0.0"), ["texture.width", "> 0"]),
+    (("bias = 0.02", "bias = 0.0"), ["solve.bias", "non-zero"]),
+    (("bias = 0.02", "temperature = -0.1"), ["solve.temperature", ">= 0"]),
+    (("fermi_energy = -1.0", ""), ["solve.fermi_energy", "missing"]),
+    (("exchange = 0.5", "exchange = 0.5\nrashba = 0.1"), ["model.rashba", "chain"]),
+    (("exchange = 0.5", 'exchange = 0.5\nleads = "yes"'), ["model.leads", "nonmagnetic"]),
+    (("exchange = 0.5", "exchange = 0.5\nzeeman = [0.0, 1.0]"), ["model.zeeman", "3"]),
+    (("[lattice]", "[lattice"), ["invalid TOML", "line"]),
+])
+def test_bad_config_exits_2_naming_the_key(tmp_path, capsys, edit, words):
+    old, new = edit
+    assert old in SMALL
+    path = write(tmp_path, SMALL.replace(old, new, 1))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spintex: error: ") and "Traceback" not in err
+    for word in words:
+        assert word in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nowhere.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spintex: error: ") and "nowhere.toml" in err
+
+
+def test_config_error_is_a_value_error():
+    assert issubclass(cfg.ConfigError, ValueError)
+    with pytest.raises(ValueError, match="lattice.height"):
+        cfg.from_dict({"lattice": {"kind": "bar", "length": 3, "width": 2},
+                       "texture": {"kind": "uniform"}, "solve": {"fermi_energy": 0.0}})
+
+
+def test_texture_center_defaults_to_the_middle():
+    c = cfg.parse(SMALL.replace("center = 20.0\n", "")
+                  .replace('kind = "chain"\nlength = 40', 'kind = "strip"\nlength = 40\nwidth = 9'))
+    assert c.texture["center"] == pytest.approx(19.5)
+    c = cfg.from_dict({"lattice": {"kind": "strip", "length": 11, "width": 5},
+                       "texture": {"kind": "skyrmion", "radius": 2.0, "wall_width": 1.0},
+                       "solve": {"fermi_energy": -1.0}})
+    assert c.texture["center"] == pytest.approx([5.0, 2.0])
+
+
+@pytest.mark.parametrize("name", ["neel_wall_strip.toml", "skyrmion_strip.toml"])
+def test_examples_are_valid(name):
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "examples" / name
+    c = cfg.load(path)
+    assert c.title
+    model = cfg.build_model(c)
+    assert model.lattice.num_sites > 480  # bigger than the demo

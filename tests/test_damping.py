@@ -1,0 +1,73 @@
+"""Gilbert damping (Kubo-Bastin with SCBA ladders) against seed 001 Eq. 82 and its derivation."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex import _core
+
+from conftest import random_unit_vectors, site_blocks
+
+
+def rho0(e):
+    return 1 / (np.pi * np.sqrt(4 - e**2))
+
+
+M, E = 0.5, -1.0
+NU_UP, NU_DN = rho0(E + M), rho0(E - M)
+
+
+def formula(g_perp, g_par):
+    """alpha = pi [2 G_par nu_up nu_dn + G_perp (nu_up^2 + nu_dn^2)] (docs/physics.md)."""
+    return np.pi * (2 * g_par * NU_UP * NU_DN + g_perp * (NU_UP**2 + NU_DN**2))
+
+
+@pytest.fixture(scope="module")
+def wire():
+    # mean free path ~ 300 sites at these variances: 2000 sites make a bulk in the middle half
+    return st.Model(st.lattice.chain(2000), exchange=M)
+
+
+@pytest.mark.parametrize("g0, g_perp, g_par", [(0.0, 0.005, 0.0), (0.0, 0.0, 0.005), (0.02, 0.005, 0.0),
+                                               (0.02, 0.0, 0.005), (0.01, 0.003, 0.003)])
+def test_damping_matches_the_derived_formula(wire, g0, g_perp, g_par):
+    alpha = st.gilbert_damping(wire, E, disorder=st.Disorder(onsite=g0, magnetic=(g_perp, g_par)))
+    assert alpha == pytest.approx(formula(g_perp, g_par), rel=0.015)
+
+
+def test_longitudinal_to_transverse_ratio_is_seed_001_eq_82(wire):
+    a_par = st.gilbert_damping(wire, E, disorder=st.Disorder(magnetic=(0.0, 0.005)))
+    a_perp = st.gilbert_damping(wire, E, disorder=st.Disorder(magnetic=(0.005, 0.0)))
+    expected = 2 * NU_UP * NU_DN / (NU_UP**2 + NU_DN**2)
+    assert a_par / a_perp == pytest.approx(expected, rel=0.02)
+
+
+def test_vertex_corrections_remove_damping_by_nonmagnetic_disorder(wire):
+    d = st.Disorder(onsite=0.02)
+    bare = st.gilbert_damping(wire, E, disorder=d, vertex_corrections=False)
+    dressed = st.gilbert_damping(wire, E, disorder=d)
+    assert bare == pytest.approx(np.pi * 0.02 * NU_UP * NU_DN, rel=0.01)
+    assert abs(dressed) < 1e-3 * bare
+
+
+def test_retarded_retarded_correlator_matches_dense():
+    rng = np.random.default_rng(4)
+    lat = st.lattice.strip(5, 3)
+    N = lat.num_sites
+    m = st.Model(lat, exchange=0.7, texture=random_unit_vectors(rng, N), rashba=0.3)
+    sig = 0.1 * (rng.normal(size=(N, 2, 2)) + 1j * rng.normal(size=(N, 2, 2))) - 0.05j * np.eye(2)
+    Y = rng.normal(size=(N, 2, 2)) + 1j * rng.normal(size=(N, 2, 2))
+    sites, _ = _core.Correlator(m.device, 0.3, sig).apply(Y, 0.0, 0.0, "RR")
+    H = m.hamiltonian_dense()
+    sl, sr = m.lead_self_energies_dense(0.3)
+    S = np.zeros((2 * N, 2 * N), complex)
+    S.reshape(N, 2, N, 2)[np.arange(N), :, np.arange(N), :] = sig
+    Yd = np.zeros_like(S)
+    Yd.reshape(N, 2, N, 2)[np.arange(N), :, np.arange(N), :] = Y
+    G = np.linalg.inv(0.3 * np.eye(2 * N) - H - sl - sr - S)
+    C = site_blocks(G @ Yd @ G, N)
+    assert np.abs(sites - C).max() < 1e-12 * np.abs(C).max()
+
+
+def test_damping_rejects_sampled_disorder(wire):
+    with pytest.raises(ValueError, match="scba"):
+        st.gilbert_damping(wire, E, disorder=st.Disorder(onsite=0.01, method="samples", samples=2))
