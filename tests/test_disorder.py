@@ -156,3 +156,37 @@ def test_beta_vanishes_without_magnetic_impurities():
     betas = [abs(beta_chain(M, E, g0, 0.0, w)[0].beta) for w in (50, 100, 200)]
     assert betas[0] > betas[1] > betas[2]
     assert betas[2] < 0.03 * g0 / M
+
+
+def anisotropic_run(g_perp, g_par, M=0.25, E=-1.0, width=100):
+    """Non-adiabatic coefficient per unit charge current B/J, current polarization P_j = J^z/J
+    (uniform region, 3 widths left of the wall) and the 3-term fit."""
+    L = 14 * width
+    m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall(L / 2, width))
+    r = st.linear_response(m, E, disorder=st.Disorder(magnetic=(g_perp, g_par)))
+    fit = st.fit_torque(m, r.torque, extra=[r.accumulation_torque])
+    k = L // 2 - 3 * width
+    J = r.current[k]
+    return fit, J, r.spin_current[k, 2] / J
+
+
+@pytest.mark.parametrize("g_perp, g_par", [(0.0, 0.02), (0.015, 0.005)])
+def test_anisotropic_impurities_follow_seed_000_not_seed_001_eq_83(g_perp, g_par):
+    """B = beta A with A = -P_j J/2: seed 000 Eq. 94 gives B/J = -(pi/2M)(G_perp+G_par) nu_+ P_j;
+    seed 001 Eq. 83 adds -(pi/2M)(G_perp-G_par) nu_- (a torque ~ charge current). The lattice
+    follows Eq. 94 (ratios 1.03, 1.08 at M = 0.25, the O(M^2) correction of the isotropic case)
+    and not Eq. 83 (ratios 0.66, -1.46)."""
+    M, E = 0.25, -1.0
+    nu_p, nu_m = rho0(E + M) + rho0(E - M), rho0(E + M) - rho0(E - M)
+    fit, J, Pj = anisotropic_run(g_perp, g_par)
+    b94 = -0.5 * np.pi / M * (g_perp + g_par) * nu_p * Pj
+    b83 = b94 - 0.5 * np.pi / M * (g_perp - g_par) * nu_m
+    assert fit.nonadiabatic / J == pytest.approx(b94, rel=0.10)
+    assert abs(fit.nonadiabatic / J / b83 - 1) > 0.3
+
+
+def test_adiabatic_coefficient_equals_half_the_spin_current():
+    """A = -(j_up - j_down)/(2(1 + beta^2)) with j_up - j_down the Pauli spin current J^z of the
+    uniform region (CONVENTIONS.md), within 1% for a smooth wall."""
+    fit, J, Pj = anisotropic_run(0.01, 0.01)
+    assert fit.adiabatic == pytest.approx(-0.5 * Pj * J / (1 + fit.beta**2), rel=0.01)
