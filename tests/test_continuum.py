@@ -71,6 +71,16 @@ def test_dos_and_velocity_match_broadened_k_sums(dim, energies):
         assert rho == pytest.approx(rho_k, rel=1e-9) and phi == pytest.approx(phi_k, rel=1e-9)
 
 
+def test_simple_cubic_dos_matches_k_grid_histogram():
+    k = 2 * np.pi * (np.arange(96) + 0.5) / 96
+    c = np.cos(k)
+    eps = -2 * (c[:, None, None] + c[None, :, None] + c[None, None, :]).ravel()
+    edges = np.array([-5.5, -4.5, -3.0, -2.5, -1.5, -0.5, 0.5, 1.7, 2.6, 4.0, 5.2])
+    fraction = np.histogram(eps, edges)[0] / eps.size
+    states = [_integral(lambda e: ct.dos(e, 3), a, b, points=(-2, 2)) for a, b in zip(edges[:-1], edges[1:])]
+    assert fraction == pytest.approx(states, rel=1e-2)  # lattice-point counting limits the agreement
+
+
 def test_dos_known_values_and_scaling():
     assert ct.dos(0.0, 1) == pytest.approx(1 / (2 * np.pi))
     assert ct.dos(4.0, 2) == pytest.approx(1 / (4 * np.pi)) and ct.dos(-4.0, 2) == ct.dos(4.0, 2)
@@ -174,14 +184,14 @@ def test_beta_formulas_agree_only_for_isotropic_impurities():
         ct.beta_spin_flip(*nu, 0.0, magnetic=(0.01, 0.01))
 
 
-def test_gilbert_damping_ratios_and_vertex_correction():
+def test_gilbert_damping_ratios_and_vertex_corrections():
     nu = (0.23, 0.09)
     long_only = ct.gilbert_damping(*nu, magnetic=(0.0, 0.01))
     trans_only = ct.gilbert_damping(*nu, magnetic=(0.01, 0.0))
     assert long_only / trans_only == pytest.approx(2 * nu[0] * nu[1] / (nu[0] ** 2 + nu[1] ** 2))
     assert ct.gilbert_damping(*nu, magnetic=(0.01, 0.01)) == pytest.approx(np.pi * 0.01 * sum(nu) ** 2)
     assert ct.gilbert_damping(*nu, magnetic=(0.0, 0.0), onsite=0.5) == 0.0  # spin-conserving disorder
-    bare = ct.gilbert_damping(*nu, magnetic=(0.0, 0.0), onsite=0.5, vertex_correction=False)
+    bare = ct.gilbert_damping(*nu, magnetic=(0.0, 0.0), onsite=0.5, vertex_corrections=False)
     assert bare == pytest.approx(np.pi * 0.5 * nu[0] * nu[1])
 
 

@@ -362,7 +362,7 @@ def beta_spin_flip_anisotropic(nu_up, nu_down, exchange, *, magnetic, current_po
     return _out(np.pi / m * ((perp + par) * (up + down) + (perp - par) * (up - down) / p))
 
 
-def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_correction=True):
+def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_corrections=True):
     """Gilbert damping by magnetic impurities of a slowly rotating uniform n, per site (seed 001 Eq. 82).
 
     ``alpha_S = pi [2 Gamma_par nu_up nu_down + Gamma_perp (nu_up^2 + nu_down^2)] > 0``, defined by
@@ -393,8 +393,8 @@ def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_correction=T
     magnetic : (float, float)
         (Gamma_perp, Gamma_par).
     onsite : float, optional
-        Gamma_0; it drops out unless ``vertex_correction`` is False.
-    vertex_correction : bool, optional
+        Gamma_0; it drops out unless ``vertex_corrections`` is False.
+    vertex_corrections : bool, optional
         False gives the bare bubble, pi [(Gamma_0 + Gamma_par) nu_up nu_down + Gamma_perp
         (nu_up^2 + nu_down^2)], for lattice calculations without ladder corrections (which damp
         spuriously with non-magnetic disorder).
@@ -407,7 +407,7 @@ def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_correction=T
     perp, par = _magnetic(magnetic)
     g0 = float(_real(onsite, "onsite", nonnegative=True))
     up, down = _nu(nu_up, nu_down)
-    longitudinal = 2 * par if vertex_correction else g0 + par
+    longitudinal = 2 * par if vertex_corrections else g0 + par
     return _out(np.pi * (longitudinal * up * down + perp * (up ** 2 + down ** 2)))
 
 
