@@ -8,17 +8,13 @@ from spintex import _core
 from conftest import random_unit_vectors, site_blocks
 
 
-def rho0(e):
-    return 1 / (np.pi * np.sqrt(4 - e**2))
-
-
 M, E = 0.5, -1.0
-NU_UP, NU_DN = rho0(E + M), rho0(E - M)
+NU_UP, NU_DN = st.continuum.spin_dos(E, M, 1)
 
 
 def formula(g_perp, g_par):
-    """alpha = pi [2 G_par nu_up nu_dn + G_perp (nu_up^2 + nu_dn^2)] (docs/physics.md)."""
-    return np.pi * (2 * g_par * NU_UP * NU_DN + g_perp * (NU_UP**2 + NU_DN**2))
+    """alpha = pi [2 G_par nu_up nu_dn + G_perp (nu_up^2 + nu_dn^2)] (st.continuum.gilbert_damping)."""
+    return st.continuum.gilbert_damping(NU_UP, NU_DN, magnetic=(g_perp, g_par))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +41,8 @@ def test_vertex_corrections_remove_damping_by_nonmagnetic_disorder(wire):
     d = st.Disorder(onsite=0.02)
     bare = st.gilbert_damping(wire, E, disorder=d, vertex_corrections=False)
     dressed = st.gilbert_damping(wire, E, disorder=d)
-    assert bare == pytest.approx(np.pi * 0.02 * NU_UP * NU_DN, rel=0.01)
+    assert bare == pytest.approx(
+        st.continuum.gilbert_damping(NU_UP, NU_DN, magnetic=(0, 0), onsite=0.02, vertex_corrections=False), rel=0.01)
     assert abs(dressed) < 1e-3 * bare
 
 

@@ -138,7 +138,8 @@ def test_accumulation_torque_is_what_the_two_term_fit_mistakes_for_beta():
 def test_beta_from_isotropic_magnetic_impurities_matches_seed_formula():
     """seed 000 Eq. 94: beta = (pi/M)(G_perp + G_par)(nu_up + nu_down), at gamma << M, lambda >> l."""
     M, E, gm = 0.25, -1.0, 0.01
-    formula = np.pi / M * 2 * gm * (rho0(E + M) + rho0(E - M))
+    formula = st.continuum.beta_spin_flip(*st.continuum.spin_dos(E, M, 1), M, magnetic=(gm, gm))
+    assert formula == pytest.approx(np.pi / M * 2 * gm * (rho0(E + M) + rho0(E - M)))
     fit, r = beta_chain(M, E, 0.0, gm, 100)
     assert abs(fit.beta / formula - 1) < 0.05
     # proportional to the magnetic variance
@@ -177,10 +178,11 @@ def test_anisotropic_impurities_follow_seed_000_not_seed_001_eq_83(g_perp, g_par
     follows Eq. 94 (ratios 1.03, 1.08 at M = 0.25, the O(M^2) correction of the isotropic case)
     and not Eq. 83 (ratios 0.66, -1.46)."""
     M, E = 0.25, -1.0
-    nu_p, nu_m = rho0(E + M) + rho0(E - M), rho0(E + M) - rho0(E - M)
+    nu = st.continuum.spin_dos(E, M, 1)
     fit, J, Pj = anisotropic_run(g_perp, g_par)
-    b94 = -0.5 * np.pi / M * (g_perp + g_par) * nu_p * Pj
-    b83 = b94 - 0.5 * np.pi / M * (g_perp - g_par) * nu_m
+    b94 = -0.5 * Pj * st.continuum.beta_spin_flip(*nu, M, magnetic=(g_perp, g_par))
+    b83 = -0.5 * Pj * st.continuum.beta_spin_flip_anisotropic(*nu, M, magnetic=(g_perp, g_par),
+                                                              current_polarization=Pj)
     assert fit.nonadiabatic / J == pytest.approx(b94, rel=0.10)
     assert abs(fit.nonadiabatic / J / b83 - 1) > 0.3
 
