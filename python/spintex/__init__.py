@@ -3,7 +3,7 @@
 Units and signs: hbar = e = a = 1, energies in units of the hopping t, spin densities in Pauli
 units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
 """
-from . import _core, lattice, textures
+from . import _core, continuum, lattice, textures
 from .damping import gilbert_damping
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, fit_torque, texture_derivative
@@ -14,6 +14,6 @@ from .observables import Response, State
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice",
+    "Disorder", "Model", "continuum", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice",
     "linear_response", "nonequilibrium", "texture_derivative", "textures", "transmission",
 ]
