@@ -156,14 +156,19 @@ class SCBASolution:
     residual_history: list = field(default_factory=list)
 
 
-def scba(model: Model, energy: float, disorder: Disorder) -> SCBASolution:
-    """Solve Sigma^R = S[G^R_ii(Sigma^R)] at ``energy`` by Anderson mixing (depth 6)."""
+def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBASolution:
+    """Solve Sigma^R = S[G^R_ii(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
+
+    ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
+    average over transverse momentum channels.
+    """
     born = BornMap(model, disorder)
     z = np.array([energy], dtype=complex)
 
-    def green(sigma):
-        out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
-        return out["retarded_sites"]
+    if green is None:
+        def green(sigma):
+            out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
+            return out["retarded_sites"]
 
     G = green(None)
     sigma = born(G)

@@ -1,0 +1,112 @@
+"""Wide wires: a periodic cross-section decomposed into transverse momentum channels.
+
+A bar of W x H sites with periodic boundary conditions across the wire, whose texture,
+exchange and on-site energy depend on x only, is block diagonal in the transverse momentum
+k = (2 pi j / W, 2 pi l / H): channel k is a chain with on-site energy
+eps_k = -2t (cos k_y + cos k_z) and its own leads.  The disorder-averaged problem keeps this
+symmetry, so the SCBA self-energy and the ladder are the same on every site of a slice and
+couple the channels only through the channel average of the site blocks,
+
+    Sigma_x = S[(1/N_perp) sum_k G_k,xx],   X_x = (1/N_perp) sum_k C_k[Y + S[X]].
+
+This is exactly SCBA on the periodic W x H bar, at the cost of one chain per distinct eps_k; for
+large W, H it is the bulk limit (3D cubic, or 2D square with H = 1) without subband structure.
+Site arrays of the results are per site, the same on every site of a slice (length L); currents
+are totals through the whole cross-section.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core, lattice
+from .disorder import BornMap, Disorder, accumulation_fields, balance_split, scba, solve_ladder
+from .model import Model
+from .observables import Response
+
+
+class _ChannelSum:
+    """Correlator-like average over transverse channels (weights sum to 1)."""
+
+    def __init__(self, models, weights, energy, sigma):
+        self.parts = [_core.Correlator(m.device, energy, sigma) for m in models]
+        self.weights = weights
+
+    def apply(self, source, left, right, pairing="RA"):
+        sites = bonds = 0
+        for w, c in zip(self.weights, self.parts):
+            s, b = c.apply(source, left, right, pairing)
+            sites, bonds = sites + w * s, bonds + w * b
+        return sites, bonds
+
+
+class PeriodicWire:
+    """A wire of ``length`` slices with a periodic ``width`` x ``height`` cross-section.
+
+    Parameters are those of :class:`spintex.Model` for a chain; ``texture`` is evaluated on the
+    chain positions (x only).
+    """
+
+    def __init__(self, length: int, width: int, height: int = 1, *, hopping=1.0, exchange=0.0,
+                 texture=(0.0, 0.0, 1.0), onsite=0.0, leads=True):
+        from ._validate import positive_int
+
+        self.cross_section = (positive_int(width, "width"), positive_int(height, "height"))
+        ky = 2 * np.pi * np.arange(width) / width
+        kz = 2 * np.pi * np.arange(height) / height
+        # a single row (height 1) has no transverse hopping along z
+        eps = -2 * hopping * (np.cos(ky)[:, None] + (np.cos(kz)[None, :] if height > 1 else 0.0))
+        levels, counts = np.unique(np.round(eps.ravel(), 12), return_counts=True)
+        self.levels, self.weights = levels, counts / counts.sum()
+        chain = lattice.chain(length)
+        base = np.asarray(onsite, dtype=float)
+        self.channels = [Model(chain, hopping=hopping, exchange=exchange, texture=texture, onsite=base + e,
+                               leads=leads, lead_onsite=float(np.mean(base)) + e) for e in levels]
+        self.model = self.channels[np.argmin(np.abs(levels))]  # texture, exchange, geometry of a slice
+
+    def _green(self, energy):
+        z = np.array([energy], dtype=complex)
+
+        def green(sigma):
+            total = 0
+            for w, m in zip(self.weights, self.channels):
+                out = _core.integrate(m.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
+                total = total + w * out["retarded_sites"]
+            return total
+
+        return green
+
+    def linear_response(self, energy: float, *, disorder: Disorder, lead: str = "left") -> Response:
+        """SCBA linear response per unit rise of ``lead``'s chemical potential (see
+        :func:`spintex.disorder.scba_linear_response`), per site of the cross-section."""
+        if lead not in ("left", "right"):
+            raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
+        if not isinstance(disorder, Disorder) or disorder.method != "scba":
+            raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        sol = scba(self.model, energy, disorder, green=self._green(energy))
+        corr = _ChannelSum(self.channels, self.weights, energy, sol.self_energy)
+        w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
+        lad = solve_ladder(corr, BornMap(self.model, disorder), left=w[0], right=w[1])
+        n_perp = self.cross_section[0] * self.cross_section[1]
+        r = Response.from_blocks(
+            self.model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
+            spin_transmission=np.full((2, 2), np.nan),
+            parameters={"energy": energy, "lead": lead, "disorder": disorder, "channels": len(self.channels),
+                        "cross_section": self.cross_section, "scba_iterations": sol.iterations,
+                        "ladder_iterations": lad.iterations},
+            units="per site of the cross-section (currents: whole cross-section), per unit d(mu)",
+        )
+        for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
+            setattr(r, name, getattr(r, name) * n_perp)
+        r.transmission = r.transmission_reverse = float(abs(2 * np.pi * r.current.mean()))
+        for k, v in accumulation_fields(self.model, sol.retarded_sites, lad.sites / (2 * np.pi)).items():
+            setattr(r, k, v)
+        r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
+        return r
+
+    def spin_dos(self, energy: float, exchange: float):
+        """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""
+        def rho(e):
+            x = e - self.levels
+            inside = np.abs(x) < 2 * self.model.hopping
+            return np.sum(self.weights[inside] / (np.pi * np.sqrt(4 * self.model.hopping**2 - x[inside] ** 2)))
+        return rho(energy + exchange), rho(energy - exchange)
