@@ -99,12 +99,19 @@ def flops_per_slice(n: int, scalar_coupling: bool) -> float:
 
 # ----------------------------------------------------------------------------- timing
 def best_time(fn, repeats: int) -> float:
-    best = float("inf")
+    return best_time_cpu(fn, repeats)[0]
+
+
+def best_time_cpu(fn, repeats: int) -> tuple[float, float]:
+    """Best wall time and the process CPU time / wall time of that run (the CPU share it got)."""
+    best, share = float("inf"), 0.0
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        dt = time.perf_counter() - t0
+        if dt < best:
+            best, share = dt, (time.process_time() - c0) / dt
+    return best, share
 
 
 def matmul_gflops(n: int, seconds: float) -> float:
@@ -197,12 +204,15 @@ def main():
         print(f"WARNING: load average {load:.2f} before the run: other processes share the CPUs")
     print()
 
-    header = (f"{'n':>4} {'W':>4} {'L1/L2':>11} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "
-              f"{'matmul':>7} {'ratio':>5} | {'batch8 GF/s':>11} {'vs matmul':>9} {'speedup':>7}")
+    header = (f"{'n':>4} {'W':>4} {'L1/L2':>13} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "
+              f"{'matmul':>7} {'ratio':>5} {'cpu':>4} | {'batch8 GF/s':>11} {'vs matmul':>9} {'speedup':>7} {'cpu':>4}")
     print("single energy: ms/slice and RGF GF/s from the slope between L1 and L2; 'whole' = all "
           "flops / time of the L2 call")
     print(f"batch of {BATCH}: GF/s of the L2 call over {BATCH} energies; 'vs matmul' = that / "
           f"({ARGS.omp_threads} x matmul at 1 BLAS thread); speedup = {BATCH} x t(single) / t(batch)")
+    print("cpu = process CPU time / wall time of the best L2 call (threads kept busy; a value below "
+          "the thread count means\n      waiting or CPUs taken by other processes; OpenBLAS spin-waits "
+          "count as busy)")
     print(header)
     print("-" * len(header))
 
@@ -214,21 +224,22 @@ def main():
         d1, d2 = build_device(L1, W, ARGS.rashba), build_device(L2, W, ARGS.rashba)
         integrate(d1, [ENERGY])
         t1 = best_time(lambda: integrate(d1, [ENERGY]), repeats)
-        t2 = best_time(lambda: integrate(d2, [ENERGY]), repeats)
+        t2, cpu1 = best_time_cpu(lambda: integrate(d2, [ENERGY]), repeats)
         slope = max((t2 - t1) / (L2 - L1), 1e-12)
         gf_slice = flops_per_slice(n, scalar) / slope / 1e9
         gf_whole = flops_per_energy(n, L2, scalar) / t2 / 1e9
 
         energies = ENERGY + np.linspace(-0.05, 0.05, BATCH)
-        tb = best_time(lambda: integrate(d2, energies), repeats)
+        tb, cpub = best_time_cpu(lambda: integrate(d2, energies), repeats)
         gf_batch = BATCH * flops_per_energy(n, L2, scalar) / tb / 1e9
         speedup = BATCH * t2 / tb
 
         mm = matmul_gflops(n, 0.3 if quick else 0.6)
         mm1 = mm if ARGS.blas_threads == 1 else None
         vs = gf_batch / (ARGS.omp_threads * mm1) if mm1 else float("nan")
-        print(f"{n:4d} {W:4d} {L1:5d}/{L2:<5d} | {slope * 1e3:9.4f} {gf_slice:8.2f} {gf_whole:6.2f} "
-              f"{mm:7.2f} {gf_slice / mm:5.2f} | {gf_batch:11.2f} {vs:9.2f} {speedup:7.2f}", flush=True)
+        print(f"{n:4d} {W:4d} {L1:6d}/{L2:<6d} | {slope * 1e3:9.4f} {gf_slice:8.2f} {gf_whole:6.2f} "
+              f"{mm:7.2f} {gf_slice / mm:5.2f} {cpu1:4.2f} | {gf_batch:11.2f} {vs:9.2f} {speedup:7.2f} {cpub:4.2f}",
+              flush=True)
         rows.append((n, gf_slice, mm))
     print()
     if ARGS.blas_threads != 1:

@@ -1,0 +1,52 @@
+# %% [markdown]
+# # Gilbert damping from magnetic impurities (seed 001 Eq. 82)
+#
+# Kubo-Bastin Fermi-surface formula in the SCBA with RA and RR ladders (spintex.damping);
+# the derived form is `alpha = pi [2 G_par nu_up nu_dn + G_perp (nu_up^2 + nu_dn^2)]` (damping
+# torque per site per unit dn/dt). We show the approach to the bulk value as the wire grows
+# (leads add spin pumping at the ends), the ratio longitudinal/transverse and the effect of the
+# vertex corrections.
+
+# %%
+import numpy as np
+
+import spintex as st
+from _common import Figure, pick, save, table
+
+M, E = 0.5, -1.0
+nu = st.continuum.spin_dos(E, M, 1)
+
+# %%
+lengths = pick([500, 2000], [250, 500, 1000, 2000, 4000, 8000])
+cases = {"perp": (0.005, 0.0), "par": (0.0, 0.005), "G0 only": (0.0, 0.0)}
+rows = []
+results = {k: [] for k in cases}
+for L in lengths:
+    m = st.Model(st.lattice.chain(L), exchange=M)
+    for k, mag in cases.items():
+        d = st.Disorder(onsite=0.02 if k == "G0 only" else 0.0, magnetic=mag)
+        a = st.gilbert_damping(m, E, disorder=d)
+        results[k].append(a)
+    f_perp = st.continuum.gilbert_damping(*nu, magnetic=cases["perp"])
+    f_par = st.continuum.gilbert_damping(*nu, magnetic=cases["par"])
+    rows.append((L, results["perp"][-1] / f_perp, results["par"][-1] / f_par,
+                 results["par"][-1] / results["perp"][-1], results["G0 only"][-1]))
+table(rows, ["L", "alpha_perp/formula", "alpha_par/formula", "par/perp", "alpha(G0 only)"])
+print("expected par/perp = 2 nu_up nu_dn/(nu_up^2 + nu_dn^2) =", 2 * nu[0] * nu[1] / (nu[0] ** 2 + nu[1] ** 2))
+
+# %%
+m = st.Model(st.lattice.chain(lengths[-1]), exchange=M)
+d = st.Disorder(onsite=0.02)
+bare = st.gilbert_damping(m, E, disorder=d, vertex_corrections=False)
+print(f"non-magnetic disorder: bare bubble alpha = {bare:.4g} "
+      f"(formula {st.continuum.gilbert_damping(*nu, magnetic=(0, 0), onsite=0.02, vertex_corrections=False):.4g}); "
+      f"with vertex corrections {st.gilbert_damping(m, E, disorder=d):.3g}")
+
+fig = Figure(figsize=(5, 3.5))
+ax = fig.subplots()
+ax.semilogx(lengths, [r[1] for r in rows], "o-", label="transverse impurities")
+ax.semilogx(lengths, [r[2] for r in rows], "s-", label="longitudinal impurities")
+ax.axhline(1, color="k", lw=0.8)
+ax.set(xlabel="wire length L [a] (l ~ 300 a)", ylabel="alpha / formula", title="Gilbert damping, M = 0.5 t")
+ax.legend()
+save(fig, "gilbert_damping")

@@ -1,0 +1,28 @@
+# %% [markdown]
+# # SCBA against explicit disorder samples
+#
+# A wide bar with weak non-magnetic disorder: the sample-averaged densities agree with the SCBA
+# ladder within their statistical errors, and the conductances differ by about the weak
+# localization correction, which SCBA (no crossed diagrams) lacks. For a quasi-1D wire with
+# l << L << N l and spin conserved (two orthogonal-class copies), delta g ~ -2/3 (units e^2/h).
+
+# %%
+import numpy as np
+
+import spintex as st
+from _common import pick, table
+
+length, width, samples = pick((12, 4, 100), (40, 6, 800))
+lat = st.lattice.bar(length, width, width)
+m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(length / 2, 3.0))
+E = -1.5
+rows = []
+for g0 in pick([0.08], [0.04, 0.08, 0.16]):
+    scba = st.linear_response(m, E, disorder=st.Disorder(onsite=g0))
+    samp = st.linear_response(m, E, disorder=st.Disorder(onsite=g0, method="samples", samples=samples, seed=1))
+    z = {k: float(np.mean(np.abs(getattr(samp, k) - getattr(scba, k)) / getattr(samp, f"{k}_stderr")))
+         for k in ("charge_density", "spin_density")}
+    rows.append((g0, scba.transmission, samp.transmission, float(samp.transmission_stderr),
+                 samp.transmission - scba.transmission, z["charge_density"], z["spin_density"]))
+table(rows, ["G0", "g SCBA", "g samples", "stderr", "difference", "mean |dn|/err", "mean |ds|/err"])
+print("(an unbiased comparison gives mean |d|/err ~ 0.8; weak localization: difference ~ -2/3 when L >> l)")

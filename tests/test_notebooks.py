@@ -1,0 +1,29 @@
+"""The validation notebooks run (at reduced size) and write their figures."""
+import os
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_at_reduced_size(name, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SPINTEX_NOTEBOOK_SIZE", "small")
+    monkeypatch.setenv("SPINTEX_NOTEBOOK_OUT", str(tmp_path))
+    monkeypatch.syspath_prepend(str(NOTEBOOKS))
+    sys.modules.pop("_common", None)  # re-read the size switch
+    runpy.run_path(str(NOTEBOOKS / f"{name}.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "ratio" in out or "difference" in out or "/Eq" in out
+    if "figure:" in out:
+        assert any(tmp_path.glob("*.png"))
+
+
+def test_notebooks_are_listed_in_run_all():
+    runner = runpy.run_path(str(NOTEBOOKS / "run_all.py"))
+    assert sorted(runner["NOTEBOOKS"]) == sorted(NAMES)
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.py") if not p.stem.startswith("_") and p.stem != "run_all") == sorted(NAMES)
