@@ -31,14 +31,19 @@ def test_injected_blocks_and_transmission_match_dense(random_model):
     N, E = m.lattice.num_sites, 0.41
     G, gl, gr = dense_green(m, E)
     out = _core.integrate(m.device, np.array([E], complex), left_weights=np.ones(1),
-                          right_weights=np.ones(1), transmission=True)
+                          right_weights=np.ones(1), transmission=True, reverse_transmission=True)
     for gamma, side in ((gl, "left"), (gr, "right")):
         A = G @ gamma @ G.conj().T
         assert close(out[f"{side}_sites"], site_blocks(A, N))
         assert close(out[f"{side}_bonds"], bond_blocks(A, m.lattice.bonds, N))
     T_dense = np.trace(gl @ G @ gr @ G.conj().T).real
-    assert abs(out["transmission_lr"][0] - T_dense) <= RTOL * max(T_dense, 1)
-    assert abs(out["transmission_rl"][0] - T_dense) <= 1e-9 * max(T_dense, 1)
+    assert abs(out["transmission"][0] - T_dense) <= RTOL * max(T_dense, 1)
+    assert abs(out["reverse_transmission"][0] - T_dense) <= 1e-9 * max(T_dense, 1)
+    # transmission alone (one column) and from the right lead's column give the same number
+    alone = _core.integrate(m.device, np.array([E], complex), transmission=True)["transmission"][0]
+    right = _core.integrate(m.device, np.array([E], complex), right_weights=np.ones(1),
+                            transmission=True)["transmission"][0]
+    assert abs(alone - T_dense) <= RTOL * max(T_dense, 1) and abs(right - T_dense) <= 1e-9 * max(T_dense, 1)
 
 
 def test_linear_response_observables_match_dense(random_model):

@@ -89,7 +89,7 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
       "integrate",
       [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,
          const py::object& left_weights, const py::object& right_weights, bool transmission,
-         std::array<double, 3> left_axis, std::array<double, 3> right_axis,
+         bool reverse_transmission, std::array<double, 3> left_axis, std::array<double, 3> right_axis,
          const py::object& local_self_energy, const py::object& progress) {
         if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
         Request req;
@@ -99,6 +99,7 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
         req.left_weights = to_weights(left_weights, K, "left_weights");
         req.right_weights = to_weights(right_weights, K, "right_weights");
         req.transmission = transmission;
+        req.reverse_transmission = reverse_transmission;
         req.left_axis = Eigen::Vector3d(left_axis[0], left_axis[1], left_axis[2]);
         req.right_axis = Eigen::Vector3d(right_axis[0], right_axis[1], right_axis[2]);
         std::vector<Block2> sigma;
@@ -130,11 +131,12 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
           out["right_sites"] = blocks_array(std::move(acc.right_sites));
           out["right_bonds"] = blocks_array(std::move(acc.right_bonds));
         }
-        if (transmission) {
+        if (transmission || reverse_transmission) {
           const auto k = static_cast<py::ssize_t>(K);
-          out["transmission_lr"] = to_numpy(std::move(acc.transmission_lr), {k});
-          out["transmission_rl"] = to_numpy(std::move(acc.transmission_rl), {k});
+          out["transmission"] = to_numpy(std::move(acc.transmission), {k});
           out["spin_transmission"] = to_numpy(std::move(acc.spin_transmission), {k, 2, 2});
+          if (reverse_transmission)
+            out["reverse_transmission"] = to_numpy(std::move(acc.reverse_transmission), {k});
         }
         out["open_channels_left"] = to_numpy(std::move(acc.open_channels_left), {static_cast<py::ssize_t>(K)});
         out["open_channels_right"] = to_numpy(std::move(acc.open_channels_right), {static_cast<py::ssize_t>(K)});
@@ -142,14 +144,16 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
       },
       py::arg("device"), py::arg("energies"), py::arg("retarded_weights") = py::none(),
       py::arg("left_weights") = py::none(), py::arg("right_weights") = py::none(),
-      py::arg("transmission") = false, py::arg("left_axis") = std::array<double, 3>{0, 0, 1},
+      py::arg("transmission") = false, py::arg("reverse_transmission") = false, py::arg("left_axis") = std::array<double, 3>{0, 0, 1},
       py::arg("right_axis") = std::array<double, 3>{0, 0, 1},
       py::arg("local_self_energy") = py::none(), py::arg("progress") = py::none(),
       R"doc(Weighted sums over energies of RGF blocks (see spintex/rgf.hpp).
 
 Returns a dict of (count, 2, 2) block arrays: retarded_sites (sum w G^R_ii),
 retarded_bonds_ji / _ij (G^R_ji, G^R_ij for each bond (i, j)), left_sites / left_bonds
-(sum w (G Gamma_L G^dag)_ii, _ji), right_*, and per-energy transmissions when asked.
+(sum w (G Gamma_L G^dag)_ii, _ji), right_*, and per-energy transmissions when asked: transmission and
+spin_transmission (2x2: left-lead spin s, right-lead spin s') of the injecting lead (left unless
+only right_weights are given); reverse_transmission the other direction (costs a second column).
 Runs energies in parallel (OpenMP) with the GIL released; Ctrl-C interrupts.)doc");
 }
 

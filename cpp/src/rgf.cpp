@@ -63,8 +63,11 @@ class Sweep {
     const cplx w_left = req_.left_weights.empty() ? cplx(0) : req_.left_weights[k];
     const cplx w_right = req_.right_weights.empty() ? cplx(0) : req_.right_weights[k];
     const bool want_ret = !req_.retarded_weights.empty();
-    const bool want_left = !req_.left_weights.empty() || req_.transmission;
-    const bool want_right = !req_.right_weights.empty() || req_.transmission;
+    // Columns: the requested leads; a transmission alone uses the left column, and the reverse
+    // transmission needs both.
+    const bool want_left = !req_.left_weights.empty() || req_.reverse_transmission ||
+                           (req_.transmission && req_.right_weights.empty());
+    const bool want_right = !req_.right_weights.empty() || req_.reverse_transmission;
 
     const int L = dev_.slices();
     const MatrixXc sigma_left = dev_.left().self_energy(z);
@@ -94,7 +97,7 @@ class Sweep {
 
     // Backward sweep.
     MatrixXc G = g_[L - 1], G_next, G_up, G_dn, X, Y;
-    MatrixXc colL, colR, BL, BR, colL_next, colR_next, BL_next, BR_next;
+    MatrixXc colL, colR, BL, BR, colR_next, BL_next, BR_next;
     if (want_left) {
       if (L == 1) colL = G; else dense::multiply(G, z_[L - 1], colL);
       dense::multiply(colL, gamma_left, BL);
@@ -103,11 +106,9 @@ class Sweep {
       colR = G;
       dense::multiply(colR, gamma_right, BR);
     }
-    if (req_.transmission) {
-      MatrixXc K;
-      dense::multiply_adjoint_right(BL, colL, K);
-      acc.transmission_rl[k] = real_trace_product(gamma_right, K);
-    }
+    // Left injection: T from G_{L-1,0} (available now, before the sweep moves on).
+    if (want_left && (req_.transmission || req_.reverse_transmission))
+      transmissions(k, acc, gamma_left, gamma_right, colL, true);
     for (int l = L - 1; l >= 0; --l) {
       if (l < L - 1) {
         G_next.swap(G);
@@ -118,7 +119,6 @@ class Sweep {
         dense::multiply_add(G_up, Y, G);         // G_ll
         if (want_ret) dense::multiply(G_next, Y, G_dn);  // G_{l+1,l}
         if (want_left) {
-          colL_next.swap(colL);
           BL_next.swap(BL);
           if (l == 0) colL = G; else dense::multiply(G, z_[l], colL);
           dense::multiply(colL, gamma_left, BL);
@@ -130,10 +130,12 @@ class Sweep {
           dense::multiply(colR, gamma_right, BR);
         }
       }
-      accumulate_slice(l, acc, w_ret, w_left, w_right, G, G_up, G_dn, colL, BL, colL_next,
-                       BL_next, colR, BR, colR_next, BR_next);
+      accumulate_slice(l, acc, w_ret, w_left, w_right, G, G_up, G_dn, colL, BL, BL_next, colR, BR,
+                       BR_next);
     }
-    if (req_.transmission) transmissions(k, acc, gamma_left, gamma_right, colR, BR);
+    // Right injection: T from G_{0,L-1}.
+    if (want_right && (req_.reverse_transmission || (req_.transmission && !want_left)))
+      transmissions(k, acc, gamma_left, gamma_right, colR, false);
   }
 
  private:
@@ -179,9 +181,8 @@ class Sweep {
 
   void accumulate_slice(int l, Accumulated& acc, cplx w_ret, cplx w_left, cplx w_right,
                         const MatrixXc& G, const MatrixXc& G_up, const MatrixXc& G_dn,
-                        const MatrixXc& colL, const MatrixXc& BL, const MatrixXc& colL_next,
-                        const MatrixXc& BL_next, const MatrixXc& colR, const MatrixXc& BR,
-                        const MatrixXc& colR_next, const MatrixXc& BR_next) const {
+                        const MatrixXc& colL, const MatrixXc& BL, const MatrixXc& BL_next,
+                        const MatrixXc& colR, const MatrixXc& BR, const MatrixXc& BR_next) const {
     const int W = dev_.sites_per_slice();
     const bool ret = !req_.retarded_weights.empty();
     const bool left = !req_.left_weights.empty();
@@ -204,24 +205,36 @@ class Sweep {
         add_outer_block(b.inter ? BR_next : BR, colR, b.to, b.from, w_right,
                         &acc.right_bonds[at]);
     }
-    (void)colL_next;
-    (void)colR_next;
   }
 
+  /// The reported transmission is that of the injecting lead: left unless only the right lead's
+  /// weights were requested.
+  bool primary_is_left() const { return !req_.left_weights.empty() || req_.right_weights.empty(); }
+
+  /// Caroli transmission and its spin-resolved parts from one column: left injection uses
+  /// G = G_{L-1,0}, T_{ss'} = Tr[P'_{s'} Gamma_R P'_{s'} G P_s Gamma_L P_s G^dag]; right injection
+  /// G = G_{0,L-1}, T_{ss'} = Tr[P_s Gamma_L P_s G P'_{s'} Gamma_R P'_{s'} G^dag] (P along the left
+  /// axis, P' along the right one; Gamma commutes with them for collinear leads).
   void transmissions(std::size_t k, Accumulated& acc, const MatrixXc& gamma_left,
-                     const MatrixXc& gamma_right, const MatrixXc& colR0,
-                     const MatrixXc& BR0) const {
-    MatrixXc K;
-    dense::multiply_adjoint_right(BR0, colR0, K);  // G_{0,L-1} Gamma_R G_{0,L-1}^dag
-    acc.transmission_lr[k] = real_trace_product(gamma_left, K);
-    for (int s = 0; s < 2; ++s) {
-      const MatrixXc PGl = project_spin(gamma_left, req_.left_axis, s == 0 ? 1 : -1);
-      for (int sp = 0; sp < 2; ++sp) {
-        const MatrixXc PGr = project_spin(gamma_right, req_.right_axis, sp == 0 ? 1 : -1);
-        MatrixXc T1, T2;
-        dense::multiply(colR0, PGr, T1);
-        dense::multiply_adjoint_right(T1, colR0, T2);
-        acc.spin_transmission[4 * k + 2 * s + sp] = real_trace_product(PGl, T2);
+                     const MatrixXc& gamma_right, const MatrixXc& column, bool left_injection) const {
+    const MatrixXc& gamma_in = left_injection ? gamma_left : gamma_right;
+    const MatrixXc& gamma_out = left_injection ? gamma_right : gamma_left;
+    const Eigen::Vector3d& axis_in = left_injection ? req_.left_axis : req_.right_axis;
+    const Eigen::Vector3d& axis_out = left_injection ? req_.right_axis : req_.left_axis;
+    MatrixXc T1, T2;
+    dense::multiply(column, gamma_in, T1);
+    dense::multiply_adjoint_right(T1, column, T2);
+    const double total = real_trace_product(gamma_out, T2);
+    const bool primary = left_injection == primary_is_left();
+    (primary ? acc.transmission : acc.reverse_transmission)[k] = total;
+    if (!primary) return;
+    for (int a = 0; a < 2; ++a) {  // incoming spin
+      dense::multiply(column, project_spin(gamma_in, axis_in, a == 0 ? 1 : -1), T1);
+      dense::multiply_adjoint_right(T1, column, T2);
+      for (int b = 0; b < 2; ++b) {  // outgoing spin
+        const double t = real_trace_product(project_spin(gamma_out, axis_out, b == 0 ? 1 : -1), T2);
+        const int s = left_injection ? a : b, sp = left_injection ? b : a;
+        acc.spin_transmission[4 * k + 2 * s + sp] = t;
       }
     }
   }
@@ -265,9 +278,9 @@ void resize_accumulators(const Device& d, const Request& r, Accumulated& a) {
     a.right_sites.assign(N4, 0.0);
     a.right_bonds.assign(B4, 0.0);
   }
-  if (r.transmission) {
-    a.transmission_lr.assign(K, 0.0);
-    a.transmission_rl.assign(K, 0.0);
+  if (r.transmission || r.reverse_transmission) {
+    a.transmission.assign(K, 0.0);
+    a.reverse_transmission.assign(K, 0.0);
     a.spin_transmission.assign(4 * K, 0.0);
   }
 }
@@ -336,8 +349,8 @@ Accumulated integrate(const Device& device, const Request& request,
       add_into(total.left_bonds, mine.left_bonds);
       add_into(total.right_sites, mine.right_sites);
       add_into(total.right_bonds, mine.right_bonds);
-      add_into(total.transmission_lr, mine.transmission_lr);
-      add_into(total.transmission_rl, mine.transmission_rl);
+      add_into(total.transmission, mine.transmission);
+      add_into(total.reverse_transmission, mine.reverse_transmission);
       add_into(total.spin_transmission, mine.spin_transmission);
     }
   }

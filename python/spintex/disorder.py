@@ -271,7 +271,7 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
         units="per unit rise d(mu) of the lead's chemical potential at T = 0 (SCBA average)",
     )
     g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
-    r.transmission = r.transmission_reverse = float(abs(g))
+    r.transmission = float(abs(g))
     for k, v in extra.items():
         setattr(r, k, v)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
@@ -382,7 +382,7 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
             _core.set_blas_threads(previous)
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, lead=lead,
                  transmission=float(stats.mean["transmission"]),
-                 transmission_reverse=float("nan"), spin_transmission=np.full((2, 2), np.nan),
+                 spin_transmission=np.full((2, 2), np.nan),
                  parameters={"energy": energy, "lead": lead, "disorder": disorder, "samples": stats.count},
                  units="per unit rise d(mu) of the lead's chemical potential at T = 0 (sample average)")
     for k in (*ARRAY_FIELDS, "transmission"):

@@ -69,12 +69,9 @@ def linear_response(model: Model, energy: float, *, disorder=None, lead: str = "
         return disordered_linear_response(model, energy, disorder, lead=lead)
     weight = np.array([1.0 / (2.0 * np.pi)])
     out = _integrate(model, [energy], transmission=True, **{f"{lead}_weights": weight})
-    forward, reverse = out["transmission_lr"][0], out["transmission_rl"][0]
-    if lead == "right":
-        forward, reverse = reverse, forward
     return Response.from_blocks(
         model, out[f"{lead}_sites"], out[f"{lead}_bonds"],
-        energy=energy, lead=lead, transmission=float(forward), transmission_reverse=float(reverse),
+        energy=energy, lead=lead, transmission=float(out["transmission"][0]),
         spin_transmission=out["spin_transmission"][0],
         open_channels=(int(out["open_channels_left"][0]), int(out["open_channels_right"][0])),
         parameters={"energy": energy, "lead": lead}, units=UNITS_LINEAR,
@@ -86,7 +83,7 @@ def transmission(model: Model, energies) -> np.ndarray:
     e = np.atleast_1d(np.asarray(energies, dtype=float))
     if not np.all(np.isfinite(e)):
         raise ValueError("energies must be finite")
-    return _integrate(model, e, transmission=True)["transmission_lr"]
+    return _integrate(model, e, transmission=True)["transmission"]
 
 
 # --------------------------------------------------------------------------- contour

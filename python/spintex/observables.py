@@ -85,15 +85,14 @@ class State:
 class Response(State):
     """Linear response at temperature 0 per unit rise of one lead's chemical potential.
 
-    Besides the :class:`State` arrays (per unit d mu): ``transmission`` (Caroli, lead -> other
-    lead), ``transmission_reverse``, ``spin_transmission`` (2x2, T_{s s'} with s along the left
-    lead's magnetization and s' along the right one's), ``open_channels`` (left, right, counting
-    both spins).  The particle current equals transmission / 2 pi.
+    Besides the :class:`State` arrays (per unit d mu): ``transmission`` (Caroli, from this lead
+    to the other), ``spin_transmission`` (2x2, T_{s s'} with s the spin along the left lead's
+    magnetization and s' along the right one's), ``open_channels`` (left, right, counting both
+    spins).  The particle current equals transmission / 2 pi.
     """
 
     energy: float = 0.0
     lead: str = "left"
     transmission: float = 0.0
-    transmission_reverse: float = 0.0
     spin_transmission: np.ndarray = field(default_factory=lambda: np.zeros((2, 2)))
     open_channels: tuple = (0, 0)

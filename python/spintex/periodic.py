@@ -97,7 +97,7 @@ class PeriodicWire:
         )
         for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
             setattr(r, name, getattr(r, name) * n_perp)
-        r.transmission = r.transmission_reverse = float(abs(2 * np.pi * r.current.mean()))
+        r.transmission = float(abs(2 * np.pi * r.current.mean()))
         for k, v in accumulation_fields(self.model, sol.retarded_sites, lad.sites / (2 * np.pi)).items():
             setattr(r, k, v)
         r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)

@@ -22,7 +22,9 @@ struct Request {
   std::vector<cplx> retarded_weights;  ///< sum_k w_k G^R(z_k)            (sites and bonds)
   std::vector<cplx> left_weights;      ///< sum_k w_k G Gamma_L G^dagger  (sites and bonds)
   std::vector<cplx> right_weights;     ///< sum_k w_k G Gamma_R G^dagger  (sites and bonds)
-  bool transmission = false;           ///< per-energy Caroli transmissions
+  bool transmission = false;           ///< per-energy Caroli transmission (and spin-resolved),
+                                       ///< from the injecting lead's column (left if requested)
+  bool reverse_transmission = false;   ///< also the other direction (needs both columns)
   Eigen::Vector3d left_axis{0, 0, 1};  ///< spin quantization axes of the spin-resolved
   Eigen::Vector3d right_axis{0, 0, 1}; ///< transmission (the leads' magnetizations)
 };
@@ -34,10 +36,10 @@ struct Accumulated {
   std::vector<cplx> retarded_bonds_ij;  ///< G^R_ij for bond (i, j)  (nb x 4)
   std::vector<cplx> left_sites, left_bonds;    ///< (G Gamma_L G^dagger)_ii and _ji
   std::vector<cplx> right_sites, right_bonds;  ///< (G Gamma_R G^dagger)_ii and _ji
-  std::vector<double> transmission_lr;    ///< Tr[Gamma_L G Gamma_R G^dagger] per energy
-  std::vector<double> transmission_rl;    ///< Tr[Gamma_R G Gamma_L G^dagger] per energy
-  std::vector<double> spin_transmission;  ///< per energy T_{s s'} (s along left_axis, s'
-                                          ///< along right_axis; order ++, +-, -+, --)
+  std::vector<double> transmission;          ///< Caroli T per energy, from the injecting lead
+  std::vector<double> reverse_transmission;  ///< the other direction (if requested)
+  std::vector<double> spin_transmission;     ///< per energy T_{s s'}: s along left_axis (left
+                                             ///< lead), s' along right_axis; order ++, +-, -+, --
   std::vector<int> open_channels_left, open_channels_right;  ///< per energy (real part of z)
 };
 
