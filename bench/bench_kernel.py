@@ -69,6 +69,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import best_of, load_average  # noqa: E402  (bench/_timing.py)
 
 import spintex as st  # noqa: E402
 from spintex import _core  # noqa: E402
@@ -98,22 +99,6 @@ def flops_per_slice(n: int, scalar_coupling: bool) -> float:
 
 
 # ----------------------------------------------------------------------------- timing
-def best_time(fn, repeats: int) -> float:
-    return best_time_cpu(fn, repeats)[0]
-
-
-def best_time_cpu(fn, repeats: int) -> tuple[float, float]:
-    """Best wall time and the process CPU time / wall time of that run (the CPU share it got)."""
-    best, share = float("inf"), 0.0
-    for _ in range(repeats):
-        c0, t0 = time.process_time(), time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        if dt < best:
-            best, share = dt, (time.process_time() - c0) / dt
-    return best, share
-
-
 def matmul_gflops(n: int, seconds: float) -> float:
     """numpy complex128 matmul (OpenBLAS zgemm) at size n, best of 3 runs of >= ``seconds``/3."""
     rng = np.random.default_rng(1)
@@ -130,7 +115,7 @@ def matmul_gflops(n: int, seconds: float) -> float:
         if dt > seconds / 6 or reps > 10**7:
             break
         reps *= 4
-    per = best_time(lambda: [np.matmul(a, b, out=c) for _ in range(reps)], 3) / reps
+    per = best_of(lambda: [np.matmul(a, b, out=c) for _ in range(reps)], 3).seconds / reps
     return 8.0 * n**3 / per / 1e9
 
 
@@ -153,7 +138,7 @@ def choose_length(W: int, target: float, rashba: float) -> int:
     while True:  # grow L until the per-call overhead no longer dominates the estimate
         dev = build_device(L, W, rashba)
         integrate(dev, [ENERGY])
-        t = best_time(lambda: integrate(dev, [ENERGY]), 2)
+        t = best_of(lambda: integrate(dev, [ENERGY]), 2).seconds
         if t > target / 10 or L >= 50_000:
             break
         L = int(min(50_000, L * max(2.0, 0.2 * target / max(t, 1e-6))))
@@ -189,7 +174,7 @@ def main():
     target = 0.25 if quick else 0.6  # seconds of a single-energy call at L2
     widths = WIDTHS_QUICK if quick else WIDTHS
     scalar = ARGS.rashba == 0.0
-    load = os.getloadavg()[0]
+    load = load_average()
 
     print("RGF kernel vs complex matmul (bench/bench_kernel.py" + (", --quick)" if quick else ")"))
     print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
@@ -200,19 +185,18 @@ def main():
     print(f"request: left_weights + transmission=True at E = {ENERGY}; rashba = {ARGS.rashba} "
           f"({'scalar' if scalar else 'non-scalar'} coupling: "
           f"{7 if scalar else 12} products + 1 inversion per slice); best of {repeats}")
-    if load > 0.5:
-        print(f"WARNING: load average {load:.2f} before the run: other processes share the CPUs")
     print()
-
-    header = (f"{'n':>4} {'W':>4} {'L1/L2':>13} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "
-              f"{'matmul':>7} {'ratio':>5} {'cpu':>4} | {'batch8 GF/s':>11} {'vs matmul':>9} {'speedup':>7} {'cpu':>4}")
     print("single energy: ms/slice and RGF GF/s from the slope between L1 and L2; 'whole' = all "
-          "flops / time of the L2 call")
-    print(f"batch of {BATCH}: GF/s of the L2 call over {BATCH} energies; 'vs matmul' = that / "
-          f"({ARGS.omp_threads} x matmul at 1 BLAS thread); speedup = {BATCH} x t(single) / t(batch)")
-    print("cpu = process CPU time / wall time of the best L2 call (threads kept busy; a value below "
-          "the thread count means\n      waiting or CPUs taken by other processes; OpenBLAS spin-waits "
-          "count as busy)")
+          "flops / time of the L2 call;")
+    print("  ratio = RGF GF/s / matmul GF/s (numpy complex128 matmul at size n, "
+          f"{ARGS.blas_threads} BLAS thread(s))")
+    print(f"batch of {BATCH} energies (L2): GF/s; 'vs matmul' = that / ({ARGS.omp_threads} x matmul "
+          f"at 1 BLAS thread); speedup = {BATCH} x t(single) / t(batch)")
+    print("cpu = this process's CPU time / wall time (busy threads); other = CPUs used by other "
+          "processes meanwhile (* if > 0.2: figures disturbed)")
+    header = (f"{'n':>4} {'W':>4} {'L1/L2':>13} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "
+              f"{'matmul':>7} {'ratio':>5} {'cpu':>4} | {'batch GF/s':>10} {'vs matmul':>9} "
+              f"{'speedup':>7} {'cpu':>4} | {'other':>5}")
     print(header)
     print("-" * len(header))
 
@@ -223,32 +207,32 @@ def main():
         L2 = 2 * L1
         d1, d2 = build_device(L1, W, ARGS.rashba), build_device(L2, W, ARGS.rashba)
         integrate(d1, [ENERGY])
-        t1 = best_time(lambda: integrate(d1, [ENERGY]), repeats)
-        t2, cpu1 = best_time_cpu(lambda: integrate(d2, [ENERGY]), repeats)
-        slope = max((t2 - t1) / (L2 - L1), 1e-12)
+        single1 = best_of(lambda: integrate(d1, [ENERGY]), repeats)
+        single2 = best_of(lambda: integrate(d2, [ENERGY]), repeats)
+        slope = max((single2.seconds - single1.seconds) / (L2 - L1), 1e-12)
         gf_slice = flops_per_slice(n, scalar) / slope / 1e9
-        gf_whole = flops_per_energy(n, L2, scalar) / t2 / 1e9
+        gf_whole = flops_per_energy(n, L2, scalar) / single2.seconds / 1e9
 
         energies = ENERGY + np.linspace(-0.05, 0.05, BATCH)
-        tb, cpub = best_time_cpu(lambda: integrate(d2, energies), repeats)
-        gf_batch = BATCH * flops_per_energy(n, L2, scalar) / tb / 1e9
-        speedup = BATCH * t2 / tb
+        batch = best_of(lambda: integrate(d2, energies), repeats)
+        gf_batch = BATCH * flops_per_energy(n, L2, scalar) / batch.seconds / 1e9
+        speedup = BATCH * single2.seconds / batch.seconds
 
         mm = matmul_gflops(n, 0.3 if quick else 0.6)
-        mm1 = mm if ARGS.blas_threads == 1 else None
-        vs = gf_batch / (ARGS.omp_threads * mm1) if mm1 else float("nan")
+        vs = gf_batch / (ARGS.omp_threads * mm) if ARGS.blas_threads == 1 else float("nan")
+        other = max(single1.other, single2.other, batch.other)
+        flag = "*" if other > 0.2 else " "
         print(f"{n:4d} {W:4d} {L1:6d}/{L2:<6d} | {slope * 1e3:9.4f} {gf_slice:8.2f} {gf_whole:6.2f} "
-              f"{mm:7.2f} {gf_slice / mm:5.2f} {cpu1:4.2f} | {gf_batch:11.2f} {vs:9.2f} {speedup:7.2f} {cpub:4.2f}",
-              flush=True)
+              f"{mm:7.2f} {gf_slice / mm:5.2f} {single2.cpu:4.2f} | {gf_batch:10.2f} {vs:9.2f} "
+              f"{speedup:7.2f} {batch.cpu:4.2f} | {other:5.2f}{flag}", flush=True)
         rows.append((n, gf_slice, mm))
     print()
     if ARGS.blas_threads != 1:
-        print("(vs matmul for the batch is only defined with --blas-threads 1)")
+        print("('vs matmul' of the batch needs the one-thread matmul: run with --blas-threads 1)")
     big = [r for r in rows if r[0] >= 160]
     if big:
-        print("n >= 160: mean RGF/matmul ratio = "
-              f"{np.mean([g / m for _, g, m in big]):.2f}")
-    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+        print(f"n >= 160: mean RGF/matmul ratio = {np.mean([g / m for _, g, m in big]):.2f}")
+    print(f"load average at end: {load_average():.2f}")
 
 
 if __name__ == "__main__":

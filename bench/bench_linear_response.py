@@ -44,9 +44,8 @@ ARGS = parse_args()
 os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
 
-import time  # noqa: E402
-
 import numpy as np  # noqa: E402
+from _timing import best_of, load_average  # noqa: E402  (bench/_timing.py)
 
 import spintex as st  # noqa: E402
 from spintex import _core  # noqa: E402
@@ -76,28 +75,18 @@ def build(L: int, W: int) -> st.Model:
     return model
 
 
-def best_time(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def solve_time(model: st.Model, repeats: int) -> float:
+def solve_time(model: st.Model, repeats: int):
     st.linear_response(model, ENERGY)  # warm-up (first call pays allocations)
-    return best_time(lambda: st.linear_response(model, ENERGY), repeats)
+    return best_of(lambda: st.linear_response(model, ENERGY), repeats)
 
 
-def batch_times(model: st.Model, K: int, repeats: int) -> tuple[float, float]:
+def batch_times(model: st.Model, K: int, repeats: int):
     energies = np.linspace(-1.5, -0.5, K)
-    t_tr = best_time(lambda: st.transmission(model, energies), repeats) / K
+    tr = best_of(lambda: st.transmission(model, energies), repeats)
     e = energies.astype(complex)
     w = np.full(K, 1.0 / (2.0 * np.pi * K))
-    t_int = best_time(lambda: _core.integrate(model.device, e, left_weights=w, transmission=True),
-                      repeats) / K
-    return t_tr, t_int
+    integ = best_of(lambda: _core.integrate(model.device, e, left_weights=w, transmission=True), repeats)
+    return tr, integ
 
 
 def fit_exponent(x, t) -> float:
@@ -110,49 +99,54 @@ def main():
     K = 8 if quick else 16
     widths = WIDTH_SCAN[:3] if quick else WIDTH_SCAN
     lengths = LENGTH_SCAN[:3] if quick else LENGTH_SCAN
-    load = os.getloadavg()[0]
 
     print("linear response timings (bench/bench_linear_response.py" + (", --quick)" if quick else ")"))
     print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
-          f"load average at start={load:.2f}  dense backend={_core.blas_backend()}")
+          f"load average at start={load_average():.2f}  dense backend={_core.blas_backend()}")
     print(f"Neel wall (center L/2, width {WALL_WIDTH:g}), exchange {EXCHANGE}, E = {ENERGY}; "
           f"best of {repeats}; batch of K = {K} energies in [-1.5, -0.5]")
-    if load > 0.5:
-        print(f"WARNING: load average {load:.2f} before the run: other processes share the CPUs")
     print()
-
-    header = (f"{'system':<15} {'sites':>6} {'n':>4} | {'build s':>8} {'solve s/E':>9} | "
-              f"{'T(E) s/E':>9} {'integ s/E':>9} {'1E/batch':>8} | {'ref s/E':>7} {'ref/solve':>9}")
     print("solve = st.linear_response, one energy per call; T(E) = st.transmission and integ = "
           f"_core.integrate (left_weights + transmission), {K} energies per call, time / {K}")
-    print("1E/batch = solve / integ; ref = sparse-direct reference package on this machine (not re-run)")
+    print("1E/batch = solve / integ; ref = sparse-direct reference package on this machine (not re-run); "
+          "ref/solve > 1: spintex faster")
+    print("other = CPUs used by other processes during the timed runs (* if > 0.2: figures disturbed)")
+    header = (f"{'system':<15} {'sites':>6} {'n':>4} | {'build s':>8} {'solve s/E':>9} | "
+              f"{'T(E) s/E':>9} {'integ s/E':>9} {'1E/batch':>8} | {'ref s/E':>7} {'ref/solve':>9} | "
+              f"{'other':>5}")
     print(header)
     print("-" * len(header))
     for label, L, W, ref in SYSTEMS:
-        t_build = best_time(lambda: build(L, W), repeats)
+        build_t = best_of(lambda: build(L, W), repeats)
         model = build(L, W)
-        t_solve = solve_time(model, repeats)
-        t_tr, t_int = batch_times(model, K, repeats)
-        print(f"{label:<15} {L * W:6d} {2 * W:4d} | {t_build:8.4f} {t_solve:9.4f} | {t_tr:9.4f} "
-              f"{t_int:9.4f} {t_solve / t_int:8.2f} | {ref:7.2f} {ref / t_solve:9.1f}", flush=True)
+        solve = solve_time(model, repeats)
+        tr, integ = batch_times(model, K, repeats)
+        other = max(build_t.other, solve.other, tr.other, integ.other)
+        print(f"{label:<15} {L * W:6d} {2 * W:4d} | {build_t.seconds:8.4f} {solve.seconds:9.4f} | "
+              f"{tr.seconds / K:9.4f} {integ.seconds / K:9.4f} {solve.seconds * K / integ.seconds:8.2f} | "
+              f"{ref:7.2f} {ref / solve.seconds:9.1f} | {other:5.2f}{'*' if other > 0.2 else ''}",
+              flush=True)
 
     print()
     print("scaling of the solve time (st.linear_response, s per energy)")
     t_w = []
     for W in widths:
-        t_w.append(solve_time(build(200, W), repeats))
-        print(f"  L = 200, W = {W:3d} (n = {2 * W:3d}): {t_w[-1]:.4f} s", flush=True)
+        r = solve_time(build(200, W), repeats)
+        t_w.append(r.seconds)
+        print(f"  L = 200, W = {W:3d} (n = {2 * W:3d}): {r.seconds:.4f} s   other {r.other:.2f}", flush=True)
     t_l = []
     for L in lengths:
-        t_l.append(solve_time(build(L, 10), repeats))
-        print(f"  W = 10, L = {L:4d}:             {t_l[-1]:.4f} s", flush=True)
-    local_w = [np.log(t_w[i + 1] / t_w[i]) / np.log(widths[i + 1] / widths[i]) for i in range(len(widths) - 1)]
+        r = solve_time(build(L, 10), repeats)
+        t_l.append(r.seconds)
+        print(f"  W = 10,  L = {L:4d}:          {r.seconds:.4f} s   other {r.other:.2f}", flush=True)
+    pair_w = [np.log(t_w[i + 1] / t_w[i]) / np.log(widths[i + 1] / widths[i]) for i in range(len(widths) - 1)]
+    pair_l = [np.log(t_l[i + 1] / t_l[i]) / np.log(lengths[i + 1] / lengths[i]) for i in range(len(lengths) - 1)]
     print(f"exponent in W (W = {', '.join(map(str, widths))}; L = 200): {fit_exponent(widths, t_w):.2f}"
-          f"  (pairwise: {', '.join(f'{x:.2f}' for x in local_w)}; RGF flops ~ W^3)")
+          f"   pairwise {', '.join(f'{x:.2f}' for x in pair_w)}   (RGF flops ~ W^3)")
     print(f"exponent in L (L = {', '.join(map(str, lengths))}; W = 10): {fit_exponent(lengths, t_l):.2f}"
-          f"  (RGF flops ~ L)")
-    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+          f"   pairwise {', '.join(f'{x:.2f}' for x in pair_l)}   (RGF flops ~ L)")
+    print(f"load average at end: {load_average():.2f}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class Lattice:
     width: int = 1
     height: int = 1
     dim: int = 1
+    periodic: bool = False  # periodic boundary conditions across the wire (y and z)
     positions: np.ndarray = field(init=False, repr=False)
     bonds: np.ndarray = field(init=False, repr=False)
     bond_vectors: np.ndarray = field(init=False, repr=False)
@@ -55,6 +56,14 @@ class Lattice:
             d = np.zeros((i.size, 3))
             d[:, axis] = 1.0
             vectors.append(d)
+        if self.periodic:  # wrap-around bonds (W-1 -> 0 along +y, H-1 -> 0 along +z), within a slice
+            for axis, (n_axis, take) in enumerate([(W, lambda a, k: a[:, :, k]), (H, lambda a, k: a[:, k, :])], 1):
+                if n_axis > 2:
+                    i, j = take(index, n_axis - 1).ravel(), take(index, 0).ravel()
+                    pairs.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
+                    d = np.zeros((i.size, 3))
+                    d[:, axis] = 1.0 if i.min() < j.min() else -1.0
+                    vectors.append(d)
         object.__setattr__(self, "bonds", np.concatenate(pairs).astype(np.int64))
         object.__setattr__(self, "bond_vectors", np.concatenate(vectors))
 
@@ -92,13 +101,16 @@ def chain(length: int) -> Lattice:
     return Lattice(positive_int(length, "length"), 1, 1, dim=1)
 
 
-def strip(length: int, width: int) -> Lattice:
-    """A 2D square-lattice strip, ``length`` along x (transport) and ``width`` along y."""
-    return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2)
+def strip(length: int, width: int, *, periodic: bool = False) -> Lattice:
+    """A 2D square-lattice strip, ``length`` along x (transport) and ``width`` along y
+    (``periodic=True``: periodic boundary conditions along y)."""
+    return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2, periodic=bool(periodic))
 
 
-def bar(length: int, width: int, height: int) -> Lattice:
-    """A 3D cubic-lattice bar, ``length`` along x, ``width`` along y, ``height`` along z."""
+def bar(length: int, width: int, height: int, *, periodic: bool = False) -> Lattice:
+    """A 3D cubic-lattice bar, ``length`` along x, ``width`` along y, ``height`` along z
+    (``periodic=True``: periodic boundary conditions across the bar)."""
     return Lattice(
-        positive_int(length, "length"), positive_int(width, "width"), positive_int(height, "height"), dim=3
+        positive_int(length, "length"), positive_int(width, "width"), positive_int(height, "height"), dim=3,
+        periodic=bool(periodic),
     )

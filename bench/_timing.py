@@ -1,0 +1,51 @@
+"""Best-of timing for the benchmarks, with a check on how busy the (shared) machine was.
+
+No numpy here: the benchmark scripts import this before they set the thread variables.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+
+def machine_busy_seconds() -> float:
+    """CPU-seconds spent non-idle by all processes since boot (Linux /proc/stat; nan elsewhere)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+    except OSError:
+        return float("nan")
+    idle = v[3] + v[4]  # idle + iowait
+    return (sum(v) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Timing:
+    seconds: float  # best wall time
+    cpu: float  # this process's CPU time / wall time during that run (busy threads)
+    other: float  # CPUs kept busy by other processes during that run (0 on an idle machine)
+
+
+def best_of(fn, repeats: int) -> Timing:
+    """Run ``fn`` ``repeats`` times; the fastest run with its CPU shares.
+
+    ``other`` has the 10 ms resolution of /proc/stat, so it is only indicative for short runs.
+    """
+    best = Timing(float("inf"), 0.0, 0.0)
+    for _ in range(max(1, repeats)):
+        b0, c0, t0 = machine_busy_seconds(), time.process_time(), time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        mine = time.process_time() - c0
+        if dt < best.seconds:
+            other = max(0.0, (machine_busy_seconds() - b0 - mine) / dt)
+            best = Timing(dt, mine / dt, other)
+    return best
+
+
+def load_average() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
