@@ -30,7 +30,7 @@ class Timing:
 def best_of(fn, repeats: int) -> Timing:
     """Run ``fn`` ``repeats`` times; the fastest run with its CPU shares.
 
-    ``other`` has the 10 ms resolution of /proc/stat, so it is only indicative for short runs.
+    ``other`` has the 10 ms resolution of /proc/stat: nan for runs shorter than 0.1 s.
     """
     best = Timing(float("inf"), 0.0, 0.0)
     for _ in range(max(1, repeats)):
@@ -39,7 +39,8 @@ def best_of(fn, repeats: int) -> Timing:
         dt = time.perf_counter() - t0
         mine = time.process_time() - c0
         if dt < best.seconds:
-            other = max(0.0, (machine_busy_seconds() - b0 - mine) / dt)
+            # /proc/stat counts in 10 ms ticks: no verdict on runs shorter than 0.1 s
+            other = max(0.0, (machine_busy_seconds() - b0 - mine) / dt) if dt >= 0.1 else float("nan")
             best = Timing(dt, mine / dt, other)
     return best
 
@@ -49,3 +50,24 @@ def load_average() -> float:
         return os.getloadavg()[0]
     except OSError:
         return float("nan")
+
+
+def most_other(*timings: Timing) -> float:
+    """The largest ``other`` among the timings that have one (nan if none)."""
+    values = [t.other for t in timings if t.other == t.other]
+    return max(values) if values else float("nan")
+
+
+def provenance(core_file: str) -> str:
+    """Git commit of the checkout and build time of the loaded extension (the core may be
+    rebuilt while benchmarks run: quote both with the figures)."""
+    import subprocess
+
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=10).stdout.strip() or "?"
+    except (OSError, subprocess.SubprocessError):
+        commit = "?"
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(core_file)))
+    return f"checkout {commit}; _core built {built}"

@@ -19,29 +19,31 @@ Each size is timed at two lengths L1 and L2 = 2 L1.  The slope (t(L2) - t(L1)) /
 the time of one slice of the sweep alone; the intercept is the per-energy work (lead
 self-energies, transmissions, Python binding).  Times are best of ``--repeats``.
 
-Flop count (per energy, read off ``Sweep::run`` in cpp/src/rgf.cpp)
--------------------------------------------------------------------
-With left_weights and transmission=True: want_left = want_right = True, want_ret = False.
+Flop count (per energy, read off ``Sweep::run`` in cpp/src/rgf.cpp at commit 9f73ee0)
+----------------------------------------------------------------------------------
+With left_weights and transmission=True (reverse_transmission=False): want_left = True,
+want_right = want_ret = False, so only the left lead's column G_{l,0} is carried.
 An n x n complex product counts 8 n^3 real flops (a complex multiply-add is 8 flops); an
 inversion (``dense::invert``: zgesv with n right-hand sides) counts 32/3 n^3
 (LU 8/3 n^3 + forward/back substitution of n columns 8 n^3).  O(n^2) work (effective block,
-scalar x matrix, the 2x2 output blocks) is not counted.
+scalar x matrix, copies, the 2x2 output blocks) is not counted.
 
-* forward sweep, each slice: 1 inversion; for l > 0 one product g_l Z_l (first column of G);
+* forward sweep, each slice: 1 inversion; for l > 0 one product g_l Z_l (first column);
   with a non-scalar coupling V also V^dag g V (2 products) and Z_l = V^dag g0 (1 product);
-* backward sweep start: colL = G Z (if L > 1), BL = colL Gamma_L, BR = G Gamma_R, and
-  K = BL colL^dag for T_rl: 4 products;
-* backward sweep, each l < L-1: G_{l,l+1}, G_ll, colL (l > 0), BL, colR, BR: 6 products
-  (5 at l = 0); with a non-scalar V also X = g V and Y = V^dag g (2 products);
-* transmissions: G Gamma_R G^dag (1) and the four spin-resolved T1, T2 pairs (8): 9 products;
-* lead self-energies and broadenings, Sigma = U diag(s) U^dag for both leads: 4 products
-  (these go through Eigen, not BLAS).
+* backward sweep start: colL = G Z (if L > 1) and BL = colL Gamma_L: 2 products;
+* transmissions (left injection): T1 = G Gamma_L, T2 = T1 G^dag, and for each of the two
+  incoming spins the same pair with P Gamma_L P: 6 products;
+* backward sweep, each l < L-1: G_{l,l+1}, G_ll, colL (l > 0), BL: 4 products (3 at l = 0);
+  with a non-scalar V also X = g V and Y = V^dag g (2 products);
+* lead self-energies and broadenings, U diag(s) U^dag for both leads: 4 products (Eigen, not
+  BLAS).
 
 Without Rashba the coupling V is -t times the identity, ``Device::upper_is_scalar`` is true
-and the V products above are skipped (scalar times matrix, O(n^2)): per energy
-L inversions and 7 L + 9 products; per slice 32/3 n^3 + 7 x 8 n^3 = 66.7 n^3 flops.
-Below n = 12 the core uses Eigen's fixed kernels instead of BLAS (``kBlasMinSize`` in dense.cpp)
-and the time is dominated by per-slice overhead, not flops.
+and the V products are skipped (scalar times matrix, O(n^2)): per energy L inversions and
+5 L + 6 products; per slice 32/3 n^3 + 5 x 8 n^3 = 50.7 n^3 flops.  With Rashba: 10 products
+per slice.  If rgf.cpp changes, update ``products_per_energy`` and ``PRODUCTS_PER_SLICE``.
+Below n = 12 the core uses Eigen's fixed-size paths instead of BLAS (``kBlasMinSize`` in
+dense.cpp) and per-slice overhead, not flops, sets the time.
 """
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-from _timing import best_of, load_average  # noqa: E402  (bench/_timing.py)
+from _timing import best_of, load_average, most_other, provenance  # noqa: E402  (bench/_timing.py)
 
 import spintex as st  # noqa: E402
 from spintex import _core  # noqa: E402
@@ -81,12 +83,17 @@ BATCH = 8
 
 
 # ----------------------------------------------------------------------------- flop count
+PRODUCTS_PER_SLICE = {True: 5, False: 10}  # scalar coupling V or not (Rashba)
+
+
 def products_per_energy(L: int, scalar_coupling: bool) -> int:
     """n x n complex products of one energy (left_weights + transmission), see the docstring."""
     forward = (L - 1) * (1 if scalar_coupling else 4)
-    start = 4 if L > 1 else 3
-    backward = 6 * (L - 1) - (1 if L > 1 else 0) + (0 if scalar_coupling else 2 * (L - 1))
-    return forward + start + backward + 9 + 4
+    start = 2 if L > 1 else 1
+    transmissions = 6
+    backward = 4 * (L - 1) - (1 if L > 1 else 0) + (0 if scalar_coupling else 2 * (L - 1))
+    leads = 4
+    return forward + start + transmissions + backward + leads
 
 
 def flops_per_energy(n: int, L: int, scalar_coupling: bool) -> float:
@@ -94,8 +101,7 @@ def flops_per_energy(n: int, L: int, scalar_coupling: bool) -> float:
 
 
 def flops_per_slice(n: int, scalar_coupling: bool) -> float:
-    products = 7 if scalar_coupling else 12
-    return (32.0 / 3.0 + 8.0 * products) * float(n) ** 3
+    return (32.0 / 3.0 + 8.0 * PRODUCTS_PER_SLICE[scalar_coupling]) * float(n) ** 3
 
 
 # ----------------------------------------------------------------------------- timing
@@ -182,9 +188,10 @@ def main():
           f"load average at start={load:.2f}")
     for line in blas_info():
         print(line)
+    print(provenance(_core.__file__))
     print(f"request: left_weights + transmission=True at E = {ENERGY}; rashba = {ARGS.rashba} "
           f"({'scalar' if scalar else 'non-scalar'} coupling: "
-          f"{7 if scalar else 12} products + 1 inversion per slice); best of {repeats}")
+          f"{PRODUCTS_PER_SLICE[scalar]} products + 1 inversion per slice); best of {repeats}")
     print()
     print("single energy: ms/slice and RGF GF/s from the slope between L1 and L2; 'whole' = all "
           "flops / time of the L2 call;")
@@ -220,7 +227,7 @@ def main():
 
         mm = matmul_gflops(n, 0.3 if quick else 0.6)
         vs = gf_batch / (ARGS.omp_threads * mm) if ARGS.blas_threads == 1 else float("nan")
-        other = max(single1.other, single2.other, batch.other)
+        other = most_other(single1, single2, batch)
         flag = "*" if other > 0.2 else " "
         print(f"{n:4d} {W:4d} {L1:6d}/{L2:<6d} | {slope * 1e3:9.4f} {gf_slice:8.2f} {gf_whole:6.2f} "
               f"{mm:7.2f} {gf_slice / mm:5.2f} {single2.cpu:4.2f} | {gf_batch:10.2f} {vs:9.2f} "

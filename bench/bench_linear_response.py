@@ -45,7 +45,7 @@ os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
 
 import numpy as np  # noqa: E402
-from _timing import best_of, load_average  # noqa: E402  (bench/_timing.py)
+from _timing import best_of, load_average, most_other, provenance  # noqa: E402  (bench/_timing.py)
 
 import spintex as st  # noqa: E402
 from spintex import _core  # noqa: E402
@@ -104,6 +104,7 @@ def main():
     print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
           f"load average at start={load_average():.2f}  dense backend={_core.blas_backend()}")
+    print(provenance(_core.__file__))
     print(f"Neel wall (center L/2, width {WALL_WIDTH:g}), exchange {EXCHANGE}, E = {ENERGY}; "
           f"best of {repeats}; batch of K = {K} energies in [-1.5, -0.5]")
     print()
@@ -122,7 +123,7 @@ def main():
         model = build(L, W)
         solve = solve_time(model, repeats)
         tr, integ = batch_times(model, K, repeats)
-        other = max(build_t.other, solve.other, tr.other, integ.other)
+        other = most_other(build_t, solve, tr, integ)
         print(f"{label:<15} {L * W:6d} {2 * W:4d} | {build_t.seconds:8.4f} {solve.seconds:9.4f} | "
               f"{tr.seconds / K:9.4f} {integ.seconds / K:9.4f} {solve.seconds * K / integ.seconds:8.2f} | "
               f"{ref:7.2f} {ref / solve.seconds:9.1f} | {other:5.2f}{'*' if other > 0.2 else ''}",

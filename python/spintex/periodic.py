@@ -47,21 +47,46 @@ class PeriodicWire:
     """
 
     def __init__(self, length: int, width: int, height: int = 1, *, hopping=1.0, exchange=0.0,
-                 texture=(0.0, 0.0, 1.0), onsite=0.0, leads=True):
+                 texture=(0.0, 0.0, 1.0), onsite=0.0, leads=True, _levels=None):
         from ._validate import positive_int
 
         self.cross_section = (positive_int(width, "width"), positive_int(height, "height"))
-        ky = 2 * np.pi * np.arange(width) / width
-        kz = 2 * np.pi * np.arange(height) / height
-        # a single row (height 1) has no transverse hopping along z
-        eps = -2 * hopping * (np.cos(ky)[:, None] + (np.cos(kz)[None, :] if height > 1 else 0.0))
-        levels, counts = np.unique(np.round(eps.ravel(), 12), return_counts=True)
-        self.levels, self.weights = levels, counts / counts.sum()
+        if _levels is None:
+            ky = 2 * np.pi * np.arange(width) / width
+            kz = 2 * np.pi * np.arange(height) / height
+            # a single row (height 1) has no transverse hopping along z
+            eps = -2 * hopping * (np.cos(ky)[:, None] + (np.cos(kz)[None, :] if height > 1 else 0.0))
+            levels, counts = np.unique(np.round(eps.ravel(), 12), return_counts=True)
+            self.levels, self.weights = levels, counts / counts.sum()
+        else:
+            self.levels, self.weights = _levels
         chain = lattice.chain(length)
         base = np.asarray(onsite, dtype=float)
         self.channels = [Model(chain, hopping=hopping, exchange=exchange, texture=texture, onsite=base + e,
-                               leads=leads, lead_onsite=float(np.mean(base)) + e) for e in levels]
-        self.model = self.channels[np.argmin(np.abs(levels))]  # texture, exchange, geometry of a slice
+                               leads=leads, lead_onsite=float(np.mean(base)) + e) for e in self.levels]
+        self.model = self.channels[np.argmin(np.abs(self.levels))]  # texture, exchange, geometry of a slice
+
+    @classmethod
+    def bulk(cls, length: int, *, dim: int = 3, levels: int = 400, hopping=1.0, **model):
+        """The infinite cross-section: transverse energies eps on ``levels`` equal bins of
+        [-2(d-1)t, 2(d-1)t], weighted by the (d-1)-dimensional lattice DOS (square for d = 3,
+        chain for d = 2), so the channel sum tends to the d-dimensional band as the bins shrink.
+        Site arrays are per site, currents per site of the cross-section."""
+        from . import continuum
+        from ._validate import positive_int
+
+        if dim not in (2, 3):
+            raise ValueError("dim must be 2 or 3")
+        n = positive_int(levels, "levels")
+        half = 2 * (dim - 1) * hopping
+        edges = np.linspace(-half, half, n + 1)
+        fine = np.linspace(-half, half, 64 * n + 1)[:-1] + half / (64 * n)  # bin-interior midpoints
+        rho = continuum.dos(fine, dim - 1, hopping)
+        weights = rho.reshape(n, 64).sum(axis=1)
+        centers = (rho * fine).reshape(n, 64).sum(axis=1) / np.where(weights > 0, weights, 1)
+        keep = weights > 0
+        return cls(length, 1, 1, hopping=hopping, _levels=(centers[keep], weights[keep] / weights[keep].sum()),
+                   **model)
 
     def _green(self, energy):
         z = np.array([energy], dtype=complex)
