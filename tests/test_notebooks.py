@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples"]
+NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples", "beta_bulk"]
 
 
 @pytest.mark.parametrize("name", NAMES)
