@@ -17,7 +17,7 @@ E = -2.0
 
 def beta(M, levels):
     gm = 0.04 * M
-    width = int(100 * 0.25 / M)
+    width = 100  # >= 1.4 mean free paths for every M here
     L = 12 * width
     wire = PeriodicWire.bulk(L, dim=3, levels=levels, exchange=M, texture=st.textures.neel_wall(L / 2, width))
     r = wire.linear_response(E, disorder=st.Disorder(magnetic=(gm, gm)))
