@@ -75,6 +75,12 @@ class Sweep {
     const MatrixXc gamma_left = dev_.left().broadening(z);
     const MatrixXc gamma_right = dev_.right().broadening(z);
 
+    if (!want_ret) {  // lead-injected blocks only: one-sided sweeps, no G_ll needed
+      if (want_left) injected_column(k, acc, true, z, sigma_left, sigma_right, gamma_left, gamma_right, w_left);
+      if (want_right) injected_column(k, acc, false, z, sigma_left, sigma_right, gamma_left, gamma_right, w_right);
+      return;
+    }
+
     // Forward sweep: left-connected g_l and, for the first column, Z_l = V_{l-1}^dag g_{l-1,0}.
     MatrixXc A, tmp, g0_prev;
     for (int l = 0; l < L; ++l) {
@@ -139,6 +145,73 @@ class Sweep {
   }
 
  private:
+  /// One lead's column and its injected blocks without the diagonal G_ll.
+  ///
+  /// Left lead: right-connected sweep gR_l = (A_l - V_l gR_{l+1} V_l^dag)^{-1} from the right
+  /// end (gR_0 = G_00 includes everything), then G_{l,0} = gR_l V_{l-1}^dag G_{l-1,0}.  Right
+  /// lead, mirrored: left-connected g_l, then G_{l,L-1} = g_l V_l G_{l+1,L-1}.  Per slice one
+  /// inversion and two block products (column, column x Gamma).
+  void injected_column(std::size_t k, Accumulated& acc, bool left, cplx z, const MatrixXc& sl,
+                       const MatrixXc& sr, const MatrixXc& gamma_left, const MatrixXc& gamma_right,
+                       cplx weight) {
+    const int L = dev_.slices();
+    const bool accumulate = left ? !req_.left_weights.empty() : !req_.right_weights.empty();
+    std::vector<cplx>& sites = left ? acc.left_sites : acc.right_sites;
+    std::vector<cplx>& bonds = left ? acc.left_bonds : acc.right_bonds;
+    const MatrixXc& gamma = left ? gamma_left : gamma_right;
+    MatrixXc A, tmp;
+    // connected sweep away from the injecting lead, stored in g_
+    for (int step = 0; step < L; ++step) {
+      const int l = left ? L - 1 - step : step;
+      effective_block(l, z, sl, sr, A);
+      if (step > 0) {
+        if (left) sandwich_right_connected(l, g_[l + 1], tmp);  // V_l g V_l^dag
+        else sandwich_left_connected(l - 1, g_[l - 1], tmp);    // V^dag g V
+        A -= tmp;
+      }
+      dense::invert(A, g_[l]);
+    }
+    // column from the injecting lead, walking towards the other one
+    MatrixXc col = g_[left ? 0 : L - 1], B, col_prev, B_prev;
+    dense::multiply(col, gamma, B);
+    for (int step = 0; step < L; ++step) {
+      const int l = left ? step : L - 1 - step;
+      if (step > 0) {
+        col_prev.swap(col);
+        B_prev.swap(B);
+        if (left) adjoint_upper_times(l - 1, col_prev, tmp);  // V_{l-1}^dag G_{l-1,0}
+        else upper_times(l, col_prev, tmp);                     // V_l G_{l+1,L-1}
+        dense::multiply(g_[l], tmp, col);
+        dense::multiply(col, gamma, B);
+      }
+      if (!accumulate) continue;
+      add_sites_and_intra_bonds(l, B, col, weight, sites, bonds);
+      // bonds from slice l-1 (left sweep) or l (right sweep) into the next slice
+      if (step > 0) {
+        if (left) add_inter_bonds(l - 1, B, col_prev, weight, bonds);
+        else add_inter_bonds(l, B_prev, col, weight, bonds);
+      }
+    }
+    if (req_.transmission || req_.reverse_transmission)
+      transmissions(k, acc, gamma_left, gamma_right, col, left);
+  }
+
+  void add_sites_and_intra_bonds(int l, const MatrixXc& B, const MatrixXc& col, cplx w,
+                                 std::vector<cplx>& sites, std::vector<cplx>& bonds) const {
+    const int W = dev_.sites_per_slice();
+    for (int p = 0; p < W; ++p)
+      add_outer_block(B, col, p, p, w, &sites[static_cast<std::size_t>(l * W + p) * 4]);
+    for (const BondRef& b : dev_.bonds_from_slice(l))
+      if (!b.inter) add_outer_block(B, col, b.to, b.from, w, &bonds[static_cast<std::size_t>(b.index) * 4]);
+  }
+
+  /// Bonds from slice l into l+1: (G Gamma G^dag)_ji = B_{l+1}[j] col_l[i]^dag.
+  void add_inter_bonds(int l, const MatrixXc& B_next, const MatrixXc& col, cplx w,
+                       std::vector<cplx>& bonds) const {
+    for (const BondRef& b : dev_.bonds_from_slice(l))
+      if (b.inter) add_outer_block(B_next, col, b.to, b.from, w, &bonds[static_cast<std::size_t>(b.index) * 4]);
+  }
+
   /// A_l = z - H_ll - Sigma_disorder - (lead self-energies on the end slices).
   void effective_block(int l, cplx z, const MatrixXc& sl, const MatrixXc& sr, MatrixXc& A) const {
     const MatrixXc& H = dev_.diagonal(l);
@@ -161,6 +234,24 @@ class Sweep {
     MatrixXc t;
     dense::multiply(g, dev_.upper(l), t);
     dense::multiply_adjoint_left(dev_.upper(l), t, out);
+  }
+  /// out = V_l g V_l^dag  (coupling slice l to the right-connected part from l+1)
+  void sandwich_right_connected(int l, const MatrixXc& g, MatrixXc& out) const {
+    if (dev_.upper_is_scalar(l)) {
+      out = std::norm(dev_.upper_scalar(l)) * g;
+      return;
+    }
+    MatrixXc t;
+    dense::multiply_adjoint_right(g, dev_.upper(l), t);
+    dense::multiply(dev_.upper(l), t, out);
+  }
+  /// out = V_l M
+  void upper_times(int l, const MatrixXc& M, MatrixXc& out) const {
+    if (dev_.upper_is_scalar(l)) {
+      out = dev_.upper_scalar(l) * M;
+      return;
+    }
+    dense::multiply(dev_.upper(l), M, out);
   }
   /// out = V_l^dag M
   void adjoint_upper_times(int l, const MatrixXc& M, MatrixXc& out) const {

@@ -3,7 +3,15 @@
 Units and signs: hbar = e = a = 1, energies in units of the hopping t, spin densities in Pauli
 units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
 """
+import os as _os
+
 from . import _core, continuum, lattice, textures
+
+# One BLAS thread per sweep: block products of size 2 x cross-section gain nothing measurable
+# from a second BLAS thread on an idle 2-core machine, and lose 20x when another process holds
+# a core (spin-waiting BLAS threads; measured, see bench/).  Parallelism comes from OpenMP over
+# energies and threads over disorder samples.  SPINTEX_BLAS_THREADS overrides.
+_core.set_blas_threads(int(_os.environ.get("SPINTEX_BLAS_THREADS", "1")))
 from .damping import gilbert_damping
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, fit_torque, texture_derivative
