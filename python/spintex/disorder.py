@@ -170,6 +170,9 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBA
             out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
             return out["retarded_sites"]
 
+    from .keldysh import Progress
+
+    progress = Progress(f"SCBA at E = {energy:g}", unit="iterations")
     G = green(None)
     sigma = born(G)
     history, xs, fs = [], [], []
@@ -178,6 +181,7 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBA
         f = born(G) - sigma
         residual = float(np.abs(f).max())
         history.append(residual)
+        progress(it, disorder.max_iterations, f"(residual {residual:.2e}, tolerance {disorder.tolerance:g})")
         if residual < disorder.tolerance:
             return SCBASolution(energy, sigma, G, it, residual, history)
         x_vec, f_vec = sigma.ravel().view(float), f.ravel().view(float)
@@ -238,8 +242,13 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
 
         op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
 
-        def callback(_):
+        from .keldysh import Progress
+
+        progress = Progress("ladder (GMRES)", unit="iterations")
+
+        def callback(residual):
             count[0] += 1
+            progress(count[0], max_iterations, f"(residual {residual:.2e})")
 
         x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=200, maxiter=max_iterations,
                         callback=callback, callback_type="pr_norm")

@@ -29,18 +29,20 @@ UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a 
 
 
 class Progress:
-    """Prints progress of long energy loops to stderr (only when they take more than ~2 s)."""
+    """Prints progress of long loops to stderr on a terminal, once they take more than ~2 s.
 
-    def __init__(self, label: str, enabled: bool | None = None):
-        self.label, self.start = label, time.monotonic()
+    Called as ``progress(done, total)``; ``unit`` names what is counted, ``detail`` adds a
+    string (e.g. a residual).
+    """
+
+    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None):
+        self.label, self.unit, self.start = label, unit, time.monotonic()
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self.shown = False
 
-    def __call__(self, done: int, total: int):
+    def __call__(self, done: int, total: int, detail: str = ""):
         if not self.enabled or time.monotonic() - self.start < 2.0:
             return
-        self.shown = True
-        print(f"\r{self.label}: {done}/{total} energies", end="" if done < total else "\n",
+        print(f"\r{self.label}: {done}/{total} {self.unit} {detail}", end="" if done < total else "\n",
               file=sys.stderr, flush=True)
 
 
