@@ -399,6 +399,45 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
     return r
 
 
+def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder: Disorder, tolerance: float):
+    """Disorder-averaged equilibrium state (see :func:`spintex.equilibrium`)."""
+    from .keldysh import UNITS_STATE, Progress, _equilibrium_blocks, equilibrium
+    from .observables import State
+
+    if not isinstance(disorder, Disorder):
+        raise ValueError("disorder must be a spintex.Disorder")
+    params = {"fermi_energy": mu, "temperature": temperature, "disorder": disorder}
+    if disorder.method == "samples":
+        stats = RunningMean()
+        show = Progress("disorder samples", unit="samples")
+        fields = ("charge_density", "spin_density", "torque", "current", "spin_current", "bond_current",
+                  "bond_spin_current")
+        for k, seq in enumerate(np.random.SeedSequence(disorder.seed).spawn(disorder.samples), 1):
+            rng = np.random.default_rng(seq)
+            s = equilibrium(model.with_onsite(random_site_blocks(model, disorder, rng)), fermi_energy=mu,
+                            temperature=temperature, tolerance=tolerance)
+            stats.add({f: getattr(s, f) for f in fields})
+            show(k, disorder.samples)
+        state = State(**{f: stats.mean[f] for f in fields}, units=UNITS_STATE,
+                      parameters={**params, "samples": stats.count})
+        for f in fields:
+            setattr(state, f"{f}_stderr", stats.stderr(f))
+        return state
+
+    def retarded(z, w):  # SCBA at every node, each with its own self-energy
+        total = {}
+        for zk, wk in zip(z, w):
+            sol = scba(model, zk, disorder)
+            out = _core.integrate(model.device, np.array([zk]), retarded_weights=np.array([wk]),
+                                  local_self_energy=sol.self_energy)
+            for key in ("retarded_sites", "retarded_bonds_ji", "retarded_bonds_ij"):
+                total[key] = total.get(key, 0) + out[key]
+        return total
+
+    sites, bonds, info = _equilibrium_blocks(model, mu, temperature, tolerance, None, retarded=retarded)
+    return State.from_blocks(model, sites, bonds, units=UNITS_STATE, parameters={**params, **info})
+
+
 def disordered_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left") -> Response:
     if not isinstance(disorder, Disorder):
         raise ValueError("disorder must be a spintex.Disorder")

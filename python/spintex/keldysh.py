@@ -147,13 +147,20 @@ def fermi_complex(z, mu: float, temperature: float):
     return 1.0 / (np.exp(np.clip(x.real, -700, 700) + 1j * x.imag) + 1.0)
 
 
-def _equilibrium_blocks(model, mu, temperature, tolerance, progress):
-    """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged."""
+def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=None):
+    """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged.
+
+    ``retarded(z, w)`` returns the weighted sums of G^R blocks over the nodes (default: one C++
+    call; disorder.py passes an SCBA solve at every node).
+    """
     bottom = spectrum_bottom(model)
+    if retarded is None:
+        def retarded(z, w):
+            return _integrate(model, z, retarded_weights=w, progress=progress)
     previous, n = None, 32
     while True:
         z, w = contour(mu, temperature, bottom, n)
-        out = _integrate(model, z, retarded_weights=w, progress=progress)
+        out = retarded(z, w)
         sites = 0.5j / np.pi * (out["retarded_sites"] - np.conj(np.swapaxes(out["retarded_sites"], 1, 2)))
         bonds = 0.5j / np.pi * (out["retarded_bonds_ji"] - np.conj(np.swapaxes(out["retarded_bonds_ij"], 1, 2)))
         if previous is not None:
@@ -172,13 +179,16 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
 
     ``rho = (i/2pi)(X - X^dag)``, ``X = int f(E) G^R(E) dE`` on the contour of :func:`contour`;
     the number of nodes doubles until the density-matrix blocks change by less than
-    ``tolerance`` (the change is reported as ``parameters['error_estimate']``).
+    ``tolerance`` (the change is reported as ``parameters['error_estimate']``).  With
+    ``disorder``: SCBA solved at every contour node (Sigma^R(z) is the analytic continuation of
+    the real-axis SCBA), or the average over samples with standard errors.
     """
     mu = finite_float(fermi_energy, "fermi_energy")
     T = finite_float(temperature, "temperature", nonnegative=True)
     tolerance = finite_float(tolerance, "tolerance", positive=True)
     if disorder is not None:
-        raise NotImplementedError("equilibrium with disorder is not available yet; use disorder=None")
+        from .disorder import disordered_equilibrium
+        return disordered_equilibrium(model, mu, T, disorder, tolerance)
     sites, bonds, info = _equilibrium_blocks(model, mu, T, tolerance, Progress("equilibrium"))
     return State.from_blocks(model, sites, bonds, units=UNITS_STATE,
                              parameters={"fermi_energy": mu, "temperature": T, **info})
