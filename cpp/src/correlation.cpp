@@ -6,40 +6,6 @@
 
 namespace spintex {
 
-namespace {
-/// out = V^dag M  (V = H_{l,l+1})
-void vdag_times(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
-  if (d.upper_is_scalar(l)) {
-    out = std::conj(d.upper_scalar(l)) * M;
-  } else {
-    dense::multiply_adjoint_left(d.upper(l), M, out);
-  }
-}
-/// out = M V
-void times_v(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
-  if (d.upper_is_scalar(l)) {
-    out = d.upper_scalar(l) * M;
-  } else {
-    dense::multiply(M, d.upper(l), out);
-  }
-}
-/// out = V M
-void v_times(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
-  if (d.upper_is_scalar(l)) {
-    out = d.upper_scalar(l) * M;
-  } else {
-    dense::multiply(d.upper(l), M, out);
-  }
-}
-/// out = M V^dag
-void times_vdag(const Device& d, int l, const MatrixXc& M, MatrixXc& out) {
-  if (d.upper_is_scalar(l)) {
-    out = std::conj(d.upper_scalar(l)) * M;
-  } else {
-    dense::multiply_adjoint_right(M, d.upper(l), out);
-  }
-}
-}  // namespace
 
 Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& sigma)
     : dev_(device) {
@@ -63,19 +29,19 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
     if (!sigma.empty())
       for (int p = 0; p < W; ++p) A.block<2, 2>(2 * p, 2 * p) -= sigma[static_cast<std::size_t>(l * W + p)];
     if (l > 0) {
-      times_v(dev_, l - 1, g_[l - 1], t1);
-      vdag_times(dev_, l - 1, t1, t2);
+      dev_.times_coupling(l - 1, g_[l - 1], t1);
+      dev_.coupling_dagger_times(l - 1, t1, t2);
       A -= t2;
     }
     dense::invert(A, g_[l]);
   }
   G_[L - 1] = g_[L - 1];
   for (int l = L - 2; l >= 0; --l) {
-    times_v(dev_, l, g_[l], t1);            // g V
+    dev_.times_coupling(l, g_[l], t1);            // g V
     dense::multiply(t1, G_[l + 1], t2);     // g V G_{l+1}
-    times_vdag(dev_, l, t2, P_[l]);         // P = g V G V^dag
-    vdag_times(dev_, l, g_[l], t1);         // V^dag g
-    v_times(dev_, l, G_[l + 1], t2);        // V G_{l+1}
+    dev_.times_coupling_dagger(l, t2, P_[l]);         // P = g V G V^dag
+    dev_.coupling_dagger_times(l, g_[l], t1);         // V^dag g
+    dev_.coupling_times(l, G_[l + 1], t2);        // V G_{l+1}
     dense::multiply(t2, t1, Q_[l]);         // Q = V G V^dag g
     G_[l] = g_[l];
     dense::multiply_add(P_[l], g_[l], G_[l]);  // G_ll = g + P g
@@ -105,8 +71,8 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
     if (l == 0 && left_weight != 0.0) Y += left_weight * gamma_left_;
     if (l == L - 1 && right_weight != 0.0) Y += right_weight * gamma_right_;
     if (l > 0) {
-      times_v(dev_, l - 1, gl[l - 1], t1);
-      vdag_times(dev_, l - 1, t1, t2);
+      dev_.times_coupling(l - 1, gl[l - 1], t1);
+      dev_.coupling_dagger_times(l - 1, t1, t2);
       Y += t2;
     }
     dense::multiply(g_[l], Y, t1);
@@ -120,12 +86,12 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
       C_next.swap(C);
       // RA: C_ll = g< + P g< + g< P^dag + (g V) C_{l+1} (g V)^dag
       // RR: C_ll = h + P h + h Q + (g V) C_{l+1} (V^dag g)
-      times_v(dev_, l, g_[l], X);                  // g V
+      dev_.times_coupling(l, g_[l], X);                  // g V
       dense::multiply(X, C_next, t1);
       if (ra) {
         dense::multiply_adjoint_right(t1, X, C);
       } else {
-        vdag_times(dev_, l, g_[l], Xr);            // V^dag g
+        dev_.coupling_dagger_times(l, g_[l], Xr);            // V^dag g
         dense::multiply(t1, Xr, C);
       }
       C += gl[l];
@@ -133,7 +99,7 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
       if (ra) dense::multiply_adjoint_right(gl[l], P_[l], t1); else dense::multiply(gl[l], Q_[l], t1);
       C += t1;
       // C_{l+1,l} = G_{l+1} V^dag g< + C_{l+1} (g V)^dag      (RR: ... + C_{l+1} V^dag g)
-      vdag_times(dev_, l, gl[l], t1);
+      dev_.coupling_dagger_times(l, gl[l], t1);
       dense::multiply(G_[l + 1], t1, C_dn);
       if (ra) dense::multiply_adjoint_right(C_next, X, t2); else dense::multiply(C_next, Xr, t2);
       C_dn += t2;

@@ -1,5 +1,7 @@
 #include "spintex/device.hpp"
 
+#include "spintex/dense.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +62,44 @@ Device::Device(std::vector<MatrixXc> diagonal, std::vector<MatrixXc> upper, Lead
     bonds_by_slice_[static_cast<std::size_t>(li)].push_back(
         BondRef{static_cast<int>(b), i % W, j % W, lj != li});
   }
+}
+
+void Device::coupling_times(int l, const MatrixXc& M, MatrixXc& out) const {
+  if (upper_is_scalar(l)) out = upper_scalar(l) * M; else dense::multiply(upper(l), M, out);
+}
+
+void Device::coupling_dagger_times(int l, const MatrixXc& M, MatrixXc& out) const {
+  if (upper_is_scalar(l)) out = std::conj(upper_scalar(l)) * M;
+  else dense::multiply_adjoint_left(upper(l), M, out);
+}
+
+void Device::times_coupling(int l, const MatrixXc& M, MatrixXc& out) const {
+  if (upper_is_scalar(l)) out = upper_scalar(l) * M; else dense::multiply(M, upper(l), out);
+}
+
+void Device::times_coupling_dagger(int l, const MatrixXc& M, MatrixXc& out) const {
+  if (upper_is_scalar(l)) out = std::conj(upper_scalar(l)) * M;
+  else dense::multiply_adjoint_right(M, upper(l), out);
+}
+
+void Device::sandwich_dagger_first(int l, const MatrixXc& g, MatrixXc& out) const {
+  if (upper_is_scalar(l)) {
+    out = std::norm(upper_scalar(l)) * g;
+    return;
+  }
+  MatrixXc t;
+  times_coupling(l, g, t);
+  coupling_dagger_times(l, t, out);
+}
+
+void Device::sandwich_dagger_last(int l, const MatrixXc& g, MatrixXc& out) const {
+  if (upper_is_scalar(l)) {
+    out = std::norm(upper_scalar(l)) * g;
+    return;
+  }
+  MatrixXc t;
+  times_coupling_dagger(l, g, t);
+  coupling_times(l, t, out);
 }
 
 }  // namespace spintex

@@ -86,7 +86,7 @@ class Sweep {
     for (int l = 0; l < L; ++l) {
       effective_block(l, z, sigma_left, sigma_right, A);
       if (l > 0) {
-        sandwich_left_connected(l - 1, g_[l - 1], tmp);  // V^dag g V
+        dev_.sandwich_dagger_first(l - 1, g_[l - 1], tmp);  // V^dag g V
         A -= tmp;
       }
       dense::invert(A, g_[l]);
@@ -94,7 +94,7 @@ class Sweep {
         if (l == 0) {
           g0_prev = g_[0];
         } else {
-          adjoint_upper_times(l - 1, g0_prev, z_[l]);
+          dev_.coupling_dagger_times(l - 1, g0_prev, z_[l]);
           dense::multiply(g_[l], z_[l], tmp);
           g0_prev.swap(tmp);
         }
@@ -118,8 +118,8 @@ class Sweep {
     for (int l = L - 1; l >= 0; --l) {
       if (l < L - 1) {
         G_next.swap(G);
-        upper_times_left(l, g_[l], X);           // X = g_l V_l
-        adjoint_upper_times(l, g_[l], Y);        // Y = V_l^dag g_l
+        dev_.times_coupling(l, g_[l], X);           // X = g_l V_l
+        dev_.coupling_dagger_times(l, g_[l], Y);        // Y = V_l^dag g_l
         dense::multiply(X, G_next, G_up);        // G_{l,l+1}
         G = g_[l];
         dense::multiply_add(G_up, Y, G);         // G_ll
@@ -165,8 +165,8 @@ class Sweep {
       const int l = left ? L - 1 - step : step;
       effective_block(l, z, sl, sr, A);
       if (step > 0) {
-        if (left) sandwich_right_connected(l, g_[l + 1], tmp);  // V_l g V_l^dag
-        else sandwich_left_connected(l - 1, g_[l - 1], tmp);    // V^dag g V
+        if (left) dev_.sandwich_dagger_last(l, g_[l + 1], tmp);  // V_l g V_l^dag
+        else dev_.sandwich_dagger_first(l - 1, g_[l - 1], tmp);    // V^dag g V
         A -= tmp;
       }
       dense::invert(A, g_[l]);
@@ -179,8 +179,8 @@ class Sweep {
       if (step > 0) {
         col_prev.swap(col);
         B_prev.swap(B);
-        if (left) adjoint_upper_times(l - 1, col_prev, tmp);  // V_{l-1}^dag G_{l-1,0}
-        else upper_times(l, col_prev, tmp);                     // V_l G_{l+1,L-1}
+        if (left) dev_.coupling_dagger_times(l - 1, col_prev, tmp);  // V_{l-1}^dag G_{l-1,0}
+        else dev_.coupling_times(l, col_prev, tmp);                     // V_l G_{l+1,L-1}
         dense::multiply(g_[l], tmp, col);
         dense::multiply(col, gamma, B);
       }
@@ -225,51 +225,6 @@ class Sweep {
         A.block<2, 2>(2 * p, 2 * p) -= (*sigma_)[static_cast<std::size_t>(l * W + p)];
     }
   }
-  /// out = V_l^dag g V_l
-  void sandwich_left_connected(int l, const MatrixXc& g, MatrixXc& out) const {
-    if (dev_.upper_is_scalar(l)) {
-      out = std::norm(dev_.upper_scalar(l)) * g;
-      return;
-    }
-    MatrixXc t;
-    dense::multiply(g, dev_.upper(l), t);
-    dense::multiply_adjoint_left(dev_.upper(l), t, out);
-  }
-  /// out = V_l g V_l^dag  (coupling slice l to the right-connected part from l+1)
-  void sandwich_right_connected(int l, const MatrixXc& g, MatrixXc& out) const {
-    if (dev_.upper_is_scalar(l)) {
-      out = std::norm(dev_.upper_scalar(l)) * g;
-      return;
-    }
-    MatrixXc t;
-    dense::multiply_adjoint_right(g, dev_.upper(l), t);
-    dense::multiply(dev_.upper(l), t, out);
-  }
-  /// out = V_l M
-  void upper_times(int l, const MatrixXc& M, MatrixXc& out) const {
-    if (dev_.upper_is_scalar(l)) {
-      out = dev_.upper_scalar(l) * M;
-      return;
-    }
-    dense::multiply(dev_.upper(l), M, out);
-  }
-  /// out = V_l^dag M
-  void adjoint_upper_times(int l, const MatrixXc& M, MatrixXc& out) const {
-    if (dev_.upper_is_scalar(l)) {
-      out = std::conj(dev_.upper_scalar(l)) * M;
-      return;
-    }
-    dense::multiply_adjoint_left(dev_.upper(l), M, out);
-  }
-  /// out = M V_l
-  void upper_times_left(int l, const MatrixXc& M, MatrixXc& out) const {
-    if (dev_.upper_is_scalar(l)) {
-      out = dev_.upper_scalar(l) * M;
-      return;
-    }
-    dense::multiply(M, dev_.upper(l), out);
-  }
-
   void accumulate_slice(int l, Accumulated& acc, cplx w_ret, cplx w_left, cplx w_right,
                         const MatrixXc& G, const MatrixXc& G_up, const MatrixXc& G_dn,
                         const MatrixXc& colL, const MatrixXc& BL, const MatrixXc& BL_next,

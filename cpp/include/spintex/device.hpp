@@ -37,6 +37,14 @@ class Device {
   /// True if H_{l,l+1} = c * identity (then products with it are scalings); c in upper_scalar.
   bool upper_is_scalar(int l) const { return upper_is_scalar_[static_cast<std::size_t>(l)]; }
   cplx upper_scalar(int l) const { return upper_scalar_[static_cast<std::size_t>(l)]; }
+  /// Products with the coupling V_l = H_{l,l+1}; a scaling when V_l is a multiple of 1.
+  void coupling_times(int l, const MatrixXc& M, MatrixXc& out) const;          ///< V_l M
+  void coupling_dagger_times(int l, const MatrixXc& M, MatrixXc& out) const;   ///< V_l^dag M
+  void times_coupling(int l, const MatrixXc& M, MatrixXc& out) const;          ///< M V_l
+  void times_coupling_dagger(int l, const MatrixXc& M, MatrixXc& out) const;   ///< M V_l^dag
+  void sandwich_dagger_first(int l, const MatrixXc& g, MatrixXc& out) const;   ///< V_l^dag g V_l
+  void sandwich_dagger_last(int l, const MatrixXc& g, MatrixXc& out) const;    ///< V_l g V_l^dag
+
   const Lead& left() const { return left_; }
   const Lead& right() const { return right_; }
   const std::vector<std::array<int, 2>>& bonds() const { return bonds_; }
