@@ -17,7 +17,15 @@ left_weights=w, transmission=True)``, the request made by ``st.linear_response``
 
 Each size is timed at two lengths L1 and L2 = 2 L1.  The slope (t(L2) - t(L1)) / (L2 - L1) is
 the time of one slice of the sweep alone; the intercept is the per-energy work (lead
-self-energies, transmissions, Python binding).  Times are best of ``--repeats``.
+self-energies, transmissions, Python binding).  Times are best of ``--repeats``.  L2 is chosen
+for ~0.6 s per call (0.25 s with --quick) but capped where the stored blocks g_l, Z_l
+(2 L n^2 complex numbers) would exceed 64 MB: beyond the last-level cache they stream from
+memory (measured at n = 20: 23.5 us per slice up to L = 4000, 26.9 us at L = 16000).
+
+The machine may be shared: the ``other`` column is the CPU time other processes used during the
+timed runs (from /proc/stat).  On this 2-vCPU VM a busy neighbour slows even a one-thread sweep
+(shared caches and memory bandwidth, possibly a shared physical core), so rows marked * are not
+to be trusted.
 
 Flop count (per energy, read off ``Sweep::run`` in cpp/src/rgf.cpp at commit 9f73ee0)
 ----------------------------------------------------------------------------------
@@ -80,6 +88,7 @@ ENERGY = -1.0
 WIDTHS = (1, 2, 5, 10, 20, 40, 80, 120, 160, 200)
 WIDTHS_QUICK = (1, 5, 20, 80, 200)
 BATCH = 8
+STORAGE_CAP = 64e6  # bytes of stored g_l, Z_l per energy at L2 (see choose_length)
 
 
 # ----------------------------------------------------------------------------- flop count
@@ -139,7 +148,13 @@ def integrate(device, energies):
 
 
 def choose_length(W: int, target: float, rashba: float) -> int:
-    """L1 such that a single-energy call at L2 = 2 L1 takes about ``target`` seconds."""
+    """L1 such that a single-energy call at L2 = 2 L1 takes about ``target`` seconds.
+
+    L2 is capped so that the stored g_l and Z_l (2 L n^2 complex numbers) stay under
+    ``STORAGE_CAP`` bytes, beyond which they stream from memory rather than cache; L1 >= 10 so
+    that the slope between L1 and L2 is not lost in the per-energy work.
+    """
+    n = 2 * W
     L = 8
     while True:  # grow L until the per-call overhead no longer dominates the estimate
         dev = build_device(L, W, rashba)
@@ -148,7 +163,9 @@ def choose_length(W: int, target: float, rashba: float) -> int:
         if t > target / 10 or L >= 50_000:
             break
         L = int(min(50_000, L * max(2.0, 0.2 * target / max(t, 1e-6))))
-    return int(np.clip(round(target * L / t / 2), 6, 100_000))
+    by_time = target * L / t / 2
+    by_storage = STORAGE_CAP / (2 * 16 * n * n) / 2
+    return int(max(10, min(by_time, by_storage, 100_000)))
 
 
 # ----------------------------------------------------------------------------- report

@@ -48,6 +48,14 @@ void bind_device(py::module_& m) {
            }),
            py::arg("diagonal"), py::arg("upper"), py::arg("left"), py::arg("right"),
            py::arg("bonds"))
+      .def(
+          "with_onsite",
+          [](const Device& d, const ComplexArray& extra) {
+            std::vector<Block2> blocks = to_site_blocks(extra, "extra");
+            py::gil_scoped_release release;
+            return d.with_site_blocks(blocks);
+          },
+          py::arg("extra"), "A copy with extra (N, 2, 2) on-site blocks added (device only).")
       .def_property_readonly("slices", &Device::slices)
       .def_property_readonly("block_size", &Device::block_size)
       .def_property_readonly("num_sites", &Device::num_sites)

@@ -64,6 +64,17 @@ Device::Device(std::vector<MatrixXc> diagonal, std::vector<MatrixXc> upper, Lead
   }
 }
 
+Device Device::with_site_blocks(const std::vector<Block2>& extra) const {
+  if (extra.size() != static_cast<std::size_t>(num_sites()))
+    throw std::invalid_argument("need one extra 2x2 block per site");
+  Device copy = *this;
+  const int W = sites_per_slice();
+  for (int s = 0; s < num_sites(); ++s)
+    copy.diagonal_[static_cast<std::size_t>(s / W)].block<2, 2>(2 * (s % W), 2 * (s % W)) +=
+        extra[static_cast<std::size_t>(s)];
+  return copy;
+}
+
 void Device::coupling_times(int l, const MatrixXc& M, MatrixXc& out) const {
   if (upper_is_scalar(l)) out = upper_scalar(l) * M; else dense::multiply(upper(l), M, out);
 }

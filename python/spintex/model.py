@@ -194,8 +194,8 @@ class Model:
             raise ValueError(f"extra_site_blocks must have shape {self.onsite.shape}")
         other = copy.copy(self)
         other.onsite = self.onsite + extra
-        for cached in ("site_blocks", "device"):
-            other.__dict__.pop(cached, None)
+        other.__dict__.pop("site_blocks", None)
+        other.device = self.device.with_onsite(extra)  # C++ copy, no re-assembly
         return other
 
     def __repr__(self):

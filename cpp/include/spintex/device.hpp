@@ -26,6 +26,9 @@ class Device {
   Device(std::vector<MatrixXc> diagonal, std::vector<MatrixXc> upper, Lead left, Lead right,
          std::vector<std::array<int, 2>> bonds);
 
+  /// A copy with extra on-site 2x2 blocks added to the diagonal (one disorder realization).
+  Device with_site_blocks(const std::vector<Block2>& extra) const;
+
   int slices() const { return static_cast<int>(diagonal_.size()); }
   int block_size() const { return static_cast<int>(diagonal_.front().rows()); }
   int sites_per_slice() const { return block_size() / 2; }
