@@ -27,29 +27,28 @@ timed runs (from /proc/stat).  On this 2-vCPU VM a busy neighbour slows even a o
 (shared caches and memory bandwidth, possibly a shared physical core), so rows marked * are not
 to be trusted.
 
-Flop count (per energy, read off ``Sweep::run`` in cpp/src/rgf.cpp at commit 9f73ee0)
-----------------------------------------------------------------------------------
-With left_weights and transmission=True (reverse_transmission=False): want_left = True,
-want_right = want_ret = False, so only the left lead's column G_{l,0} is carried.
-An n x n complex product counts 8 n^3 real flops (a complex multiply-add is 8 flops); an
-inversion (``dense::invert``: zgesv with n right-hand sides) counts 32/3 n^3
-(LU 8/3 n^3 + forward/back substitution of n columns 8 n^3).  O(n^2) work (effective block,
-scalar x matrix, copies, the 2x2 output blocks) is not counted.
+Flop count (per energy, read off ``Sweep::run`` / ``Sweep::injected_column`` in cpp/src/rgf.cpp)
+-----------------------------------------------------------------------------------------------
+Counted for rgf.cpp blob a219e17 (commit 9ebd61f); the script warns when rgf.cpp differs.
+With left_weights and transmission=True and no retarded weights, ``run`` takes the one-sided
+path ``injected_column(left)``.  An n x n complex product counts 8 n^3 real flops (a complex
+multiply-add is 8 flops); an inversion (``dense::invert``: zgesv with n right-hand sides)
+counts 32/3 n^3 (LU 8/3 n^3 + forward/back substitution of n columns 8 n^3).  O(n^2) work
+(effective block, scalar x matrix, copies, the 2x2 output blocks) is not counted.
 
-* forward sweep, each slice: 1 inversion; for l > 0 one product g_l Z_l (first column);
-  with a non-scalar coupling V also V^dag g V (2 products) and Z_l = V^dag g0 (1 product);
-* backward sweep start: colL = G Z (if L > 1) and BL = colL Gamma_L: 2 products;
+* right-connected sweep, each slice: 1 inversion; for l < L-1 also V g V^dag (2 products when
+  the coupling V is not a multiple of the identity);
+* column walk: B_0 = G_00 Gamma_L (1 product), then for each l > 0: V^dag G_{l-1,0} (1 product
+  if V is not scalar), G_{l,0} = gR_l (V^dag G_{l-1,0}) and B_l = G_{l,0} Gamma_L: 2 products;
 * transmissions (left injection): T1 = G Gamma_L, T2 = T1 G^dag, and for each of the two
-  incoming spins the same pair with P Gamma_L P: 6 products;
-* backward sweep, each l < L-1: G_{l,l+1}, G_ll, colL (l > 0), BL: 4 products (3 at l = 0);
-  with a non-scalar V also X = g V and Y = V^dag g (2 products);
+  incoming spins the same pair with the spin-projected Gamma_L: 6 products;
 * lead self-energies and broadenings, U diag(s) U^dag for both leads: 4 products (Eigen, not
   BLAS).
 
-Without Rashba the coupling V is -t times the identity, ``Device::upper_is_scalar`` is true
-and the V products are skipped (scalar times matrix, O(n^2)): per energy L inversions and
-5 L + 6 products; per slice 32/3 n^3 + 5 x 8 n^3 = 50.7 n^3 flops.  With Rashba: 10 products
-per slice.  If rgf.cpp changes, update ``products_per_energy`` and ``PRODUCTS_PER_SLICE``.
+Without Rashba V = -t 1, ``Device::upper_is_scalar`` is true and the V products are replaced by
+O(n^2) scalings: per energy L inversions and 2 L + 9 products; per slice
+32/3 n^3 + 2 x 8 n^3 = 26.7 n^3 flops, 40 % of them in the inversion.  With Rashba
+(``--rashba``): 5 products per slice, 5 L + 6 per energy.
 Below n = 12 the core uses Eigen's fixed-size paths instead of BLAS (``kBlasMinSize`` in
 dense.cpp) and per-slice overhead, not flops, sets the time.
 """
@@ -75,6 +74,7 @@ ARGS = parse_args()
 # Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
 os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
+os.environ["SPINTEX_BLAS_THREADS"] = str(ARGS.blas_threads)  # spintex/__init__ sets the core's BLAS
 
 import time  # noqa: E402
 
@@ -92,17 +92,29 @@ STORAGE_CAP = 64e6  # bytes of stored g_l, Z_l per energy at L2 (see choose_leng
 
 
 # ----------------------------------------------------------------------------- flop count
-PRODUCTS_PER_SLICE = {True: 5, False: 10}  # scalar coupling V or not (Rashba)
+PRODUCTS_PER_SLICE = {True: 2, False: 5}  # scalar coupling V or not (Rashba)
+COUNTED_RGF_BLOB = "a219e175674b5501fb3d78efe9bccfbdf97063b4"  # git hash-object cpp/src/rgf.cpp
 
 
 def products_per_energy(L: int, scalar_coupling: bool) -> int:
     """n x n complex products of one energy (left_weights + transmission), see the docstring."""
-    forward = (L - 1) * (1 if scalar_coupling else 4)
-    start = 2 if L > 1 else 1
+    sandwiches = 0 if scalar_coupling else 2 * (L - 1)
+    column = 1 + 2 * (L - 1) + (0 if scalar_coupling else L - 1)
     transmissions = 6
-    backward = 4 * (L - 1) - (1 if L > 1 else 0) + (0 if scalar_coupling else 2 * (L - 1))
     leads = 4
-    return forward + start + transmissions + backward + leads
+    return sandwiches + column + transmissions + leads
+
+
+def rgf_source_changed() -> bool:
+    """True when cpp/src/rgf.cpp is not the version the flop count was read from."""
+    import hashlib
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cpp", "src", "rgf.cpp")
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return False
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() != COUNTED_RGF_BLOB
 
 
 def flops_per_energy(n: int, L: int, scalar_coupling: bool) -> float:
@@ -201,7 +213,8 @@ def main():
 
     print("RGF kernel vs complex matmul (bench/bench_kernel.py" + (", --quick)" if quick else ")"))
     print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
-          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  "
+          f"SPINTEX_BLAS_THREADS={os.environ['SPINTEX_BLAS_THREADS']}  cpus={os.cpu_count()}  "
           f"load average at start={load:.2f}")
     for line in blas_info():
         print(line)
@@ -209,6 +222,9 @@ def main():
     print(f"request: left_weights + transmission=True at E = {ENERGY}; rashba = {ARGS.rashba} "
           f"({'scalar' if scalar else 'non-scalar'} coupling: "
           f"{PRODUCTS_PER_SLICE[scalar]} products + 1 inversion per slice); best of {repeats}")
+    if rgf_source_changed():
+        print("WARNING: cpp/src/rgf.cpp differs from the version the flop count was read from: "
+              "recheck products_per_energy (GF/s may be wrong)")
     print()
     print("single energy: ms/slice and RGF GF/s from the slope between L1 and L2; 'whole' = all "
           "flops / time of the L2 call;")

@@ -139,3 +139,13 @@ def test_with_onsite_equals_a_model_built_with_that_onsite(random_model):
     direct = st.linear_response(fresh, 0.3)
     assert np.allclose(patched.spin_density, direct.spin_density, rtol=1e-12, atol=1e-15)
     assert np.allclose(patched.bond_current, direct.bond_current, rtol=1e-12, atol=1e-15)
+
+
+def test_ldos_of_a_clean_chain_is_the_band_dos():
+    m = st.Model(st.lattice.chain(20), exchange=0.0)
+    e = np.array([-1.5, 0.0, 0.7])
+    expected = 2 / (np.pi * np.sqrt(4 - e**2))  # both spins
+    assert np.allclose(st.ldos(m, e), expected[:, None], rtol=1e-12)
+    # with exchange: the two spin bands shifted by -+M
+    mm = st.Model(st.lattice.chain(20), exchange=0.5)
+    assert np.allclose(st.ldos(mm, [-1.0])[0], 1 / (np.pi * np.sqrt(4 - 0.25)) + 1 / (np.pi * np.sqrt(4 - 2.25)))

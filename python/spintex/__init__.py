@@ -15,13 +15,13 @@ _core.set_blas_threads(int(_os.environ.get("SPINTEX_BLAS_THREADS", "1")))
 from .damping import gilbert_damping
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, fit_torque, texture_derivative
-from .keldysh import equilibrium, linear_response, nonequilibrium, transmission
+from .keldysh import equilibrium, ldos, linear_response, nonequilibrium, transmission
 from .model import Model
 from .observables import Response, State
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "continuum", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice",
+    "Disorder", "Model", "continuum", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice", "ldos",
     "linear_response", "nonequilibrium", "texture_derivative", "textures", "transmission",
 ]

@@ -278,3 +278,25 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
     total = State.from_blocks(model, eq_sites + w_sites, eq_bonds + w_bonds, units=UNITS_STATE,
                               parameters={**params, **eq_info, **w_info})
     return BiasedState(total=total, equilibrium=eq, transport=tr)
+
+
+def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
+    """Local density of states per site, summed over spin: -(1/pi) Im Tr G^R_ii(E), shape (K, N)
+    for K energies (units 1/t).  With disorder: SCBA, or the average over samples."""
+    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    if e.ndim != 1 or not np.all(np.isfinite(e)):
+        raise ValueError("energies must be a finite scalar or 1-d array")
+    if disorder is not None and disorder.method == "scba":
+        from .disorder import scba
+        blocks = [scba(model, E, disorder).retarded_sites for E in e]
+    elif disorder is not None:
+        from .disorder import random_site_blocks
+        blocks = [0.0] * e.size
+        for seq in np.random.SeedSequence(disorder.seed).spawn(disorder.samples):
+            realization = model.with_onsite(random_site_blocks(model, disorder, np.random.default_rng(seq)))
+            for k, E in enumerate(e):
+                out = _integrate(realization, [E], retarded_weights=np.ones(1))
+                blocks[k] = blocks[k] + out["retarded_sites"] / disorder.samples
+    else:
+        blocks = [_integrate(model, [E], retarded_weights=np.ones(1))["retarded_sites"] for E in e]
+    return np.array([-np.imag(np.trace(b, axis1=1, axis2=2)) / np.pi for b in blocks])
