@@ -10,7 +10,8 @@ Rashba), at E = -1.  One call is ``_core.integrate(model.device, energies,
 left_weights=w, transmission=True)``, the request made by ``st.linear_response``.
 
 * single energy: one energy per call; the sweep runs on one thread and its BLAS calls use
-  OPENBLAS_NUM_THREADS threads (1 by default, so this is a one-core figure);
+  SPINTEX_BLAS_THREADS threads (spintex sets its core's OpenBLAS from it at import; the script
+  sets it and OPENBLAS_NUM_THREADS, for numpy, to --blas-threads, default 1: a one-core figure);
 * batch of 8: eight energies per call; OpenMP threads (OMP_NUM_THREADS) take whole energies and
   the core sets its BLAS to one thread meanwhile, so the fair comparison is
   OMP_NUM_THREADS x (one-thread matmul speed).
@@ -63,7 +64,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="short run (fewer sizes, shorter runs)")
     p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
-    p.add_argument("--blas-threads", type=int, default=1, help="OPENBLAS_NUM_THREADS (default 1)")
+    p.add_argument("--blas-threads", type=int, default=1, help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1)")
     p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 2)")
     p.add_argument("--rashba", type=float, default=0.0,
                    help="Rashba alpha (non-zero: non-scalar coupling V, more products per slice)")

@@ -1,6 +1,6 @@
 """Time per energy of ``st.linear_response`` for a Neel wall in chains, strips and a square.
 
-Run ``python bench/bench_linear_response.py [--quick] [--omp-threads 2] [--blas-threads 2]``.
+Run ``python bench/bench_linear_response.py [--quick] [--omp-threads 2] [--blas-threads 1]``.
 Not part of the test suite.
 
 Model: ``st.Model(lattice, exchange=0.5, texture=st.textures.neel_wall(L/2, 5))`` with
@@ -9,8 +9,8 @@ magnetic leads, at E = -1.0 (no Rashba, no disorder).  For each system:
 * build: ``Model(...)`` construction plus ``model.device`` (slice blocks and the lead mode
   decompositions), best of the repeats;
 * solve: ``st.linear_response(model, -1.0)`` on the finalized model (one energy per call: the
-  sweep is sequential and only its BLAS calls use OPENBLAS_NUM_THREADS threads), best of the
-  repeats;
+  sweep is sequential and only its BLAS calls may use more threads, SPINTEX_BLAS_THREADS =
+  --blas-threads, default 1 as in the package), best of the repeats;
 * batch: ``st.transmission(model, np.linspace(-1.5, -0.5, K))`` and
   ``_core.integrate(model.device, K energies, left_weights=w, transmission=True)`` (the request
   of linear_response, K at once: OpenMP threads take whole energies), divided by K.
@@ -34,7 +34,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="short run (fewer repeats and points)")
     p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
-    p.add_argument("--blas-threads", type=int, default=2, help="OPENBLAS_NUM_THREADS (default 2)")
+    p.add_argument("--blas-threads", type=int, default=1,
+                   help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1, the package default)")
     p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 1)")
     return p.parse_args()
 
@@ -43,6 +44,7 @@ ARGS = parse_args()
 # Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
 os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
 os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
+os.environ["SPINTEX_BLAS_THREADS"] = str(ARGS.blas_threads)  # spintex/__init__ sets the core's BLAS
 
 import numpy as np  # noqa: E402
 from _timing import best_of, load_average, most_other, provenance  # noqa: E402  (bench/_timing.py)
@@ -102,7 +104,8 @@ def main():
 
     print("linear response timings (bench/bench_linear_response.py" + (", --quick)" if quick else ")"))
     print(f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}  "
-          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  cpus={os.cpu_count()}  "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  "
+          f"SPINTEX_BLAS_THREADS={os.environ['SPINTEX_BLAS_THREADS']}  cpus={os.cpu_count()}  "
           f"load average at start={load_average():.2f}  dense backend={_core.blas_backend()}")
     print(provenance(_core.__file__))
     print(f"Neel wall (center L/2, width {WALL_WIDTH:g}), exchange {EXCHANGE}, E = {ENERGY}; "

@@ -117,6 +117,13 @@ def test_sample_average_agrees_with_scba_in_a_wide_bar():
         err = getattr(samp, f"{name}_stderr")
         assert np.mean(diff / err) < 1.5  # typical deviation ~ 0.8 sigma if unbiased
     assert abs(samp.transmission - scba_r.transmission) < 0.05 * scba_r.transmission
+    # local density of states: mean and standard error over realizations against SCBA
+    d = st.Disorder(onsite=0.08, method="samples", samples=100, seed=4)
+    per_sample = np.array([st.ldos(m.with_onsite(random_site_blocks(m, d, np.random.default_rng(s))), E)[0]
+                           for s in np.random.SeedSequence(4).spawn(100)])
+    mean, err = per_sample.mean(axis=0), per_sample.std(axis=0, ddof=1) / 10
+    scba_ldos = st.ldos(m, E, disorder=st.Disorder(onsite=0.08))[0]
+    assert np.mean(np.abs(mean - scba_ldos) / err) < 1.5
 
 
 def beta_chain(M, E, gamma0, gamma_m, width, factor=12):
