@@ -6,7 +6,6 @@
 # B/J = -(1/2) beta P_j, on the lattice with both formulas (P_j measured in the uniform region).
 
 # %%
-import numpy as np
 
 import spintex as st
 from _common import pick, table

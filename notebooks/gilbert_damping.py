@@ -8,7 +8,6 @@
 # vertex corrections.
 
 # %%
-import numpy as np
 
 import spintex as st
 from _common import Figure, pick, save, table

@@ -6,7 +6,7 @@ import spintex as st
 from spintex import _core
 from spintex.disorder import BornMap, random_site_blocks, scba, solve_ladder
 
-from conftest import dense_green, random_unit_vectors, site_blocks
+from conftest import random_unit_vectors, site_blocks
 
 
 def rho0(e):

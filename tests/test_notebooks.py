@@ -1,5 +1,4 @@
 """The validation notebooks run (at reduced size) and write their figures."""
-import os
 import runpy
 import sys
 from pathlib import Path

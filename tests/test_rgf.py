@@ -91,7 +91,6 @@ def test_lead_self_energy_solves_the_surface_dyson_equation():
         assert np.linalg.eigvalsh(gamma).min() > -1e-12  # Gamma >= 0
     # Sancho-Rubio decimation at a small imaginary part agrees
     z = 0.3 + 1e-7j
-    a, b = np.eye(6) * 0 - 1.0 * np.eye(6), -1.0 * np.eye(6)
     es, e = h0.copy(), h0.copy()
     alpha, beta = -np.eye(6), -np.eye(6)
     for _ in range(80):

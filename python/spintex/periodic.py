@@ -79,7 +79,6 @@ class PeriodicWire:
             raise ValueError("dim must be 2 or 3")
         n = positive_int(levels, "levels")
         half = 2 * (dim - 1) * hopping
-        edges = np.linspace(-half, half, n + 1)
         fine = np.linspace(-half, half, 64 * n + 1)[:-1] + half / (64 * n)  # bin-interior midpoints
         rho = continuum.dos(fine, dim - 1, hopping)
         weights = rho.reshape(n, 64).sum(axis=1)
