@@ -37,3 +37,11 @@ def table(rows, header):
     print("  ".join(str(h).rjust(w) for h, w in zip(header, widths)))
     for r in rows:
         print("  ".join(fmt(v).rjust(w) for v, w in zip(r, widths)))
+
+
+def log_x(ax, ticks):
+    """Logarithmic x axis labelled at the given values only."""
+    ax.set_xscale("log")
+    ax.set_xticks(list(ticks))
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.minorticks_off()

@@ -11,7 +11,7 @@
 import numpy as np
 
 import spintex as st
-from _common import Figure, pick, save, table
+from _common import Figure, log_x, pick, save, table
 
 E = -1.0
 
@@ -38,8 +38,9 @@ for w in widths:
 table(rows, ["lambda", "beta (3-term)", "beta (2-term)", "Eq. 94", "ratio"])
 fig = Figure(figsize=(9, 3.5))
 ax1, ax2 = fig.subplots(1, 2)
-ax1.semilogx(widths, [r[4] for r in rows], "o-", label="3-term fit")
-ax1.semilogx(widths, [r[2] / r[3] for r in rows], "s--", label="2-term fit")
+ax1.plot(widths, [r[4] for r in rows], "o-", label="3-term fit")
+ax1.plot(widths, [r[2] / r[3] for r in rows], "s--", label="2-term fit")
+log_x(ax1, widths)
 ax1.axhline(1, color="k", lw=0.8)
 ax1.set(xlabel="wall width lambda [a]", ylabel="beta / Eq. 94", title="M = 0.25 t, E_F = -1 t")
 ax1.legend()

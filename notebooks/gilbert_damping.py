@@ -10,7 +10,7 @@
 # %%
 
 import spintex as st
-from _common import Figure, pick, save, table
+from _common import Figure, log_x, pick, save, table
 
 M, E = 0.5, -1.0
 nu = st.continuum.spin_dos(E, M, 1)
@@ -43,8 +43,9 @@ print(f"non-magnetic disorder: bare bubble alpha = {bare:.4g} "
 
 fig = Figure(figsize=(5, 3.5))
 ax = fig.subplots()
-ax.semilogx(lengths, [r[1] for r in rows], "o-", label="transverse impurities")
-ax.semilogx(lengths, [r[2] for r in rows], "s-", label="longitudinal impurities")
+ax.plot(lengths, [r[1] for r in rows], "o-", label="transverse impurities")
+ax.plot(lengths, [r[2] for r in rows], "s-", label="longitudinal impurities")
+log_x(ax, lengths)
 ax.axhline(1, color="k", lw=0.8)
 ax.set(xlabel="wire length L [a] (l ~ 300 a)", ylabel="alpha / formula", title="Gilbert damping, M = 0.5 t")
 ax.legend()

@@ -10,7 +10,7 @@
 import numpy as np
 
 import spintex as st
-from _common import Figure, pick, save, table
+from _common import Figure, log_x, pick, save, table
 
 E = -1.0
 nu = 1 / (np.pi * np.sqrt(4 - E**2))
@@ -35,7 +35,8 @@ rows = [(g0, gm, *(lambda a: (a[1] / a[0], a[1], a[2], a[2] / a[1]))(run(g0, gm)
 table(rows, ["G0", "Gm", "l_sf/l", "l_sf (Born)", "l_sf (fit)", "ratio"])
 fig = Figure(figsize=(5, 3.5))
 ax = fig.subplots()
-ax.semilogx([r[2] for r in rows], [r[5] for r in rows], "o")
+ax.plot([r[2] for r in rows], [r[5] for r in rows], "o")
+log_x(ax, [1, 2, 5, 10])
 ax.axhline(1, color="k", lw=0.8)
 ax.set(xlabel="l_sf / mean free path", ylabel="fitted / sqrt(D tau_s)", title="spin diffusion length, chain")
 save(fig, "spin_diffusion")
