@@ -1,6 +1,7 @@
 """The `spintex` command line and its TOML configuration schema."""
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -179,3 +180,28 @@ def test_examples_are_valid(name):
     assert c.title
     model = cfg.build_model(c)
     assert model.lattice.num_sites > 480  # bigger than the demo
+
+
+def test_run_with_a_disorder_section(tmp_path, capsys):
+    """[disorder] solves the SCBA linear response; beta is printed with the accumulation weight."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "disordered_wire.toml"
+    assert main(["run", str(example), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "SCBA with ladder vertex corrections" in out and "weight 1.00" in out
+    data = np.load(tmp_path / "disordered_wire.npz")
+    beta = float(data["fit_beta"])
+    assert 0.09 < beta < 0.105  # seed 000 Eq. 94: 0.0944 (lattice 0.0975)
+
+
+@pytest.mark.parametrize("section, message", [
+    ("[disorder]\nmagnetic = [0.01]\n", "disorder.magnetic"),
+    ("[disorder]\nmethod = \"cpa\"\n", "disorder.method"),
+    ("[disorder]\nonsite = -0.1\n", "disorder.onsite"),
+    ("[disorder]\nstrength = 0.1\n", "strength"),
+])
+def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
+    path = tmp_path / "c.toml"
+    path.write_text('[lattice]\nkind = "chain"\nlength = 20\n[texture]\nkind = "neel_wall"\nwidth = 3\n'
+                    "[solve]\nfermi_energy = -1.0\n" + section)
+    assert main(["run", str(path), "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err

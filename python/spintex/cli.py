@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 import time
+from types import SimpleNamespace
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,9 @@ import numpy as np
 from . import __version__
 from . import config as cfg
 from .analysis import TorqueFit, fit_torque
+from .disorder import Disorder
 from .keldysh import linear_response, nonequilibrium
+from .observables import State
 
 UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
 UNITS_NOTE = ("spin densities in Pauli units (s = <sigma>); torques T_i = M n_i x s_i in units of t "
@@ -80,15 +83,33 @@ def solve(config: cfg.Config) -> Result:
     start = time.monotonic()
     model = cfg.build_model(config)
     s = config.solve
-    response = linear_response(model, s["fermi_energy"])
-    state = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
-                           temperature=s["temperature"])
+    extra = ()
+    if config.disorder is None:
+        response = linear_response(model, s["fermi_energy"])
+        state = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
+                               temperature=s["temperature"])
+    else:  # disorder: the linear response (SCBA or samples) times the bias
+        d = config.disorder
+        disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), method=d["method"],
+                            samples=d["samples"], seed=d["seed"])
+        response = linear_response(model, s["fermi_energy"], disorder=disorder)
+        state = SimpleNamespace(transport=_scaled(response, s["bias"]))
+        if hasattr(response, "accumulation_torque"):  # SCBA: separate the mu drop of the wire
+            extra = (s["bias"] * response.accumulation_torque,)
     fit, note = None, ""
     try:
-        fit = fit_torque(model, state.transport.torque)
+        fit = fit_torque(model, state.transport.torque, extra=extra)
     except ValueError as err:  # a uniform texture has nothing to fit
         note = str(err)
     return Result(config, model, response, state, fit, note, time.monotonic() - start)
+
+
+def _scaled(response, bias: float) -> State:
+    """The response per unit d(mu) times the bias: the current-induced state at small bias."""
+    names = ("charge_density", "spin_density", "torque", "current", "spin_current", "bond_current",
+             "bond_spin_current")
+    return State(**{n: bias * getattr(response, n) for n in names}, parameters=response.parameters,
+                 units=response.units)
 
 
 def _per_slice(model, values: np.ndarray, reduce=np.sum) -> np.ndarray:
@@ -116,7 +137,7 @@ def adiabatic_limit(result: Result) -> float | None:
     Returns None where the formula does not apply.
     """
     c = result.config
-    if (not c.texture["kind"].endswith("_wall") or c.model["leads"] != "magnetic"
+    if (c.disorder is not None or not c.texture["kind"].endswith("_wall") or c.model["leads"] != "magnetic"
             or c.model["rashba"] != 0 or any(c.model["zeeman"]) or c.solve["temperature"] != 0):
         return None
     j = result.response.spin_transmission.sum(axis=1) * c.solve["bias"] / (2 * np.pi)
@@ -160,14 +181,27 @@ def summary(result: Result) -> str:
         f"  solve         E_F = {s['fermi_energy']:g} t, mu_L = {c.mu_left:g} t, mu_R = {c.mu_right:g} t "
         f"(bias mu_L - mu_R = {s['bias']:g} t), k_B T = {s['temperature']:g} t",
         "",
-        "transport at E_F (Landauer-Caroli)",
-        f"  transmission T(E_F) = {r.transmission:.6g}   "
-        f"(open channels: left {r.open_channels[0]}, right {r.open_channels[1]}, both spins)",
-        "  spin-resolved T_ss' = [[{:.4g}, {:.4g}], [{:.4g}, {:.4g}]]  "
-        "(s along the left lead's n, s' along the right lead's)".format(*np.ravel(r.spin_transmission)),
+    ]
+    if c.disorder is None:
+        lines += [
+            "transport at E_F (Landauer-Caroli)",
+            f"  transmission T(E_F) = {r.transmission:.6g}   "
+            f"(open channels: left {r.open_channels[0]}, right {r.open_channels[1]}, both spins)",
+            "  spin-resolved T_ss' = [[{:.4g}, {:.4g}], [{:.4g}, {:.4g}]]  "
+            "(s along the left lead's n, s' along the right lead's)".format(*np.ravel(r.spin_transmission)),
+        ]
+    else:
+        d = c.disorder
+        how = "SCBA with ladder vertex corrections" if d["method"] == "scba" else f"{d['samples']} samples (seed {d['seed']})"
+        lines += [
+            f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}) "
+            f"t^2, {how}; linear response x bias",
+            f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}   (units e^2/h; diffuse part included)",
+        ]
+    lines += [
         f"  particle current J  = {current:.6g} per unit time hbar/t, left to right",
     ]
-    if s["temperature"] == 0:
+    if s["temperature"] == 0 and c.disorder is None:
         lines.append(f"                        (linear response T(E_F) (mu_L - mu_R) / 2 pi = "
                      f"{r.transmission * s['bias'] / (2 * np.pi):.6g})")
     if min(r.open_channels) == 0:
@@ -188,6 +222,9 @@ def summary(result: Result) -> str:
             f"    beta = B / A      = {fit.beta:+.6e}",
             f"    residual          = {fit.residual:.4g}   (|T - fit| / |T| over the fit region)",
         ]
+        if fit.extra:
+            lines.append(f"    accumulation torque of the chemical-potential drop fitted with weight {fit.extra[0]:.4f} "
+                         "(expected 1; see docs/physics.md)")
         if result.model.lattice.sites_per_slice > 1:
             lines.append(f"    residual of the slice sums = {slice_residual(result):.4g}   "
                          "(the transverse-mode pattern across the wire averaged out)")
@@ -202,7 +239,7 @@ def summary(result: Result) -> str:
 def arrays(result: Result) -> dict:
     """Every array and parameter written to the ``.npz`` file."""
     c, model, r, st = result.config, result.model, result.response, result.state
-    tr, eq = st.transport, st.equilibrium
+    tr, eq = st.transport, getattr(st, "equilibrium", None)  # no equilibrium part with [disorder]
     N = model.lattice.num_sites
     fit = result.fit
     nan = float("nan")
@@ -218,9 +255,6 @@ def arrays(result: Result) -> dict:
         "spin_density_per_slice": _per_slice(model, tr.spin_density),
         "current": tr.current,
         "spin_current": tr.spin_current,
-        "equilibrium_charge_density": eq.charge_density,
-        "equilibrium_spin_density": eq.spin_density,
-        "equilibrium_torque": eq.torque,
         "particle_current": float(tr.current.mean()) if tr.current.size else nan,
         "total_torque": tr.total_torque,
         "transmission": r.transmission,
@@ -243,6 +277,11 @@ def arrays(result: Result) -> dict:
         "units": json.dumps({"convention": f"{UNITS}; {UNITS_NOTE}", **NPZ_UNITS}, indent=1),
         "spintex_version": __version__,
     }
+    if eq is not None:
+        data.update(equilibrium_charge_density=eq.charge_density, equilibrium_spin_density=eq.spin_density,
+                    equilibrium_torque=eq.torque)
+    if fit is not None and fit.extra:
+        data["fit_accumulation_weight"] = fit.extra[0]
     return {k: np.asarray(v) for k, v in data.items()}
 
 

@@ -1,6 +1,7 @@
 """Configuration files for ``spintex run``: a TOML schema, its validation and the objects it builds.
 
-A configuration has four sections (and an optional top-level ``title``)::
+A configuration has four sections, an optional fifth ``[disorder]`` and an optional top-level
+``title``::
 
     title = "Neel wall in a ferromagnetic strip"
 
@@ -28,6 +29,13 @@ A configuration has four sections (and an optional top-level ``title``)::
     fermi_energy = -1.0       # E_F
     bias = 0.02               # mu_left - mu_right; mu_left,right = E_F +- bias / 2
     temperature = 0.0         # k_B T of both leads
+
+    [disorder]                # optional: Born variances per site (CONVENTIONS.md); the run is then
+    onsite = 0.0              # the T = 0 linear response times the bias. Gamma_0
+    magnetic = [0.0, 0.0]     # [Gamma_perp, Gamma_par] of magnetic impurities (local frame)
+    method = "scba"           # "scba" (with ladder vertex corrections) | "samples"
+    samples = 100             # number of realizations (method = "samples")
+    seed = 0                  # their seed
 
 Texture parameters by kind (``center`` may be left out: it defaults to the middle of the device,
 a number x for the walls and a list [x, y] for the vortex and the skyrmion):
@@ -211,7 +219,28 @@ SOLVE = {
     "temperature": (_real(nonnegative=True), 0.0),
 }
 
-SECTIONS = ("lattice", "model", "texture", "solve")
+def _variance_pair(key, value):
+    v = _vector(key, value, sizes=(2,), what="a list [Gamma_perp, Gamma_par] of two numbers >= 0")
+    if any(x < 0 for x in v):
+        raise _fail(key, "a list [Gamma_perp, Gamma_par] of two numbers >= 0", value)
+    return v
+
+
+def _seed(key, value):
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return value
+    raise _fail(key, "a non-negative integer", value)
+
+
+DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by linear response
+    "onsite": (_real(nonnegative=True), 0.0),
+    "magnetic": (_variance_pair, [0.0, 0.0]),
+    "method": (_choice("scba", "samples"), "scba"),
+    "samples": (_positive_int, 100),
+    "seed": (_seed, 0),
+}
+
+SECTIONS = ("lattice", "model", "texture", "solve", "disorder")
 TOP_LEVEL = ("title",)
 
 
@@ -261,6 +290,7 @@ class Config:
     model: dict
     texture: dict
     solve: dict
+    disorder: dict | None = None
     title: str = ""
     source: str = "<dict>"
     text: str = field(default="", repr=False)
@@ -277,6 +307,8 @@ class Config:
         """The configuration as plain data (TOML/JSON-compatible, defaults included)."""
         out = {"lattice": dict(self.lattice), "model": dict(self.model),
                "texture": dict(self.texture), "solve": dict(self.solve)}
+        if self.disorder is not None:
+            out["disorder"] = dict(self.disorder)
         if out["model"]["lead_onsite"] is None:
             del out["model"]["lead_onsite"]
         if self.title:
@@ -342,8 +374,11 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
                           "use a strip or a bar)")
     texture = _texture_section(_required(data, "texture"), lattice)
     solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
-    return Config(lattice=lattice, model=model, texture=texture, solve=solve, title=title,
-                  source=source, text=text)
+    disorder = _fill("disorder", _section(data, "disorder"), DISORDER) if "disorder" in data else None
+    if disorder is not None and solve["temperature"] != 0:
+        raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
+    return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder,
+                  title=title, source=source, text=text)
 
 
 def parse(text: str, *, source: str = "<string>") -> Config:

@@ -261,6 +261,11 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
     return LadderSolution(sites, bonds, count[0])
 
 
+def open_channels(model: Model, energy: float) -> tuple:
+    """Propagating channels (both spins) of the left and right leads at ``energy``."""
+    return tuple(_core.Lead(model.lead_cell(side), -model.hopping).open_channels(energy) for side in ("left", "right"))
+
+
 def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left",
                          ladder: str = "gmres") -> Response:
     """Linear response per unit rise of ``lead``'s chemical potential in the SCBA with vertex
@@ -273,7 +278,7 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
     extra = accumulation_fields(model, sol.retarded_sites, lad.sites / (2 * np.pi))
     r = Response.from_blocks(
         model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
-        spin_transmission=np.full((2, 2), np.nan),
+        spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
         parameters={"energy": energy, "lead": lead, "disorder": disorder,
                     "scba_iterations": sol.iterations, "scba_residual": sol.residual,
                     "ladder_iterations": lad.iterations},
@@ -391,7 +396,7 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
             _core.set_blas_threads(previous)
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, lead=lead,
                  transmission=float(stats.mean["transmission"]),
-                 spin_transmission=np.full((2, 2), np.nan),
+                 spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
                  parameters={"energy": energy, "lead": lead, "disorder": disorder, "samples": stats.count},
                  units="per unit rise d(mu) of the lead's chemical potential at T = 0 (sample average)")
     for k in (*ARRAY_FIELDS, "transmission"):
