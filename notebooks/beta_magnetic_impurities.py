@@ -67,6 +67,17 @@ ax2.set(xlabel="exchange M [t]", ylabel="beta / Eq. 94", title="Gamma_m = 0.04 M
 save(fig, "beta_magnetic_impurities")
 
 # %% [markdown]
+# ## Approach in M/gamma (fixed M = 0.25; the wall stays 2-4 mean free paths wide)
+
+# %%
+rows_g = []
+for gm in pick([0.02, 0.01], [0.04, 0.02, 0.01, 0.005, 0.0025]):
+    gamma = max(st.continuum.born_broadening(*st.continuum.spin_dos(E, 0.25, 1), magnetic=(gm, gm)))
+    b3, _, f = beta(0.25, 0.0, gm, max(100, 3 * mean_free_path(0.25, gm)))
+    rows_g.append((gm, 0.25 / gamma, b3, f, b3 / f))
+table(rows_g, ["Gamma_m", "M/gamma", "beta", "Eq. 94", "ratio"])
+
+# %% [markdown]
 # ## Proportional to Gamma_m, insensitive to Gamma_0 (small M), zero without magnetic impurities
 
 # %%
