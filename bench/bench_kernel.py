@@ -64,7 +64,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="short run (fewer sizes, shorter runs)")
     p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
-    p.add_argument("--blas-threads", type=int, default=1, help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1)")
+    p.add_argument("--blas-threads", type=int, default=1,
+                   help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1)")
     p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 2)")
     p.add_argument("--rashba", type=float, default=0.0,
                    help="Rashba alpha (non-zero: non-scalar coupling V, more products per slice)")
@@ -233,6 +234,7 @@ def main():
           f"{ARGS.blas_threads} BLAS thread(s))")
     print(f"batch of {BATCH} energies (L2): GF/s; 'vs matmul' = that / ({ARGS.omp_threads} x matmul "
           f"at 1 BLAS thread); speedup = {BATCH} x t(single) / t(batch)")
+    print("  (n < 12: numpy's per-call overhead and the core's Eigen path set both speeds; ratio not meaningful)")
     print("cpu = this process's CPU time / wall time (busy threads); other = CPUs used by other "
           "processes meanwhile (* if > 0.2: figures disturbed)")
     header = (f"{'n':>4} {'W':>4} {'L1/L2':>13} | {'ms/slice':>9} {'RGF GF/s':>8} {'whole':>6} "

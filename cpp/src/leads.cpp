@@ -1,5 +1,7 @@
 #include "spintex/leads.hpp"
 
+#include "spintex/dense.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -33,17 +35,19 @@ Lead::Lead(const MatrixXc& cell_hamiltonian, double hopping) : tau_(hopping) {
 }
 
 MatrixXc Lead::self_energy(cplx z) const {
-  VectorXc g(levels_.size());
+  MatrixXc scaled = modes_, out;  // U diag(tau^2 g_m), then one product with U^dagger
   for (Eigen::Index m = 0; m < levels_.size(); ++m)
-    g(m) = tau_ * tau_ * chain_surface_green(z - levels_(m), tau_);
-  return modes_ * g.asDiagonal() * modes_.adjoint();
+    scaled.col(m) *= tau_ * tau_ * chain_surface_green(z - levels_(m), tau_);
+  dense::multiply_adjoint_right(scaled, modes_, out);
+  return out;
 }
 
 MatrixXc Lead::broadening(cplx z) const {
-  Eigen::VectorXd gamma(levels_.size());
+  MatrixXc scaled = modes_, out;
   for (Eigen::Index m = 0; m < levels_.size(); ++m)
-    gamma(m) = -2.0 * tau_ * tau_ * chain_surface_green(z - levels_(m), tau_).imag();
-  return modes_ * gamma.asDiagonal() * modes_.adjoint();
+    scaled.col(m) *= -2.0 * tau_ * tau_ * chain_surface_green(z - levels_(m), tau_).imag();
+  dense::multiply_adjoint_right(scaled, modes_, out);
+  return out;
 }
 
 int Lead::open_channels(double energy) const {

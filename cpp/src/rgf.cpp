@@ -165,9 +165,15 @@ class Sweep {
       const int l = left ? L - 1 - step : step;
       effective_block(l, z, sl, sr, A);
       if (step > 0) {
-        if (left) dev_.sandwich_dagger_last(l, g_[l + 1], tmp);  // V_l g V_l^dag
-        else dev_.sandwich_dagger_first(l - 1, g_[l - 1], tmp);    // V^dag g V
-        A -= tmp;
+        const int c = left ? l : l - 1;  // the coupling to the part already swept
+        const MatrixXc& g_prev = g_[left ? l + 1 : l - 1];
+        if (dev_.upper_is_scalar(c)) {
+          A -= std::norm(dev_.upper_scalar(c)) * g_prev;
+        } else {
+          if (left) dev_.sandwich_dagger_last(c, g_prev, tmp);  // V_l g V_l^dag
+          else dev_.sandwich_dagger_first(c, g_prev, tmp);      // V^dag g V
+          A -= tmp;
+        }
       }
       dense::invert(A, g_[l]);
     }
@@ -179,9 +185,15 @@ class Sweep {
       if (step > 0) {
         col_prev.swap(col);
         B_prev.swap(B);
-        if (left) dev_.coupling_dagger_times(l - 1, col_prev, tmp);  // V_{l-1}^dag G_{l-1,0}
-        else dev_.coupling_times(l, col_prev, tmp);                     // V_l G_{l+1,L-1}
-        dense::multiply(g_[l], tmp, col);
+        const int c = left ? l - 1 : l;
+        if (dev_.upper_is_scalar(c)) {  // the scalar rides along in the product's alpha
+          const cplx v = dev_.upper_scalar(c);
+          dense::multiply(g_[l], col_prev, col, left ? std::conj(v) : v);
+        } else {
+          if (left) dev_.coupling_dagger_times(c, col_prev, tmp);  // V_{l-1}^dag G_{l-1,0}
+          else dev_.coupling_times(c, col_prev, tmp);              // V_l G_{l+1,L-1}
+          dense::multiply(g_[l], tmp, col);
+        }
         dense::multiply(col, gamma, B);
       }
       if (!accumulate) continue;

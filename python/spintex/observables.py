@@ -34,8 +34,9 @@ def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
     """Bond and slice-boundary particle and spin currents from bond blocks rho_ji."""
     T = model.bond_blocks
     bond_current = -2.0 * np.imag(np.einsum("nij,nji->n", T, rho_bonds))
-    sym = np.einsum("aij,njk->naik", PAULI, T) + np.einsum("nij,ajk->naik", T, PAULI)
-    bond_spin_current = -np.imag(np.einsum("naij,nji->na", sym, rho_bonds))
+    # Tr[(s T + T s) rho] = Tr[s (T rho + rho T)]
+    anticommuted = T @ rho_bonds + rho_bonds @ T
+    bond_spin_current = -np.imag(np.einsum("aij,nji->na", PAULI, anticommuted))
     lat = model.lattice
     first = lat.slice_of_site[lat.bonds[:, 0]]
     inter = lat.slice_of_site[lat.bonds[:, 1]] != first

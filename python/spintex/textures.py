@@ -30,8 +30,12 @@ def _from_angles(theta, phi) -> np.ndarray:
 
 
 def wall_angle(x, center: float, width: float) -> np.ndarray:
-    """theta(x) = 2 arctan(exp((x - center) / width)): from 0 (+z) on the left to pi on the right."""
-    return 2.0 * np.arctan(np.exp((np.asarray(x, dtype=float) - center) / width))
+    """theta(x) = 2 arctan(exp((x - center) / width)): from 0 (+z) on the left to pi on the right.
+
+    Evaluated as pi/2 + 2 arctan(tanh(u/2)), the same function without overflow far from the wall.
+    """
+    u = (np.asarray(x, dtype=float) - center) / width
+    return 0.5 * np.pi + 2.0 * np.arctan(np.tanh(0.5 * u))
 
 
 def uniform(direction=(0.0, 0.0, 1.0)) -> Texture:

@@ -15,8 +15,8 @@ bool using_blas();
 /// Name of the backend ("openblas" or "eigen").
 const char* backend_name();
 
-/// C = A * B.
-void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
+/// C = alpha * A * B.
+void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha = cplx(1.0));
 
 /// C = A^dagger * B.
 void multiply_adjoint_left(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
