@@ -30,7 +30,9 @@ to be trusted.
 
 Flop count (per energy, read off ``Sweep::run`` / ``Sweep::injected_column`` in cpp/src/rgf.cpp)
 -----------------------------------------------------------------------------------------------
-Counted for rgf.cpp blob a219e17 (commit 9ebd61f); the script warns when rgf.cpp differs.
+Counted for rgf.cpp blob de96329 (commit 61964bd; same counts as a219e17: the scalar coupling now rides in
+the product's alpha); the script warns when rgf.cpp differs.  Below n = 60 the inversion is
+zgetrf + zgetri (8 n^3 flops) rather than zgesv; the 32/3 n^3 count slightly overstates GF/s there.
 With left_weights and transmission=True and no retarded weights, ``run`` takes the one-sided
 path ``injected_column(left)``.  An n x n complex product counts 8 n^3 real flops (a complex
 multiply-add is 8 flops); an inversion (``dense::invert``: zgesv with n right-hand sides)
@@ -95,7 +97,7 @@ STORAGE_CAP = 64e6  # bytes of stored g_l, Z_l per energy at L2 (see choose_leng
 
 # ----------------------------------------------------------------------------- flop count
 PRODUCTS_PER_SLICE = {True: 2, False: 5}  # scalar coupling V or not (Rashba)
-COUNTED_RGF_BLOB = "a219e175674b5501fb3d78efe9bccfbdf97063b4"  # git hash-object cpp/src/rgf.cpp
+COUNTED_RGF_BLOB = "de96329f37054fba496094a046fa3f4b2e13cf43"  # git hash-object cpp/src/rgf.cpp
 
 
 def products_per_energy(L: int, scalar_coupling: bool) -> int:
