@@ -45,13 +45,12 @@ counts 32/3 n^3 (LU 8/3 n^3 + forward/back substitution of n columns 8 n^3).  O(
   if V is not scalar), G_{l,0} = gR_l (V^dag G_{l-1,0}) and B_l = G_{l,0} Gamma_L: 2 products;
 * transmissions (left injection): T1 = G Gamma_L, T2 = T1 G^dag, and for each of the two
   incoming spins the same pair with the spin-projected Gamma_L: 6 products;
-* lead self-energies and broadenings, U diag(s) U^dag for both leads: 4 products (Eigen, not
-  BLAS).
+* lead self-energies and broadenings, U diag(s) U^dag for both leads: 4 products.
 
-Without Rashba V = -t 1, ``Device::upper_is_scalar`` is true and the V products are replaced by
-O(n^2) scalings: per energy L inversions and 2 L + 9 products; per slice
-32/3 n^3 + 2 x 8 n^3 = 26.7 n^3 flops, 40 % of them in the inversion.  With Rashba
-(``--rashba``): 5 products per slice, 5 L + 6 per energy.
+The coupling V is -t 1 without Rashba (``Device::upper_is_scalar``: O(n^2) scalings) and
+1_W (x) v with Rashba on these lattices (``upper_is_site_diagonal``: O(n^2) 2x2 row/column
+mixing), so in both cases V products are not counted: per energy L inversions and 2 L + 9
+products; per slice 32/3 n^3 + 2 x 8 n^3 = 26.7 n^3 flops, 40 % of them in the inversion.
 Below n = 12 the core uses Eigen's fixed-size paths instead of BLAS (``kBlasMinSize`` in
 dense.cpp) and per-slice overhead, not flops, sets the time.
 """
@@ -96,14 +95,14 @@ STORAGE_CAP = 64e6  # bytes of stored g_l, Z_l per energy at L2 (see choose_leng
 
 
 # ----------------------------------------------------------------------------- flop count
-PRODUCTS_PER_SLICE = {True: 2, False: 5}  # scalar coupling V or not (Rashba)
+PRODUCTS_PER_SLICE = {True: 2, False: 2}  # scalar coupling V or site-diagonal (Rashba): same
 COUNTED_RGF_BLOB = "de96329f37054fba496094a046fa3f4b2e13cf43"  # git hash-object cpp/src/rgf.cpp
 
 
 def products_per_energy(L: int, scalar_coupling: bool) -> int:
     """n x n complex products of one energy (left_weights + transmission), see the docstring."""
-    sandwiches = 0 if scalar_coupling else 2 * (L - 1)
-    column = 1 + 2 * (L - 1) + (0 if scalar_coupling else L - 1)
+    sandwiches = 0  # V g V^dag with a scalar or site-diagonal V is O(n^2)
+    column = 1 + 2 * (L - 1)
     transmissions = 6
     leads = 4
     return sandwiches + column + transmissions + leads

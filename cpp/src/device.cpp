@@ -8,6 +8,19 @@
 namespace spintex {
 
 namespace {
+/// The 2x2 diagonal blocks of V if every off-diagonal 2x2 block is zero.
+bool site_diagonal_blocks(const MatrixXc& V, std::vector<Block2>& blocks) {
+  const Eigen::Index W = V.rows() / 2;
+  blocks.assign(static_cast<std::size_t>(W), Block2::Zero());
+  for (Eigen::Index q = 0; q < W; ++q)
+    for (Eigen::Index p = 0; p < W; ++p) {
+      const Block2 b = V.block<2, 2>(2 * p, 2 * q);
+      if (p == q) blocks[static_cast<std::size_t>(p)] = b;
+      else if (b.cwiseAbs().maxCoeff() != 0.0) return false;
+    }
+  return true;
+}
+
 bool is_scalar_identity(const MatrixXc& V, cplx& c) {
   c = V(0, 0);
   const MatrixXc diff = V - c * MatrixXc::Identity(V.rows(), V.cols());
@@ -41,10 +54,13 @@ Device::Device(std::vector<MatrixXc> diagonal, std::vector<MatrixXc> upper, Lead
 
   upper_is_scalar_.resize(upper_.size());
   upper_scalar_.resize(upper_.size());
+  upper_is_site_diagonal_.resize(upper_.size());
+  upper_site_blocks_.resize(upper_.size());
   for (std::size_t l = 0; l < upper_.size(); ++l) {
     cplx c;
     upper_is_scalar_[l] = is_scalar_identity(upper_[l], c);
     upper_scalar_[l] = c;
+    upper_is_site_diagonal_[l] = !upper_is_scalar_[l] && site_diagonal_blocks(upper_[l], upper_site_blocks_[l]);
   }
 
   const int W = sites_per_slice();
@@ -75,21 +91,67 @@ Device Device::with_site_blocks(const std::vector<Block2>& extra) const {
   return copy;
 }
 
+namespace {
+/// out = diag(B_p) M: each pair of rows (2p, 2p+1) mixed by B_p (or B_p^dagger).  Plain loops
+/// down the columns (the column-major order); Eigen's strided 2-row products were slower.
+void site_blocks_left(const std::vector<Block2>& B, bool adjoint, const MatrixXc& M, MatrixXc& out) {
+  out.resize(M.rows(), M.cols());
+  const Eigen::Index W = static_cast<Eigen::Index>(B.size());
+  for (Eigen::Index j = 0; j < M.cols(); ++j) {
+    const cplx* m = M.col(j).data();
+    cplx* o = out.col(j).data();
+    for (Eigen::Index p = 0; p < W; ++p) {
+      const Block2 b = adjoint ? Block2(B[static_cast<std::size_t>(p)].adjoint()) : B[static_cast<std::size_t>(p)];
+      const cplx m0 = m[2 * p], m1 = m[2 * p + 1];
+      o[2 * p] = b(0, 0) * m0 + b(0, 1) * m1;
+      o[2 * p + 1] = b(1, 0) * m0 + b(1, 1) * m1;
+    }
+  }
+}
+
+/// out = M diag(B_p): each pair of columns (2p, 2p+1) mixed by B_p (or B_p^dagger).
+void site_blocks_right(const std::vector<Block2>& B, bool adjoint, const MatrixXc& M, MatrixXc& out) {
+  out.resize(M.rows(), M.cols());
+  for (std::size_t p = 0; p < B.size(); ++p) {
+    const Block2 b = adjoint ? Block2(B[p].adjoint()) : B[p];
+    const Eigen::Index c = 2 * static_cast<Eigen::Index>(p);
+    const cplx* m0 = M.col(c).data();
+    const cplx* m1 = M.col(c + 1).data();
+    cplx* o0 = out.col(c).data();
+    cplx* o1 = out.col(c + 1).data();
+    for (Eigen::Index i = 0; i < M.rows(); ++i) {
+      o0[i] = m0[i] * b(0, 0) + m1[i] * b(1, 0);
+      o1[i] = m0[i] * b(0, 1) + m1[i] * b(1, 1);
+    }
+  }
+}
+}  // namespace
+
 void Device::coupling_times(int l, const MatrixXc& M, MatrixXc& out) const {
-  if (upper_is_scalar(l)) out = upper_scalar(l) * M; else dense::multiply(upper(l), M, out);
+  const auto i = static_cast<std::size_t>(l);
+  if (upper_is_scalar_[i]) out = upper_scalar_[i] * M;
+  else if (upper_is_site_diagonal_[i]) site_blocks_left(upper_site_blocks_[i], false, M, out);
+  else dense::multiply(upper(l), M, out);
 }
 
 void Device::coupling_dagger_times(int l, const MatrixXc& M, MatrixXc& out) const {
-  if (upper_is_scalar(l)) out = std::conj(upper_scalar(l)) * M;
+  const auto i = static_cast<std::size_t>(l);
+  if (upper_is_scalar_[i]) out = std::conj(upper_scalar_[i]) * M;
+  else if (upper_is_site_diagonal_[i]) site_blocks_left(upper_site_blocks_[i], true, M, out);
   else dense::multiply_adjoint_left(upper(l), M, out);
 }
 
 void Device::times_coupling(int l, const MatrixXc& M, MatrixXc& out) const {
-  if (upper_is_scalar(l)) out = upper_scalar(l) * M; else dense::multiply(M, upper(l), out);
+  const auto i = static_cast<std::size_t>(l);
+  if (upper_is_scalar_[i]) out = upper_scalar_[i] * M;
+  else if (upper_is_site_diagonal_[i]) site_blocks_right(upper_site_blocks_[i], false, M, out);
+  else dense::multiply(M, upper(l), out);
 }
 
 void Device::times_coupling_dagger(int l, const MatrixXc& M, MatrixXc& out) const {
-  if (upper_is_scalar(l)) out = std::conj(upper_scalar(l)) * M;
+  const auto i = static_cast<std::size_t>(l);
+  if (upper_is_scalar_[i]) out = std::conj(upper_scalar_[i]) * M;
+  else if (upper_is_site_diagonal_[i]) site_blocks_right(upper_site_blocks_[i], true, M, out);
   else dense::multiply_adjoint_right(M, upper(l), out);
 }
 

@@ -59,6 +59,10 @@ class Device {
   std::vector<MatrixXc> diagonal_, upper_;
   std::vector<bool> upper_is_scalar_;
   std::vector<cplx> upper_scalar_;
+  // V_l block-diagonal in sites (each site couples only to its own image in the next slice, as
+  // on the chain, strip and bar lattices): products with it cost O(n^2) via its 2x2 blocks.
+  std::vector<bool> upper_is_site_diagonal_;
+  std::vector<std::vector<Block2>> upper_site_blocks_;
   Lead left_, right_;
   std::vector<std::array<int, 2>> bonds_;
   std::vector<std::vector<BondRef>> bonds_by_slice_;
