@@ -224,3 +224,32 @@ def test_sampled_equilibrium_reports_standard_errors():
     s = st.equilibrium(m, fermi_energy=-0.5, disorder=st.Disorder(onsite=0.05, method="samples", samples=5, seed=3))
     assert s.parameters["samples"] == 5
     assert s.spin_density_stderr.shape == s.spin_density.shape and np.all(s.charge_density_stderr > 0)
+
+
+def test_two_current_conductance_and_polarization_of_a_diffusive_ferromagnet():
+    """No spin flips: the spin channels are independent resistors, each the Drude wire
+    L/(2 pi nu_s D_s) (D_s = <v_x^2> tau_s, Born rates) in series with the Sharvin contact
+    resistance 1 of the ballistic leads (units h/e^2).  The lattice SCBA follows this to 3e-4 in
+    g and P_j = J^n/J, which tends to the bulk (sigma_up - sigma_dn)/(sigma_up + sigma_dn) as L grows."""
+    M, E, g0 = 0.25, -1.0, 0.02
+    nu = st.continuum.spin_dos(E, M, 1)
+    gammas = st.continuum.born_broadening(*nu, onsite=g0)
+    sigma = [n * st.continuum.diffusion_constant(E + s * M, 1 / (2 * g), 1) for n, s, g in zip(nu, (1, -1), gammas)]
+    bulk = (sigma[0] - sigma[1]) / (sigma[0] + sigma[1])
+    gaps = []
+    for L in (750, 3000):
+        m = st.Model(st.lattice.chain(L), exchange=M)
+        r = st.linear_response(m, E, disorder=st.Disorder(onsite=g0))
+        g = [1 / (1 + L / (2 * np.pi * s)) for s in sigma]
+        assert r.transmission == pytest.approx(sum(g), rel=1e-3)
+        measured = st.current_polarization(m, r)
+        assert measured == pytest.approx((g[0] - g[1]) / (g[0] + g[1]), rel=1e-3)
+        gaps.append(bulk - measured)
+    assert 0 < gaps[1] < gaps[0] / 2
+
+
+def test_sampled_response_has_the_balance_split():
+    m = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20, 4.0))
+    r = st.linear_response(m, -1.0, disorder=st.Disorder(onsite=0.01, method="samples", samples=3, seed=1))
+    # non-magnetic disorder: spin is conserved, the relaxation source vanishes slice by slice
+    assert np.abs(r.relaxation_source[1:-1]).max() < 1e-10 * np.abs(r.spin_current).max()

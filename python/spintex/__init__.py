@@ -14,7 +14,7 @@ from . import _core, continuum, lattice, textures
 _core.set_blas_threads(int(_os.environ.get("SPINTEX_BLAS_THREADS", "1")))
 from .damping import gilbert_damping
 from .disorder import Disorder, SCBAConvergenceError
-from .analysis import TorqueFit, fit_torque, texture_derivative
+from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
 from .keldysh import equilibrium, ldos, linear_response, nonequilibrium, transmission
 from .model import Model
 from .observables import Response, State
@@ -22,6 +22,6 @@ from .observables import Response, State
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "continuum", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice", "ldos",
+    "Disorder", "Model", "current_polarization", "continuum", "Response", "SCBAConvergenceError", "State", "TorqueFit", "equilibrium", "fit_torque", "gilbert_damping", "lattice", "ldos",
     "linear_response", "nonequilibrium", "texture_derivative", "textures", "transmission",
 ]

@@ -90,3 +90,23 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     beta = float(b / a) if a != 0 else float("nan")
     return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask,
                      extra=tuple(float(c) for c in coef[2:]))
+
+
+def current_polarization(model: Model, response, boundaries=None) -> float:
+    """P_j = J^n / J: the spin current along the local magnetization over the particle current,
+    averaged over slice ``boundaries`` (default: all), n taken as the mean texture of the two
+    slices of each boundary.  In a uniform ferromagnet this is (sigma_up - sigma_down)/(sigma_up
+    + sigma_down), the current polarization of the seeds."""
+    lat = model.lattice
+    if lat.num_slices < 2:
+        raise ValueError("need at least two slices")
+    b = np.arange(lat.num_slices - 1) if boundaries is None else np.atleast_1d(np.asarray(boundaries))
+    if b.size == 0 or b.min() < 0 or b.max() >= lat.num_slices - 1:
+        raise ValueError(f"boundaries must index slice boundaries 0..{lat.num_slices - 2}")
+    n_slice = np.array([model.texture_vectors[s].mean(axis=0) for s in lat.slices])
+    n_bound = n_slice[b] + n_slice[b + 1]
+    n_bound /= np.linalg.norm(n_bound, axis=1, keepdims=True)
+    J = response.current[b]
+    if np.any(J == 0):
+        raise ValueError("no particle current through some of the boundaries")
+    return float(np.mean(np.einsum("ba,ba->b", response.spin_current[b], n_bound) / J))

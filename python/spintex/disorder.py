@@ -407,6 +407,7 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
                  units="per unit rise d(mu) of the lead's chemical potential at T = 0 (sample average)")
     for k in (*ARRAY_FIELDS, "transmission"):
         setattr(r, f"{k}_stderr", stats.stderr(k))
+    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
 from .dynamics import adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current, spin_motive_field
 from .rates import (TwoCurrentModel, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
-                    current_polarization, gilbert_damping, spin_diffusion_lengths, spin_flip_rates,
+                    current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)
 from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, soc_born_rates,
                          soc_relaxation_torque, spin_amr, spin_amr_ratio)
@@ -27,7 +27,7 @@ from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, so
 __all__ = [
     "dos", "spin_dos", "transport_dos", "mean_square_velocity", "diffusion_constant",
     "born_broadening", "spin_flip_rates", "spin_diffusion_lengths", "current_polarization",
-    "beta_spin_flip", "beta_spin_flip_anisotropic", "gilbert_damping",
+    "beta_spin_flip", "beta_spin_flip_anisotropic", "gilbert_damping", "mean_free_path",
     "SocBornRates", "soc_born_rates", "soc_relaxation_torque", "spin_amr", "spin_amr_ratio",
     "anisotropic_beta", "SOC_BETA_ANISOTROPY",
     "spin_motive_field", "spin_motive_current", "adiabatic_torque",

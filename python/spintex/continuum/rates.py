@@ -224,3 +224,15 @@ def two_current_model(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0
     return TwoCurrentModel(nu, gam, tau, v2, diff, cond, pj, rates, lengths[:2], lengths[2],
                            beta_spin_flip(*nu, m, magnetic=magnetic), aniso,
                            gilbert_damping(*nu, magnetic=magnetic))
+
+
+def mean_free_path(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0.0, magnetic=(0.0, 0.0)):
+    """(l_up, l_down): v_sigma tau_sigma with v_sigma = sqrt(d <v_x^2>_sigma) the rms Fermi speed
+    and tau_sigma = 1/(2 gamma_sigma) from the Born rates (seed 000 Eq. 9)."""
+    nu = spin_dos(fermi_energy, exchange, dim, hopping)
+    gammas = born_broadening(*nu, onsite=onsite, magnetic=magnetic)
+    out = []
+    for sigma, gamma in zip((1, -1), gammas):
+        v2 = mean_square_velocity(fermi_energy + sigma * exchange, dim, hopping)
+        out.append(float(np.sqrt(dim * v2) / (2 * gamma)) if gamma > 0 else float("inf"))
+    return tuple(out)
