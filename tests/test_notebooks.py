@@ -9,6 +9,22 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples", "beta_bulk"]
 
 
+def run_notebook(name, size, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINTEX_NOTEBOOK_SIZE", size)
+    monkeypatch.setenv("SPINTEX_NOTEBOOK_OUT", str(tmp_path))
+    monkeypatch.syspath_prepend(str(NOTEBOOKS))
+    sys.modules.pop("_common", None)  # re-read the size switch
+    runpy.run_path(str(NOTEBOOKS / f"{name}.py"), run_name="__main__")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_at_full_size(name, tmp_path, monkeypatch, capsys):
+    """The full validation (about 4 minutes in all): pytest --runslow."""
+    run_notebook(name, "full", tmp_path, monkeypatch)
+    assert any(tmp_path.glob("*_full.png")) or name == "anisotropic_beta" or name == "scba_vs_samples"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_at_reduced_size(name, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SPINTEX_NOTEBOOK_SIZE", "small")
