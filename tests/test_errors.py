@@ -73,6 +73,8 @@ def test_fit_torque_checks_its_input():
     m = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
     with pytest.raises(ValueError, match="shape"):
         st.fit_torque(m, np.zeros((19, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        st.fit_torque(m, np.full((20, 3), np.nan))
     uniform = st.Model(st.lattice.chain(20), exchange=0.5)
     with pytest.raises(ValueError, match="uniform"):
         st.fit_torque(uniform, np.zeros((20, 3)))

@@ -57,8 +57,10 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     """
     torque = np.asarray(torque, dtype=float)
     N = model.lattice.num_sites
-    if torque.shape != (N, 3) or not np.all(np.isfinite(torque)):
-        raise ValueError(f"torque must be a finite array of shape ({N}, 3), got {torque.shape}")
+    if torque.shape != (N, 3):
+        raise ValueError(f"torque must have shape ({N}, 3), got {torque.shape}")
+    if not np.all(np.isfinite(torque)):
+        raise ValueError("torque contains NaN or infinite values")
     dn = texture_derivative(model)
     if region is None:
         size = np.linalg.norm(dn, axis=1)
