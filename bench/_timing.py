@@ -4,9 +4,29 @@ No numpy here: the benchmark scripts import this before they set the thread vari
 """
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from dataclasses import dataclass
+
+
+def parse_and_set_threads(description: str, add_arguments=None) -> argparse.Namespace:
+    """Common options (--quick, --omp-threads, --blas-threads, --repeats, plus ``add_arguments``),
+    then the thread counts into the environment, which must happen before numpy and spintex
+    load OpenMP and OpenBLAS."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--quick", action="store_true", help="short run (fewer sizes, repeats and points)")
+    p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
+    p.add_argument("--blas-threads", type=int, default=1,
+                   help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1, the package default)")
+    p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, fewer with --quick)")
+    if add_arguments:
+        add_arguments(p)
+    args = p.parse_args()
+    os.environ["OMP_NUM_THREADS"] = str(args.omp_threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
+    os.environ["SPINTEX_BLAS_THREADS"] = str(args.blas_threads)  # spintex/__init__ sets the core's BLAS
+    return args
 
 
 def machine_busy_seconds() -> float:

@@ -56,28 +56,13 @@ dense.cpp) and per-slice overhead, not flops, sets the time.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from _timing import parse_and_set_threads  # bench/_timing.py (no numpy)
 
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="short run (fewer sizes, shorter runs)")
-    p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
-    p.add_argument("--blas-threads", type=int, default=1,
-                   help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1)")
-    p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 2)")
-    p.add_argument("--rashba", type=float, default=0.0,
-                   help="Rashba alpha (non-zero: non-scalar coupling V, more products per slice)")
-    return p.parse_args()
-
-
-ARGS = parse_args()
-# Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
-os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
-os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
-os.environ["SPINTEX_BLAS_THREADS"] = str(ARGS.blas_threads)  # spintex/__init__ sets the core's BLAS
+ARGS = parse_and_set_threads(__doc__.split("\n")[0], lambda p: p.add_argument(
+    "--rashba", type=float, default=0.0, help="Rashba alpha (site-diagonal coupling V instead of a scalar)"))
 
 import time  # noqa: E402
 

@@ -25,26 +25,12 @@ measured earlier on this machine for the same four systems (not imported or re-r
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from _timing import parse_and_set_threads  # bench/_timing.py (no numpy)
 
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="short run (fewer repeats and points)")
-    p.add_argument("--omp-threads", type=int, default=2, help="OMP_NUM_THREADS (default 2)")
-    p.add_argument("--blas-threads", type=int, default=1,
-                   help="OPENBLAS_NUM_THREADS and SPINTEX_BLAS_THREADS (default 1, the package default)")
-    p.add_argument("--repeats", type=int, default=None, help="best of this many (default 3, quick 1)")
-    return p.parse_args()
-
-
-ARGS = parse_args()
-# Thread counts must be in the environment before numpy / spintex load OpenMP and OpenBLAS.
-os.environ["OMP_NUM_THREADS"] = str(ARGS.omp_threads)
-os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.blas_threads)
-os.environ["SPINTEX_BLAS_THREADS"] = str(ARGS.blas_threads)  # spintex/__init__ sets the core's BLAS
+ARGS = parse_and_set_threads(__doc__.split("\n")[0])
 
 import numpy as np  # noqa: E402
 from _timing import best_of, load_average, most_other, provenance  # noqa: E402  (bench/_timing.py)
