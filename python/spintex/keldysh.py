@@ -147,6 +147,22 @@ def fermi_complex(z, mu: float, temperature: float):
     return 1.0 / (np.exp(np.clip(x.real, -700, 700) + 1j * x.imag) + 1.0)
 
 
+def _converge_by_doubling(evaluate, n: int, tolerance: float, what: str):
+    """Call ``evaluate(n) -> (sites, bonds, nodes)`` with n, 2n, ... until the blocks change by
+    less than ``tolerance``; returns (sites, bonds, nodes, last change)."""
+    previous = None
+    while True:
+        sites, bonds, nodes = evaluate(n)
+        if previous is not None:
+            error = max(np.abs(sites - previous[0]).max(), np.abs(bonds - previous[1]).max(initial=0.0))
+            if error < tolerance:
+                return sites, bonds, nodes, float(error)
+            if n >= 4096:
+                raise RuntimeError(f"{what} did not converge to {tolerance:g} "
+                                   f"(last change {error:.3g} with {nodes} nodes)")
+        previous, n = (sites, bonds), 2 * n
+
+
 def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=None):
     """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged.
 
@@ -157,20 +173,16 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     if retarded is None:
         def retarded(z, w):
             return _integrate(model, z, retarded_weights=w, progress=progress)
-    previous, n = None, 32
-    while True:
+
+    def evaluate(n):
         z, w = contour(mu, temperature, bottom, n)
         out = retarded(z, w)
         sites = 0.5j / np.pi * (out["retarded_sites"] - np.conj(np.swapaxes(out["retarded_sites"], 1, 2)))
         bonds = 0.5j / np.pi * (out["retarded_bonds_ji"] - np.conj(np.swapaxes(out["retarded_bonds_ij"], 1, 2)))
-        if previous is not None:
-            error = max(np.abs(sites - previous[0]).max(), np.abs(bonds - previous[1]).max(initial=0.0))
-            if error < tolerance:
-                return sites, bonds, {"contour_nodes": z.size, "error_estimate": float(error)}
-            if n >= 4096:
-                raise RuntimeError(f"equilibrium contour integral did not converge to {tolerance:g} "
-                                   f"(last change {error:.3g} with {n} nodes per path)")
-        previous, n = (sites, bonds), 2 * n
+        return sites, bonds, z.size
+
+    sites, bonds, nodes, error = _converge_by_doubling(evaluate, 32, tolerance, "equilibrium contour integral")
+    return sites, bonds, {"contour_nodes": nodes, "error_estimate": error}
 
 
 def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, disorder=None,
@@ -227,22 +239,17 @@ def _window_blocks(model, mu_left, mu_right, t_left, t_right, tolerance, progres
         return zero, np.zeros((model.lattice.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
     edges = channel_thresholds(model)
     # the Fermi functions are smooth except at T = 0, where the window ends exactly at mu
-    previous, n = None, 8
-    while True:
+
+    def evaluate(n):
         e, v = real_axis_nodes(lo, hi, edges, n)
         occupation = fermi(e, mu_left, t_left) - fermi(e, mu_right, t_right)
         if t_left == 0 and t_right == 0:
             occupation = np.full_like(e, np.sign(mu_left - mu_right))
         out = _integrate(model, e, left_weights=v * occupation / (2 * np.pi), progress=progress)
-        sites, bonds = out["left_sites"], out["left_bonds"]
-        if previous is not None:
-            error = max(np.abs(sites - previous[0]).max(), np.abs(bonds - previous[1]).max(initial=0.0))
-            if error < tolerance:
-                return sites, bonds, {"window_nodes": e.size, "window_error_estimate": float(error)}
-            if n >= 4096:
-                raise RuntimeError(f"bias-window integral did not converge to {tolerance:g} "
-                                   f"(last change {error:.3g} with {e.size} nodes)")
-        previous, n = (sites, bonds), 2 * n
+        return out["left_sites"], out["left_bonds"], e.size
+
+    sites, bonds, nodes, error = _converge_by_doubling(evaluate, 8, tolerance, "bias-window integral")
+    return sites, bonds, {"window_nodes": nodes, "window_error_estimate": error}
 
 
 @dataclass
