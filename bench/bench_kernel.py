@@ -81,7 +81,7 @@ STORAGE_CAP = 64e6  # bytes of stored g_l, Z_l per energy at L2 (see choose_leng
 
 # ----------------------------------------------------------------------------- flop count
 PRODUCTS_PER_SLICE = {True: 2, False: 2}  # scalar coupling V or site-diagonal (Rashba): same
-COUNTED_RGF_BLOB = "de96329f37054fba496094a046fa3f4b2e13cf43"  # git hash-object cpp/src/rgf.cpp
+COUNTED_RGF_BLOB = "1e71815a7fd68b66bb2c89aacbcd539fb0f14323"  # git hash-object cpp/src/rgf.cpp
 
 
 def products_per_energy(L: int, scalar_coupling: bool) -> int:

@@ -54,7 +54,6 @@ class Sweep {
       : dev_(device), req_(request), sigma_(sigma) {
     const auto L = static_cast<std::size_t>(dev_.slices());
     g_.resize(L);
-    z_.resize(L);
   }
 
   void run(std::size_t k, Accumulated& acc) {
@@ -69,82 +68,55 @@ class Sweep {
                            (req_.transmission && req_.right_weights.empty());
     const bool want_right = !req_.right_weights.empty() || req_.reverse_transmission;
 
-    const int L = dev_.slices();
     const MatrixXc sigma_left = dev_.left().self_energy(z);
     const MatrixXc sigma_right = dev_.right().self_energy(z);
     const MatrixXc gamma_left = dev_.left().broadening(z);
     const MatrixXc gamma_right = dev_.right().broadening(z);
 
-    if (!want_ret) {  // lead-injected blocks only: one-sided sweeps, no G_ll needed
-      if (want_left) injected_column(k, acc, true, z, sigma_left, sigma_right, gamma_left, gamma_right, w_left);
-      if (want_right) injected_column(k, acc, false, z, sigma_left, sigma_right, gamma_left, gamma_right, w_right);
-      return;
-    }
+    // Lead-injected blocks by one-sided sweeps (no G_ll needed), the retarded ones by the full
+    // sweep; each reuses the stored g_l.
+    if (want_left) injected_column(k, acc, true, z, sigma_left, sigma_right, gamma_left, gamma_right, w_left);
+    if (want_right) injected_column(k, acc, false, z, sigma_left, sigma_right, gamma_left, gamma_right, w_right);
+    if (want_ret) retarded_sweep(acc, z, sigma_left, sigma_right, w_ret);
+  }
 
-    // Forward sweep: left-connected g_l and, for the first column, Z_l = V_{l-1}^dag g_{l-1,0}.
-    MatrixXc A, tmp, g0_prev;
+ private:
+  /// G_ll, G_{l+1,l}, G_{l,l+1}: left-connected forward sweep, then
+  /// G_ll = g_l + g_l V_l G_{l+1,l+1} V_l^dag g_l backwards; their site and bond blocks are added
+  /// to the retarded accumulators with weight w.
+  void retarded_sweep(Accumulated& acc, cplx z, const MatrixXc& sl, const MatrixXc& sr, cplx w) {
+    const int L = dev_.slices();
+    MatrixXc A, tmp;
     for (int l = 0; l < L; ++l) {
-      effective_block(l, z, sigma_left, sigma_right, A);
+      effective_block(l, z, sl, sr, A);
       if (l > 0) {
         dev_.sandwich_dagger_first(l - 1, g_[l - 1], tmp);  // V^dag g V
         A -= tmp;
       }
       dense::invert(A, g_[l]);
-      if (want_left) {
-        if (l == 0) {
-          g0_prev = g_[0];
-        } else {
-          dev_.coupling_dagger_times(l - 1, g0_prev, z_[l]);
-          dense::multiply(g_[l], z_[l], tmp);
-          g0_prev.swap(tmp);
-        }
-      }
     }
-
-    // Backward sweep.
     MatrixXc G = g_[L - 1], G_next, G_up, G_dn, X, Y;
-    MatrixXc colL, colR, BL, BR, colR_next, BL_next, BR_next;
-    if (want_left) {
-      if (L == 1) colL = G; else dense::multiply(G, z_[L - 1], colL);
-      dense::multiply(colL, gamma_left, BL);
-    }
-    if (want_right) {
-      colR = G;
-      dense::multiply(colR, gamma_right, BR);
-    }
-    // Left injection: T from G_{L-1,0} (available now, before the sweep moves on).
-    if (want_left && (req_.transmission || req_.reverse_transmission))
-      transmissions(k, acc, gamma_left, gamma_right, colL, true);
     for (int l = L - 1; l >= 0; --l) {
       if (l < L - 1) {
         G_next.swap(G);
-        dev_.times_coupling(l, g_[l], X);           // X = g_l V_l
-        dev_.coupling_dagger_times(l, g_[l], Y);        // Y = V_l^dag g_l
-        dense::multiply(X, G_next, G_up);        // G_{l,l+1}
+        dev_.times_coupling(l, g_[l], X);         // X = g_l V_l
+        dev_.coupling_dagger_times(l, g_[l], Y);  // Y = V_l^dag g_l
+        dense::multiply(X, G_next, G_up);         // G_{l,l+1}
         G = g_[l];
-        dense::multiply_add(G_up, Y, G);         // G_ll
-        if (want_ret) dense::multiply(G_next, Y, G_dn);  // G_{l+1,l}
-        if (want_left) {
-          BL_next.swap(BL);
-          if (l == 0) colL = G; else dense::multiply(G, z_[l], colL);
-          dense::multiply(colL, gamma_left, BL);
-        }
-        if (want_right) {
-          colR_next.swap(colR);
-          BR_next.swap(BR);
-          dense::multiply(X, colR_next, colR);
-          dense::multiply(colR, gamma_right, BR);
-        }
+        dense::multiply_add(G_up, Y, G);          // G_ll
+        dense::multiply(G_next, Y, G_dn);         // G_{l+1,l}
       }
-      accumulate_slice(l, acc, w_ret, w_left, w_right, G, G_up, G_dn, colL, BL, BL_next, colR, BR,
-                       BR_next);
+      const int W = dev_.sites_per_slice();
+      for (int p = 0; p < W; ++p)
+        add_block(G, p, p, w, &acc.retarded_sites[static_cast<std::size_t>(l * W + p) * 4]);
+      for (const BondRef& b : dev_.bonds_from_slice(l)) {
+        const std::size_t at = static_cast<std::size_t>(b.index) * 4;
+        add_block(b.inter ? G_dn : G, b.to, b.from, w, &acc.retarded_bonds_ji[at]);
+        add_block(b.inter ? G_up : G, b.from, b.to, w, &acc.retarded_bonds_ij[at]);
+      }
     }
-    // Right injection: T from G_{0,L-1}.
-    if (want_right && (req_.reverse_transmission || (req_.transmission && !want_left)))
-      transmissions(k, acc, gamma_left, gamma_right, colR, false);
   }
 
- private:
   /// One lead's column and its injected blocks without the diagonal G_ll.
   ///
   /// Left lead: right-connected sweep gR_l = (A_l - V_l gR_{l+1} V_l^dag)^{-1} from the right
@@ -237,34 +209,6 @@ class Sweep {
         A.block<2, 2>(2 * p, 2 * p) -= (*sigma_)[static_cast<std::size_t>(l * W + p)];
     }
   }
-  void accumulate_slice(int l, Accumulated& acc, cplx w_ret, cplx w_left, cplx w_right,
-                        const MatrixXc& G, const MatrixXc& G_up, const MatrixXc& G_dn,
-                        const MatrixXc& colL, const MatrixXc& BL, const MatrixXc& BL_next,
-                        const MatrixXc& colR, const MatrixXc& BR, const MatrixXc& BR_next) const {
-    const int W = dev_.sites_per_slice();
-    const bool ret = !req_.retarded_weights.empty();
-    const bool left = !req_.left_weights.empty();
-    const bool right = !req_.right_weights.empty();
-    for (int p = 0; p < W; ++p) {
-      const std::size_t site = static_cast<std::size_t>(l * W + p) * 4;
-      if (ret) add_block(G, p, p, w_ret, &acc.retarded_sites[site]);
-      if (left) add_outer_block(BL, colL, p, p, w_left, &acc.left_sites[site]);
-      if (right) add_outer_block(BR, colR, p, p, w_right, &acc.right_sites[site]);
-    }
-    for (const BondRef& b : dev_.bonds_from_slice(l)) {
-      const std::size_t at = static_cast<std::size_t>(b.index) * 4;
-      if (ret) {
-        add_block(b.inter ? G_dn : G, b.to, b.from, w_ret, &acc.retarded_bonds_ji[at]);
-        add_block(b.inter ? G_up : G, b.from, b.to, w_ret, &acc.retarded_bonds_ij[at]);
-      }
-      if (left)
-        add_outer_block(b.inter ? BL_next : BL, colL, b.to, b.from, w_left, &acc.left_bonds[at]);
-      if (right)
-        add_outer_block(b.inter ? BR_next : BR, colR, b.to, b.from, w_right,
-                        &acc.right_bonds[at]);
-    }
-  }
-
   /// The reported transmission is that of the injecting lead: left unless only the right lead's
   /// weights were requested.
   bool primary_is_left() const { return !req_.left_weights.empty() || req_.right_weights.empty(); }
@@ -300,7 +244,7 @@ class Sweep {
   const Device& dev_;
   const Request& req_;
   const std::vector<Block2>* sigma_;
-  std::vector<MatrixXc> g_, z_;
+  std::vector<MatrixXc> g_;  // connected Green's functions of the current sweep
 };
 
 void validate(const Device& device, const Request& request, const std::vector<Block2>* sigma) {

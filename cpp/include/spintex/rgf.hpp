@@ -3,8 +3,10 @@
 /// For each energy z the sweep computes, in O(L n^3) time and O(L n^2) memory,
 ///  - the retarded blocks G_ll, G_{l+1,l}, G_{l,l+1} (left-connected forward sweep, then the
 ///    standard backward recursion G_ll = g_l + g_l V_l G_{l+1,l+1} V_l^dagger g_l),
-///  - the first and last block columns G_{l,0}, G_{l,L-1}, from which the lead-injected
-///    correlation blocks (G Gamma_lead G^dagger)_{ji} follow,
+///  - the block column of the injecting lead, G_{l,0} (or G_{l,L-1}), by a one-sided sweep:
+///    connected functions from the far end, then G_{l,0} = gR_l V_{l-1}^dagger G_{l-1,0}, one
+///    inversion and two block products per slice; the lead-injected correlation blocks
+///    (G Gamma_lead G^dagger)_{ji} and the Caroli transmissions follow from it,
 /// and adds weighted 2x2 site and bond blocks of them to accumulators.  Energy integrals are
 /// weighted sums over energies, run in parallel with OpenMP.
 #pragma once
