@@ -30,7 +30,7 @@ to be trusted.
 
 Flop count (per energy, read off ``Sweep::run`` / ``Sweep::injected_column`` in cpp/src/rgf.cpp)
 -----------------------------------------------------------------------------------------------
-Counted for rgf.cpp blob de96329 (commit 61964bd; same counts as a219e17: the scalar coupling now rides in
+Counted for rgf.cpp blob 1e71815 (same counts as a219e17; the scalar coupling now rides in
 the product's alpha); the script warns when rgf.cpp differs.  Below n = 60 the inversion is
 zgetrf + zgetri (8 n^3 flops) rather than zgesv; the 32/3 n^3 count slightly overstates GF/s there.
 With left_weights and transmission=True and no retarded weights, ``run`` takes the one-sided
