@@ -42,3 +42,10 @@ def test_bulk_3d_beta_from_magnetic_impurities_matches_seed_000():
     formula = st.continuum.beta_spin_flip(*st.continuum.spin_dos(E, M, 3), M, magnetic=(gm, gm))
     assert fit.beta == pytest.approx(formula, rel=0.05)
     assert fit.residual < 1e-3
+
+
+def test_periodic_cross_sections_of_two_sites_are_rejected():
+    with pytest.raises(ValueError, match="at least 3"):
+        st.lattice.strip(5, 2, periodic=True)
+    with pytest.raises(ValueError, match="at least 3"):
+        PeriodicWire(5, 4, 2)

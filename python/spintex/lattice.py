@@ -39,6 +39,9 @@ class Lattice:
 
     def __post_init__(self):
         L, W, H = self.length, self.width, self.height
+        if self.periodic and 2 in (W, H if self.dim == 3 else 1):
+            raise ValueError("periodic boundaries need 1 or at least 3 sites across (with 2, the "
+                             "wrap-around bond would double the direct one)")
         x, z, y = np.meshgrid(np.arange(L), np.arange(H), np.arange(W), indexing="ij")
         xyz = np.stack([x.ravel(), y.ravel(), z.ravel()], axis=1).astype(float)
         object.__setattr__(self, "positions", xyz[:, : self.dim].copy())

@@ -51,6 +51,8 @@ class PeriodicWire:
         from ._validate import positive_int
 
         self.cross_section = (positive_int(width, "width"), positive_int(height, "height"))
+        if 2 in self.cross_section:
+            raise ValueError("a periodic cross-section needs 1 or at least 3 sites across")
         if _levels is None:
             ky = 2 * np.pi * np.arange(width) / width
             kz = 2 * np.pi * np.arange(height) / height
