@@ -90,8 +90,8 @@ def solve(config: cfg.Config) -> Result:
                                temperature=s["temperature"])
     else:  # disorder: the linear response (SCBA or samples) times the bias
         d = config.disorder
-        disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), method=d["method"],
-                            samples=d["samples"], seed=d["seed"])
+        disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"],
+                            method=d["method"], samples=d["samples"], seed=d["seed"])
         response = linear_response(model, s["fermi_energy"], disorder=disorder)
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
         if hasattr(response, "accumulation_torque"):  # SCBA: separate the mu drop of the wire
@@ -194,8 +194,8 @@ def summary(result: Result) -> str:
         d = c.disorder
         how = "SCBA with ladder vertex corrections" if d["method"] == "scba" else f"{d['samples']} samples (seed {d['seed']})"
         lines += [
-            f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}) "
-            f"t^2, {how}; linear response x bias",
+            f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}), "
+            f"Gamma_so = {d['soc']:g} t^2, {how}; linear response x bias",
             f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}   (units e^2/h; diffuse part included)",
         ]
     lines += [

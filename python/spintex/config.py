@@ -33,6 +33,7 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
     [disorder]                # optional: Born variances per site (CONVENTIONS.md); the run is then
     onsite = 0.0              # the T = 0 linear response times the bias. Gamma_0
     magnetic = [0.0, 0.0]     # [Gamma_perp, Gamma_par] of magnetic impurities (local frame)
+    soc = 0.0                 # Gamma_so of spin-orbit impurities (seed 002; samples only)
     method = "scba"           # "scba" (with ladder vertex corrections) | "samples"
     samples = 100             # number of realizations (method = "samples")
     seed = 0                  # their seed
@@ -235,6 +236,7 @@ def _seed(key, value):
 DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by linear response
     "onsite": (_real(nonnegative=True), 0.0),
     "magnetic": (_variance_pair, [0.0, 0.0]),
+    "soc": (_real(nonnegative=True), 0.0),
     "method": (_choice("scba", "samples"), "scba"),
     "samples": (_positive_int, 100),
     "seed": (_seed, 0),
@@ -375,6 +377,11 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     texture = _texture_section(_required(data, "texture"), lattice)
     solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
     disorder = _fill("disorder", _section(data, "disorder"), DISORDER) if "disorder" in data else None
+    if disorder is not None and disorder["soc"] and disorder["method"] != "samples":
+        raise ConfigError("disorder.soc > 0 needs disorder.method = \"samples\" (SCBA with spin-orbit "
+                          "impurities is not implemented yet)")
+    if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
+        raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
     return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder,

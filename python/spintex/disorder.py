@@ -52,7 +52,8 @@ class Disorder:
     magnetic : (float, float)
         (Gamma_perp, Gamma_par) of magnetic impurities.
     soc : float
-        Gamma_so of spin-orbit impurities (not implemented yet: must be 0).
+        Gamma_so of spin-orbit impurities (seed 002 Eqs. 8-10 on the lattice, see
+        :func:`spin_orbit_hoppings`); samples only for now.
     method : "scba" or "samples"
     samples : int
         Number of realizations (method="samples").
@@ -87,10 +88,11 @@ class Disorder:
         if len(mag) != 2:
             raise ValueError("magnetic must be (Gamma_perp, Gamma_par)")
         object.__setattr__(self, "magnetic", tuple(finite_float(g, "magnetic", nonnegative=True) for g in mag))
-        if finite_float(self.soc, "soc", nonnegative=True) != 0:
-            raise NotImplementedError("spin-orbit impurities (soc > 0) are not implemented yet")
         if self.method not in ("scba", "samples"):
             raise ValueError(f"method must be 'scba' or 'samples', got {self.method!r}")
+        if finite_float(self.soc, "soc", nonnegative=True) != 0 and self.method == "scba":
+            raise NotImplementedError("SCBA with spin-orbit impurities (soc > 0) is not implemented yet "
+                                      "(its Born self-energy couples slices l-1 and l+1); use method='samples'")
         if self.frame not in ("local", "lab"):
             raise ValueError(f"frame must be 'local' or 'lab', got {self.frame!r}")
         positive_int(self.samples, "samples")
@@ -341,6 +343,67 @@ def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generato
     return blocks
 
 
+def neighbour_table(lattice) -> np.ndarray:
+    """(N, 3, 2): the neighbour of each site along +axis (index 0) and -axis (1), -1 if none."""
+    table = np.full((lattice.num_sites, 3, 2), -1, dtype=np.int64)
+    axis = np.argmax(np.abs(lattice.bond_vectors), axis=1)
+    sign = np.sign(lattice.bond_vectors[np.arange(len(axis)), axis]).astype(int)
+    i, j = lattice.bonds.T
+    table[i, axis, (1 - sign) // 2] = j  # j lies along sign * e_axis from i
+    table[j, axis, (1 + sign) // 2] = i
+    return table
+
+
+def spin_orbit_fields(num_sites: int, disorder: Disorder, rng: np.random.Generator) -> np.ndarray:
+    """(N, 3) impurity strengths v^a_R: +-u on impurity sites (probability c), c u^2 = Gamma_so."""
+    c = disorder.concentration
+    return np.sqrt(disorder.soc / c) * rng.choice([-1.0, 1.0], (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
+
+
+def spin_orbit_hoppings(model: Model, disorder: Disorder, rng: np.random.Generator):
+    """One realization of spin-orbit impurities: (pairs, blocks) for :meth:`Model.with_hoppings`.
+
+    Seed 002's H_so = -(i/2) eps_ijk (d_i v^(k)) (c^dag <->d_j sigma_k c) with independent random
+    components v^(k) (Eq. 10) becomes, for an impurity at site R,
+
+        V_R = sum_a v^a_R (i/4) sum_{i != j} eps_{ija} sum_{p,q = +-1} p q c^dag_{R+p e_i} sigma^a c_{R+q e_j},
+
+    hoppings between two neighbours of R around a corner, with <k'|V_R|k> = i v_R . (s(k') x s(k)) sigma
+    e^{-i(k'-k).R} and s(k) = (sin k_x, sin k_y, sin k_z) (tested).  A site is an impurity with
+    probability c; each component is +-u with c u^2 = Gamma_so, so <v^a v^b> = Gamma_so delta_ab.
+    On a strip only sigma^z terms exist (corners in the x-y plane); a chain has none.
+    """
+    lat = model.lattice
+    if lat.dim == 1:
+        raise ValueError("spin-orbit impurities need a strip or a bar (corner hoppings)")
+    v = spin_orbit_fields(lat.num_sites, disorder, rng)
+    table = neighbour_table(lat)
+    acc = {}
+    for i in range(lat.dim):
+        for j in range(lat.dim):
+            if i == j or lat.dim == 2 and 2 in (i, j):
+                continue
+            a = 3 - i - j
+            eps = 1.0 if (i, j, a) in ((0, 1, 2), (1, 2, 0), (2, 0, 1)) else -1.0
+            for p, ip in ((1, 0), (-1, 1)):
+                for q, iq in ((1, 0), (-1, 1)):
+                    A, B = table[:, i, ip], table[:, j, iq]
+                    ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
+                    coeff = 0.25j * eps * p * q * v[ok, a]
+                    for key, cf in zip(zip(A[ok], B[ok]), coeff):
+                        acc[key] = acc.get(key, 0) + cf * PAULI[a]
+    if not acc:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros((0, 2, 2), dtype=complex)
+    pairs = np.array(list(acc), dtype=np.int64)
+    return pairs, np.array(list(acc.values()))
+
+
+def realization(model: Model, disorder: Disorder, rng: np.random.Generator) -> Model:
+    """One disorder realization as a model (on-site and magnetic terms, spin-orbit hoppings)."""
+    m = model.with_onsite(random_site_blocks(model, disorder, rng))
+    return m.with_hoppings(*spin_orbit_hoppings(model, disorder, rng)) if disorder.soc else m
+
+
 ARRAY_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current",
                 "bond_current", "bond_spin_current")
 
@@ -378,16 +441,24 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
     streams = np.random.SeedSequence(disorder.seed).spawn(disorder.samples)
     workers = disorder.workers or os.cpu_count() or 1
 
+    n_lattice_bonds = len(model.lattice.bonds)
+
     def one(seq):
-        # The random potential enters the sweep as a static local term (the same as adding it to
-        # H), so a realization costs no device copy; the C++ sweep runs without the GIL.
         rng = np.random.default_rng(seq)
-        out = _core.integrate(model.device, np.array([energy], complex), transmission=True,
-                              local_self_energy=random_site_blocks(model, disorder, rng),
-                              left_axis=model.lead_axis("left"), right_axis=model.lead_axis("right"),
-                              **{f"{lead}_weights": np.array([1.0 / (2.0 * np.pi)])})
-        r = Response.from_blocks(model, out[f"{lead}_sites"], out[f"{lead}_bonds"])
-        return {**{k: getattr(r, k) for k in ARRAY_FIELDS}, "transmission": out["transmission"][0]}
+        w = {f"{lead}_weights": np.array([1.0 / (2.0 * np.pi)])}
+        axes = {"left_axis": model.lead_axis("left"), "right_axis": model.lead_axis("right")}
+        if disorder.soc:  # spin-orbit hoppings change the device: one per realization
+            m = realization(model, disorder, rng)
+            out = _core.integrate(m.device, np.array([energy], complex), transmission=True, **axes, **w)
+        else:  # the random potential enters the sweep as a static local term: no device copy
+            m = model
+            out = _core.integrate(model.device, np.array([energy], complex), transmission=True,
+                                  local_self_energy=random_site_blocks(model, disorder, rng), **axes, **w)
+        r = Response.from_blocks(m, out[f"{lead}_sites"], out[f"{lead}_bonds"])
+        values = {k: getattr(r, k) for k in ARRAY_FIELDS}
+        for k in ("bond_current", "bond_spin_current"):  # the lattice bonds (extra ones vary)
+            values[k] = values[k][:n_lattice_bonds]
+        return {**values, "transmission": out["transmission"][0]}
 
     stats = RunningMean()
     show = progress if progress is not None else Progress("disorder samples")
@@ -425,10 +496,12 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
         fields = ("charge_density", "spin_density", "torque", "current", "spin_current", "bond_current",
                   "bond_spin_current")
         for k, seq in enumerate(np.random.SeedSequence(disorder.seed).spawn(disorder.samples), 1):
-            rng = np.random.default_rng(seq)
-            s = equilibrium(model.with_onsite(random_site_blocks(model, disorder, rng)), fermi_energy=mu,
+            s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
                             temperature=temperature, tolerance=tolerance)
-            stats.add({f: getattr(s, f) for f in fields})
+            values = {f: getattr(s, f) for f in fields}
+            for f in ("bond_current", "bond_spin_current"):  # the lattice bonds (extra ones vary)
+                values[f] = values[f][:len(model.lattice.bonds)]
+            stats.add(values)
             show(k, disorder.samples)
         state = State(**{f: stats.mean[f] for f in fields}, units=UNITS_STATE,
                       parameters={**params, "samples": stats.count})

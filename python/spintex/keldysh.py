@@ -236,7 +236,7 @@ def _window_blocks(model, mu_left, mu_right, t_left, t_right, tolerance, progres
         hi = max(mu_left + 40 * t_left, mu_right + 40 * t_right)
     if hi <= lo:
         zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
-        return zero, np.zeros((model.lattice.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
+        return zero, np.zeros((model.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
     edges = channel_thresholds(model)
     # the Fermi functions are smooth except at T = 0, where the window ends exactly at mu
 
@@ -297,12 +297,12 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
         from .disorder import scba
         blocks = [scba(model, E, disorder).retarded_sites for E in e]
     elif disorder is not None:
-        from .disorder import random_site_blocks
+        from .disorder import realization
         blocks = [0.0] * e.size
         for seq in np.random.SeedSequence(disorder.seed).spawn(disorder.samples):
-            realization = model.with_onsite(random_site_blocks(model, disorder, np.random.default_rng(seq)))
+            sample = realization(model, disorder, np.random.default_rng(seq))
             for k, E in enumerate(e):
-                out = _integrate(realization, [E], retarded_weights=np.ones(1))
+                out = _integrate(sample, [E], retarded_weights=np.ones(1))
                 blocks[k] = blocks[k] + out["retarded_sites"] / disorder.samples
     else:
         blocks = [_integrate(model, [E], retarded_weights=np.ones(1))["retarded_sites"] for E in e]

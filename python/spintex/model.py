@@ -111,12 +111,22 @@ class Model:
         field = self.exchange[:, None] * self.texture_vectors + self.zeeman
         return self.onsite - np.einsum("na,aij->nij", field, PAULI)
 
+    #: extra hoppings beyond the lattice bonds (e.g. spin-orbit impurities): pairs (i < j), blocks
+    extra_bonds = np.zeros((0, 2), dtype=np.int64)
+    extra_bond_blocks = np.zeros((0, 2, 2), dtype=complex)
+
+    @property
+    def bonds(self) -> np.ndarray:
+        """(nb, 2) all hopping pairs (i, j): the lattice bonds, then any extra ones."""
+        return np.concatenate([self.lattice.bonds, self.extra_bonds]) if len(self.extra_bonds) else self.lattice.bonds
+
     @cached_property
     def bond_blocks(self) -> np.ndarray:
-        """(nb, 2, 2) hopping matrices T_ij (coefficient of c_i^dag c_j) for lattice.bonds."""
+        """(nb, 2, 2) hopping matrices T_ij (coefficient of c_i^dag c_j) for :attr:`bonds`."""
         d = self.lattice.bond_vectors
         cross_z = d[:, 1, None, None] * PAULI[0] - d[:, 0, None, None] * PAULI[1]  # (sigma x d)_z
-        return -self.hopping * IDENTITY2 - 1j * self.rashba * cross_z
+        lattice_blocks = -self.hopping * IDENTITY2 - 1j * self.rashba * cross_z
+        return np.concatenate([lattice_blocks, self.extra_bond_blocks]) if len(self.extra_bonds) else lattice_blocks
 
     def _slice_blocks(self, site_blocks, bond_blocks):
         lat = self.lattice
@@ -125,7 +135,7 @@ class Model:
         upper = np.zeros((max(L - 1, 0), W, 2, W, 2), dtype=complex)
         sl, p = np.divmod(np.arange(lat.num_sites), W)
         diag[sl, p, :, p, :] = site_blocks
-        i, j = lat.bonds[:, 0], lat.bonds[:, 1]
+        i, j = self.bonds[:, 0], self.bonds[:, 1]
         li, pi = np.divmod(i, W)
         lj, pj = np.divmod(j, W)
         intra = li == lj
@@ -165,14 +175,14 @@ class Model:
         diag, upper = self._slice_blocks(self.site_blocks, self.bond_blocks)
         left = _core.Lead(self.lead_cell("left"), -self.hopping)
         right = _core.Lead(self.lead_cell("right"), -self.hopping)
-        return _core.Device(diag, upper, left, right, self.lattice.bonds)
+        return _core.Device(diag, upper, left, right, self.bonds)
 
     def hamiltonian_dense(self) -> np.ndarray:
         """The full device Hamiltonian (2N x 2N) as a dense matrix (small systems, tests)."""
         N = self.lattice.num_sites
         H = np.zeros((N, 2, N, 2), dtype=complex)
         H[np.arange(N), :, np.arange(N), :] = self.site_blocks
-        i, j = self.lattice.bonds.T
+        i, j = self.bonds.T
         H[i, :, j, :] = self.bond_blocks
         H[j, :, i, :] = np.conj(np.swapaxes(self.bond_blocks, 1, 2))
         return H.reshape(2 * N, 2 * N)
@@ -196,6 +206,27 @@ class Model:
         other.onsite = self.onsite + extra
         other.__dict__.pop("site_blocks", None)
         other.device = self.device.with_onsite(extra)  # C++ copy, no re-assembly
+        return other
+
+    def with_hoppings(self, pairs, blocks) -> "Model":
+        """A copy with extra hoppings: ``blocks[k]`` (2x2) is the coefficient of
+        c_i^dag c_j for ``pairs[k] = (i, j)`` with i < j, within a slice or into the next one and
+        not a lattice bond (its Hermitian conjugate is added).  Used for spin-orbit impurities."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        blocks = np.asarray(blocks, dtype=complex).reshape(-1, 2, 2)
+        if len(pairs) != len(blocks):
+            raise ValueError("need one 2x2 block per pair")
+        if len(pairs) and (np.any(pairs[:, 0] >= pairs[:, 1]) or pairs.min() < 0
+                           or pairs.max() >= self.lattice.num_sites):
+            raise ValueError("pairs must be (i, j) with 0 <= i < j < num_sites")
+        slices = self.lattice.slice_of_site
+        if len(pairs) and np.any(slices[pairs[:, 1]] - slices[pairs[:, 0]] > 1):
+            raise ValueError("extra hoppings must stay within a slice or reach the next one")
+        other = copy.copy(self)
+        other.extra_bonds = np.concatenate([self.extra_bonds, pairs])
+        other.extra_bond_blocks = np.concatenate([self.extra_bond_blocks, blocks])
+        for cached in ("bond_blocks", "device"):
+            other.__dict__.pop(cached, None)
         return other
 
     def __repr__(self):

@@ -53,8 +53,8 @@ def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
     # Tr[(s T + T s) rho] = Tr[s (T rho + rho T)]
     bond_spin_current = -np.imag(pauli_traces(T_rho + _product(rho_bonds, T)))
     lat = model.lattice
-    first = lat.slice_of_site[lat.bonds[:, 0]]
-    inter = lat.slice_of_site[lat.bonds[:, 1]] != first
+    first = lat.slice_of_site[model.bonds[:, 0]]
+    inter = lat.slice_of_site[model.bonds[:, 1]] != first
     nb = max(lat.num_slices - 1, 0)
     current = np.bincount(first[inter], weights=bond_current[inter], minlength=nb)[:nb]
     spin_current = np.stack(
