@@ -23,7 +23,7 @@ from . import config as cfg
 from .analysis import TorqueFit, fit_torque
 from .disorder import Disorder
 from .keldysh import linear_response, nonequilibrium
-from .observables import State
+from .observables import ARRAY_FIELDS, State
 
 UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
 UNITS_NOTE = ("spin densities in Pauli units (s = <sigma>); torques T_i = M n_i x s_i in units of t "
@@ -106,9 +106,7 @@ def solve(config: cfg.Config) -> Result:
 
 def _scaled(response, bias: float) -> State:
     """The response per unit d(mu) times the bias: the current-induced state at small bias."""
-    names = ("charge_density", "spin_density", "torque", "current", "spin_current", "bond_current",
-             "bond_spin_current")
-    return State(**{n: bias * getattr(response, n) for n in names}, parameters=response.parameters,
+    return State(**{n: bias * getattr(response, n) for n in ARRAY_FIELDS}, parameters=response.parameters,
                  units=response.units)
 
 

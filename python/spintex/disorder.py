@@ -34,7 +34,7 @@ from scipy.sparse.linalg import LinearOperator, gmres
 from . import _core
 from ._validate import finite_float, positive_int
 from .model import IDENTITY2, PAULI, Model
-from .observables import Response
+from .observables import ARRAY_FIELDS, Response
 
 
 class SCBAConvergenceError(RuntimeError):
@@ -404,8 +404,15 @@ def realization(model: Model, disorder: Disorder, rng: np.random.Generator) -> M
     return m.with_hoppings(*spin_orbit_hoppings(model, disorder, rng)) if disorder.soc else m
 
 
-ARRAY_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current",
-                "bond_current", "bond_spin_current")
+
+
+def lattice_arrays(model: Model, state) -> dict:
+    """The State arrays of one realization, bond arrays cut to the lattice bonds (the extra
+    spin-orbit bonds differ between realizations and come after them)."""
+    values = {k: getattr(state, k) for k in ARRAY_FIELDS}
+    for k in ("bond_current", "bond_spin_current"):
+        values[k] = values[k][:len(model.lattice.bonds)]
+    return values
 
 
 class RunningMean:
@@ -436,29 +443,21 @@ def sampled_linear_response(model: Model, energy: float, disorder: Disorder, *, 
     standard errors (``*_stderr`` attributes).  Realizations run on threads (the C++ sweeps
     release the GIL), each with its own random stream, so the result does not depend on the
     number of workers."""
-    from .keldysh import Progress
+    from .keldysh import Progress, _integrate
 
     streams = np.random.SeedSequence(disorder.seed).spawn(disorder.samples)
     workers = disorder.workers or os.cpu_count() or 1
 
-    n_lattice_bonds = len(model.lattice.bonds)
-
     def one(seq):
         rng = np.random.default_rng(seq)
-        w = {f"{lead}_weights": np.array([1.0 / (2.0 * np.pi)])}
-        axes = {"left_axis": model.lead_axis("left"), "right_axis": model.lead_axis("right")}
         if disorder.soc:  # spin-orbit hoppings change the device: one per realization
-            m = realization(model, disorder, rng)
-            out = _core.integrate(m.device, np.array([energy], complex), transmission=True, **axes, **w)
+            m, local = realization(model, disorder, rng), None
         else:  # the random potential enters the sweep as a static local term: no device copy
-            m = model
-            out = _core.integrate(model.device, np.array([energy], complex), transmission=True,
-                                  local_self_energy=random_site_blocks(model, disorder, rng), **axes, **w)
+            m, local = model, random_site_blocks(model, disorder, rng)
+        out = _integrate(m, [energy], transmission=True, local_self_energy=local,
+                         **{f"{lead}_weights": np.array([1.0 / (2.0 * np.pi)])})
         r = Response.from_blocks(m, out[f"{lead}_sites"], out[f"{lead}_bonds"])
-        values = {k: getattr(r, k) for k in ARRAY_FIELDS}
-        for k in ("bond_current", "bond_spin_current"):  # the lattice bonds (extra ones vary)
-            values[k] = values[k][:n_lattice_bonds]
-        return {**values, "transmission": out["transmission"][0]}
+        return {**lattice_arrays(model, r), "transmission": out["transmission"][0]}
 
     stats = RunningMean()
     show = progress if progress is not None else Progress("disorder samples")
@@ -493,19 +492,14 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
     if disorder.method == "samples":
         stats = RunningMean()
         show = Progress("disorder samples", unit="samples")
-        fields = ("charge_density", "spin_density", "torque", "current", "spin_current", "bond_current",
-                  "bond_spin_current")
         for k, seq in enumerate(np.random.SeedSequence(disorder.seed).spawn(disorder.samples), 1):
             s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
                             temperature=temperature, tolerance=tolerance)
-            values = {f: getattr(s, f) for f in fields}
-            for f in ("bond_current", "bond_spin_current"):  # the lattice bonds (extra ones vary)
-                values[f] = values[f][:len(model.lattice.bonds)]
-            stats.add(values)
+            stats.add(lattice_arrays(model, s))
             show(k, disorder.samples)
-        state = State(**{f: stats.mean[f] for f in fields}, units=UNITS_STATE,
+        state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=UNITS_STATE,
                       parameters={**params, "samples": stats.count})
-        for f in fields:
+        for f in ARRAY_FIELDS:
             setattr(state, f"{f}_stderr", stats.stderr(f))
         return state
 

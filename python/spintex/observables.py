@@ -69,6 +69,11 @@ def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
     }
 
 
+#: the per-site and per-bond arrays every State carries
+ARRAY_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current",
+                "bond_current", "bond_spin_current")
+
+
 @dataclass
 class State:
     """Densities, torques and currents of one electronic state (or of a linear response).
