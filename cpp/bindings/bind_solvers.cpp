@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "numpy_helpers.hpp"
+#include "spintex/block_correlation.hpp"
 #include "spintex/correlation.hpp"
 #include "spintex/rgf.hpp"
 
@@ -84,6 +85,43 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
           },
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA");
+
+  py::class_<BlockCorrelator>(m, "BlockCorrelator", R"doc(G^R and C = G Y G^dag for a non-local self-energy.
+
+Slices are grouped `group` at a time; the self-energy (and every source) is given as 2x2 blocks on
+site pairs (u, v) within one group or between neighbouring groups (see block_correlation.hpp).
+retarded_pairs gives G^R_uv on the pairs; apply(source, left, right) gives C_uv on the pairs for
+Y = source + left Gamma_L + right Gamma_R.)doc")
+      .def(py::init([](const Device& d, cplx z, int group,
+                       const py::array_t<long long, py::array::c_style | py::array::forcecast>& pairs,
+                       const ComplexArray& sigma) {
+             if (pairs.ndim() != 2 || pairs.shape(1) != 2)
+               throw std::invalid_argument("pairs must have shape (count, 2)");
+             std::vector<std::array<int, 2>> p(static_cast<std::size_t>(pairs.shape(0)));
+             auto r = pairs.unchecked<2>();
+             for (py::ssize_t k = 0; k < pairs.shape(0); ++k)
+               p[static_cast<std::size_t>(k)] = {static_cast<int>(r(k, 0)), static_cast<int>(r(k, 1))};
+             std::vector<Block2> s = to_site_blocks(sigma, "self_energy");
+             py::gil_scoped_release release;
+             return std::make_unique<BlockCorrelator>(d, z, group, std::move(p), s);
+           }),
+           py::arg("device"), py::arg("energy"), py::arg("group"), py::arg("pairs"),
+           py::arg("self_energy"), py::keep_alive<1, 2>())
+      .def_property_readonly("super_slices", &BlockCorrelator::super_slices)
+      .def_property_readonly("retarded_pairs",
+                             [](const BlockCorrelator& c) { return blocks_array(c.retarded_pairs()); })
+      .def(
+          "apply",
+          [](const BlockCorrelator& c, const py::object& source, double left, double right) {
+            std::vector<Block2> src = optional_site_blocks(source, "source");
+            std::vector<Block2> out;
+            {
+              py::gil_scoped_release release;
+              out = c.apply(src, left, right);
+            }
+            return blocks_array(out);
+          },
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0);
 
   m.def(
       "integrate",

@@ -1,0 +1,203 @@
+#include "spintex/block_correlation.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "spintex/dense.hpp"
+
+namespace spintex {
+
+namespace {
+void add_block(MatrixXc& M, int row, int col, const Block2& b) { M.block<2, 2>(row, col) += b; }
+Block2 read_block(const MatrixXc& M, int row, int col) { return M.block<2, 2>(row, col); }
+}  // namespace
+
+BlockCorrelator::BlockCorrelator(const Device& device, cplx z, int group,
+                                 std::vector<std::array<int, 2>> pairs,
+                                 const std::vector<Block2>& sigma)
+    : dev_(device), group_(group), pairs_(std::move(pairs)) {
+  if (group < 1) throw std::invalid_argument("group must be >= 1 slices per super-slice");
+  if (!(z.imag() >= 0.0)) throw std::invalid_argument("energy must have Im(E) >= 0");
+  if (sigma.size() != pairs_.size())
+    throw std::invalid_argument("self-energy needs one 2x2 block per pair");
+  const int L = dev_.slices(), Wd = dev_.sites_per_slice(), n = dev_.block_size();
+  const int S = (L + group - 1) / group;
+  for (int s = 0; s < S; ++s) {
+    first_slice_.push_back(s * group);
+    sizes_.push_back(n * (std::min(L, (s + 1) * group) - s * group));
+  }
+  // locate every pair in the super-slice structure
+  places_.reserve(pairs_.size());
+  for (const auto& pr : pairs_) {
+    for (int site : pr)
+      if (site < 0 || site >= dev_.num_sites())
+        throw std::invalid_argument("pair site index " + std::to_string(site) + " out of range");
+    const int lu = pr[0] / Wd, lv = pr[1] / Wd, su = lu / group, sv = lv / group;
+    const int row = 2 * ((lu - su * group) * Wd + pr[0] % Wd);
+    const int col = 2 * ((lv - sv * group) * Wd + pr[1] % Wd);
+    if (su == sv) places_.push_back({0, su, row, col});
+    else if (sv == su + 1) places_.push_back({1, su, row, col});
+    else if (su == sv + 1) places_.push_back({2, sv, row, col});
+    else
+      throw std::invalid_argument("pair (" + std::to_string(pr[0]) + ", " + std::to_string(pr[1]) +
+                                  ") spans more than neighbouring super-slices; increase group");
+  }
+  const Tridiagonal sig = scatter(sigma);
+
+  V_.resize(static_cast<std::size_t>(S > 1 ? S - 1 : 0));
+  W_.resize(V_.size());
+  g_.resize(static_cast<std::size_t>(S));
+  G_.resize(static_cast<std::size_t>(S));
+  P_.resize(static_cast<std::size_t>(S));
+  gamma_left_ = dev_.left().broadening(z);
+  gamma_right_ = dev_.right().broadening(z);
+  const MatrixXc sl = dev_.left().self_energy(z), sr = dev_.right().self_energy(z);
+
+  MatrixXc A, t1, t2;
+  for (int s = 0; s < S; ++s) {
+    const int m = sizes_[s], count = m / n, l0 = first_slice_[s];
+    A = -sig.diagonal[s];
+    for (int i = 0; i < count; ++i) {
+      A.block(i * n, i * n, n, n) -= dev_.diagonal(l0 + i);
+      if (i + 1 < count) {
+        A.block(i * n, (i + 1) * n, n, n) -= dev_.upper(l0 + i);
+        A.block((i + 1) * n, i * n, n, n) -= dev_.upper(l0 + i).adjoint();
+      }
+    }
+    A.diagonal().array() += z;
+    if (s == 0) A.topLeftCorner(n, n) -= sl;
+    if (s == S - 1) A.bottomRightCorner(n, n) -= sr;
+    if (s + 1 < S) {  // couplings to the next super-slice: H + Sigma
+      const MatrixXc& h = dev_.upper(l0 + count - 1);
+      V_[s] = sig.upper[s];
+      V_[s].block(m - n, 0, n, n) += h;
+      W_[s] = sig.lower[s];
+      W_[s].block(0, m - n, n, n) += h.adjoint();
+    }
+    if (s > 0) {
+      dense::multiply(W_[s - 1], g_[s - 1], t1);
+      dense::multiply(t1, V_[s - 1], t2);
+      A -= t2;
+    }
+    dense::invert(A, g_[s]);
+  }
+  G_[S - 1] = g_[S - 1];
+  P_[S - 1].resize(0, 0);
+  Tridiagonal ret{std::vector<MatrixXc>(S), std::vector<MatrixXc>(V_.size()), std::vector<MatrixXc>(V_.size())};
+  ret.diagonal[S - 1] = G_[S - 1];
+  for (int s = S - 2; s >= 0; --s) {
+    dense::multiply(g_[s], V_[s], t1);            // g V
+    dense::multiply(t1, G_[s + 1], ret.upper[s]);  // G_{s,s+1} = g V G
+    dense::multiply(ret.upper[s], W_[s], P_[s]);   // P = g V G W
+    dense::multiply(G_[s + 1], W_[s], t2);
+    dense::multiply(t2, g_[s], ret.lower[s]);      // G_{s+1,s} = G W g
+    G_[s] = g_[s];
+    dense::multiply_add(P_[s], g_[s], G_[s]);      // G_ss = g + P g
+    ret.diagonal[s] = G_[s];
+  }
+  gather_into(ret, retarded_pairs_);
+}
+
+BlockCorrelator::Tridiagonal BlockCorrelator::scatter(const std::vector<Block2>& blocks) const {
+  const int S = static_cast<int>(sizes_.size());
+  Tridiagonal t;
+  for (int s = 0; s < S; ++s) {
+    t.diagonal.push_back(MatrixXc::Zero(sizes_[s], sizes_[s]));
+    if (s + 1 < S) {
+      t.upper.push_back(MatrixXc::Zero(sizes_[s], sizes_[s + 1]));
+      t.lower.push_back(MatrixXc::Zero(sizes_[s + 1], sizes_[s]));
+    }
+  }
+  for (std::size_t k = 0; k < places_.size(); ++k) {
+    const Place& p = places_[k];
+    MatrixXc& M = p.kind == 0 ? t.diagonal[p.s] : p.kind == 1 ? t.upper[p.s] : t.lower[p.s];
+    add_block(M, p.row, p.col, blocks[k]);
+  }
+  return t;
+}
+
+void BlockCorrelator::gather_into(const Tridiagonal& t, std::vector<Block2>& out) const {
+  out.resize(places_.size());
+  for (std::size_t k = 0; k < places_.size(); ++k) {
+    const Place& p = places_[k];
+    const MatrixXc& M = p.kind == 0 ? t.diagonal[p.s] : p.kind == 1 ? t.upper[p.s] : t.lower[p.s];
+    out[k] = read_block(M, p.row, p.col);
+  }
+}
+
+std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, double left_weight,
+                                           double right_weight) const {
+  if (!source.empty() && source.size() != places_.size())
+    throw std::invalid_argument("source needs one 2x2 block per pair");
+  const int S = super_slices(), n = dev_.block_size();
+  Tridiagonal Y;
+  if (source.empty()) {
+    Y = scatter(std::vector<Block2>(places_.size(), Block2::Zero()));
+  } else {
+    Y = scatter(source);
+  }
+  if (left_weight != 0.0) Y.diagonal[0].topLeftCorner(n, n) += left_weight * gamma_left_;
+  if (right_weight != 0.0) Y.diagonal[S - 1].bottomRightCorner(n, n) += right_weight * gamma_right_;
+
+  // forward: left-connected g<_s
+  std::vector<MatrixXc> gl(static_cast<std::size_t>(S));
+  MatrixXc X, t1, t2, Wg;
+  for (int s = 0; s < S; ++s) {
+    X = Y.diagonal[s];
+    if (s > 0) {
+      dense::multiply(W_[s - 1], g_[s - 1], Wg);            // W g_{s-1}
+      dense::multiply(W_[s - 1], gl[s - 1], t1);
+      dense::multiply_adjoint_right(t1, W_[s - 1], t2);     // W g< W^dag
+      X += t2;
+      dense::multiply_add(Wg, Y.upper[s - 1], X);            // + W g Y_{s-1,s}
+      dense::multiply_adjoint_right(Y.lower[s - 1], Wg, t2); // + Y_{s,s-1} (W g)^dag
+      X += t2;
+    }
+    dense::multiply(g_[s], X, t1);
+    dense::multiply_adjoint_right(t1, g_[s], gl[s]);
+  }
+  // backward
+  Tridiagonal C{std::vector<MatrixXc>(S), std::vector<MatrixXc>(V_.size()), std::vector<MatrixXc>(V_.size())};
+  C.diagonal[S - 1] = gl[S - 1];
+  MatrixXc gV, GW, t3;
+  for (int s = S - 2; s >= 0; --s) {
+    const MatrixXc& Cn = C.diagonal[s + 1];
+    const MatrixXc& Gn = G_[s + 1];
+    dense::multiply(g_[s], V_[s], gV);                     // g V
+    // C_ss = g< + P g< + g< P^dag + gV C gV^dag + g Y_{s,s+1} (gV G)^dag + gV G Y_{s+1,s} g^dag
+    MatrixXc& Cs = C.diagonal[s];
+    Cs = gl[s];
+    dense::multiply_add(P_[s], gl[s], Cs);
+    dense::multiply_adjoint_right(gl[s], P_[s], t1);
+    Cs += t1;
+    dense::multiply(gV, Cn, t1);
+    dense::multiply_adjoint_right(t1, gV, t2);
+    Cs += t2;
+    dense::multiply(gV, Gn, t3);                           // gV G = G_{s,s+1}
+    dense::multiply(g_[s], Y.upper[s], t1);
+    dense::multiply_adjoint_right(t1, t3, t2);             // g Y_{s,s+1} (gV G)^dag
+    Cs += t2;
+    dense::multiply(t3, Y.lower[s], t1);
+    dense::multiply_adjoint_right(t1, g_[s], t2);          // gV G Y_{s+1,s} g^dag
+    Cs += t2;
+    // C_{s+1,s} = G W g< + C_{s+1} (gV)^dag + G Y_{s+1,s} g^dag
+    dense::multiply(Gn, W_[s], GW);
+    dense::multiply(GW, gl[s], C.lower[s]);
+    dense::multiply_adjoint_right(Cn, gV, t1);
+    C.lower[s] += t1;
+    dense::multiply(Gn, Y.lower[s], t1);
+    dense::multiply_adjoint_right(t1, g_[s], t2);
+    C.lower[s] += t2;
+    // C_{s,s+1} = g< (G W)^dag + gV C_{s+1} + g Y_{s,s+1} G^dag
+    dense::multiply_adjoint_right(gl[s], GW, C.upper[s]);
+    dense::multiply_add(gV, Cn, C.upper[s]);
+    dense::multiply(g_[s], Y.upper[s], t1);
+    dense::multiply_adjoint_right(t1, Gn, t2);
+    C.upper[s] += t2;
+  }
+  std::vector<Block2> out;
+  gather_into(C, out);
+  return out;
+}
+
+}  // namespace spintex
