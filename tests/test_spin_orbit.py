@@ -81,8 +81,6 @@ def test_samples_with_spin_orbit_impurities_conserve_charge_not_spin():
 
 
 def test_spin_orbit_errors_are_clear():
-    with pytest.raises(NotImplementedError, match="samples"):
-        st.Disorder(soc=0.1)  # SCBA default
     with pytest.raises(ValueError, match="strip or a bar"):
         st.linear_response(st.Model(st.lattice.chain(10)), 0.0,
                            disorder=st.Disorder(soc=0.1, method="samples", samples=2))

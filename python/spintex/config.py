@@ -33,7 +33,7 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
     [disorder]                # optional: Born variances per site (CONVENTIONS.md); the run is then
     onsite = 0.0              # the T = 0 linear response times the bias. Gamma_0
     magnetic = [0.0, 0.0]     # [Gamma_perp, Gamma_par] of magnetic impurities (local frame)
-    soc = 0.0                 # Gamma_so of spin-orbit impurities (seed 002; samples only)
+    soc = 0.0                 # Gamma_so of spin-orbit impurities (seed 002; strips and bars)
     method = "scba"           # "scba" (with ladder vertex corrections) | "samples"
     samples = 100             # number of realizations (method = "samples")
     seed = 0                  # their seed
@@ -377,9 +377,6 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     texture = _texture_section(_required(data, "texture"), lattice)
     solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
     disorder = _fill("disorder", _section(data, "disorder"), DISORDER) if "disorder" in data else None
-    if disorder is not None and disorder["soc"] and disorder["method"] != "samples":
-        raise ConfigError("disorder.soc > 0 needs disorder.method = \"samples\" (SCBA with spin-orbit "
-                          "impurities is not implemented yet)")
     if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     if disorder is not None and solve["temperature"] != 0:

@@ -38,6 +38,9 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     """alpha_i = M_i^2 K^{xx}_i on every site (see the module docstring), in units of t."""
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
         raise ValueError("gilbert_damping needs disorder=st.Disorder(..., method='scba')")
+    if disorder.soc:
+        raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) needs the "
+                                  "retarded-retarded ladder on site pairs, which is not implemented")
     sol = scba(model, energy, disorder)
     corr = _core.Correlator(model.device, energy, sol.self_energy)
     born = BornMap(model, disorder)

@@ -35,6 +35,7 @@ from . import _core
 from ._validate import finite_float, positive_int
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response
+from .spin_orbit import GROUP, PairBornMap, PairCorrelator, neighbour_table, spin_orbit_fields, spin_orbit_hoppings  # noqa: F401
 
 
 class SCBAConvergenceError(RuntimeError):
@@ -53,7 +54,7 @@ class Disorder:
         (Gamma_perp, Gamma_par) of magnetic impurities.
     soc : float
         Gamma_so of spin-orbit impurities (seed 002 Eqs. 8-10 on the lattice, see
-        :func:`spin_orbit_hoppings`); samples only for now.
+        :mod:`spintex.spin_orbit`); strips and bars only.
     method : "scba" or "samples"
     samples : int
         Number of realizations (method="samples").
@@ -90,9 +91,7 @@ class Disorder:
         object.__setattr__(self, "magnetic", tuple(finite_float(g, "magnetic", nonnegative=True) for g in mag))
         if self.method not in ("scba", "samples"):
             raise ValueError(f"method must be 'scba' or 'samples', got {self.method!r}")
-        if finite_float(self.soc, "soc", nonnegative=True) != 0 and self.method == "scba":
-            raise NotImplementedError("SCBA with spin-orbit impurities (soc > 0) is not implemented yet "
-                                      "(its Born self-energy couples slices l-1 and l+1); use method='samples'")
+        finite_float(self.soc, "soc", nonnegative=True)
         if self.frame not in ("local", "lab"):
             raise ValueError(f"frame must be 'local' or 'lab', got {self.frame!r}")
         positive_int(self.samples, "samples")
@@ -136,6 +135,10 @@ class BornMap:
         self.gammas = disorder.variances
         self.U = np.einsum("nab,bij->naij", axes, PAULI)  # (N, 3, 2, 2)
 
+    def sites(self, X: np.ndarray) -> np.ndarray:
+        """The site blocks of X (all of it: this map lives on sites)."""
+        return X
+
     def __call__(self, X: np.ndarray) -> np.ndarray:
         out = self.gamma0 * X
         for a, g in enumerate(self.gammas):
@@ -145,29 +148,42 @@ class BornMap:
         return out
 
 
+def born_map(model: Model, disorder: Disorder):
+    """The Born map of ``disorder``: on site blocks, or on site pairs with spin-orbit impurities."""
+    local = BornMap(model, disorder)
+    return PairBornMap(model, disorder, local) if disorder.soc else local
+
+
 # ----------------------------------------------------------------------------- SCBA
 @dataclass
 class SCBASolution:
     """Converged SCBA at one energy: the retarded self-energy and its diagnostics."""
 
     energy: float
-    self_energy: np.ndarray  # (N, 2, 2) Sigma^R_i
+    self_energy: np.ndarray  # (N, 2, 2) Sigma^R_i, or (P, 2, 2) on born.pairs with spin-orbit impurities
     retarded_sites: np.ndarray  # (N, 2, 2) G^R_ii
     iterations: int
     residual: float
     residual_history: list = field(default_factory=list)
+    retarded: np.ndarray | None = None  # G^R on born.pairs (spin-orbit impurities)
+    born: object = None
 
 
 def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBASolution:
-    """Solve Sigma^R = S[G^R_ii(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
+    """Solve Sigma^R = S[G^R(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
 
     ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
-    average over transverse momentum channels.
+    average over transverse momentum channels.  With spin-orbit impurities Sigma and G live on
+    the site pairs of :class:`spintex.spin_orbit.PairBornMap` (block sweep over slice pairs).
     """
-    born = BornMap(model, disorder)
+    born = born_map(model, disorder)
     z = np.array([energy], dtype=complex)
 
-    if green is None:
+    if green is None and disorder.soc:
+        def green(sigma):
+            sigma = np.zeros((len(born.pairs), 2, 2), complex) if sigma is None else sigma
+            return _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, sigma).retarded_pairs
+    elif green is None:
         def green(sigma):
             out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
             return out["retarded_sites"]
@@ -185,7 +201,8 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBA
         history.append(residual)
         progress(it, disorder.max_iterations, f"(residual {residual:.2e}, tolerance {disorder.tolerance:g})")
         if residual < disorder.tolerance:
-            return SCBASolution(energy, sigma, G, it, residual, history)
+            return SCBASolution(energy, sigma, born.sites(G), it, residual, history,
+                                G if disorder.soc else None, born)
         x_vec, f_vec = sigma.ravel().view(float), f.ravel().view(float)
         xs.append(x_vec.copy())
         fs.append(f_vec.copy())
@@ -271,27 +288,60 @@ def open_channels(model: Model, energy: float) -> tuple:
 def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lead: str = "left",
                          ladder: str = "gmres") -> Response:
     """Linear response per unit rise of ``lead``'s chemical potential in the SCBA with vertex
-    corrections.  ``transmission`` is then the dimensionless conductance 2 pi J (J the conserved
-    particle current), which includes the diffuse (vertex) part."""
+    corrections.  ``transmission`` is the dimensionless conductance g = Tr[Gamma_drain C_drain]
+    (2 pi x the current into the other lead), which includes the diffuse (vertex) part;
+    ``lead_conductances`` = (g out of the source lead, g into the drain lead), equal by current
+    conservation.  With spin-orbit impurities part of the current flows through the averaged
+    corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
+    not the same through every slice; the lead currents are."""
     sol = scba(model, energy, disorder)
-    corr = _core.Correlator(model.device, energy, sol.self_energy)
+    born = sol.born
+    if disorder.soc:
+        corr = PairCorrelator(model, energy, born, sol.self_energy)
+        retarded = sol.retarded
+    else:
+        corr = _core.Correlator(model.device, energy, sol.self_energy)
+        retarded = None
     w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
-    lad = solve_ladder(corr, BornMap(model, disorder), left=w[0], right=w[1], method=ladder)
-    extra = accumulation_fields(model, sol.retarded_sites, lad.sites / (2 * np.pi))
+    lad = solve_ladder(corr, born, left=w[0], right=w[1], method=ladder)
+    sites = born.sites(lad.sites)
+    extra = accumulation_fields(model, sol.retarded_sites, sites / (2 * np.pi))
     r = Response.from_blocks(
-        model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
+        model, sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
         parameters={"energy": energy, "lead": lead, "disorder": disorder,
                     "scba_iterations": sol.iterations, "scba_residual": sol.residual,
                     "ladder_iterations": lad.iterations},
         units="per unit rise d(mu) of the lead's chemical potential at T = 0 (SCBA average)",
     )
-    g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
-    r.transmission = float(abs(g))
+    if disorder.soc:
+        r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, retarded, lead)
+    else:
+        g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
+        r.lead_conductances = (abs(g), abs(g))
+    r.transmission = float(r.lead_conductances[1])
     for k, v in extra.items():
         setattr(r, k, v)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
+
+
+def _pair_lead_conductances(model: Model, energy: float, born, C, G, lead: str) -> tuple:
+    """(Tr[Gamma_s (A - C)]_source, Tr[Gamma_d C]_drain) from pair blocks of C = G Y G^dag and G^R."""
+    W = model.lattice.sites_per_slice
+
+    def slice_matrix(X, index):
+        return X[index].transpose(0, 2, 1, 3).reshape(2 * W, 2 * W)
+
+    ends = {"left": born.first_slice, "right": born.last_slice}
+    drain = "right" if lead == "left" else "left"
+    sig = {side: _core.Lead(model.lead_cell(side), -model.hopping).self_energy(energy) for side in ends}
+    gam = {side: 1j * (s - s.conj().T) for side, s in sig.items()}
+    Gs = slice_matrix(G, ends[lead])
+    A = 1j * (Gs - Gs.conj().T)
+    g_source = np.trace(gam[lead] @ (A - slice_matrix(C, ends[lead]))).real
+    g_drain = np.trace(gam[drain] @ slice_matrix(C, ends[drain])).real
+    return float(g_source), float(g_drain)
 
 
 def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
@@ -341,61 +391,6 @@ def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generato
         field_vec = np.einsum("na,nab->nb", h, axes)
         blocks += np.einsum("nb,bij->nij", field_vec, PAULI)
     return blocks
-
-
-def neighbour_table(lattice) -> np.ndarray:
-    """(N, 3, 2): the neighbour of each site along +axis (index 0) and -axis (1), -1 if none."""
-    table = np.full((lattice.num_sites, 3, 2), -1, dtype=np.int64)
-    axis = np.argmax(np.abs(lattice.bond_vectors), axis=1)
-    sign = np.sign(lattice.bond_vectors[np.arange(len(axis)), axis]).astype(int)
-    i, j = lattice.bonds.T
-    table[i, axis, (1 - sign) // 2] = j  # j lies along sign * e_axis from i
-    table[j, axis, (1 + sign) // 2] = i
-    return table
-
-
-def spin_orbit_fields(num_sites: int, disorder: Disorder, rng: np.random.Generator) -> np.ndarray:
-    """(N, 3) impurity strengths v^a_R: +-u on impurity sites (probability c), c u^2 = Gamma_so."""
-    c = disorder.concentration
-    return np.sqrt(disorder.soc / c) * rng.choice([-1.0, 1.0], (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
-
-
-def spin_orbit_hoppings(model: Model, disorder: Disorder, rng: np.random.Generator):
-    """One realization of spin-orbit impurities: (pairs, blocks) for :meth:`Model.with_hoppings`.
-
-    Seed 002's H_so = -(i/2) eps_ijk (d_i v^(k)) (c^dag <->d_j sigma_k c) with independent random
-    components v^(k) (Eq. 10) becomes, for an impurity at site R,
-
-        V_R = sum_a v^a_R (i/4) sum_{i != j} eps_{ija} sum_{p,q = +-1} p q c^dag_{R+p e_i} sigma^a c_{R+q e_j},
-
-    hoppings between two neighbours of R around a corner, with <k'|V_R|k> = i v_R . (s(k') x s(k)) sigma
-    e^{-i(k'-k).R} and s(k) = (sin k_x, sin k_y, sin k_z) (tested).  A site is an impurity with
-    probability c; each component is +-u with c u^2 = Gamma_so, so <v^a v^b> = Gamma_so delta_ab.
-    On a strip only sigma^z terms exist (corners in the x-y plane); a chain has none.
-    """
-    lat = model.lattice
-    if lat.dim == 1:
-        raise ValueError("spin-orbit impurities need a strip or a bar (corner hoppings)")
-    v = spin_orbit_fields(lat.num_sites, disorder, rng)
-    table = neighbour_table(lat)
-    acc = {}
-    for i in range(lat.dim):
-        for j in range(lat.dim):
-            if i == j or lat.dim == 2 and 2 in (i, j):
-                continue
-            a = 3 - i - j
-            eps = 1.0 if (i, j, a) in ((0, 1, 2), (1, 2, 0), (2, 0, 1)) else -1.0
-            for p, ip in ((1, 0), (-1, 1)):
-                for q, iq in ((1, 0), (-1, 1)):
-                    A, B = table[:, i, ip], table[:, j, iq]
-                    ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
-                    coeff = 0.25j * eps * p * q * v[ok, a]
-                    for key, cf in zip(zip(A[ok], B[ok]), coeff):
-                        acc[key] = acc.get(key, 0) + cf * PAULI[a]
-    if not acc:
-        return np.zeros((0, 2), dtype=np.int64), np.zeros((0, 2, 2), dtype=complex)
-    pairs = np.array(list(acc), dtype=np.int64)
-    return pairs, np.array(list(acc.values()))
 
 
 def realization(model: Model, disorder: Disorder, rng: np.random.Generator) -> Model:
@@ -507,8 +502,13 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
         total = {}
         for zk, wk in zip(z, w):
             sol = scba(model, zk, disorder)
-            out = _core.integrate(model.device, np.array([zk]), retarded_weights=np.array([wk]),
-                                  local_self_energy=sol.self_energy)
+            if disorder.soc:
+                G, born = sol.retarded, sol.born
+                out = {"retarded_sites": wk * born.sites(G), "retarded_bonds_ji": wk * G[born.bond_ji],
+                       "retarded_bonds_ij": wk * G[born.bond_ij]}
+            else:
+                out = _core.integrate(model.device, np.array([zk]), retarded_weights=np.array([wk]),
+                                      local_self_energy=sol.self_energy)
             for key in ("retarded_sites", "retarded_bonds_ji", "retarded_bonds_ij"):
                 total[key] = total.get(key, 0) + out[key]
         return total

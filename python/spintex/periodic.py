@@ -108,6 +108,9 @@ class PeriodicWire:
             raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
         if not isinstance(disorder, Disorder) or disorder.method != "scba":
             raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        if disorder.soc:
+            raise NotImplementedError("PeriodicWire with spin-orbit impurities: their Born self-energy "
+                                      "mixes transverse momenta; use a periodic bar lattice instead")
         sol = scba(self.model, energy, disorder, green=self._green(energy))
         corr = _ChannelSum(self.channels, self.weights, energy, sol.self_energy)
         w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)

@@ -1,0 +1,189 @@
+"""Spin-orbit impurities (seed 002 Eqs. 8-10) on the lattice: samples and their Born self-energy.
+
+An impurity at site R with random strengths v_R = (v^x, v^y, v^z) is (docs/physics.md, section 9)
+
+    V_R = sum_a v^a_R K^a_R,   K^a_R = (i/4) sigma^a (x) D^a_R,   D^a_R = sum_{i != j} eps_{ija} |d_i><d_j|,
+
+with d_i = |R + e_i> - |R - e_i> (missing neighbours left out): hoppings between two neighbours
+of R around a corner.  ``<v^a_R v^b_R'> = Gamma_so delta_ab delta_RR'``, so the Born self-energy
+(retarded and lesser alike) is
+
+    Sigma = Gamma_so sum_R sum_a K^a_R X K^a_R
+          = -(Gamma_so / 16) sum_a sigma^a [sum_R D^a_R X D^a_R] sigma^a,
+
+which connects any two neighbours u, v of a common R: displacements 0, +-2 e_i and +-e_i +- e_j,
+so up to two slices apart.  :class:`PairBornMap` applies it to 2x2 blocks on that list of site
+pairs (site R's own pair included for the local disorder): as a sparse matrix M^a on the pair
+index for each a, ``(D X D)_uv = sum_R sum_{u'v'} D_uu' X_u'v' D_v'v``.  Slices grouped in pairs
+keep everything block-tridiagonal (_core.BlockCorrelator, ``group=2``).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from . import _core
+from .model import PAULI, Model
+
+#: Slices per super-slice for SCBA with spin-orbit impurities (the self-energy reaches l +- 2).
+GROUP = 2
+
+
+def neighbour_table(lattice) -> np.ndarray:
+    """(N, 3, 2): the neighbour of each site along +axis (index 0) and -axis (1), -1 if none."""
+    table = np.full((lattice.num_sites, 3, 2), -1, dtype=np.int64)
+    axis = np.argmax(np.abs(lattice.bond_vectors), axis=1)
+    sign = np.sign(lattice.bond_vectors[np.arange(len(axis)), axis]).astype(int)
+    i, j = lattice.bonds.T
+    table[i, axis, (1 - sign) // 2] = j  # j lies along sign * e_axis from i
+    table[j, axis, (1 + sign) // 2] = i
+    return table
+
+
+def _corner_terms(lattice):
+    """For each spin axis a: the (i, j, eps_ija) of the corners around an impurity."""
+    if lattice.dim == 1:
+        raise ValueError("spin-orbit impurities need a strip or a bar (corner hoppings)")
+    terms = {0: [], 1: [], 2: []}
+    for i in range(lattice.dim):
+        for j in range(lattice.dim):
+            if i != j:
+                a = 3 - i - j
+                terms[a].append((i, j, 1.0 if (i, j, a) in ((0, 1, 2), (1, 2, 0), (2, 0, 1)) else -1.0))
+    return terms
+
+
+def spin_orbit_fields(num_sites: int, disorder, rng: np.random.Generator) -> np.ndarray:
+    """(N, 3) impurity strengths v^a_R: +-u on impurity sites (probability c), c u^2 = Gamma_so."""
+    c = disorder.concentration
+    return np.sqrt(disorder.soc / c) * rng.choice([-1.0, 1.0], (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
+
+
+def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
+    """One realization of spin-orbit impurities: (pairs, blocks) for :meth:`Model.with_hoppings`.
+
+    V_R = sum_a v^a_R (i/4) sum_{i != j} eps_{ija} sum_{p,q = +-1} p q c^dag_{R+p e_i} sigma^a c_{R+q e_j}
+    (module docstring), with <k'|V_R|k> = i v_R . (s(k') x s(k)) sigma e^{-i(k'-k).R},
+    s(k) = (sin k_x, sin k_y, sin k_z) (tested).  A site is an impurity with probability c; each
+    component is +-u with c u^2 = Gamma_so, so <v^a v^b> = Gamma_so delta_ab.  On a strip only
+    sigma^z terms exist (corners in the x-y plane); a chain has none.
+    """
+    lat = model.lattice
+    terms = _corner_terms(lat)
+    v = spin_orbit_fields(lat.num_sites, disorder, rng)
+    table = neighbour_table(lat)
+    acc = {}
+    for a, corners in terms.items():
+        for i, j, eps in corners:
+            for p, ip in ((1, 0), (-1, 1)):
+                for q, iq in ((1, 0), (-1, 1)):
+                    A, B = table[:, i, ip], table[:, j, iq]
+                    ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
+                    coeff = 0.25j * eps * p * q * v[ok, a]
+                    for key, cf in zip(zip(A[ok], B[ok]), coeff):
+                        acc[key] = acc.get(key, 0) + cf * PAULI[a]
+    if not acc:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros((0, 2, 2), dtype=complex)
+    pairs = np.array(list(acc), dtype=np.int64)
+    return pairs, np.array(list(acc.values()))
+
+
+def _d_entries(lattice, a, corners):
+    """Entries of D^a_R for all R at once: list of (row sites, column sites, value) arrays
+    (-1 where a neighbour is missing)."""
+    table = neighbour_table(lattice)
+    out = []
+    for i, j, eps in corners:
+        for p, ip in ((1, 0), (-1, 1)):
+            for q, iq in ((1, 0), (-1, 1)):
+                out.append((table[:, i, ip], table[:, j, iq], eps * p * q))
+    return out
+
+
+class PairBornMap:
+    """Born map S[X] on 2x2 blocks over site pairs: the local part (on-site and magnetic
+    variances, acting on the pairs (i, i)) plus the spin-orbit part of the module docstring.
+
+    ``pairs`` starts with (i, i) for every site i (so ``X[:N]`` are the site blocks), then the
+    lattice bonds (j, i) and (i, j), all pairs inside the first and the last slice (lead
+    currents) and the pairs of neighbours of a common site.
+    """
+
+    def __init__(self, model: Model, disorder, local_map):
+        lat = model.lattice
+        N, W = lat.num_sites, lat.sites_per_slice
+        self.local, self.soc, self.num_sites = local_map, disorder.soc, N
+        terms = _corner_terms(lat)
+        table = neighbour_table(lat).reshape(N, 6)
+        i, j = lat.bonds.T
+        first, last = np.arange(W), np.arange(N - W, N)
+        support = [(table[:, s], table[:, t]) for s in range(6) for t in range(6)]
+        candidates = [np.stack([np.arange(N)] * 2, 1), np.stack([j, i], 1), np.stack([i, j], 1),
+                      np.stack(np.meshgrid(first, first, indexing="ij"), -1).reshape(-1, 2),
+                      np.stack(np.meshgrid(last, last, indexing="ij"), -1).reshape(-1, 2)]
+        candidates += [np.stack([u[(u >= 0) & (v >= 0)], v[(u >= 0) & (v >= 0)]], 1) for u, v in support]
+        allp = np.concatenate(candidates).astype(np.int64)
+        _, first_seen = np.unique(allp[:, 0] * N + allp[:, 1], return_index=True)
+        self.pairs = allp[np.sort(first_seen)]
+        keys = self.pairs[:, 0] * N + self.pairs[:, 1]
+        self._order = np.argsort(keys)
+        self._sorted_keys = keys[self._order]
+        self.bond_ji = self.index(j, i)
+        self.bond_ij = self.index(i, j)
+        self.first_slice = self.index(*np.meshgrid(first, first, indexing="ij")).reshape(W, W)
+        self.last_slice = self.index(*np.meshgrid(last, last, indexing="ij")).reshape(W, W)
+        P = len(self.pairs)
+        self.M = []
+        for a in range(3):
+            entries = _d_entries(lat, a, terms[a]) if terms[a] else []
+            rows, cols, vals = [], [], []
+            for r1, c1, v1 in entries:        # D[u, u'] ...
+                for r2, c2, v2 in entries:    # ... D[v', v]:  M[(u, v), (u', v')] += v1 v2
+                    ok = (r1 >= 0) & (c1 >= 0) & (r2 >= 0) & (c2 >= 0)
+                    rows.append(self.index(r1[ok], c2[ok]))
+                    cols.append(self.index(c1[ok], r2[ok]))
+                    vals.append(np.full(ok.sum(), v1 * v2))
+            if rows:
+                self.M.append(sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                                shape=(P, P)))
+            else:
+                self.M.append(None)
+
+    def index(self, u, v) -> np.ndarray:
+        """Positions of the pairs (u, v) in ``pairs`` (all must be present)."""
+        keys = np.asarray(u, dtype=np.int64) * self.num_sites + np.asarray(v, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._sorted_keys, keys), len(self._sorted_keys) - 1)
+        if np.any(self._sorted_keys[pos] != keys):
+            raise KeyError("site pair outside the Born map's pair list")
+        return self._order[pos]
+
+    def sites(self, X: np.ndarray) -> np.ndarray:
+        return X[:self.num_sites]
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(X)
+        out[:self.num_sites] = self.local(X[:self.num_sites])
+        P = len(X)
+        for a, M in enumerate(self.M):
+            if M is not None:
+                Z = (M @ X.reshape(P, 4)).reshape(P, 2, 2)
+                out += (-self.soc / 16) * (PAULI[a] @ Z @ PAULI[a])
+        return out
+
+
+class PairCorrelator:
+    """_core.BlockCorrelator with the interface of _core.Correlator used by the ladder solver:
+    ``apply(source, left, right)`` returns (blocks on all pairs, bond blocks C_ji)."""
+
+    def __init__(self, model: Model, energy: complex, born: PairBornMap, self_energy: np.ndarray):
+        self.born = born
+        self.core = _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, self_energy)
+        self.retarded_pairs = self.core.retarded_pairs
+        self.retarded_sites = born.sites(self.retarded_pairs)
+
+    def apply(self, source, left=0.0, right=0.0, pairing="RA"):
+        if pairing != "RA":
+            raise NotImplementedError("the retarded-retarded ladder (G Y G) with spin-orbit impurities "
+                                      "is not implemented")
+        out = self.core.apply(source, left, right)
+        return out, out[self.born.bond_ji]

@@ -1,0 +1,122 @@
+"""SCBA with spin-orbit impurities: the non-local Born map, the block sweep and the ladder,
+checked against dense matrices; conservation of the lead currents."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex import _core
+from spintex.disorder import BornMap, scba
+from spintex.spin_orbit import PairBornMap, spin_orbit_hoppings
+
+from conftest import random_unit_vectors
+from test_spin_orbit import OneImpurity
+
+
+def pair_blocks(M, pairs, N):
+    return M.reshape(N, 2, N, 2)[pairs[:, 0], :, pairs[:, 1], :]
+
+
+def dense_from_pairs(blocks, pairs, N):
+    out = np.zeros((N, 2, N, 2), complex)
+    out[pairs[:, 0], :, pairs[:, 1], :] = blocks
+    return out.reshape(2 * N, 2 * N)
+
+
+@pytest.mark.parametrize("lat", [st.lattice.bar(6, 3, 3), st.lattice.strip(7, 4),
+                                 st.lattice.bar(5, 3, 4, periodic=True)], ids=["bar", "strip", "periodic"])
+def test_pair_born_map_is_the_sum_over_impurities_of_K_X_K(lat):
+    """Sigma = Gamma_so sum_R sum_a K^a_R X K^a_R with K^a_R the impurity matrix of the samples."""
+    rng = np.random.default_rng(0)
+    N = lat.num_sites
+    m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, N))
+    d = st.Disorder(onsite=0.1, magnetic=(0.02, 0.03), soc=0.3)
+    born = PairBornMap(m, d, BornMap(m, d))
+    X = rng.normal(size=(2 * N, 2 * N)) + 1j * rng.normal(size=(2 * N, 2 * N))
+    expected = np.zeros((2 * N, 2 * N), complex)
+    for R in range(N):
+        for a in range(3):
+            pairs, blocks = spin_orbit_hoppings(m, st.Disorder(soc=1.0, method="samples"),
+                                                OneImpurity(R, np.eye(3)[a]))
+            if len(pairs):
+                K = m.with_hoppings(pairs, blocks).hamiltonian_dense() - m.hamiltonian_dense()
+                expected += 0.3 * K @ X @ K
+    e4 = expected.reshape(N, 2, N, 2)
+    e4[np.arange(N), :, np.arange(N), :] += BornMap(m, d)(X.reshape(N, 2, N, 2)[np.arange(N), :, np.arange(N), :])
+    outside = np.ones((N, N), bool)
+    outside[born.pairs[:, 0], born.pairs[:, 1]] = False
+    assert np.abs(e4.transpose(0, 2, 1, 3)[outside]).max(initial=0.0) == 0.0  # the pair list covers Sigma
+    got = born(pair_blocks(X, born.pairs, N))
+    assert np.abs(got - pair_blocks(expected, born.pairs, N)).max() < 1e-13 * np.abs(expected).max()
+
+
+@pytest.mark.parametrize("shape,group", [((7, 3), 2), ((6, 2), 1), ((7, 2), 3)])
+def test_block_correlator_matches_dense(shape, group):
+    """G^R and G Y G^dag for a non-Hermitian self-energy and a non-Hermitian source that couple
+    neighbouring slice groups."""
+    rng = np.random.default_rng(1)
+    lat = st.lattice.strip(*shape)
+    N, W = lat.num_sites, lat.sites_per_slice
+    m = st.Model(lat, exchange=0.6, texture=random_unit_vectors(rng, N), rashba=0.2)
+    group_of = np.arange(N) // W // group
+    pairs = np.array([(u, v) for u in range(N) for v in range(N) if abs(group_of[u] - group_of[v]) <= 1])
+    P = len(pairs)
+    sigma = 0.1 * (rng.normal(size=(P, 2, 2)) + 1j * rng.normal(size=(P, 2, 2)))
+    sigma[pairs[:, 0] == pairs[:, 1]] -= 0.05j * np.eye(2)
+    Y = rng.normal(size=(P, 2, 2)) + 1j * rng.normal(size=(P, 2, 2))
+    z = 0.3 + 0.01j
+    bc = _core.BlockCorrelator(m.device, z, group, pairs, sigma)
+    sl, sr = m.lead_self_energies_dense(z)
+    G = np.linalg.inv(z * np.eye(2 * N) - m.hamiltonian_dense() - sl - sr - dense_from_pairs(sigma, pairs, N))
+    gl, gr = 1j * (sl - sl.conj().T), 1j * (sr - sr.conj().T)
+    C = G @ (dense_from_pairs(Y, pairs, N) + 0.7 * gl - 0.4 * gr) @ G.conj().T
+    assert np.abs(bc.retarded_pairs - pair_blocks(G, pairs, N)).max() < 1e-12 * np.abs(G).max()
+    assert np.abs(bc.apply(Y, 0.7, -0.4) - pair_blocks(C, pairs, N)).max() < 1e-12 * np.abs(C).max()
+
+
+def test_block_correlator_rejects_pairs_beyond_neighbouring_groups():
+    m = st.Model(st.lattice.strip(6, 2))
+    with pytest.raises(ValueError, match="neighbouring super-slices"):
+        _core.BlockCorrelator(m.device, 0.1, 1, np.array([[0, 4]]), np.zeros((1, 2, 2), complex))
+
+
+@pytest.fixture(scope="module")
+def soc_wire():
+    lat = st.lattice.bar(8, 3, 3)
+    m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(4, 2.0))
+    return m, st.Disorder(onsite=0.05, magnetic=(0.01, 0.01), soc=0.1)
+
+
+def test_scba_with_spin_orbit_impurities_is_self_consistent_and_conserving(soc_wire):
+    m, d = soc_wire
+    N, E = m.lattice.num_sites, -1.5
+    sol = scba(m, E, d)
+    assert sol.iterations <= 30
+    pairs = sol.born.pairs
+    sl, sr = m.lead_self_energies_dense(E)
+    G = np.linalg.inv(E * np.eye(2 * N) - m.hamiltonian_dense() - sl - sr - dense_from_pairs(sol.self_energy, pairs, N))
+    assert np.abs(sol.born(pair_blocks(G, pairs, N)) - sol.self_energy).max() < 1e-9
+    r = st.linear_response(m, E, disorder=d)
+    # dense ladder C = G (Gamma_L + S[C]) G^dag by fixed-point iteration (small system)
+    gl = 1j * (sl - sl.conj().T)
+    C = G @ gl @ G.conj().T
+    for _ in range(500):
+        new = G @ (gl + dense_from_pairs(sol.born(pair_blocks(C, pairs, N)), pairs, N)) @ G.conj().T
+        done = np.abs(new - C).max() < 1e-14
+        C = new
+        if done:
+            break
+    rho = pair_blocks(C, pairs, N)[:N] / (2 * np.pi)
+    assert np.allclose(r.spin_density, np.einsum("aij,nji->na", st.model.PAULI, rho).real, atol=1e-12)
+    g_source, g_drain = r.lead_conductances
+    assert g_drain == pytest.approx(np.trace(1j * (sr - sr.conj().T) @ C).real, rel=1e-10)
+    assert g_source == pytest.approx(g_drain, rel=1e-10)  # conserving: what leaves one lead enters the other
+    # part of the current flows through the averaged corner hops: the lattice bonds alone miss it
+    assert np.abs(r.current * 2 * np.pi / g_drain - 1).max() > 1e-3
+
+
+def test_spin_orbit_scba_is_rejected_where_not_implemented(soc_wire):
+    m, d = soc_wire
+    with pytest.raises(NotImplementedError, match="spin-orbit"):
+        st.gilbert_damping(m, -1.5, disorder=d)
+    with pytest.raises(ValueError, match="strip or a bar"):
+        st.linear_response(st.Model(st.lattice.chain(10)), 0.0, disorder=st.Disorder(soc=0.1))
