@@ -48,8 +48,9 @@ class Disorder:
 
     Parameters
     ----------
-    onsite : float
-        Gamma_0, variance of the on-site potential.
+    onsite : float or array_like (N,)
+        Gamma_0, variance of the on-site potential; an array gives one variance per site (e.g.
+        a region of stronger disorder, hence a non-uniform resistivity and electric field).
     magnetic : (float, float)
         (Gamma_perp, Gamma_par) of magnetic impurities.
     soc : float
@@ -70,7 +71,7 @@ class Disorder:
         Threads running samples in parallel (default: all cores).
     """
 
-    onsite: float = 0.0
+    onsite: float | np.ndarray = 0.0
     magnetic: tuple = (0.0, 0.0)
     soc: float = 0.0
     method: str = "scba"
@@ -84,7 +85,14 @@ class Disorder:
     workers: int | None = None
 
     def __post_init__(self):
-        finite_float(self.onsite, "onsite", nonnegative=True)
+        if np.ndim(self.onsite):
+            profile = np.array(self.onsite, dtype=float)
+            if profile.ndim != 1 or not np.all(np.isfinite(profile)) or np.any(profile < 0):
+                raise ValueError("onsite must be a finite variance >= 0 or a 1-d array of them (one per site)")
+            profile.setflags(write=False)
+            object.__setattr__(self, "onsite", profile)
+        else:
+            finite_float(self.onsite, "onsite", nonnegative=True)
         mag = tuple(self.magnetic) if np.ndim(self.magnetic) else (self.magnetic, self.magnetic)
         if len(mag) != 2:
             raise ValueError("magnetic must be (Gamma_perp, Gamma_par)")
@@ -113,6 +121,16 @@ class Disorder:
 
 
 # ----------------------------------------------------------------------------- Born map
+def site_variances(model: Model, onsite):
+    """Gamma_0 as a scalar or as (N, 1, 1) per-site variances (checked against the lattice)."""
+    if not np.ndim(onsite):
+        return onsite
+    if onsite.shape != (model.lattice.num_sites,):
+        raise ValueError(f"onsite has {onsite.shape[0]} variances but the lattice has "
+                         f"{model.lattice.num_sites} sites")
+    return onsite[:, None, None]
+
+
 def magnetic_axes(model: Model, frame: str) -> np.ndarray:
     """(N, 3, 3): per site the axes u_1, u_2 (transverse) and u_3 (along n, or z in the lab frame)."""
     N = model.lattice.num_sites
@@ -131,7 +149,7 @@ class BornMap:
 
     def __init__(self, model: Model, disorder: Disorder):
         axes = magnetic_axes(model, disorder.frame)
-        self.gamma0 = disorder.onsite
+        self.gamma0 = site_variances(model, disorder.onsite)
         self.gammas = disorder.variances
         self.U = np.einsum("nab,bij->naij", axes, PAULI)  # (N, 3, 2, 2)
 
@@ -380,9 +398,9 @@ def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generato
     N = model.lattice.num_sites
     c = disorder.concentration
     blocks = np.zeros((N, 2, 2), dtype=complex)
-    if disorder.onsite:
+    if np.any(disorder.onsite):
         impurity = rng.random(N) < c
-        eps = np.sqrt(disorder.onsite / c) * rng.choice([-1.0, 1.0], N) * impurity
+        eps = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c) * rng.choice([-1.0, 1.0], N) * impurity
         blocks += eps[:, None, None] * IDENTITY2
     if any(disorder.magnetic):
         impurity = rng.random(N) < c
