@@ -82,7 +82,6 @@ BlockCorrelator::BlockCorrelator(const Device& device, cplx z, int group,
     dense::invert(A, g_[s]);
   }
   G_[S - 1] = g_[S - 1];
-  P_[S - 1].resize(0, 0);
   Tridiagonal ret{std::vector<MatrixXc>(S), std::vector<MatrixXc>(V_.size()), std::vector<MatrixXc>(V_.size())};
   ret.diagonal[S - 1] = G_[S - 1];
   for (int s = S - 2; s >= 0; --s) {
@@ -130,12 +129,7 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
   if (!source.empty() && source.size() != places_.size())
     throw std::invalid_argument("source needs one 2x2 block per pair");
   const int S = super_slices(), n = dev_.block_size();
-  Tridiagonal Y;
-  if (source.empty()) {
-    Y = scatter(std::vector<Block2>(places_.size(), Block2::Zero()));
-  } else {
-    Y = scatter(source);
-  }
+  Tridiagonal Y = scatter(source.empty() ? std::vector<Block2>(places_.size(), Block2::Zero()) : source);
   if (left_weight != 0.0) Y.diagonal[0].topLeftCorner(n, n) += left_weight * gamma_left_;
   if (right_weight != 0.0) Y.diagonal[S - 1].bottomRightCorner(n, n) += right_weight * gamma_right_;
 

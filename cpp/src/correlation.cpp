@@ -29,9 +29,8 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
     if (!sigma.empty())
       for (int p = 0; p < W; ++p) A.block<2, 2>(2 * p, 2 * p) -= sigma[static_cast<std::size_t>(l * W + p)];
     if (l > 0) {
-      dev_.times_coupling(l - 1, g_[l - 1], t1);
-      dev_.coupling_dagger_times(l - 1, t1, t2);
-      A -= t2;
+      dev_.sandwich_dagger_first(l - 1, g_[l - 1], t1);  // V^dag g V
+      A -= t1;
     }
     dense::invert(A, g_[l]);
   }
@@ -71,9 +70,8 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
     if (l == 0 && left_weight != 0.0) Y += left_weight * gamma_left_;
     if (l == L - 1 && right_weight != 0.0) Y += right_weight * gamma_right_;
     if (l > 0) {
-      dev_.times_coupling(l - 1, gl[l - 1], t1);
-      dev_.coupling_dagger_times(l - 1, t1, t2);
-      Y += t2;
+      dev_.sandwich_dagger_first(l - 1, gl[l - 1], t1);  // V^dag g< V
+      Y += t1;
     }
     dense::multiply(g_[l], Y, t1);
     times_partner(t1, g_[l], gl[l]);

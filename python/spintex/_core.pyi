@@ -38,6 +38,17 @@ class Correlator:
     def apply(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
               pairing: str = "RA") -> tuple[ComplexArray, ComplexArray]: ...
 
+class BlockCorrelator:
+    """G^R and C = G Y G^dag for a self-energy on site pairs of neighbouring slice groups."""
+    def __init__(self, device: Device, energy: complex, group: int, pairs: npt.ArrayLike,
+                 self_energy: npt.ArrayLike) -> None: ...
+    @property
+    def super_slices(self) -> int: ...
+    @property
+    def retarded_pairs(self) -> ComplexArray: ...
+    def apply(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0,
+              right: float = 0.0) -> ComplexArray: ...
+
 def integrate(device: Device, energies: npt.ArrayLike, retarded_weights: Optional[npt.ArrayLike] = None,
               left_weights: Optional[npt.ArrayLike] = None, right_weights: Optional[npt.ArrayLike] = None,
               transmission: bool = False, reverse_transmission: bool = False,

@@ -316,10 +316,8 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
     born = sol.born
     if disorder.soc:
         corr = PairCorrelator(model, energy, born, sol.self_energy)
-        retarded = sol.retarded
     else:
         corr = _core.Correlator(model.device, energy, sol.self_energy)
-        retarded = None
     w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
     lad = solve_ladder(corr, born, left=w[0], right=w[1], method=ladder)
     sites = born.sites(lad.sites)
@@ -333,7 +331,7 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
         units="per unit rise d(mu) of the lead's chemical potential at T = 0 (SCBA average)",
     )
     if disorder.soc:
-        r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, retarded, lead)
+        r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, sol.retarded, lead)
     else:
         g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
         r.lead_conductances = (abs(g), abs(g))

@@ -69,29 +69,23 @@ def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
     sigma^z terms exist (corners in the x-y plane); a chain has none.
     """
     lat = model.lattice
-    terms = _corner_terms(lat)
-    v = spin_orbit_fields(lat.num_sites, disorder, rng)
     table = neighbour_table(lat)
+    v = spin_orbit_fields(lat.num_sites, disorder, rng)
     acc = {}
-    for a, corners in terms.items():
-        for i, j, eps in corners:
-            for p, ip in ((1, 0), (-1, 1)):
-                for q, iq in ((1, 0), (-1, 1)):
-                    A, B = table[:, i, ip], table[:, j, iq]
-                    ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
-                    coeff = 0.25j * eps * p * q * v[ok, a]
-                    for key, cf in zip(zip(A[ok], B[ok]), coeff):
-                        acc[key] = acc.get(key, 0) + cf * PAULI[a]
+    for a, corners in _corner_terms(lat).items():
+        for A, B, sign in _d_entries(table, corners):
+            ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
+            for key, cf in zip(zip(A[ok], B[ok]), 0.25j * sign * v[ok, a]):
+                acc[key] = acc.get(key, 0) + cf * PAULI[a]
     if not acc:
         return np.zeros((0, 2), dtype=np.int64), np.zeros((0, 2, 2), dtype=complex)
     pairs = np.array(list(acc), dtype=np.int64)
     return pairs, np.array(list(acc.values()))
 
 
-def _d_entries(lattice, a, corners):
-    """Entries of D^a_R for all R at once: list of (row sites, column sites, value) arrays
-    (-1 where a neighbour is missing)."""
-    table = neighbour_table(lattice)
+def _d_entries(table, corners):
+    """Entries of D^a_R for all R at once, from the neighbour table and the corners of one spin
+    axis a: a list of (row sites, column sites, eps_ija p q), -1 where a neighbour is missing."""
     out = []
     for i, j, eps in corners:
         for p, ip in ((1, 0), (-1, 1)):
@@ -114,10 +108,11 @@ class PairBornMap:
         N, W = lat.num_sites, lat.sites_per_slice
         self.local, self.soc, self.num_sites = local_map, disorder.soc, N
         terms = _corner_terms(lat)
-        table = neighbour_table(lat).reshape(N, 6)
+        table = neighbour_table(lat)
+        flat = table.reshape(N, 6)
         i, j = lat.bonds.T
         first, last = np.arange(W), np.arange(N - W, N)
-        support = [(table[:, s], table[:, t]) for s in range(6) for t in range(6)]
+        support = [(flat[:, s], flat[:, t]) for s in range(6) for t in range(6)]
         candidates = [np.stack([np.arange(N)] * 2, 1), np.stack([j, i], 1), np.stack([i, j], 1),
                       np.stack(np.meshgrid(first, first, indexing="ij"), -1).reshape(-1, 2),
                       np.stack(np.meshgrid(last, last, indexing="ij"), -1).reshape(-1, 2)]
@@ -135,7 +130,7 @@ class PairBornMap:
         P = len(self.pairs)
         self.M = []
         for a in range(3):
-            entries = _d_entries(lat, a, terms[a]) if terms[a] else []
+            entries = _d_entries(table, terms[a])
             rows, cols, vals = [], [], []
             for r1, c1, v1 in entries:        # D[u, u'] ...
                 for r2, c2, v2 in entries:    # ... D[v', v]:  M[(u, v), (u', v')] += v1 v2
@@ -178,8 +173,6 @@ class PairCorrelator:
     def __init__(self, model: Model, energy: complex, born: PairBornMap, self_energy: np.ndarray):
         self.born = born
         self.core = _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, self_energy)
-        self.retarded_pairs = self.core.retarded_pairs
-        self.retarded_sites = born.sites(self.retarded_pairs)
 
     def apply(self, source, left=0.0, right=0.0, pairing="RA"):
         if pairing != "RA":
