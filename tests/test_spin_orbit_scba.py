@@ -86,32 +86,74 @@ def soc_wire():
     return m, st.Disorder(onsite=0.05, magnetic=(0.01, 0.01), soc=0.1)
 
 
-def test_scba_with_spin_orbit_impurities_is_self_consistent_and_conserving(soc_wire):
+@pytest.fixture(scope="module")
+def dense_soc_wire(soc_wire):
+    """SCBA of soc_wire at E = -1.5 with dense G^R and the dense ladder C = G (Gamma_L + S[C]) G^dag."""
     m, d = soc_wire
     N, E = m.lattice.num_sites, -1.5
     sol = scba(m, E, d)
-    assert sol.iterations <= 30
     pairs = sol.born.pairs
     sl, sr = m.lead_self_energies_dense(E)
     G = np.linalg.inv(E * np.eye(2 * N) - m.hamiltonian_dense() - sl - sr - dense_from_pairs(sol.self_energy, pairs, N))
-    assert np.abs(sol.born(pair_blocks(G, pairs, N)) - sol.self_energy).max() < 1e-9
-    r = st.linear_response(m, E, disorder=d)
-    # dense ladder C = G (Gamma_L + S[C]) G^dag by fixed-point iteration (small system)
     gl = 1j * (sl - sl.conj().T)
     C = G @ gl @ G.conj().T
-    for _ in range(500):
+    for _ in range(500):  # fixed point: fine at this size
         new = G @ (gl + dense_from_pairs(sol.born(pair_blocks(C, pairs, N)), pairs, N)) @ G.conj().T
         done = np.abs(new - C).max() < 1e-14
         C = new
         if done:
             break
+    return dict(m=m, d=d, E=E, sol=sol, G=G, C=C, gr=1j * (sr - sr.conj().T), r=st.linear_response(m, E, disorder=d))
+
+
+def test_scba_with_spin_orbit_impurities_is_self_consistent_and_conserving(dense_soc_wire):
+    w = dense_soc_wire
+    sol, G, C, r = w["sol"], w["G"], w["C"], w["r"]
+    N, pairs = w["m"].lattice.num_sites, sol.born.pairs
+    assert sol.iterations <= 30
+    assert np.abs(sol.born(pair_blocks(G, pairs, N)) - sol.self_energy).max() < 1e-9
     rho = pair_blocks(C, pairs, N)[:N] / (2 * np.pi)
     assert np.allclose(r.spin_density, np.einsum("aij,nji->na", st.model.PAULI, rho).real, atol=1e-12)
     g_source, g_drain = r.lead_conductances
-    assert g_drain == pytest.approx(np.trace(1j * (sr - sr.conj().T) @ C).real, rel=1e-10)
+    assert g_drain == pytest.approx(np.trace(w["gr"] @ C).real, rel=1e-10)
     assert g_source == pytest.approx(g_drain, rel=1e-10)  # conserving: what leaves one lead enters the other
     # part of the current flows through the averaged corner hops: the lattice bonds alone miss it
     assert np.abs(r.current * 2 * np.pi / g_drain - 1).max() > 1e-3
+
+
+def test_spin_orbit_balance_splits_into_relaxation_torque_and_corner_hop_current(dense_soc_wire):
+    """<V rho> = Gamma_so sum_{R,a} K (G K rho + rho K G^A), K the impurity matrix of the samples;
+    at site k the commutator [sigma, K]/2 gives the torque, the anticommutator the corner-hop current."""
+    w = dense_soc_wire
+    m, d, G, r = w["m"], w["d"], w["G"], w["r"]
+    lat = m.lattice
+    N = lat.num_sites
+    rho = w["C"] / (2 * np.pi)
+    torque, anomalous = np.zeros((N, 3)), np.zeros((N, 3))
+    S = [np.kron(np.eye(N), p) for p in st.model.PAULI]
+    for R in range(N):
+        for a in range(3):
+            pairs, blocks = spin_orbit_hoppings(m, st.Disorder(soc=1.0, method="samples"), OneImpurity(R, np.eye(3)[a]))
+            if not len(pairs):
+                continue
+            K = m.with_hoppings(pairs, blocks).hamiltonian_dense() - m.hamiltonian_dense()
+            X = d.soc * (G @ K @ rho + rho @ K @ G.conj().T)
+            for al in range(3):
+                for part, M in ((anomalous, S[al] @ K + K @ S[al]), (torque, S[al] @ K - K @ S[al])):
+                    part[:, al] += np.einsum("kiki->k", (0.5 * M @ X).reshape(N, 2, N, 2)).imag
+    assert np.abs(r.relaxation_torque - torque).max() < 1e-12 * np.abs(torque).max()
+    assert np.abs(r.anomalous_spin_source - anomalous).max() < 1e-12 * np.abs(torque).max()
+    assert np.abs(anomalous.sum(axis=0)).max() < 1e-12 * np.abs(anomalous).max()  # a current: no net source
+    # with the on-site (magnetic) Born term, their slice sums are the relaxation source of the
+    # exact balance (CONVENTIONS.md)
+    idx = np.arange(N)
+    Gs, rs = [M.reshape(N, 2, N, 2)[idx, :, idx, :] for M in (G, rho)]
+    local = BornMap(m, d)
+    Z = local(Gs) @ rs + local(rs) @ np.conj(np.swapaxes(Gs, 1, 2))
+    magnetic = np.einsum("aij,nji->na", st.model.PAULI, Z).imag
+    per_slice = np.array([(torque + anomalous + magnetic)[s].sum(axis=0) for s in lat.slices])
+    assert np.allclose(per_slice[1:-1], r.relaxation_source[1:-1], rtol=0, atol=1e-9 * np.abs(per_slice).max())  # SCBA tolerance
+    assert np.abs(torque).max() > 0.05 * np.abs(per_slice).max() and np.abs(anomalous).max() > 0
 
 
 def test_spin_orbit_scba_is_rejected_where_not_implemented(soc_wire):

@@ -35,7 +35,8 @@ from . import _core
 from ._validate import finite_float, positive_int
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response
-from .spin_orbit import GROUP, PairBornMap, PairCorrelator, neighbour_table, spin_orbit_fields, spin_orbit_hoppings  # noqa: F401
+from .spin_orbit import (GROUP, PairBornMap, PairCorrelator, neighbour_table, spin_orbit_balance,  # noqa: F401
+                         spin_orbit_fields, spin_orbit_hoppings)
 
 
 class SCBAConvergenceError(RuntimeError):
@@ -332,6 +333,8 @@ def scba_linear_response(model: Model, energy: float, disorder: Disorder, *, lea
     )
     if disorder.soc:
         r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, sol.retarded, lead)
+        r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(
+            model, born, sol.retarded, lad.sites / (2 * np.pi))
     else:
         g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
         r.lead_conductances = (abs(g), abs(g))

@@ -180,3 +180,54 @@ class PairCorrelator:
                                       "is not implemented")
         out = self.core.apply(source, left, right)
         return out, out[self.born.bond_ji]
+
+
+def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray, rho: np.ndarray):
+    """The spin-orbit term of the local spin balance, split as in seed 002 Eqs. 14-18.
+
+    In a realization the spin-orbit hoppings V change the spin at site k at the rate
+    ``2 Im Tr[sigma^alpha (V rho)_kk]`` (sigma units; rho the density-matrix response).  The
+    average in the SCBA pairs V with the V on the neighbouring propagator (no crossings):
+    ``<V rho> = Gamma_so sum_{R,a} K^a_R (G^R K^a_R rho + rho K^a_R G^A) = sum_a sigma^a Y^a``.
+    With ``sigma^alpha sigma^a = delta_{alpha a} + i eps_{alpha a b} sigma^b`` the rate splits into
+
+    * a corner-hop spin current, ``Im Tr[Y^alpha]`` (the anticommutator {sigma^alpha, V}/2; it
+      moves spin alpha between two neighbours of an impurity and sums to zero over the sample):
+      the lattice form of the anomalous spin current j_so (seed 002 Eq. 16), returned as its
+      source at each site (minus its divergence);
+    * a torque, ``Im sum_ab i eps_{alpha a b} Tr[sigma^b Y^a]`` (the commutator [sigma^alpha, V]/2,
+      which rotates the spin): the relaxation torque T_so of seed 002 Eq. 18.
+
+    Both are per site in units of the spin (sigma/2), like ``Response.relaxation_source``, whose
+    slice sums they add up to (tested).
+
+    Parameters
+    ----------
+    retarded, rho : (P, 2, 2)
+        G^R and the density-matrix response on ``born.pairs``.
+
+    Returns
+    -------
+    (torque, anomalous_source), each (N, 3).
+    """
+    lat = model.lattice
+    N = lat.num_sites
+    table = neighbour_table(lat)
+    Y = np.zeros((3, N, 2, 2), dtype=complex)
+    for a, corners in _corner_terms(lat).items():
+        entries = _d_entries(table, corners)
+        for A1, B1, s1 in entries:        # K_{k j}:  k = A1, j = B1
+            for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on rho_{n k} / G^A_{n k}
+                ok = (A1 >= 0) & (B1 >= 0) & (A2 >= 0) & (B2 >= 0)
+                k, j, m, n = A1[ok], B1[ok], A2[ok], B2[ok]
+                G_jm = retarded[born.index(j, m)]
+                GA_nk = np.conj(np.swapaxes(retarded[born.index(k, n)], 1, 2))
+                term = G_jm @ PAULI[a] @ rho[born.index(n, k)] + rho[born.index(j, m)] @ PAULI[a] @ GA_nk
+                np.add.at(Y[a], k, (-born.soc / 16) * s1 * s2 * term)
+    traces = np.einsum("anij,bji->nab", Y, PAULI)      # Tr[sigma^b Y^a] per site
+    anomalous = np.imag(np.einsum("anii->na", Y))                   # Im Tr[Y^alpha]
+    eps = np.zeros((3, 3, 3))
+    eps[0, 1, 2] = eps[1, 2, 0] = eps[2, 0, 1] = 1.0
+    eps[0, 2, 1] = eps[2, 1, 0] = eps[1, 0, 2] = -1.0
+    torque = np.imag(1j * np.einsum("gab,nab->ng", eps, traces))
+    return torque, anomalous
