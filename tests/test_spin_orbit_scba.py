@@ -177,3 +177,13 @@ def test_scba_with_spin_orbit_impurities_agrees_with_samples():
         assert np.mean(z) < 1.3
     # crossed diagrams (weak localization) lower the sample conductance slightly
     assert 0 < scba_r.transmission - samp.transmission < 0.02 * scba_r.transmission
+
+
+def test_spin_accumulation_vanishes_for_a_uniform_shift_and_not_for_a_bias(soc_wire):
+    """Raising both leads shifts the equilibrium state: mu_up = mu_down = 1 on every site (Ward
+    identity of the conserving SCBA); raising one lead of a ferromagnet accumulates spin."""
+    m, d = soc_wire
+    left, right = (st.linear_response(m, -1.5, disorder=d, lead=side) for side in ("left", "right"))
+    assert np.allclose(left.local_chemical_potential + right.local_chemical_potential, 1.0, atol=1e-8)
+    assert np.abs(left.spin_accumulation + right.spin_accumulation).max() < 1e-8
+    assert np.abs(left.spin_accumulation).max() > 1e-3

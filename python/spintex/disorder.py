@@ -371,6 +371,10 @@ def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
     torque d mu_i T[A]_i (T[A]: the torque of the spectral density A/2pi = dn_eq/dmu,
     A = i(G^R - G^A), exact in SCBA by the Ward identity) is not current-induced.  Fitting it as
     a third basis field (fit_torque(..., extra=[accumulation_torque])) separates it from beta.
+
+    ``spin_accumulation`` is mu_up - mu_down per site, the spin-resolved shifts along the local n
+    (d mu_sigma = dn_sigma / nu_sigma with the local spin-resolved spectral density nu_sigma):
+    the spin chemical potential whose relaxation spin-flip scattering drives.
     """
     from .observables import site_observables
 
@@ -379,7 +383,15 @@ def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
     response = site_observables(model, rho_sites)
     dos = spectral["charge_density"]
     mu = np.divide(response["charge_density"], dos, out=np.zeros_like(dos), where=dos > 0)
-    return {"local_chemical_potential": mu, "accumulation_torque": mu[:, None] * spectral["torque"]}
+    # spin-resolved along the local n: d mu_sigma = dn_sigma / nu_sigma (Valet-Fert's mu_up, mu_down)
+    n = model.texture_vectors
+    mu_spin = []
+    for sign in (1, -1):
+        nu_s = 0.5 * (dos + sign * np.einsum("na,na->n", spectral["spin_density"], n))
+        dn_s = 0.5 * (response["charge_density"] + sign * np.einsum("na,na->n", response["spin_density"], n))
+        mu_spin.append(np.divide(dn_s, nu_s, out=np.zeros_like(dos), where=nu_s > 1e-12 * dos.max()))
+    return {"local_chemical_potential": mu, "accumulation_torque": mu[:, None] * spectral["torque"],
+            "spin_accumulation": mu_spin[0] - mu_spin[1]}
 
 
 def balance_split(model: Model, r: Response):

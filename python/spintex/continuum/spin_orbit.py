@@ -98,6 +98,13 @@ def soc_relaxation_torque(fermi_energy, exchange, soc, lifetime_up, lifetime_dow
     the cubic lattice adds cubic anisotropy to T^z).  The seed's carrier charge e is set to 1: for
     spintex's electrons (charge -1) multiply by -1 when E is the electric field.
 
+    Beware a cancellation: with Born lifetimes of a parabolic band, tau_sigma^-1 = 2 pi Gamma_0
+    nu_sigma (1 + kappa_sigma) and nu_sigma ~ k_sigma, so k_sigma^2 tau_sigma^2 is the same for
+    both spins up to the spin-orbit corrections kappa ~ Gamma_so / Gamma_0: the spin sum, hence
+    gamma, is of order Gamma_so^2, not Gamma_so.  Lifetimes taken from another band (e.g. the
+    lattice density of states with band-bottom k_sigma) break the cancellation and give a much
+    larger, meaningless gamma; pass lifetimes of the same parabolic band.
+
     Parameters
     ----------
     fermi_energy, exchange : float
