@@ -1,0 +1,62 @@
+"""st.kubo_bubble: the Fermi-surface (RA) response to a field inside the sample, against dense
+matrices; input errors."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex.disorder import scba
+
+from test_spin_orbit_scba import dense_from_pairs
+
+
+def dense_current_vertex(model, field_of_bond):
+    """sum_b E_b J_b with J_b = i dx (T_ij |i><j| - h.c.), dense."""
+    lat = model.lattice
+    N = lat.num_sites
+    Y = np.zeros((N, 2, N, 2), complex)
+    for b, (i, j) in enumerate(lat.bonds):
+        w = field_of_bond[b] * lat.bond_vectors[b, 0]
+        Y[i, :, j, :] += 1j * w * model.bond_blocks[b]
+        Y[j, :, i, :] += -1j * w * model.bond_blocks[b].conj().T
+    return Y.reshape(2 * N, 2 * N)
+
+
+@pytest.mark.parametrize("soc", [0.0, 0.08], ids=["onsite", "spin-orbit"])
+def test_kubo_bubble_is_G_EJ_G_dagger(soc):
+    lat = st.lattice.bar(7, 3, 3)
+    N = lat.num_sites
+    m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(3, 1.5))
+    d = st.Disorder(onsite=0.3, magnetic=(0.01, 0.02), soc=soc)
+    E, field = -2.0, np.linspace(0.2, 1.4, 7) ** 2
+    r = st.kubo_bubble(m, E, field=field, disorder=d)
+    sol = scba(m, E, d)
+    if soc:
+        sigma = dense_from_pairs(sol.self_energy, sol.born.pairs, N)
+    else:
+        sigma = np.zeros((N, 2, N, 2), complex)
+        sigma[np.arange(N), :, np.arange(N), :] = sol.self_energy
+        sigma = sigma.reshape(2 * N, 2 * N)
+    sl, sr = m.lead_self_energies_dense(E)
+    G = np.linalg.inv(E * np.eye(2 * N) - m.hamiltonian_dense() - sl - sr - sigma)
+    slices = lat.positions[:, 0].astype(int)
+    i, j = lat.bonds.T
+    rho = G @ dense_current_vertex(m, 0.5 * (field[slices[i]] + field[slices[j]])) @ G.conj().T / (2 * np.pi)
+    blocks = rho.reshape(N, 2, N, 2)[np.arange(N), :, np.arange(N), :]
+    assert np.allclose(r.spin_density, np.einsum("aij,nji->na", st.model.PAULI, blocks).real, atol=1e-12)
+    assert np.allclose(r.charge_density, np.einsum("nii->n", blocks).real, atol=1e-12)
+    assert hasattr(r, "relaxation_torque") == bool(soc)
+    assert np.all(r.current > 0)  # the field pushes the (charge +1) particles along +x
+    assert r.units.startswith("per unit electric field") and np.isnan(r.transmission)
+
+
+def test_kubo_bubble_rejects_bad_input():
+    m = st.Model(st.lattice.bar(5, 3, 3))
+    d = st.Disorder(onsite=0.2)
+    with pytest.raises(ValueError, match="field must be 5 finite values"):
+        st.kubo_bubble(m, -1.0, field=np.ones(4), disorder=d)
+    with pytest.raises(ValueError, match="field must be"):
+        st.kubo_bubble(m, -1.0, field=lambda x: np.nan * x, disorder=d)
+    with pytest.raises(ValueError, match="method='scba'"):
+        st.kubo_bubble(m, -1.0, field=np.ones(5), disorder=None)
+    with pytest.raises(ValueError, match="method='scba'"):
+        st.kubo_bubble(m, -1.0, field=np.ones(5), disorder=st.Disorder(onsite=0.2, method="samples"))
