@@ -45,10 +45,16 @@ def _check(model: Model, field, disorder) -> np.ndarray:
         raise ValueError("kubo_bubble needs disorder=st.Disorder(..., method='scba') (a finite lifetime; "
                          "the bubble of clean leads diverges)")
     L = model.lattice.num_slices
-    values = np.asarray(field(np.arange(L, dtype=float)) if callable(field) else field, dtype=float)
-    if values.shape != (L,) or not np.all(np.isfinite(values)):
+    if callable(field):  # at the bond midpoints x + 1/2
+        values = np.asarray(field(np.arange(L - 1, dtype=float) + 0.5), dtype=float)
+        ok = values.shape == (L - 1,)
+    else:  # per slice; a bond gets the mean of its two slices
+        values = np.asarray(field, dtype=float)
+        ok = values.shape == (L,)
+        values = 0.5 * (values[1:] + values[:-1]) if ok else values
+    if not ok or not np.all(np.isfinite(values)):
         raise ValueError(f"field must be {L} finite values (one per slice, at x = 0 .. {L - 1}) or a callable "
-                         f"of x, got shape {values.shape}")
+                         f"of x giving finite values at the bond midpoints, got shape {np.shape(values)}")
     return values
 
 
@@ -61,8 +67,8 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     energy : float
         Fermi energy.
     field : array_like (num_slices,) or callable
-        E at each slice position x = 0 .. L-1 (a callable is evaluated there); the field of a
-        bond between slices l and l+1 is the mean of the two.
+        E at each slice position x = 0 .. L-1 (a bond between slices l and l+1 gets the mean of
+        the two), or a callable E(x), evaluated at the bond midpoints x = l + 1/2.
     disorder : Disorder
         SCBA disorder (on-site, magnetic and/or spin-orbit).
 
@@ -95,7 +101,9 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     slice_of = np.empty(N, dtype=np.int64)
     for s, sites in enumerate(lat.slices):
         slice_of[sites] = s
-    weight = 0.5 * (values[slice_of[i]] + values[slice_of[j]]) * dx
+    weight = np.zeros(len(i))
+    along = dx != 0  # x bonds, between slices l and l + 1 = bond field values[l]
+    weight[along] = values[np.minimum(slice_of[i], slice_of[j])[along]] * dx[along]
     T_ij = model.bond_blocks[:len(lat.bonds)]
     source = np.zeros((len(born.pairs), 2, 2), complex)
     np.add.at(source, born.bond_ij, 1j * weight[:, None, None] * T_ij)

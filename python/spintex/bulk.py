@@ -1,0 +1,211 @@
+"""The infinite cubic lattice in momentum space: SCBA with on-site and spin-orbit impurities, and
+the bubble relaxation torque of seed 002 (Eqs. 18-23) without a finite cross-section.
+
+Model (CONVENTIONS.md): ``H(k) = eps(k) - M n.sigma``, ``eps(k) = -2t sum_i cos k_i``; on-site
+disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i v_R . (s(k') x s(k)) sigma
+e^{-i(k'-k).R} / N``, ``s(k) = sin k``, ``<v^a v^b> = Gamma_so delta_ab``
+(:mod:`spintex.spin_orbit`; the same model as the real-space samples and Born map).
+
+**SCBA.**  ``Sigma(k) = Gamma_0 <G> + Gamma_so sum_a sigma^a S^a(k) sigma^a`` with
+``S^a(k) = <(s(k) x s(k'))_a^2 G(k')>_k' = s_b(k)^2 M_c + s_c(k)^2 M_b`` ((a, b, c) cyclic,
+``M_c = <s_c^2 G>``; the cross terms vanish by k -> -k symmetry), ``<.>`` the mean over the grid.
+
+**Bubble torque.**  A field ``E(x) = e^{iqx}`` along x gives ``rho(k+q, k) = G^R(k+q) J G^A(k) / 2pi``
+with ``J = 2t sin(k_x + q/2)`` (the Peierls current vertex at the mean momentum; docs of
+:mod:`spintex.bubble`).  The commutator part of ``<V rho>`` at site i
+(:func:`spintex.spin_orbit.spin_orbit_balance`) has the Fourier component
+
+    A_q = Gamma_so sum_a { <Tr[O^a S^a(k+q) sigma^a rho(k+q, k)]>_k
+          - sum eps_abc eps_ade Tr[O^a R_cd sigma^a Q_be] },
+    R_cd = <s_c(p+q) s_d(p) rho(p+q, p)>_p,   Q_be = <s_b(k+q) s_e(k) G^A(k)>_k,
+
+``O^a = [sigma^alpha, sigma^a]/2``: the first term pairs the two impurity vertices around G^R
+(it is Sigma^R rho with the outer vertex replaced), the second around rho (the crossing through
+the field vertex, with momentum transfer q).  The torque per site (units of the spin sigma/2) is
+Im A_i, whose e^{iqx} component is ``T_q = (A_q - conj(A_-q)) / 2i``; Eq. 22's form is
+``T_q = a (i q)`` with a = gamma/2 (n _|_ x) or (gamma + dgamma)/2 (n || x).  With a grid of W
+transverse points this equals the real-space :func:`spintex.kubo_bubble` of a periodic W x W bar
+(tested).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import finite_float
+from .disorder import SCBAConvergenceError
+from .model import PAULI
+
+_OTHER = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
+_EPS = np.zeros((3, 3, 3))
+_EPS[0, 1, 2] = _EPS[1, 2, 0] = _EPS[2, 0, 1] = 1.0
+_EPS[0, 2, 1] = _EPS[2, 1, 0] = _EPS[1, 0, 2] = -1.0
+
+
+def _inv2(A):
+    a, b, c, d = A[..., 0, 0], A[..., 0, 1], A[..., 1, 0], A[..., 1, 1]
+    det = a * d - b * c
+    out = np.empty_like(A)
+    out[..., 0, 0], out[..., 0, 1], out[..., 1, 0], out[..., 1, 1] = d / det, -b / det, -c / det, a / det
+    return out
+
+
+def _mean(X):
+    return X.reshape(-1, 2, 2).mean(axis=0)
+
+
+def _grid(grid):
+    g = tuple(int(v) for v in np.atleast_1d(grid))
+    if len(g) != 3 or min(g) < 3 or any(v != w for v, w in zip(g, np.atleast_1d(grid))):
+        raise ValueError(f"grid must be three integers >= 3 (k points along x, y, z), got {grid!r}")
+    return g
+
+
+@dataclass
+class BulkSCBA:
+    """Momentum-space SCBA of the infinite cubic lattice at one energy (module docstring).
+
+    Parameters
+    ----------
+    energy : float
+    exchange : float
+        M (>= 0); the exchange is ``-M n.sigma``.
+    direction : 3-vector
+        n (normalized here).
+    onsite, soc : float
+        Gamma_0 > 0 and Gamma_so >= 0.
+    grid : (int, int, int)
+        k points along x, y, z.
+    """
+
+    energy: float
+    exchange: float
+    direction: tuple
+    onsite: float
+    soc: float
+    grid: tuple = (256, 32, 32)
+    hopping: float = 1.0
+    tolerance: float = 1e-11
+    max_iterations: int = 500
+
+    def __post_init__(self):
+        self.energy = finite_float(self.energy, "energy")
+        self.exchange = finite_float(self.exchange, "exchange", nonnegative=True)
+        self.onsite = finite_float(self.onsite, "onsite", positive=True)
+        self.soc = finite_float(self.soc, "soc", nonnegative=True)
+        self.hopping = finite_float(self.hopping, "hopping", positive=True)
+        n = np.asarray(self.direction, dtype=float)
+        if n.shape != (3,) or not np.all(np.isfinite(n)) or not np.linalg.norm(n) > 0:
+            raise ValueError(f"direction must be a finite non-zero 3-vector, got {self.direction!r}")
+        self.n = n / np.linalg.norm(n)
+        self.grid = _grid(self.grid)
+        axes = [2 * np.pi * np.arange(m) / m for m in self.grid]
+        self.k = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
+        self.s = np.sin(self.k)
+        h = self._hamiltonian(self.k)
+        z = self.energy * np.eye(2)
+        sigma = np.zeros(self.grid + (2, 2), complex) - 0.1j * np.eye(2)
+        self.residual_history = []
+        for it in range(1, self.max_iterations + 1):
+            new = self._born(_inv2(z - h - sigma))
+            residual = float(np.abs(new - sigma).max())
+            self.residual_history.append(residual)
+            sigma = 0.5 * (sigma + new)
+            if residual < self.tolerance:
+                break
+        else:
+            raise SCBAConvergenceError(f"bulk SCBA did not converge at E = {self.energy}: residual {residual:.3g} "
+                                       f"after {self.max_iterations} iterations")
+        self.iterations = it
+        self.self_energy = sigma
+        self.retarded = _inv2(z - h - sigma)
+        self._moments = (_mean(self.retarded), self._M(self.retarded))  # Sigma(k) for any k from these
+
+    def _hamiltonian(self, k):
+        eps = -2 * self.hopping * np.cos(k).sum(-1)
+        return eps[..., None, None] * np.eye(2) - self.exchange * np.einsum("a,aij->ij", self.n, PAULI)
+
+    def _sigma(self, s, local, Mc):
+        out = self.onsite * local * np.ones(s.shape[:-1])[..., None, None]
+        for a, (b, c) in _OTHER.items():
+            S = s[..., b, None, None] ** 2 * Mc[c] + s[..., c, None, None] ** 2 * Mc[b]
+            out = out + self.soc * PAULI[a] @ S @ PAULI[a]
+        return out
+
+    def green(self, k):
+        """G^R(k) at any momenta k (..., 3) from the converged self-energy (its k dependence is
+        through s(k) only)."""
+        local, Mc = self._moments
+        return _inv2(self.energy * np.eye(2) - self._hamiltonian(k) - self._sigma(np.sin(k), local, Mc))
+
+    def _M(self, G):
+        return [_mean(self.s[..., c, None, None] ** 2 * G) for c in range(3)]
+
+    def _born(self, G):
+        return self._sigma(self.s, _mean(G), self._M(G))
+
+    def torque_component(self, q: float, alpha: int) -> complex:
+        """A_q of the module docstring for a field e^{iqx} (any real q: G^R(k + q) is evaluated
+        off the grid from the converged self-energy)."""
+        GR = self.retarded
+        GA = np.conj(np.swapaxes(GR, -1, -2))
+        kq = self.k.copy()
+        kq[..., 0] += q
+        GRq = self.green(kq)                                     # G^R(k + q)
+        sq = np.sin(kq)                                          # s(k + q)
+        J = 2 * self.hopping * np.sin(self.k[..., 0] + q / 2)
+        rho = GRq @ GA * (J / (2 * np.pi))[..., None, None]     # rho(k + q, k)
+        Mc = self._moments[1]
+        total = 0.0
+        for a, (b, c) in _OTHER.items():
+            O = sum(1j * _EPS[alpha, a, e] * PAULI[e] for e in range(3))   # [sigma^alpha, sigma^a] / 2
+            if not np.any(O):
+                continue
+            S = sq[..., b, None, None] ** 2 * Mc[c] + sq[..., c, None, None] ** 2 * Mc[b]
+            term = np.trace(O @ _mean(S @ PAULI[a] @ rho))
+            R = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for j in range(3)] for i in range(3)]
+            Q = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for j in range(3)] for i in range(3)]
+            for (i1, i2) in ((b, c), (c, b)):          # eps_a i1 i2 != 0
+                for (j1, j2) in ((b, c), (c, b)):      # eps_a j1 j2 != 0
+                    term -= _EPS[a, i1, i2] * _EPS[a, j1, j2] * np.trace(O @ R[i2][j1] @ PAULI[a] @ Q[i1][j2])
+            total += self.soc * term
+        return complex(total)
+
+    def torque_coefficient(self, q: float = 1e-3) -> float:
+        """a(q) = T_q / (i q E_q) for the spin component along n (n along a cubic axis)."""
+        alpha = int(np.argmax(np.abs(self.n)))
+        if not np.isclose(abs(self.n[alpha]), 1.0):
+            raise ValueError("torque_coefficient needs n along a cubic axis")
+        q = finite_float(q, "q")
+        if q == 0:
+            raise ValueError("q must be non-zero")
+        Tq = (self.torque_component(q, alpha) - np.conj(self.torque_component(-q, alpha))) / 2j
+        return float((Tq / (1j * q)).real * np.sign(self.n[alpha]))
+
+
+class RelaxationTorqueCoefficients(NamedTuple):
+    """Bulk bubble relaxation torque T^z = gamma div E + dgamma d_z E_z (seed 002 Eq. 22), per
+    site, charge +1, the spin in sigma units (the seed's); ``a_par``, ``a_perp``: the sigma/2
+    coefficients of dE/dx for n || x and n _|_ x at a small q."""
+
+    gamma: float
+    dgamma: float
+    a_par: float
+    a_perp: float
+    iterations: int
+
+
+def relaxation_torque_coefficients(energy, *, exchange, onsite, soc, grid=(48, 48, 48), q=1e-3, hopping=1.0):
+    """gamma and dgamma of seed 002 Eq. 22 from the bubble on the infinite lattice (module docstring).
+
+    a = T_q / (i q) at a small q (a(q) = a(0) + O(q^2); q off the grid, the k grid only has to
+    resolve the broadened Fermi surface); gamma = 2 a_perp and dgamma = 2 (a_par - a_perp).
+    """
+    a, its = {}, 0
+    for name, n in (("par", (1.0, 0.0, 0.0)), ("perp", (0.0, 0.0, 1.0))):
+        b = BulkSCBA(energy, exchange, n, onsite, soc, grid, hopping)
+        a[name] = b.torque_coefficient(q)
+        its = max(its, b.iterations)
+    return RelaxationTorqueCoefficients(2 * a["perp"], 2 * (a["par"] - a["perp"]), a["par"], a["perp"], its)
