@@ -146,9 +146,11 @@ class BulkSCBA:
     def _born(self, G):
         return self._sigma(self.s, _mean(G), self._M(G))
 
-    def torque_component(self, q: float, alpha: int) -> complex:
+    def torque_component(self, q: float, alpha: int, parts=("adjacent", "across")) -> complex:
         """A_q of the module docstring for a field e^{iqx} (any real q: G^R(k + q) is evaluated
-        off the grid from the converged self-energy)."""
+        off the grid from the converged self-energy).  ``parts``: the impurity pair around G^R
+        next to the torque vertex ("adjacent", seed 002's first diagram) and/or around rho,
+        across the field vertex ("across")."""
         GR = self.retarded
         GA = np.conj(np.swapaxes(GR, -1, -2))
         kq = self.k.copy()
@@ -164,7 +166,10 @@ class BulkSCBA:
             if not np.any(O):
                 continue
             S = sq[..., b, None, None] ** 2 * Mc[c] + sq[..., c, None, None] ** 2 * Mc[b]
-            term = np.trace(O @ _mean(S @ PAULI[a] @ rho))
+            term = np.trace(O @ _mean(S @ PAULI[a] @ rho)) if "adjacent" in parts else 0.0
+            if "across" not in parts:
+                total += self.soc * term
+                continue
             R = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for j in range(3)] for i in range(3)]
             Q = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for j in range(3)] for i in range(3)]
             for (i1, i2) in ((b, c), (c, b)):          # eps_a i1 i2 != 0
@@ -173,15 +178,16 @@ class BulkSCBA:
             total += self.soc * term
         return complex(total)
 
-    def torque_coefficient(self, q: float = 1e-3) -> float:
-        """a(q) = T_q / (i q E_q) for the spin component along n (n along a cubic axis)."""
+    def torque_coefficient(self, q: float = 1e-3, parts=("adjacent", "across")) -> float:
+        """a(q) = T_q / (i q E_q) for the spin component along n (n along a cubic axis);
+        ``parts`` as in :meth:`torque_component`."""
         alpha = int(np.argmax(np.abs(self.n)))
         if not np.isclose(abs(self.n[alpha]), 1.0):
             raise ValueError("torque_coefficient needs n along a cubic axis")
         q = finite_float(q, "q")
         if q == 0:
             raise ValueError("q must be non-zero")
-        Tq = (self.torque_component(q, alpha) - np.conj(self.torque_component(-q, alpha))) / 2j
+        Tq = (self.torque_component(q, alpha, parts) - np.conj(self.torque_component(-q, alpha, parts))) / 2j
         return float((Tq / (1j * q)).real * np.sign(self.n[alpha]))
 
 
