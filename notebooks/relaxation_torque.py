@@ -160,12 +160,12 @@ for onsite, style in ((1.0, "o-"), (0.5, "s--")):
 ax1.axhline(1 / 3, color="k", lw=0.8, label="seed 002: 1/3")
 ax1.set(xlabel="E_F", ylabel="dgamma / gamma", title="A. anisotropy of the bubble torque")
 ax1.legend(fontsize=6)
-for onsite, style in ((1.0, "o-"), (0.5, "s--")):
+for onsite, marker in ((1.0, "o"), (0.5, "s")):
     pts = [(r[0], abs(r[3]), abs(r[5])) for r in rows_A if r[1] == onsite]
     if pts:
         E_, lat_, eq_ = zip(*pts)
-        ax2.plot(E_, lat_, style, label=f"|gamma| lattice, Gamma_0 = {onsite:g}")
-        ax2.plot(E_, eq_, style.replace("-", ":"), label=f"|gamma| Eq. 23, Gamma_0 = {onsite:g}")
+        ax2.plot(E_, lat_, marker + "-", label=f"|gamma| lattice, Gamma_0 = {onsite:g}")
+        ax2.plot(E_, eq_, marker + ":", label=f"|gamma| Eq. 23, Gamma_0 = {onsite:g}")
 ax2.set(xlabel="E_F", ylabel="|gamma| (sigma units, per unit div E)", yscale="log", title="A. magnitude")
 ax2.legend(fontsize=6)
 wB, sB = pick(cases_B[0], (12.0, SOC))
