@@ -21,7 +21,7 @@ def run_notebook(name, size, tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_at_full_size(name, tmp_path, monkeypatch, capsys):
-    """The full validation (about 4 minutes in all): pytest --runslow."""
+    """The full validation (about 15 minutes in all, 9 of them relaxation_torque): pytest --runslow."""
     run_notebook(name, "full", tmp_path, monkeypatch)
     if name not in ("anisotropic_beta", "scba_vs_samples"):  # these two print tables only
         assert any(tmp_path.glob("*_full.png"))
