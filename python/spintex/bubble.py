@@ -85,22 +85,17 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     N = lat.num_sites
     sol = scba(model, energy, disorder)
     if disorder.soc:
-        born, sigma, retarded = sol.born, sol.self_energy, sol.retarded
+        born, sigma = sol.born, sol.self_energy
     else:
         born = PairBornMap(model, disorder, BornMap(model, disorder))
         sigma = np.zeros((len(born.pairs), 2, 2), complex)
         sigma[:N] = sol.self_energy
-        retarded = None
     corr = PairCorrelator(model, energy, born, sigma)
-    if retarded is None:
-        retarded = corr.core.retarded_pairs
 
     # source sum_b E_b J_b on the x bonds: J_b = i dx (T_ij |i><j| - T_ij^dag |j><i|), dx = x_j - x_i
     i, j = lat.bonds.T
     dx = lat.bond_vectors[:, 0]
-    slice_of = np.empty(N, dtype=np.int64)
-    for s, sites in enumerate(lat.slices):
-        slice_of[sites] = s
+    slice_of = lat.slice_of_site
     weight = np.zeros(len(i))
     along = dx != 0  # x bonds, between slices l and l + 1 = bond field values[l]
     weight[along] = values[np.minimum(slice_of[i], slice_of[j])[along]] * dx[along]
@@ -120,5 +115,5 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     )
     r.transmission = np.nan
     if disorder.soc:
-        r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, retarded, rho)
+        r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded, rho)
     return r

@@ -36,12 +36,9 @@ import numpy as np
 
 from ._validate import finite_float
 from .disorder import SCBAConvergenceError
-from .model import PAULI
+from .model import LEVI_CIVITA as _EPS, PAULI
 
 _OTHER = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
-_EPS = np.zeros((3, 3, 3))
-_EPS[0, 1, 2] = _EPS[1, 2, 0] = _EPS[2, 0, 1] = 1.0
-_EPS[0, 2, 1] = _EPS[2, 1, 0] = _EPS[1, 0, 2] = -1.0
 
 
 def _inv2(A):
@@ -160,6 +157,9 @@ class BulkSCBA:
         J = 2 * self.hopping * np.sin(self.k[..., 0] + q / 2)
         rho = GRq @ GA * (J / (2 * np.pi))[..., None, None]     # rho(k + q, k)
         Mc = self._moments[1]
+        if "across" in parts:  # the same 3x3 moment tables serve every spin axis a
+            R = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for j in range(3)] for i in range(3)]
+            Q = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for j in range(3)] for i in range(3)]
         total = 0.0
         for a, (b, c) in _OTHER.items():
             O = sum(1j * _EPS[alpha, a, e] * PAULI[e] for e in range(3))   # [sigma^alpha, sigma^a] / 2
@@ -167,14 +167,10 @@ class BulkSCBA:
                 continue
             S = sq[..., b, None, None] ** 2 * Mc[c] + sq[..., c, None, None] ** 2 * Mc[b]
             term = np.trace(O @ _mean(S @ PAULI[a] @ rho)) if "adjacent" in parts else 0.0
-            if "across" not in parts:
-                total += self.soc * term
-                continue
-            R = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for j in range(3)] for i in range(3)]
-            Q = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for j in range(3)] for i in range(3)]
-            for (i1, i2) in ((b, c), (c, b)):          # eps_a i1 i2 != 0
-                for (j1, j2) in ((b, c), (c, b)):      # eps_a j1 j2 != 0
-                    term -= _EPS[a, i1, i2] * _EPS[a, j1, j2] * np.trace(O @ R[i2][j1] @ PAULI[a] @ Q[i1][j2])
+            if "across" in parts:
+                for (i1, i2) in ((b, c), (c, b)):          # eps_a i1 i2 != 0
+                    for (j1, j2) in ((b, c), (c, b)):      # eps_a j1 j2 != 0
+                        term -= _EPS[a, i1, i2] * _EPS[a, j1, j2] * np.trace(O @ R[i2][j1] @ PAULI[a] @ Q[i1][j2])
             total += self.soc * term
         return complex(total)
 

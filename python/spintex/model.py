@@ -27,6 +27,10 @@ PAULI = np.array(
     [[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
 )  # sigma_x, sigma_y, sigma_z
 IDENTITY2 = np.eye(2, dtype=complex)
+#: eps_abc, so that sigma^a sigma^b = delta_ab + i eps_abc sigma^c
+LEVI_CIVITA = np.zeros((3, 3, 3))
+LEVI_CIVITA[0, 1, 2] = LEVI_CIVITA[1, 2, 0] = LEVI_CIVITA[2, 0, 1] = 1.0
+LEVI_CIVITA[0, 2, 1] = LEVI_CIVITA[2, 1, 0] = LEVI_CIVITA[1, 0, 2] = -1.0
 
 
 def _onsite_blocks(onsite, N: int) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _core
-from .model import PAULI, Model
+from .model import LEVI_CIVITA, PAULI, Model
 
 #: Slices per super-slice for SCBA with spin-orbit impurities (the self-energy reaches l +- 2).
 GROUP = 2
@@ -220,14 +220,11 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray, rh
             for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on rho_{n k} / G^A_{n k}
                 ok = (A1 >= 0) & (B1 >= 0) & (A2 >= 0) & (B2 >= 0)
                 k, j, m, n = A1[ok], B1[ok], A2[ok], B2[ok]
-                G_jm = retarded[born.index(j, m)]
+                jm, nk = born.index(j, m), born.index(n, k)
                 GA_nk = np.conj(np.swapaxes(retarded[born.index(k, n)], 1, 2))
-                term = G_jm @ PAULI[a] @ rho[born.index(n, k)] + rho[born.index(j, m)] @ PAULI[a] @ GA_nk
+                term = retarded[jm] @ PAULI[a] @ rho[nk] + rho[jm] @ PAULI[a] @ GA_nk
                 np.add.at(Y[a], k, (-born.soc / 16) * s1 * s2 * term)
     traces = np.einsum("anij,bji->nab", Y, PAULI)      # Tr[sigma^b Y^a] per site
     anomalous = np.imag(np.einsum("anii->na", Y))                   # Im Tr[Y^alpha]
-    eps = np.zeros((3, 3, 3))
-    eps[0, 1, 2] = eps[1, 2, 0] = eps[2, 0, 1] = 1.0
-    eps[0, 2, 1] = eps[2, 1, 0] = eps[1, 0, 2] = -1.0
-    torque = np.imag(1j * np.einsum("gab,nab->ng", eps, traces))
+    torque = np.imag(1j * np.einsum("gab,nab->ng", LEVI_CIVITA, traces))
     return torque, anomalous
