@@ -84,6 +84,24 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
             return py::make_tuple(blocks_array(sites), blocks_array(bonds));
           },
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
+          py::arg("pairing") = "RA")
+      .def(
+          "apply_both",
+          [](const Correlator& c, const py::object& source, double left, double right,
+             const std::string& pairing) {
+            if (pairing != "RA" && pairing != "RR")
+              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
+            std::vector<Block2> src = optional_site_blocks(source, "source");
+            std::vector<Block2> sites, bonds, bonds_ij;
+            {
+              py::gil_scoped_release release;
+              c.apply(src, left, right, sites, bonds,
+                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded, &bonds_ij);
+            }
+            return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij));
+          },
+          R"doc(As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij).)doc",
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA");
 
   py::class_<BlockCorrelator>(m, "BlockCorrelator", R"doc(G^R and C = G Y G^dag for a non-local self-energy.

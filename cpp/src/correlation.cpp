@@ -52,7 +52,8 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
 }
 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
-                       std::vector<Block2>& sites, std::vector<Block2>& bonds, Pairing pairing) const {
+                       std::vector<Block2>& sites, std::vector<Block2>& bonds, Pairing pairing,
+                       std::vector<Block2>* bonds_ij) const {
   const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
@@ -78,7 +79,8 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
   }
   sites.assign(static_cast<std::size_t>(dev_.num_sites()), Block2::Zero());
   bonds.assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
-  MatrixXc C = gl[L - 1], C_next, C_dn;
+  if (bonds_ij) bonds_ij->assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
+  MatrixXc C = gl[L - 1], C_next, C_dn, C_up;
   for (int l = L - 1; l >= 0; --l) {
     if (l < L - 1) {
       C_next.swap(C);
@@ -101,12 +103,23 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
       dense::multiply(G_[l + 1], t1, C_dn);
       if (ra) dense::multiply_adjoint_right(C_next, X, t2); else dense::multiply(C_next, Xr, t2);
       C_dn += t2;
+      if (bonds_ij) {
+        if (ra) {
+          C_up = C_dn.adjoint();
+        } else {  // C_{l,l+1} = h_l V G_{l+1} + (g V) C_{l+1}
+          dev_.times_coupling(l, gl[l], t1);  // h V
+          dense::multiply(t1, G_[l + 1], C_up);
+          dense::multiply_add(X, C_next, C_up);
+        }
+      }
     }
     for (int p = 0; p < W; ++p)
       sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
-    for (const BondRef& b : dev_.bonds_from_slice(l))
-      bonds[static_cast<std::size_t>(b.index)] =
-          (b.inter ? C_dn : C).block<2, 2>(2 * b.to, 2 * b.from);
+    for (const BondRef& b : dev_.bonds_from_slice(l)) {
+      bonds[static_cast<std::size_t>(b.index)] = (b.inter ? C_dn : C).block<2, 2>(2 * b.to, 2 * b.from);
+      if (bonds_ij)
+        (*bonds_ij)[static_cast<std::size_t>(b.index)] = (b.inter ? C_up : C).block<2, 2>(2 * b.from, 2 * b.to);
+    }
   }
 }
 

@@ -36,9 +36,12 @@ class Correlator {
   /// Site blocks C_ii and bond blocks C_ji (for the device's bonds) of C = G Y G^dag, with
   /// Y = diag(site_source) + left_weight Gamma_L (slice 0) + right_weight Gamma_R (last slice).
   /// With Pairing::RetardedRetarded the product is G Y G and the bond blocks are C_ji, j after i.
+  /// If `bonds_ij` is given it also receives the reverse bond blocks C_ij; for RR (C is not
+  /// Hermitian) C_{l,l+1} = h_l V_l G_{l+1,l+1} + g_l V_l C_{l+1,l+1} (docs/physics.md).
   void apply(const std::vector<Block2>& site_source, double left_weight, double right_weight,
              std::vector<Block2>& sites, std::vector<Block2>& bonds,
-             Pairing pairing = Pairing::RetardedAdvanced) const;
+             Pairing pairing = Pairing::RetardedAdvanced,
+             std::vector<Block2>* bonds_ij = nullptr) const;
 
  private:
   const Device& dev_;
