@@ -211,7 +211,10 @@ def test_spin_orbit_disorder_in_a_config(tmp_path, capsys):
     path = tmp_path / "soc.toml"
     base = ('[lattice]\nkind = "bar"\nlength = 12\nwidth = 3\nheight = 3\n[model]\nexchange = 0.5\n'
             '[texture]\nkind = "neel_wall"\nwidth = 2\n[solve]\nfermi_energy = -1.5\n')
-    path.write_text(base + "[disorder]\nsoc = 0.05\n")  # SCBA with the non-local Born self-energy
+    path.write_text(base + "[disorder]\nsoc = 0.05\n")  # the field drive needs the Fermi-sea ladder on pairs
+    assert main(["run", str(path), "--out", str(tmp_path)]) == 2
+    assert "method = 'samples'" in capsys.readouterr().err
+    path.write_text(base + '[disorder]\nsoc = 0.05\ndrive = "bias"\n')  # SCBA with the non-local Born self-energy
     assert main(["run", str(path), "--out", str(tmp_path)]) == 0
     assert "Gamma_so = 0.05" in capsys.readouterr().out
     path.write_text(base + '[disorder]\nsoc = 0.05\nmethod = "samples"\nsamples = 3\nseed = 1\n')

@@ -6,7 +6,7 @@ import pytest
 import spintex as st
 from spintex import _core
 from spintex.disorder import BornMap, scba
-from spintex.spin_orbit import PairBornMap, spin_orbit_hoppings
+from spintex.disorder.spin_orbit import PairBornMap, spin_orbit_hoppings
 
 from conftest import random_unit_vectors
 from test_spin_orbit import OneImpurity

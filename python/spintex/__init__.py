@@ -17,7 +17,8 @@ from .bubble import kubo_bubble
 from . import bulk
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
-from .keldysh import equilibrium, ldos, linear_response, nonequilibrium, transmission
+from .keldysh import equilibrium, ldos, nonequilibrium, transmission
+from .response import linear_response
 from .model import Model
 from .observables import Response, State
 

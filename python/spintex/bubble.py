@@ -30,10 +30,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import finite_float
-from .disorder import BornMap, Disorder, open_channels, scba
+from .disorder import BornMap, Disorder, PairBornMap, PairCorrelator, scba, spin_orbit_balance
 from .model import Model
 from .observables import Response
-from .spin_orbit import PairBornMap, PairCorrelator, spin_orbit_balance
+from .response import open_channels
 
 UNITS_FIELD = "per unit electric field E (charge +1, hbar = a = 1) at T = 0: Fermi-surface (RA) bubble, SCBA lifetimes"
 
@@ -107,7 +107,7 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     C = corr.apply(source, 0.0, 0.0)[0]
     rho = C / (2 * np.pi)
     r = Response.from_blocks(
-        model, rho[:N], rho[born.bond_ji], energy=energy, lead="field",
+        model, rho[:N], rho[born.bond_ji], energy=energy, drive="internal_field",
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
         parameters={"energy": energy, "disorder": disorder, "field": values,
                     "scba_iterations": sol.iterations},

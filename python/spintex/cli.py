@@ -22,7 +22,8 @@ from . import __version__
 from . import config as cfg
 from .analysis import TorqueFit, fit_torque
 from .disorder import Disorder
-from .keldysh import linear_response, nonequilibrium
+from .keldysh import nonequilibrium
+from .response import linear_response
 from .observables import ARRAY_FIELDS, State
 
 UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
@@ -83,7 +84,6 @@ def solve(config: cfg.Config) -> Result:
     start = time.monotonic()
     model = cfg.build_model(config)
     s = config.solve
-    extra = ()
     if config.disorder is None:
         response = linear_response(model, s["fermi_energy"])
         state = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
@@ -92,13 +92,11 @@ def solve(config: cfg.Config) -> Result:
         d = config.disorder
         disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"],
                             method=d["method"], samples=d["samples"], seed=d["seed"])
-        response = linear_response(model, s["fermi_energy"], disorder=disorder)
+        response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=d["drive"])
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
-        if hasattr(response, "accumulation_torque"):  # SCBA: separate the mu drop of the wire
-            extra = (s["bias"] * response.accumulation_torque,)
     fit, note = None, ""
     try:
-        fit = fit_torque(model, state.transport.torque, extra=extra)
+        fit = fit_torque(model, state.transport.torque)
     except ValueError as err:  # a uniform texture has nothing to fit
         note = str(err)
     return Result(config, model, response, state, fit, note, time.monotonic() - start)

@@ -37,6 +37,8 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
     method = "scba"           # "scba" (with ladder vertex corrections) | "samples"
     samples = 100             # number of realizations (method = "samples")
     seed = 0                  # their seed
+    drive = "field"           # "field" (leads at +-bias/2, every site kept neutral: the seeds'
+                              # electric field; use it for beta) | "bias" | "left"
 
 Texture parameters by kind (``center`` may be left out: it defaults to the middle of the device,
 a number x for the walls and a list [x, y] for the vortex and the skyrmion):
@@ -240,6 +242,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "method": (_choice("scba", "samples"), "scba"),
     "samples": (_positive_int, 100),
     "seed": (_seed, 0),
+    "drive": (_choice("field", "bias", "left"), "field"),
 }
 
 SECTIONS = ("lattice", "model", "texture", "solve", "disorder")
@@ -377,6 +380,9 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     texture = _texture_section(_required(data, "texture"), lattice)
     solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
     disorder = _fill("disorder", _section(data, "disorder"), DISORDER) if "disorder" in data else None
+    if disorder is not None and disorder["soc"] and disorder["method"] == "scba" and disorder["drive"] == "field":
+        raise ConfigError("disorder.drive = 'field' with spin-orbit impurities needs method = 'samples' "
+                          "(the SCBA Fermi-sea ladder on site pairs is not implemented); or use drive = 'bias'")
     if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     if disorder is not None and solve["temperature"] != 0:

@@ -1,6 +1,6 @@
-"""Keldysh solvers: linear response, equilibrium (contour integral) and finite bias.
+"""Keldysh solvers of steady states: equilibrium (contour integral) and finite bias.
 
-All three reduce to weighted energy sums of recursive-Green's-function blocks computed in C++
+Both reduce to weighted energy sums of recursive-Green's-function blocks computed in C++
 (``_core.integrate``) and to the density-matrix blocks rho_ji = <c_i^dag c_j> (observables.py):
 
 - lead-injected part at real E:  rho = (1/2pi) G Gamma_a G^dag f_a
@@ -10,74 +10,19 @@ All three reduce to weighted energy sums of recursive-Green's-function blocks co
 """
 from __future__ import annotations
 
-import sys
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _core
 from ._validate import finite_float
+from .disorder import Disorder, RunningMean, lattice_arrays, realization, scba
+from .integration import Progress, _integrate
 from .model import Model
-from .observables import Response, State
+from .observables import ARRAY_FIELDS, State
 
-UNITS_LINEAR = ("per unit rise d(mu) of the lead's chemical potential at T = 0; hbar = e = a = 1, "
-                "energies in units of t; spin density in Pauli units (s = <sigma>); currents in "
-                "particles per unit time, positive left to right")
 UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a = 1, energies in "
                "units of t; spin density in Pauli units (s = <sigma>)")
-
-
-class Progress:
-    """Prints progress of long loops to stderr on a terminal, once they take more than ~2 s.
-
-    Called as ``progress(done, total)``; ``unit`` names what is counted, ``detail`` adds a
-    string (e.g. a residual).
-    """
-
-    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None):
-        self.label, self.unit, self.start = label, unit, time.monotonic()
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-
-    def __call__(self, done: int, total: int, detail: str = ""):
-        if not self.enabled or time.monotonic() - self.start < 2.0:
-            return
-        print(f"\r{self.label}: {done}/{total} {self.unit} {detail}", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
-
-
-def _check_energy(energy) -> float:
-    return finite_float(energy, "energy")
-
-
-def _integrate(model: Model, energies, *, progress=None, **kw) -> dict:
-    return _core.integrate(model.device, np.asarray(energies, dtype=complex),
-                           left_axis=model.lead_axis("left"), right_axis=model.lead_axis("right"),
-                           progress=progress, **kw)
-
-
-def linear_response(model: Model, energy: float, *, disorder=None, lead: str = "left") -> Response:
-    """Fermi-surface linear response at T = 0 per unit rise of ``lead``'s chemical potential.
-
-    ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current through every
-    slice boundary, which equals T / 2pi (Landauer) without disorder.  An energy with no
-    propagating channel gives zero transmission and zero response.
-    """
-    if lead not in ("left", "right"):
-        raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
-    energy = _check_energy(energy)
-    if disorder is not None:
-        from .disorder import disordered_linear_response
-        return disordered_linear_response(model, energy, disorder, lead=lead)
-    weight = np.array([1.0 / (2.0 * np.pi)])
-    out = _integrate(model, [energy], transmission=True, **{f"{lead}_weights": weight})
-    return Response.from_blocks(
-        model, out[f"{lead}_sites"], out[f"{lead}_bonds"],
-        energy=energy, lead=lead, transmission=float(out["transmission"][0]),
-        spin_transmission=out["spin_transmission"][0],
-        open_channels=(int(out["open_channels_left"][0]), int(out["open_channels_right"][0])),
-        parameters={"energy": energy, "lead": lead}, units=UNITS_LINEAR,
-    )
 
 
 def transmission(model: Model, energies) -> np.ndarray:
@@ -199,7 +144,6 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
     T = finite_float(temperature, "temperature", nonnegative=True)
     tolerance = finite_float(tolerance, "tolerance", positive=True)
     if disorder is not None:
-        from .disorder import disordered_equilibrium
         return disordered_equilibrium(model, mu, T, disorder, tolerance)
     sites, bonds, info = _equilibrium_blocks(model, mu, T, tolerance, Progress("equilibrium"))
     return State.from_blocks(model, sites, bonds, units=UNITS_STATE,
@@ -294,10 +238,8 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     if disorder is not None and disorder.method == "scba":
-        from .disorder import scba
         blocks = [scba(model, E, disorder).retarded_sites for E in e]
     elif disorder is not None:
-        from .disorder import realization
         blocks = [0.0] * e.size
         for seq in np.random.SeedSequence(disorder.seed).spawn(disorder.samples):
             sample = realization(model, disorder, np.random.default_rng(seq))
@@ -307,3 +249,42 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     else:
         blocks = [_integrate(model, [E], retarded_weights=np.ones(1))["retarded_sites"] for E in e]
     return np.array([-np.imag(np.trace(b, axis1=1, axis2=2)) / np.pi for b in blocks])
+
+
+def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder: Disorder, tolerance: float):
+    """Disorder-averaged equilibrium state (see :func:`spintex.equilibrium`)."""
+    if not isinstance(disorder, Disorder):
+        raise ValueError("disorder must be a spintex.Disorder")
+    params = {"fermi_energy": mu, "temperature": temperature, "disorder": disorder}
+    if disorder.method == "samples":
+        stats = RunningMean()
+        show = Progress("disorder samples", unit="samples")
+        for k, seq in enumerate(np.random.SeedSequence(disorder.seed).spawn(disorder.samples), 1):
+            s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
+                            temperature=temperature, tolerance=tolerance)
+            stats.add(lattice_arrays(model, s))
+            show(k, disorder.samples)
+        state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=UNITS_STATE,
+                      parameters={**params, "samples": stats.count})
+        for f in ARRAY_FIELDS:
+            setattr(state, f"{f}_stderr", stats.stderr(f))
+        return state
+
+    def retarded(z, w):  # SCBA at every node, each with its own self-energy
+        total = {}
+        for zk, wk in zip(z, w):
+            sol = scba(model, zk, disorder)
+            if disorder.soc:
+                G, born = sol.retarded, sol.born
+                out = {"retarded_sites": wk * born.sites(G), "retarded_bonds_ji": wk * G[born.bond_ji],
+                       "retarded_bonds_ij": wk * G[born.bond_ij]}
+            else:
+                out = _core.integrate(model.device, np.array([zk]), retarded_weights=np.array([wk]),
+                                      local_self_energy=sol.self_energy)
+            for key in ("retarded_sites", "retarded_bonds_ji", "retarded_bonds_ij"):
+                total[key] = total.get(key, 0) + out[key]
+        return total
+
+    sites, bonds, info = _equilibrium_blocks(model, mu, temperature, tolerance, None, retarded=retarded)
+    return State.from_blocks(model, sites, bonds, units=UNITS_STATE, parameters={**params, **info})
+

@@ -104,16 +104,48 @@ class State:
 
 @dataclass
 class Response(State):
-    """Linear response at temperature 0 per unit rise of one lead's chemical potential.
+    """Linear response at temperature 0 to one drive (see :mod:`spintex.response`).
 
-    Besides the :class:`State` arrays (per unit d mu): ``transmission`` (Caroli, from this lead
-    to the other), ``spin_transmission`` (2x2, T_{s s'} with s the spin along the left lead's
-    magnetization and s' along the right one's), ``open_channels`` (left, right, counting both
-    spins).  The particle current equals transmission / 2 pi.
+    Besides the :class:`State` arrays (per unit drive): ``transmission`` (Caroli, from the
+    source lead to the other; with disorder the dimensionless conductance), ``spin_transmission``
+    (2x2, T_{s s'} with s the spin along the left lead's magnetization and s' along the right
+    one's), ``open_channels`` (left, right, counting both spins).  The particle current equals
+    transmission / 2 pi.  Fields that a drive or disorder method does not produce are None.
     """
 
     energy: float = 0.0
-    lead: str = "left"
+    drive: str = "left"
     transmission: float = 0.0
     spin_transmission: np.ndarray = field(default_factory=lambda: np.zeros((2, 2)))
     open_channels: tuple = (0, 0)
+    # SCBA: conservation check and the spin balance split (per slice, (num_slices, 3))
+    lead_conductances: tuple | None = None  #: (g out of the source lead, g into the drain lead)
+    spin_current_divergence: np.ndarray | None = None  #: (J_in - J_out)/2 per slice
+    relaxation_source: np.ndarray | None = None  #: torque minus the divergence: the spin-flip source
+    relaxation_torque: np.ndarray | None = None  #: spin-orbit impurities: seed 002 Eq. 18, per site
+    anomalous_spin_source: np.ndarray | None = None  #: spin-orbit impurities: seed 002 Eq. 16, per site
+    # SCBA: local chemical potentials (diagnostics, see response.accumulation_fields)
+    local_chemical_potential: np.ndarray | None = None
+    accumulation_torque: np.ndarray | None = None
+    spin_accumulation: np.ndarray | None = None
+    # field drive
+    screening_potential: np.ndarray | None = None  #: u_i (N,), on-site, per unit bias
+    unscreened_charge_density: np.ndarray | None = None  #: the bias drive's density (N,)
+    neutrality: float | None = None  #: max |n_i| / max |n_i unscreened|
+    screening_iterations: int | None = None
+    contour_nodes: int | None = None
+    contour_error_estimate: float | None = None
+    # samples: standard errors of the averages
+    charge_density_stderr: np.ndarray | None = None
+    spin_density_stderr: np.ndarray | None = None
+    torque_stderr: np.ndarray | None = None
+    current_stderr: np.ndarray | None = None
+    spin_current_stderr: np.ndarray | None = None
+    bond_current_stderr: np.ndarray | None = None
+    bond_spin_current_stderr: np.ndarray | None = None
+    transmission_stderr: float | None = None
+
+    @property
+    def lead(self) -> str:
+        """The older name of a single-lead drive ("left" or "right")."""
+        return self.drive

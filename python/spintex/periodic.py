@@ -19,9 +19,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core, lattice
-from .disorder import BornMap, Disorder, accumulation_fields, balance_split, scba, solve_ladder
+from .disorder import BornMap, Disorder, scba, solve_ladder
 from .model import Model
+from .keldysh import spectrum_bottom
 from .observables import Response
+from .response import (DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, balance_split, check_drive,
+                       with_screening)
 
 
 class _ChannelSum:
@@ -37,6 +40,13 @@ class _ChannelSum:
             s, b = c.apply(source, left, right, pairing)
             sites, bonds = sites + w * s, bonds + w * b
         return sites, bonds
+
+    def apply_both(self, source, left, right, pairing="RA"):
+        sites = bonds = reverse = 0
+        for w, c in zip(self.weights, self.parts):
+            s, b, r = c.apply_both(source, left, right, pairing)
+            sites, bonds, reverse = sites + w * s, bonds + w * b, reverse + w * r
+        return sites, bonds, reverse
 
 
 class PeriodicWire:
@@ -101,11 +111,11 @@ class PeriodicWire:
 
         return green
 
-    def linear_response(self, energy: float, *, disorder: Disorder, lead: str = "left") -> Response:
-        """SCBA linear response per unit rise of ``lead``'s chemical potential (see
-        :func:`spintex.disorder.scba_linear_response`), per site of the cross-section."""
-        if lead not in ("left", "right"):
-            raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
+    def linear_response(self, energy: float, *, disorder: Disorder, drive: str | None = None,
+                        lead: str | None = None) -> Response:
+        """SCBA linear response to ``drive`` (see :func:`spintex.linear_response`), per site of
+        the cross-section."""
+        drive = check_drive(drive, lead)
         if not isinstance(disorder, Disorder) or disorder.method != "scba":
             raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
         if disorder.soc:
@@ -113,24 +123,34 @@ class PeriodicWire:
                                       "mixes transverse momenta; use a periodic bar lattice instead")
         sol = scba(self.model, energy, disorder, green=self._green(energy))
         corr = _ChannelSum(self.channels, self.weights, energy, sol.self_energy)
-        w = (1.0, 0.0) if lead == "left" else (0.0, 1.0)
-        lad = solve_ladder(corr, BornMap(self.model, disorder), left=w[0], right=w[1])
+        born = BornMap(self.model, disorder)
+        wl, wr = DRIVE_WEIGHTS[drive]
+        lad = solve_ladder(corr, born, left=wl, right=wr)
+        sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
+        if drive == "field":
+            sea = FermiSea(self.model, energy, disorder, system=self._system,
+                           bottom=min(spectrum_bottom(m) for m in self.channels))
+            sites, bonds, info = with_screening(sea, sites, bonds)
         n_perp = self.cross_section[0] * self.cross_section[1]
         r = Response.from_blocks(
-            self.model, lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), energy=energy, lead=lead,
+            self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),
-            parameters={"energy": energy, "lead": lead, "disorder": disorder, "channels": len(self.channels),
+            parameters={"energy": energy, "drive": drive, "disorder": disorder, "channels": len(self.channels),
                         "cross_section": self.cross_section, "scba_iterations": sol.iterations,
                         "ladder_iterations": lad.iterations},
-            units="per site of the cross-section (currents: whole cross-section), per unit d(mu)",
+            units=f"per site of the cross-section (currents: whole cross-section), {UNITS[drive]}",
+            **info, **accumulation_fields(self.model, sol.retarded_sites, sites),
         )
         for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
-            setattr(r, name, getattr(r, name) * n_perp)
+            setattr(r, name, getattr(r, name) * n_perp)  # per site -> whole cross-section
         r.transmission = float(abs(2 * np.pi * r.current.mean()))
-        for k, v in accumulation_fields(self.model, sol.retarded_sites, lad.sites / (2 * np.pi)).items():
-            setattr(r, k, v)
         r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
         return r
+
+    def _system(self, z, disorder):
+        """(correlator, Born map) at contour node z: SCBA over the channels (FermiSea's hook)."""
+        sol = scba(self.model, z, disorder, green=self._green(z))
+        return _ChannelSum(self.channels, self.weights, z, sol.self_energy), BornMap(self.model, disorder)
 
     def spin_dos(self, energy: float, exchange: float):
         """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""

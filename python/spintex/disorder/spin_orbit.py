@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from . import _core
-from .model import LEVI_CIVITA, PAULI, Model
+from .. import _core
+from ..model import LEVI_CIVITA, PAULI, Model
 
 #: Slices per super-slice for SCBA with spin-orbit impurities (the self-energy reaches l +- 2).
 GROUP = 2

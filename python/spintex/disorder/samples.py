@@ -1,0 +1,68 @@
+"""Explicit disorder realizations and streaming averages over them."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import IDENTITY2, PAULI, Model
+from ..observables import ARRAY_FIELDS
+from .born import magnetic_axes, site_variances
+from .spec import Disorder
+from .spin_orbit import spin_orbit_hoppings
+
+
+def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generator) -> np.ndarray:
+    """One realization of the random on-site matrices (N, 2, 2), variances as in the Born map."""
+    N = model.lattice.num_sites
+    c = disorder.concentration
+    blocks = np.zeros((N, 2, 2), dtype=complex)
+    if np.any(disorder.onsite):
+        impurity = rng.random(N) < c
+        eps = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c) * rng.choice([-1.0, 1.0], N) * impurity
+        blocks += eps[:, None, None] * IDENTITY2
+    if any(disorder.magnetic):
+        impurity = rng.random(N) < c
+        axes = magnetic_axes(model, disorder.frame)
+        h = np.sqrt(disorder.variances / c) * rng.choice([-1.0, 1.0], (N, 3)) * impurity[:, None]
+        field_vec = np.einsum("na,nab->nb", h, axes)
+        blocks += np.einsum("nb,bij->nij", field_vec, PAULI)
+    return blocks
+
+
+def realization(model: Model, disorder: Disorder, rng: np.random.Generator) -> Model:
+    """One disorder realization as a model (on-site and magnetic terms, spin-orbit hoppings)."""
+    m = model.with_onsite(random_site_blocks(model, disorder, rng))
+    return m.with_hoppings(*spin_orbit_hoppings(model, disorder, rng)) if disorder.soc else m
+
+
+
+
+def lattice_arrays(model: Model, state) -> dict:
+    """The State arrays of one realization, bond arrays cut to the lattice bonds (the extra
+    spin-orbit bonds differ between realizations and come after them)."""
+    values = {k: getattr(state, k) for k in ARRAY_FIELDS}
+    for k in ("bond_current", "bond_spin_current"):
+        values[k] = values[k][:len(model.lattice.bonds)]
+    return values
+
+
+class RunningMean:
+    """Streaming mean and standard error (Welford) of named arrays."""
+
+    def __init__(self):
+        self.count, self.mean, self.m2 = 0, {}, {}
+
+    def add(self, values: dict):
+        self.count += 1
+        for k, v in values.items():
+            v = np.asarray(v, dtype=float)
+            if k not in self.mean:
+                self.mean[k], self.m2[k] = np.zeros_like(v), np.zeros_like(v)
+            delta = v - self.mean[k]
+            self.mean[k] += delta / self.count
+            self.m2[k] += delta * (v - self.mean[k])
+
+    def stderr(self, k):
+        if self.count < 2:
+            return np.full_like(self.mean[k], np.nan)
+        return np.sqrt(self.m2[k] / (self.count - 1) / self.count)
+

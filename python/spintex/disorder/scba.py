@@ -1,0 +1,143 @@
+"""The self-consistent Born approximation (retarded) and its ladder vertex corrections."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse.linalg import LinearOperator, gmres
+
+from .. import _core
+from ..integration import Progress
+from ..model import Model
+from .born import BornMap, born_map
+from .spec import Disorder, SCBAConvergenceError
+from .spin_orbit import GROUP
+
+
+@dataclass
+class SCBASolution:
+    """Converged SCBA at one energy: the retarded self-energy and its diagnostics."""
+
+    energy: float
+    self_energy: np.ndarray  # (N, 2, 2) Sigma^R_i, or (P, 2, 2) on born.pairs with spin-orbit impurities
+    retarded_sites: np.ndarray  # (N, 2, 2) G^R_ii
+    iterations: int
+    residual: float
+    residual_history: list = field(default_factory=list)
+    retarded: np.ndarray | None = None  # G^R on born.pairs (spin-orbit impurities)
+    born: object = None
+
+
+def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBASolution:
+    """Solve Sigma^R = S[G^R(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
+
+    ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
+    average over transverse momentum channels.  With spin-orbit impurities Sigma and G live on
+    the site pairs of :class:`spintex.spin_orbit.PairBornMap` (block sweep over slice pairs).
+    """
+    born = born_map(model, disorder)
+    z = np.array([energy], dtype=complex)
+
+    if green is None and disorder.soc:
+        def green(sigma):
+            sigma = np.zeros((len(born.pairs), 2, 2), complex) if sigma is None else sigma
+            return _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, sigma).retarded_pairs
+    elif green is None:
+        def green(sigma):
+            out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
+            return out["retarded_sites"]
+
+    progress = Progress(f"SCBA at E = {energy:g}", unit="iterations")
+    G = green(None)
+    sigma = born(G)
+    history, xs, fs = [], [], []
+    for it in range(1, disorder.max_iterations + 1):
+        G = green(sigma)
+        f = born(G) - sigma
+        residual = float(np.abs(f).max())
+        history.append(residual)
+        progress(it, disorder.max_iterations, f"(residual {residual:.2e}, tolerance {disorder.tolerance:g})")
+        if residual < disorder.tolerance:
+            return SCBASolution(energy, sigma, born.sites(G), it, residual, history,
+                                G if disorder.soc else None, born)
+        x_vec, f_vec = sigma.ravel().view(float), f.ravel().view(float)
+        xs.append(x_vec.copy())
+        fs.append(f_vec.copy())
+        xs, fs = xs[-7:], fs[-7:]
+        step = disorder.mixing * f_vec
+        if len(xs) > 1:
+            dX = np.diff(np.array(xs), axis=0).T
+            dF = np.diff(np.array(fs), axis=0).T
+            coef, *_ = np.linalg.lstsq(dF, f_vec, rcond=None)
+            new = x_vec + step - (dX + disorder.mixing * dF) @ coef
+        else:
+            new = x_vec + step
+        sigma = new.view(complex).reshape(sigma.shape)
+    raise SCBAConvergenceError(
+        f"SCBA did not converge at E = {energy}: residual {history[-1]:.3g} > tolerance "
+        f"{disorder.tolerance:g} after {disorder.max_iterations} iterations (last residuals: "
+        f"{', '.join(f'{r:.2g}' for r in history[-5:])}); try more iterations, smaller mixing, "
+        "or weaker disorder")
+
+
+@dataclass
+class LadderSolution:
+    """Vertex-corrected correlation X = G (source + S[X]) G^dag: site and bond blocks."""
+
+    sites: np.ndarray
+    bonds: np.ndarray
+    iterations: int
+    bonds_ij: np.ndarray | None = None  # the reverse bond blocks C_ij (``reverse_bonds=True``)
+
+
+def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
+                 method: str = "gmres", tolerance: float = 1e-12, max_iterations: int = 5000,
+                 pairing: str = "RA", reverse_bonds: bool = False) -> LadderSolution:
+    """X = C[Y + S[X]] with C[Y] = G Y G^dag and Y = source + left Gamma_L + right Gamma_R.
+
+    ``method="gmres"`` solves (1 - C S) x = C[Y] for the site blocks; ``"fixed_point"`` iterates
+    x <- C[Y + S[x]] (for comparison: it converges slowly in long diffusive wires).
+    ``pairing="RR"`` dresses G Y G instead (the retarded-retarded Kubo-Bastin terms, and the
+    Fermi-sea static response on the contour).  ``reverse_bonds`` also returns the bond blocks
+    C_ij (needed when C is not Hermitian, i.e. for RR).
+    """
+    b, _ = correlator.apply(source, left, right, pairing)
+    shape = b.shape
+    count = [0]
+    if method == "fixed_point":
+        x = b
+        for count[0] in range(1, max_iterations + 1):
+            new, _ = correlator.apply(born(x) + (0 if source is None else source), left, right, pairing)
+            change = np.abs(new - x).max()
+            x = new
+            if change <= tolerance * max(np.abs(x).max(), 1e-300):
+                break
+        else:
+            raise SCBAConvergenceError(f"ladder fixed-point iteration did not converge in {max_iterations} steps")
+    elif method == "gmres":
+        def matvec(v):
+            X = v.reshape(shape)
+            return (X - correlator.apply(born(X), 0.0, 0.0, pairing)[0]).ravel()
+
+        op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
+
+        progress = Progress("ladder (GMRES)", unit="iterations")
+
+        def callback(residual):
+            count[0] += 1
+            progress(count[0], max_iterations, f"(residual {residual:.2e})")
+
+        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=200, maxiter=max_iterations,
+                        callback=callback, callback_type="pr_norm")
+        if info != 0:
+            raise SCBAConvergenceError(f"GMRES for the ladder equation did not converge (info={info})")
+        x = x.reshape(shape)
+    else:
+        raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
+    final = born(x) + (0 if source is None else source)
+    if reverse_bonds:
+        sites, bonds, bonds_ij = correlator.apply_both(final, left, right, pairing)
+        return LadderSolution(sites, bonds, count[0], bonds_ij)
+    sites, bonds = correlator.apply(final, left, right, pairing)
+    return LadderSolution(sites, bonds, count[0])
+

@@ -1,0 +1,91 @@
+"""The disorder specification: Born variances, the averaging method and its controls."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import finite_float, positive_int
+
+
+class SCBAConvergenceError(RuntimeError):
+    """The self-consistent Born iteration did not reach its tolerance."""
+
+
+@dataclass(frozen=True)
+class Disorder:
+    """Disorder described by its Born variances (see the module docstring).
+
+    Parameters
+    ----------
+    onsite : float or array_like (N,)
+        Gamma_0, variance of the on-site potential; an array gives one variance per site (e.g.
+        a region of stronger disorder, hence a non-uniform resistivity and electric field).
+    magnetic : (float, float)
+        (Gamma_perp, Gamma_par) of magnetic impurities.
+    soc : float
+        Gamma_so of spin-orbit impurities (seed 002 Eqs. 8-10 on the lattice, see
+        :mod:`spintex.spin_orbit`); strips and bars only.
+    method : "scba" or "samples"
+    samples : int
+        Number of realizations (method="samples").
+    seed : int or None
+        Seed of the realizations (reproducible averages).
+    frame : "local" or "lab"
+        Axes of the magnetic variances.
+    concentration : float
+        Fraction of impurity sites in the samples (0 < c <= 1).
+    tolerance, max_iterations, mixing :
+        SCBA convergence control (max |Sigma_new - Sigma| per site block) and Anderson mixing.
+    workers : int or None
+        Threads running samples in parallel (default: all cores).
+    """
+
+    onsite: float | np.ndarray = 0.0
+    magnetic: tuple = (0.0, 0.0)
+    soc: float = 0.0
+    method: str = "scba"
+    samples: int = 100
+    seed: int | None = None
+    frame: str = "local"
+    concentration: float = 1.0
+    tolerance: float = 1e-10
+    max_iterations: int = 200
+    mixing: float = 0.5
+    workers: int | None = None
+
+    def __post_init__(self):
+        if np.ndim(self.onsite):
+            profile = np.array(self.onsite, dtype=float)
+            if profile.ndim != 1 or not np.all(np.isfinite(profile)) or np.any(profile < 0):
+                raise ValueError("onsite must be a finite variance >= 0 or a 1-d array of them (one per site)")
+            profile.setflags(write=False)
+            object.__setattr__(self, "onsite", profile)
+        else:
+            finite_float(self.onsite, "onsite", nonnegative=True)
+        mag = tuple(self.magnetic) if np.ndim(self.magnetic) else (self.magnetic, self.magnetic)
+        if len(mag) != 2:
+            raise ValueError("magnetic must be (Gamma_perp, Gamma_par)")
+        object.__setattr__(self, "magnetic", tuple(finite_float(g, "magnetic", nonnegative=True) for g in mag))
+        if self.method not in ("scba", "samples"):
+            raise ValueError(f"method must be 'scba' or 'samples', got {self.method!r}")
+        finite_float(self.soc, "soc", nonnegative=True)
+        if self.frame not in ("local", "lab"):
+            raise ValueError(f"frame must be 'local' or 'lab', got {self.frame!r}")
+        positive_int(self.samples, "samples")
+        c = finite_float(self.concentration, "concentration", positive=True)
+        if c > 1:
+            raise ValueError("concentration must be in (0, 1]")
+        finite_float(self.tolerance, "tolerance", positive=True)
+        positive_int(self.max_iterations, "max_iterations")
+        if not 0 < finite_float(self.mixing, "mixing") <= 1:
+            raise ValueError("mixing must be in (0, 1]")
+        if self.workers is not None:
+            positive_int(self.workers, "workers")
+
+    @property
+    def variances(self) -> np.ndarray:
+        """(Gamma_perp, Gamma_perp, Gamma_par) along the three magnetic axes."""
+        g_perp, g_par = self.magnetic
+        return np.array([g_perp, g_perp, g_par])
+

@@ -1,0 +1,408 @@
+"""The linear-response engine: a drive, a disorder method, and the observables of one Response.
+
+Every solver result is a density-matrix response rho_ji = d<c_i^dag c_j> (2x2 site and bond
+blocks, observables.py) to one drive, averaged over disorder in one way.
+
+Drives (per unit strength, T = 0, leads at the Fermi energy E):
+
+- ``"left"`` / ``"right"``: that lead's chemical potential raised by 1 (Fermi surface):
+  ``rho = (1/2pi) X_a``, ``X_a = G (Gamma_a + S[X_a]) G^dag`` (S: the Born map, the ladder).
+- ``"bias"``: leads at +1/2 and -1/2: ``rho = (1/4pi)(X_L - X_R)``.
+- ``"field"``: the bias plus the on-site screening potential u_i (spin independent) that keeps
+  every site charge neutral, the electric-field drive of a perfectly screening metal that the
+  seeds' transport formulas describe:  ``rho = rho_bias + rho_sea[u]`` with ``n_i = 0``.
+  rho_sea[U] is the Fermi-sea (static) response to dH = sum_i c_i^dag U_i c_i at fixed chemical
+  potential (:class:`FermiSea`); u solves the N x N linear system ``chi u = -n_bias`` by GMRES
+  (chi u = n[rho_sea[u]]) preconditioned by the local compressibility.  Derivation:
+  docs/physics.md, section 12.
+
+Disorder methods: clean (one RGF sweep), SCBA (ladder vertex corrections: RA on the real axis
+for the Fermi-surface part, RR at every contour node for the Fermi-sea part), and samples (the
+clean engine on each realization; averages with standard errors).
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from scipy.sparse.linalg import LinearOperator, gmres
+
+from . import _core
+from ._validate import finite_float
+from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
+                       random_site_blocks, realization, scba, solve_ladder, spin_orbit_balance)
+from .integration import Progress, _integrate
+from .keldysh import contour, spectrum_bottom
+from .model import IDENTITY2, Model
+from .observables import ARRAY_FIELDS, Response, site_observables
+
+#: drive -> (weight of Gamma_L, weight of Gamma_R) of its Fermi-surface part
+DRIVE_WEIGHTS = {"left": (1.0, 0.0), "right": (0.0, 1.0), "bias": (0.5, -0.5), "field": (0.5, -0.5)}
+
+UNITS = {
+    "left": "per unit rise d(mu) of the left lead's chemical potential",
+    "right": "per unit rise d(mu) of the right lead's chemical potential",
+    "bias": "per unit bias, leads at mu +- 1/2",
+    "field": "per unit bias, leads at mu +- 1/2, every site kept charge neutral by a screening potential",
+}
+UNIT_SYSTEM = ("T = 0; hbar = e = a = 1, energies in units of t; spin density in Pauli units "
+               "(s = <sigma>); currents in particles per unit time, positive left to right")
+
+
+def check_drive(drive, lead=None) -> str:
+    """The drive name, accepting the older ``lead=`` spelling."""
+    if lead is not None:
+        if lead not in ("left", "right"):
+            raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
+        if drive not in (None, "left", lead):
+            raise ValueError(f"give either drive= or lead=, not both (drive={drive!r}, lead={lead!r})")
+        return lead
+    drive = "left" if drive is None else drive
+    if drive not in DRIVE_WEIGHTS:
+        raise ValueError(f"drive must be one of {', '.join(map(repr, DRIVE_WEIGHTS))}; got {drive!r}")
+    return drive
+
+
+# ----------------------------------------------------------------------------- Fermi sea
+class FermiSea:
+    """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
+
+    For dH = sum_i c_i^dag U_i c_i (U_i Hermitian 2x2) and both leads at ``fermi_energy``, T = 0:
+
+        rho[U] = (i/2pi) (Y - Y^dag),   Y = int dE f(E) dG^R(E) = sum_k w_k Y(z_k),
+        Y(z) = G(z) (U + S[Y(z)]) G(z)
+
+    on the contour of :func:`spintex.keldysh.contour` (G^R is analytic in the upper half plane,
+    so the real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
+    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy).  The
+    node count doubles from ``nodes`` until the response to a uniform potential changes by less
+    than ``tolerance`` (relative); ``error_estimate`` is that last change.
+    """
+
+    def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
+                 nodes: int = 24, tolerance: float = 1e-7, max_nodes: int = 768, system=None,
+                 bottom: float | None = None):
+        if disorder is not None and disorder.soc:
+            raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
+                                      "RR ladder on site pairs) is not implemented; use method='samples'")
+        self.model, self.mu, self.disorder = model, fermi_energy, disorder
+        self.bottom = spectrum_bottom(model) if bottom is None else bottom
+        self.system = self._system if system is None else system
+        uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
+        previous = None
+        while True:
+            self._build(nodes)
+            probe = site_observables(model, self(uniform)[0])["charge_density"]
+            if previous is not None:
+                self.error_estimate = float(np.abs(probe - previous).max() / max(np.abs(probe).max(), 1e-300))
+                if self.error_estimate < tolerance:
+                    break
+                if nodes >= max_nodes:
+                    raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
+                                       f"{nodes} nodes (last change {self.error_estimate:.3g})")
+            previous, nodes = probe, 2 * nodes
+        self.compressibility = -probe  # d n_i / d mu of the device at fixed leads: -chi . 1
+
+    def _build(self, n: int):
+        z, w = contour(self.mu, 0.0, self.bottom, n)
+        self.weights, self.nodes = w, z
+        self.correlators, self.borns = [], []
+        for zk in z:
+            corr, born = self.system(zk, self.disorder)
+            self.correlators.append(corr)
+            self.borns.append(born)
+
+    def _system(self, z, disorder):
+        """(correlator, Born map or None) at node z: one RGF sweep, with the SCBA self-energy."""
+        if disorder is None:
+            return _core.Correlator(self.model.device, z), None
+        sol = scba(self.model, z, disorder)
+        return _core.Correlator(self.model.device, z, sol.self_energy), sol.born
+
+    def __call__(self, U: np.ndarray):
+        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""
+        U = np.ascontiguousarray(U, dtype=complex)
+
+        def node(k):
+            corr, born = self.correlators[k], self.borns[k]
+            if born is None:
+                return corr.apply_both(U, 0.0, 0.0, "RR")
+            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True, tolerance=1e-11)
+            return lad.sites, lad.bonds, lad.bonds_ij
+
+        ys = yji = yij = 0.0
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # C++ applies release the GIL
+            for w, (s, bji, bij) in zip(self.weights, pool.map(node, range(len(self.weights)))):
+                ys, yji, yij = ys + w * s, yji + w * bji, yij + w * bij
+        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
+        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+        return sites, bonds
+
+
+def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-7):
+    """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
+
+    GMRES on chi u = -density, preconditioned by the local compressibility (chi ~ -diag(dn/dmu)
+    in a metal; the non-local Friedel part converges in a few iterations).  Returns (u, the
+    number of GMRES iterations).
+    """
+    model = sea.model
+    N = model.lattice.num_sites
+    scale = np.abs(density).max()
+    if scale == 0:
+        return np.zeros(N), 0
+
+    def chi(u):
+        return site_observables(model, sea(u[:, None, None] * IDENTITY2)[0])["charge_density"]
+
+    comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
+    A = LinearOperator((N, N), matvec=chi, dtype=float)
+    M = LinearOperator((N, N), matvec=lambda v: -v / comp, dtype=float)
+    count = [0]
+
+    def callback(_):
+        count[0] += 1
+
+    u, info = gmres(A, -density, M=M, rtol=tolerance, atol=0.0, restart=100, maxiter=20,
+                    callback=callback, callback_type="pr_norm")
+    if info != 0:
+        raise SCBAConvergenceError(f"the screening potential did not converge (GMRES info={info})")
+    return u, count[0]
+
+
+# ----------------------------------------------------------------------------- one drive, one method
+def with_screening(sea: FermiSea, sites, bonds):
+    """Add the screening response to Fermi-surface blocks (the field drive); returns the new
+    blocks and the fields that document it."""
+    model = sea.model
+    unscreened = site_observables(model, sites)["charge_density"]
+    u, iterations = screening_potential(sea, unscreened)
+    s_sea, b_sea = sea(u[:, None, None] * IDENTITY2)
+    sites, bonds = sites + s_sea, bonds + b_sea
+    residual = site_observables(model, sites)["charge_density"]
+    info = {"screening_potential": u, "unscreened_charge_density": unscreened,
+            "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
+            "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
+            "contour_error_estimate": sea.error_estimate}
+    return sites, bonds, info
+
+
+def _clean_blocks(model: Model, energy: float, drive: str, local=None):
+    """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
+    blocks), with the transmission data of the lead-injected sweep."""
+    wl, wr = DRIVE_WEIGHTS[drive]
+    kw = {}
+    if wl:
+        kw["left_weights"] = np.array([wl / (2 * np.pi)])
+    if wr:
+        kw["right_weights"] = np.array([wr / (2 * np.pi)])
+    out = _integrate(model, [energy], transmission=True, local_self_energy=local, **kw)
+    sites = sum(out[f"{s}_sites"] for s in ("left", "right") if f"{s}_weights" in kw)
+    bonds = sum(out[f"{s}_bonds"] for s in ("left", "right") if f"{s}_weights" in kw)
+    info = {"transmission": float(out["transmission"][0]), "spin_transmission": out["spin_transmission"][0],
+            "open_channels": (int(out["open_channels_left"][0]), int(out["open_channels_right"][0]))}
+    if drive == "field":
+        m = model if local is None else model.with_onsite(local)
+        sites, bonds, extra = with_screening(FermiSea(m, energy), sites, bonds)
+        info.update(extra)
+    return sites, bonds, info
+
+
+def clean_response(model: Model, energy: float, drive: str) -> Response:
+    sites, bonds, info = _clean_blocks(model, energy, drive)
+    return Response.from_blocks(model, sites, bonds, energy=energy, drive=drive,
+                                parameters={"energy": energy, "drive": drive}, units=f"{UNITS[drive]}; {UNIT_SYSTEM}",
+                                **info)
+
+
+def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres") -> Response:
+    """Linear response of ``drive`` in the SCBA with vertex corrections.
+
+    ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
+    (per unit bias for the bias and field drives), which includes the diffuse (vertex) part;
+    ``lead_conductances`` = (g out of the source lead, g into the drain lead), equal by current
+    conservation.  With spin-orbit impurities part of the current flows through the averaged
+    corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
+    not the same through every slice; the lead currents are.
+    """
+    sol = scba(model, energy, disorder)
+    born = sol.born
+    corr = PairCorrelator(model, energy, born, sol.self_energy) if disorder.soc else \
+        _core.Correlator(model.device, energy, sol.self_energy)
+    wl, wr = DRIVE_WEIGHTS[drive]
+    lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
+    sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
+    info = {}
+    if drive == "field":
+        sites, bonds, info = with_screening(FermiSea(model, energy, disorder), sites, bonds)
+    r = Response.from_blocks(
+        model, sites, bonds, energy=energy, drive=drive,
+        spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
+        parameters={"energy": energy, "drive": drive, "disorder": disorder,
+                    "scba_iterations": sol.iterations, "scba_residual": sol.residual,
+                    "ladder_iterations": lad.iterations},
+        units=f"{UNITS[drive]} (SCBA average); {UNIT_SYSTEM}", **info,
+        **accumulation_fields(model, sol.retarded_sites, sites),
+    )
+    if disorder.soc:
+        source = "left" if wl else "right"
+        r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, sol.retarded, source,
+                                                      (wl, wr))
+        r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded,
+                                                                          lad.sites / (2 * np.pi))
+    else:
+        g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
+        r.lead_conductances = (abs(g), abs(g))
+    r.transmission = float(r.lead_conductances[1])
+    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
+    return r
+
+
+def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str, *, progress=None) -> Response:
+    """Average of the exact response over ``disorder.samples`` seeded realizations, with
+    standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
+    the GIL), each with its own random stream, so the result does not depend on the number of
+    workers.  The field drive screens each realization by its own potential."""
+    streams = np.random.SeedSequence(disorder.seed).spawn(disorder.samples)
+    workers = disorder.workers or os.cpu_count() or 1
+
+    def one(seq):
+        rng = np.random.default_rng(seq)
+        if disorder.soc:  # spin-orbit hoppings change the device: one per realization
+            m, local = realization(model, disorder, rng), None
+        else:  # the random potential enters the sweep as a static local term: no device copy
+            m, local = model, random_site_blocks(model, disorder, rng)
+        sites, bonds, info = _clean_blocks(m, energy, drive, local)
+        r = Response.from_blocks(m, sites, bonds)
+        return {**lattice_arrays(model, r), "transmission": info["transmission"]}
+
+    stats = RunningMean()
+    show = progress if progress is not None else Progress("disorder samples", unit="samples")
+    previous = _core.set_blas_threads(1) if workers > 1 else None
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for k, values in enumerate(pool.map(one, streams), 1):
+                stats.add(values)
+                show(k, disorder.samples)
+    finally:
+        if previous is not None:
+            _core.set_blas_threads(previous)
+    r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
+                 transmission=float(stats.mean["transmission"]),
+                 spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
+                 parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count},
+                 units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
+    for k in (*ARRAY_FIELDS, "transmission"):
+        setattr(r, f"{k}_stderr", stats.stderr(k))
+    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
+    return r
+
+
+def linear_response(model: Model, energy: float, *, disorder: Disorder | None = None, drive: str | None = None,
+                    lead: str | None = None) -> Response:
+    """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
+
+    Parameters
+    ----------
+    drive : "left" (default), "right", "bias" or "field"
+        "left"/"right": per unit rise of that lead's chemical potential; "bias": leads at
+        +1/2 and -1/2; "field": the bias plus the on-site screening potential that keeps every
+        site charge neutral (``Response.screening_potential``), the drive the seeds' formulas
+        describe: use it for beta and A of disordered wires.  ``lead=`` is the older spelling
+        of "left"/"right".
+    disorder : Disorder, optional
+        SCBA with vertex corrections, or samples (see :class:`spintex.Disorder`).
+
+    Without disorder ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current
+    through every slice boundary equals T / 2pi (Landauer).  An energy with no propagating
+    channel gives zero transmission and zero response.
+    """
+    drive = check_drive(drive, lead)
+    energy = finite_float(energy, "energy")
+    if disorder is None:
+        return clean_response(model, energy, drive)
+    if not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    if disorder.method == "scba":
+        return scba_response(model, energy, disorder, drive)
+    return sampled_response(model, energy, disorder, drive)
+
+
+# ----------------------------------------------------------------------------- response fields
+def open_channels(model: Model, energy: float) -> tuple:
+    """Propagating channels (both spins) of the left and right leads at ``energy``."""
+    return tuple(_core.Lead(model.lead_cell(side), -model.hopping).open_channels(energy) for side in ("left", "right"))
+
+
+def _pair_lead_conductances(model: Model, energy: float, born, C, G, source: str, weights) -> tuple:
+    """(g out of the source lead, g into the drain lead) per unit drive from pair blocks of
+    C = G Y G^dag and G^R: out of lead a, w_a Tr[Gamma_a A] - Tr[Gamma_a C]; into lead b, Tr[Gamma_b C]
+    - w_b Tr[Gamma_b A] (w: the drive's lead weights, A = i(G - G^dag) at the end slice)."""
+    W = model.lattice.sites_per_slice
+
+    def slice_matrix(X, index):
+        return X[index].transpose(0, 2, 1, 3).reshape(2 * W, 2 * W)
+
+    ends = {"left": born.first_slice, "right": born.last_slice}
+    drain = "right" if source == "left" else "left"
+    w = dict(zip(("left", "right"), weights))
+    flows = {}
+    for side in ends:
+        sigma = _core.Lead(model.lead_cell(side), -model.hopping).self_energy(energy)
+        gamma = 1j * (sigma - sigma.conj().T)
+        Gs = slice_matrix(G, ends[side])
+        A = 1j * (Gs - Gs.conj().T)
+        flows[side] = float(np.trace(gamma @ (w[side] * A - slice_matrix(C, ends[side]))).real)
+    return flows[source], -flows[drain]
+
+
+def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
+    """The local chemical potential of a response and two diagnostics built on it.
+
+    ``local_chemical_potential`` d mu_i = dn_i / (dn/dmu)_i: the shift of the local equilibrium
+    that carries the response's density (A/2pi = dn_eq/dmu, A = i(G^R - G^A), exact in SCBA by
+    the Ward identity).  ``accumulation_torque`` = d mu_i T[A]_i is its *local* torque.  This is
+    a diagnostic, not a correction: the lead-biased wire's density gradient changes the torque
+    through the whole (non-local) Fermi-sea response, which the field drive removes exactly;
+    fitting ``accumulation_torque`` as a third basis field leaves a 10-20 % error in beta
+    (docs/validation.md).  ``spin_accumulation`` is mu_up - mu_down per site along the local n
+    (d mu_sigma = dn_sigma / nu_sigma): the spin chemical potential spin-flip scattering relaxes.
+    """
+    A = 1j * (retarded_sites - np.conj(np.swapaxes(retarded_sites, 1, 2))) / (2 * np.pi)
+    spectral = site_observables(model, A)
+    response = site_observables(model, rho_sites)
+    dos = spectral["charge_density"]
+    mu = np.divide(response["charge_density"], dos, out=np.zeros_like(dos), where=dos > 0)
+    n = model.texture_vectors
+    mu_spin = []
+    for sign in (1, -1):
+        nu_s = 0.5 * (dos + sign * np.einsum("na,na->n", spectral["spin_density"], n))
+        dn_s = 0.5 * (response["charge_density"] + sign * np.einsum("na,na->n", response["spin_density"], n))
+        mu_spin.append(np.divide(dn_s, nu_s, out=np.zeros_like(dos), where=nu_s > 1e-12 * dos.max()))
+    return {"local_chemical_potential": mu, "accumulation_torque": mu[:, None] * spectral["torque"],
+            "spin_accumulation": mu_spin[0] - mu_spin[1]}
+
+
+def balance_split(model: Model, r):
+    """Per slice: T_slice = (J_in - J_out)/2 + R (CONVENTIONS.md, spin current in units of
+    sigma/2).  Returns (spin-current divergence (J_in - J_out)/2, relaxation source R), each
+    (num_slices, 3); NaN on the two end slices, whose lead currents are not resolved."""
+    L = model.lattice.num_slices
+    per_slice = np.array([r.torque[s].sum(axis=0) for s in model.lattice.slices])
+    div = np.full((L, 3), np.nan)
+    div[1:-1] = 0.5 * (r.spin_current[:-1] - r.spin_current[1:])
+    return div, per_slice - div
+
+
+def warn_if_not_field_driven(response) -> None:
+    """fit_torque's check: a disordered response driven by the leads alone carries the Fermi-sea
+    torque of its density gradient, which is not current-induced."""
+    params = getattr(response, "parameters", {}) or {}
+    if params.get("disorder") is not None and getattr(response, "drive", "field") != "field":
+        warnings.warn(
+            f"fitting the torque of a disordered response driven by {response.drive!r}: without "
+            "screening the diffusive wire builds a density gradient whose Fermi-sea torque is not "
+            "current-induced (it shifts beta by 10-20 %); use linear_response(..., drive='field')",
+            UserWarning, stacklevel=3)

@@ -1,0 +1,124 @@
+"""The response engine's drives: the Fermi-sea static response, the charge-neutral field drive."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex.response import FermiSea, with_screening
+
+from conftest import random_unit_vectors
+
+
+def random_hermitian_blocks(rng, N):
+    X = rng.normal(size=(N, 2, 2)) + 1j * rng.normal(size=(N, 2, 2))
+    return X + np.conj(np.swapaxes(X, 1, 2))
+
+
+def finite_difference(model, U, eps, **kw):
+    """(rho(+eps U) - rho(-eps U)) / 2 eps of the equilibrium state, as State arrays."""
+    plus = st.equilibrium(model.with_onsite(eps * U), tolerance=1e-12, **kw)
+    minus = st.equilibrium(model.with_onsite(-eps * U), tolerance=1e-12, **kw)
+    return {k: (getattr(plus, k) - getattr(minus, k)) / (2 * eps)
+            for k in ("charge_density", "spin_density", "bond_current", "bond_spin_current")}
+
+
+def test_fermi_sea_response_is_the_derivative_of_the_equilibrium_state(random_model):
+    """rho_sea[U] = d rho_eq / d(eps) for H + eps U: densities and bond currents (persistent and
+    equilibrium spin currents), random textures with Rashba and Zeeman terms."""
+    rng = np.random.default_rng(7)
+    N = random_model.lattice.num_sites
+    U = random_hermitian_blocks(rng, N)
+    sea = FermiSea(random_model, -0.4, tolerance=1e-10)
+    r = st.State.from_blocks(random_model, *sea(U))
+    fd = finite_difference(random_model, U, 1e-4, fermi_energy=-0.4)
+    for k, v in fd.items():
+        assert np.abs(getattr(r, k) - v).max() < 1e-6 * max(np.abs(v).max(), 1), k
+
+
+def test_scba_fermi_sea_response_includes_the_self_energy_change():
+    """In SCBA the static response carries the RR ladder (the change of Sigma with U): it equals
+    the derivative of the SCBA equilibrium state, and differs from the bare G U G."""
+    rng = np.random.default_rng(3)
+    lat = st.lattice.strip(6, 2)
+    m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, lat.num_sites))
+    d = st.Disorder(onsite=0.2, magnetic=(0.1, 0.05))
+    U = random_hermitian_blocks(rng, lat.num_sites)
+    r = st.State.from_blocks(m, *FermiSea(m, -0.5, d, tolerance=1e-10)(U))
+    fd = finite_difference(m, U, 1e-4, fermi_energy=-0.5, disorder=d)
+    for k, v in fd.items():
+        assert np.abs(getattr(r, k) - v).max() < 1e-6 * max(np.abs(v).max(), 1), k
+    bare = st.State.from_blocks(m, *FermiSea(m, -0.5, tolerance=1e-10)(U))
+    assert np.abs(bare.charge_density - fd["charge_density"]).max() > 1e-3
+
+
+@pytest.fixture(scope="module")
+def diffusive_wall():
+    L = 160
+    m = st.Model(st.lattice.chain(L), exchange=0.5, texture=st.textures.neel_wall(L / 2, 15))
+    return m, st.Disorder(onsite=0.05, magnetic=(0.01, 0.01))
+
+
+def test_field_drive_is_charge_neutral_with_the_bias_current(diffusive_wall):
+    m, d = diffusive_wall
+    bias = st.linear_response(m, -0.8, disorder=d, drive="bias")
+    field = st.linear_response(m, -0.8, disorder=d, drive="field")
+    assert field.drive == "field" and field.screening_potential.shape == (m.lattice.num_sites,)
+    assert np.abs(field.charge_density).max() < 1e-6 * np.abs(bias.charge_density).max()
+    assert field.neutrality < 1e-6
+    # an equilibrium (static) perturbation carries no current between the leads
+    assert np.allclose(field.current, bias.current, rtol=1e-8)
+    assert field.transmission == pytest.approx(bias.transmission, rel=1e-8)
+    # the screening potential follows the local chemical potential of the bias response
+    inner = slice(40, 120)
+    assert np.allclose(field.screening_potential[inner], bias.local_chemical_potential[inner], atol=0.05 * 0.5)
+    # and the torque changes: that is the point
+    assert np.abs(field.torque - bias.torque).max() > 1e-3 * np.abs(bias.torque).max()
+
+
+def test_screened_response_does_not_depend_on_which_lead_is_raised(diffusive_wall):
+    """Raising both leads and the device potential by the same amount changes nothing (gauge).
+    Screening raises the device potential but not the (unscreened) leads' bands, so the screened
+    left-lead drive equals the symmetric bias up to the Friedel response of the two contact
+    steps, which decays over a few mean free paths (l ~ 15 here)."""
+    m, d = diffusive_wall
+    field = st.linear_response(m, -0.8, disorder=d, drive="field")
+    left = st.linear_response(m, -0.8, disorder=d, drive="left")
+    sea = FermiSea(m, -0.8, d)
+    sites, bonds, info = with_screening(sea, *_blocks(m, left))
+    screened_left = st.State.from_blocks(m, sites, bonds)
+    scale = np.abs(field.spin_density).max()
+    diff = np.abs(screened_left.spin_density - field.spin_density).max(axis=1)
+    inner = slice(60, 100)
+    assert diff[inner].max() < 1e-4 * scale
+    assert diff[:5].max() > 100 * diff[inner].max()  # the contact steps
+    du = np.abs(info["screening_potential"] - 0.5 - field.screening_potential)
+    assert du[inner].max() < 1e-4 and du[0] > 1e-2
+
+
+def _blocks(model, r):
+    """Rebuild site blocks from a response's densities (bond blocks are not needed here: zeros)."""
+    s = r.spin_density
+    sites = 0.5 * (r.charge_density[:, None, None] * np.eye(2) + np.einsum("na,aij->nij", s, st.model.PAULI))
+    return sites, np.zeros((len(model.bonds), 2, 2), complex)
+
+
+def test_clean_field_drive_conserves_angular_momentum():
+    """Clean wire: the screened response is a sum of two steady-state differences, so the exact
+    balance torque = spin-current divergence holds slice by slice."""
+    rng = np.random.default_rng(5)
+    lat = st.lattice.strip(12, 2)
+    n = random_unit_vectors(rng, lat.num_sites)
+    m = st.Model(lat, exchange=0.6, texture=n)
+    r = st.linear_response(m, -0.9, drive="field")
+    assert r.neutrality < 1e-6
+    per_slice = np.array([r.torque[s].sum(axis=0) for s in lat.slices])
+    div = 0.5 * (r.spin_current[:-1] - r.spin_current[1:])
+    assert np.abs(per_slice[1:-1] - div).max() < 1e-9
+
+
+def test_drive_argument_is_checked():
+    m = st.Model(st.lattice.chain(6))
+    with pytest.raises(ValueError, match="drive must be one of"):
+        st.linear_response(m, -1.0, drive="electric")
+    with pytest.raises(ValueError, match="not both"):
+        st.linear_response(m, -1.0, drive="bias", lead="right")
+    assert st.linear_response(m, -1.0, lead="right").drive == "right"
