@@ -126,20 +126,29 @@ def test_sample_average_agrees_with_scba_in_a_wide_bar():
     assert np.mean(np.abs(mean - scba_ldos) / err) < 1.5
 
 
-def beta_chain(M, E, gamma0, gamma_m, width, factor=12):
+def beta_chain(M, E, gamma0, gamma_m, width, factor=12, drive="field"):
     L = int(factor * width)
     m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall(L / 2, width))
-    r = st.linear_response(m, E, disorder=st.Disorder(onsite=gamma0, magnetic=(gamma_m, gamma_m)))
-    fit = st.fit_torque(m, r.torque, extra=[r.accumulation_torque])
-    return fit, r
+    r = st.linear_response(m, E, disorder=st.Disorder(onsite=gamma0, magnetic=(gamma_m, gamma_m)), drive=drive)
+    return st.fit_torque(m, r), r
 
 
-def test_accumulation_torque_is_what_the_two_term_fit_mistakes_for_beta():
-    fit3, r = beta_chain(0.25, -1.0, 0.0, 0.01, 80)
-    assert abs(fit3.extra[0] - 1) < 0.01  # the modelled accumulation torque is there, with weight 1
-    m = st.Model(st.lattice.chain(960), exchange=0.25, texture=st.textures.neel_wall(480, 80))
-    fit2 = st.fit_torque(m, r.torque)
-    assert fit3.residual < 0.5 * fit2.residual
+def test_lead_bias_without_screening_misses_beta_and_warns():
+    """The bias drive leaves the diffusive wire charged: its beta is off (1.7 % here, 10-19 % at
+    M = 0.5, E_F = -0.8 with Gamma_0 = 0.05, notebooks/beta_magnetic_impurities.py) and the local
+    accumulation model does not repair it (the retracted fit); fit_torque warns."""
+    M, E, gm = 0.25, -1.0, 0.01
+    formula = st.continuum.beta_spin_flip(*st.continuum.spin_dos(E, M, 1), M, magnetic=(gm, gm))
+    with pytest.warns(UserWarning, match="drive='field'"):
+        fit_bias, r = beta_chain(M, E, 0.0, gm, 100, drive="bias")
+    m = st.Model(st.lattice.chain(1200), exchange=M, texture=st.textures.neel_wall(600, 100))
+    fit3 = st.fit_torque(m, r.torque, extra=[r.accumulation_torque])
+    fit_field, _ = beta_chain(M, E, 0.0, gm, 100)
+    assert abs(fit_field.beta / formula - 1) < 0.01
+    field_error = abs(fit_field.beta / formula - 1)  # measured 5e-4
+    assert abs(fit_bias.beta / formula - 1) > 10 * field_error  # measured 0.017
+    assert abs(fit3.beta / formula - 1) > 3 * field_error
+    assert fit_field.residual < fit_bias.residual
 
 
 def test_beta_from_isotropic_magnetic_impurities_matches_seed_formula():
@@ -148,7 +157,7 @@ def test_beta_from_isotropic_magnetic_impurities_matches_seed_formula():
     formula = st.continuum.beta_spin_flip(*st.continuum.spin_dos(E, M, 1), M, magnetic=(gm, gm))
     assert formula == pytest.approx(np.pi / M * 2 * gm * (rho0(E + M) + rho0(E - M)))
     fit, r = beta_chain(M, E, 0.0, gm, 100)
-    assert abs(fit.beta / formula - 1) < 0.05
+    assert abs(fit.beta / formula - 1) < 0.01
     # proportional to the magnetic variance
     fit_half, _ = beta_chain(M, E, 0.0, gm / 2, 140)
     assert abs(fit_half.beta / fit.beta - 0.5) < 0.02
@@ -171,8 +180,8 @@ def anisotropic_run(g_perp, g_par, M=0.25, E=-1.0, width=100):
     (uniform region, 3 widths left of the wall) and the 3-term fit."""
     L = 14 * width
     m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall(L / 2, width))
-    r = st.linear_response(m, E, disorder=st.Disorder(magnetic=(g_perp, g_par)))
-    fit = st.fit_torque(m, r.torque, extra=[r.accumulation_torque])
+    r = st.linear_response(m, E, disorder=st.Disorder(magnetic=(g_perp, g_par)), drive="field")
+    fit = st.fit_torque(m, r)
     k = L // 2 - 3 * width
     J = r.current[k]
     return fit, J, r.spin_current[k, 2] / J

@@ -44,17 +44,25 @@ class TorqueFit:
 
 
 def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, extra=()) -> TorqueFit:
-    """Fit a torque map (N, 3) to the adiabatic and non-adiabatic forms.
+    """Fit a torque map to the adiabatic and non-adiabatic forms.
 
     Parameters
     ----------
+    torque : Response or (N, 3) array
+        A response (its ``torque``) or a torque map.  A disordered response that is not
+        field-driven warns: its torque contains the Fermi-sea response to the wire's density
+        gradient, which is not current-induced (use ``drive="field"``).
     region : boolean mask (N,), slice or index array, optional
         Sites used; by default those where |d_x n| exceeds ``threshold`` times its maximum.
     extra : sequence of (N, 3) arrays
-        Further basis fields fitted together with the two torques (e.g. the torque of a
-        local spin accumulation, see ``spintex.transport.accumulation_torque``); their
-        coefficients are returned in ``TorqueFit.extra``.
+        Further basis fields fitted together with the two torques; their coefficients are
+        returned in ``TorqueFit.extra``.
     """
+    if hasattr(torque, "torque"):
+        from .response import warn_if_not_field_driven
+
+        warn_if_not_field_driven(torque)
+        torque = torque.torque
     torque = np.asarray(torque, dtype=float)
     N = model.lattice.num_sites
     if torque.shape != (N, 3):

@@ -28,7 +28,7 @@ class SCBASolution:
     born: object = None
 
 
-def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBASolution:
+def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial=None) -> SCBASolution:
     """Solve Sigma^R = S[G^R(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
 
     ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
@@ -48,8 +48,8 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None) -> SCBA
             return out["retarded_sites"]
 
     progress = Progress(f"SCBA at E = {energy:g}", unit="iterations")
-    G = green(None)
-    sigma = born(G)
+    # start from ``initial`` (e.g. the solution at a neighbouring energy) or the Born self-energy of G_0
+    sigma = born(green(None)) if initial is None else np.array(initial, dtype=complex)
     history, xs, fs = [], [], []
     for it in range(1, disorder.max_iterations + 1):
         G = green(sigma)
@@ -92,14 +92,15 @@ class LadderSolution:
 
 def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
                  method: str = "gmres", tolerance: float = 1e-12, max_iterations: int = 5000,
-                 pairing: str = "RA", reverse_bonds: bool = False) -> LadderSolution:
+                 pairing: str = "RA", reverse_bonds: bool = False, restart: int = 200) -> LadderSolution:
     """X = C[Y + S[X]] with C[Y] = G Y G^dag and Y = source + left Gamma_L + right Gamma_R.
 
     ``method="gmres"`` solves (1 - C S) x = C[Y] for the site blocks; ``"fixed_point"`` iterates
     x <- C[Y + S[x]] (for comparison: it converges slowly in long diffusive wires).
     ``pairing="RR"`` dresses G Y G instead (the retarded-retarded Kubo-Bastin terms, and the
     Fermi-sea static response on the contour).  ``reverse_bonds`` also returns the bond blocks
-    C_ij (needed when C is not Hermitian, i.e. for RR).
+    C_ij (needed when C is not Hermitian, i.e. for RR).  ``restart``: the GMRES Krylov basis size
+    (its allocation dominates short solves: the RR ladders off the real axis need 3-10 steps).
     """
     b, _ = correlator.apply(source, left, right, pairing)
     shape = b.shape
@@ -127,7 +128,7 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
             count[0] += 1
             progress(count[0], max_iterations, f"(residual {residual:.2e})")
 
-        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=200, maxiter=max_iterations,
+        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=restart, maxiter=max_iterations,
                         callback=callback, callback_type="pr_norm")
         if info != 0:
             raise SCBAConvergenceError(f"GMRES for the ladder equation did not converge (info={info})")
