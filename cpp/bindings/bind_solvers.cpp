@@ -142,6 +142,20 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0);
 
   m.def(
+      "apply_mixed",
+      [](const Correlator& a, const Correlator& b, const py::object& source) {
+        std::vector<Block2> src = optional_site_blocks(source, "source");
+        std::vector<Block2> sites, bonds_ji, bonds_ij;
+        {
+          py::gil_scoped_release release;
+          apply_mixed(a, b, src, sites, bonds_ji, bonds_ij);
+        }
+        return py::make_tuple(blocks_array(sites), blocks_array(bonds_ji), blocks_array(bonds_ij));
+      },
+      R"doc(C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij).)doc",
+      py::arg("a"), py::arg("b"), py::arg("source") = py::none());
+
+  m.def(
       "integrate",
       [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,
          const py::object& left_weights, const py::object& right_weights, bool transmission,

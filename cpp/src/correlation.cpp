@@ -123,4 +123,55 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
   }
 }
 
+void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                 std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij) {
+  if (&a.dev_ != &b.dev_) throw std::invalid_argument("apply_mixed needs two correlators of the same device");
+  const Device& dev = a.dev_;
+  const int L = dev.slices(), W = dev.sites_per_slice(), n = dev.block_size();
+  if (!source.empty() && source.size() != static_cast<std::size_t>(dev.num_sites()))
+    throw std::invalid_argument("source needs one 2x2 block per site");
+  std::vector<MatrixXc> h(static_cast<std::size_t>(L));
+  MatrixXc Y, t1, t2, X, Xr;
+  for (int l = 0; l < L; ++l) {
+    Y.setZero(n, n);
+    if (!source.empty())
+      for (int p = 0; p < W; ++p) Y.block<2, 2>(2 * p, 2 * p) = source[static_cast<std::size_t>(l * W + p)];
+    if (l > 0) {
+      dev.sandwich_dagger_first(l - 1, h[l - 1], t1);  // V^dag h V
+      Y += t1;
+    }
+    dense::multiply(a.g_[l], Y, t1);
+    dense::multiply(t1, b.g_[l], h[l]);
+  }
+  sites.assign(static_cast<std::size_t>(dev.num_sites()), Block2::Zero());
+  bonds_ji.assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
+  bonds_ij.assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
+  MatrixXc C = h[L - 1], C_next, C_dn, C_up;
+  for (int l = L - 1; l >= 0; --l) {
+    if (l < L - 1) {
+      C_next.swap(C);
+      dev.times_coupling(l, a.g_[l], X);          // g^a V
+      dev.coupling_dagger_times(l, b.g_[l], Xr);  // V^dag g^b
+      dense::multiply(X, C_next, t1);
+      dense::multiply(t1, Xr, C);
+      C += h[l];
+      dense::multiply_add(a.P_[l], h[l], C);
+      dense::multiply(h[l], b.Q_[l], t1);
+      C += t1;
+      dev.coupling_dagger_times(l, h[l], t1);     // V^dag h
+      dense::multiply(a.G_[l + 1], t1, C_dn);
+      dense::multiply_add(C_next, Xr, C_dn);
+      dev.times_coupling(l, h[l], t1);            // h V
+      dense::multiply(t1, b.G_[l + 1], C_up);
+      dense::multiply_add(X, C_next, C_up);
+    }
+    for (int p = 0; p < W; ++p)
+      sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
+    for (const BondRef& bond : dev.bonds_from_slice(l)) {
+      bonds_ji[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_dn : C).block<2, 2>(2 * bond.to, 2 * bond.from);
+      bonds_ij[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_up : C).block<2, 2>(2 * bond.from, 2 * bond.to);
+    }
+  }
+}
+
 }  // namespace spintex

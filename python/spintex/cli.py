@@ -192,6 +192,9 @@ def summary(result: Result) -> str:
         lines += [
             f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}), "
             f"Gamma_so = {d['soc']:g} t^2, {how}; linear response x bias",
+            f"  drive: {d['drive']}" + (" (leads at +-bias/2, every site kept charge neutral by a screening "
+                                       "potential: the seeds' electric field)" if d["drive"] == "field" else
+                                       " (no screening: the wire is charged; beta is not the seeds' beta)"),
             f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}   (units e^2/h; diffuse part included)",
         ]
     lines += [
@@ -218,9 +221,6 @@ def summary(result: Result) -> str:
             f"    beta = B / A      = {fit.beta:+.6e}",
             f"    residual          = {fit.residual:.4g}   (|T - fit| / |T| over the fit region)",
         ]
-        if fit.extra:
-            lines.append(f"    accumulation torque of the chemical-potential drop fitted with weight {fit.extra[0]:.4f} "
-                         "(expected 1; see docs/physics.md)")
         if result.model.lattice.sites_per_slice > 1:
             lines.append(f"    residual of the slice sums = {slice_residual(result):.4g}   "
                          "(the transverse-mode pattern across the wire averaged out)")
@@ -276,8 +276,6 @@ def arrays(result: Result) -> dict:
     if eq is not None:
         data.update(equilibrium_charge_density=eq.charge_density, equilibrium_spin_density=eq.spin_density,
                     equilibrium_torque=eq.torque)
-    if fit is not None and fit.extra:
-        data["fit_accumulation_weight"] = fit.extra[0]
     return {k: np.asarray(v) for k, v in data.items()}
 
 

@@ -44,10 +44,22 @@ class Correlator {
              std::vector<Block2>* bonds_ij = nullptr) const;
 
  private:
+  friend void apply_mixed(const Correlator&, const Correlator&, const std::vector<Block2>&,
+                          std::vector<Block2>&, std::vector<Block2>&, std::vector<Block2>&);
   const Device& dev_;
   std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
   MatrixXc gamma_left_, gamma_right_;
   std::vector<Block2> retarded_sites_;
 };
+
+/// C = G(z_a) Y G(z_b) for two correlators of the same device at energies z_a, z_b: the RR
+/// recursion with left factors from `a` and right factors from `b`,
+///   h_l = g^a_l (Y_l + V^dag h_{l-1} V) g^b_l,
+///   C_ll = h + P^a h + h Q^b + g^a V C_{l+1} V^dag g^b,
+///   C_{l+1,l} = G^a_{l+1} V^dag h + C_{l+1} V^dag g^b,  C_{l,l+1} = h V G^b_{l+1} + g^a V C_{l+1}.
+/// Site blocks C_ii, bond blocks C_ji and C_ij.  (Energy derivatives of G Y G, the Fermi-sea
+/// terms of Kubo-Bastin responses, by differences in z_b.)
+void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                 std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij);
 
 }  // namespace spintex
