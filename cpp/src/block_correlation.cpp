@@ -53,20 +53,21 @@ BlockCorrelator::BlockCorrelator(const Device& device, cplx z, int group,
   gamma_right_ = dev_.right().broadening(z);
   const MatrixXc sl = dev_.left().self_energy(z), sr = dev_.right().self_energy(z);
 
-  MatrixXc A, t1, t2;
+  MatrixXc A, slice_block, t1, t2;
   for (int s = 0; s < S; ++s) {
     const int m = sizes_[s], count = m / n, l0 = first_slice_[s];
-    A = -sig.diagonal[s];
+    // A_ss = z - H_ss - Sigma_leads - Sigma: the slices' effective blocks, the couplings inside
+    // the super-slice, then the pair self-energy
+    A.setZero(m, m);
     for (int i = 0; i < count; ++i) {
-      A.block(i * n, i * n, n, n) -= dev_.diagonal(l0 + i);
+      effective_block(dev_, l0 + i, z, sl, sr, nullptr, slice_block);
+      A.block(i * n, i * n, n, n) = slice_block;
       if (i + 1 < count) {
         A.block(i * n, (i + 1) * n, n, n) -= dev_.upper(l0 + i);
         A.block((i + 1) * n, i * n, n, n) -= dev_.upper(l0 + i).adjoint();
       }
     }
-    A.diagonal().array() += z;
-    if (s == 0) A.topLeftCorner(n, n) -= sl;
-    if (s == S - 1) A.bottomRightCorner(n, n) -= sr;
+    A -= sig.diagonal[s];
     if (s + 1 < S) {  // couplings to the next super-slice: H + Sigma
       const MatrixXc& h = dev_.upper(l0 + count - 1);
       V_[s] = sig.upper[s];

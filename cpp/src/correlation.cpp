@@ -22,12 +22,7 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   gamma_right_ = dev_.right().broadening(z);
   MatrixXc A, t1, t2;
   for (int l = 0; l < L; ++l) {
-    A = -dev_.diagonal(l);
-    A.diagonal().array() += z;
-    if (l == 0) A -= sl;
-    if (l == L - 1) A -= sr;
-    if (!sigma.empty())
-      for (int p = 0; p < W; ++p) A.block<2, 2>(2 * p, 2 * p) -= sigma[static_cast<std::size_t>(l * W + p)];
+    effective_block(dev_, l, z, sl, sr, sigma.empty() ? nullptr : &sigma, A);
     if (l > 0) {
       dev_.sandwich_dagger_first(l - 1, g_[l - 1], t1);  // V^dag g V
       A -= t1;

@@ -47,11 +47,11 @@ void zgemm(int ta, int tb, const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cp
                     B.data(), static_cast<int>(B.rows()), &beta, C.data(),
                     static_cast<int>(C.rows()));
 }
-#endif
 
 bool small(const MatrixXc& A, const MatrixXc& B) {
   return A.rows() < kBlasMinSize && A.cols() < kBlasMinSize && B.cols() < kBlasMinSize;
 }
+#endif
 }  // namespace
 
 void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha) {
@@ -86,10 +86,10 @@ void multiply_add(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha)
 }
 
 void invert(const MatrixXc& A, MatrixXc& Ainv) {
-  const Eigen::Index n = A.rows();
   const std::string singular =
       "singular block in the recursive Green's function; shift the energy off the real axis";
 #ifdef SPINTEX_USE_OPENBLAS
+  const Eigen::Index n = A.rows();
   // The *_work LAPACKE entry points skip the NaN scans of the plain ones.  Measured on the
   // benchmark machine: LU + zgetri is faster below n ~ 60, LU + n-column solve above.
   constexpr Eigen::Index kGetriMaxSize = 60;

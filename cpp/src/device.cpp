@@ -175,4 +175,18 @@ void Device::sandwich_dagger_last(int l, const MatrixXc& g, MatrixXc& out) const
   coupling_times(l, t, out);
 }
 
+void effective_block(const Device& device, int l, cplx z, const MatrixXc& sigma_left,
+                     const MatrixXc& sigma_right, const std::vector<Block2>* local_self_energy,
+                     MatrixXc& A) {
+  A = -device.diagonal(l);
+  A.diagonal().array() += z;
+  if (l == 0) A -= sigma_left;
+  if (l == device.slices() - 1) A -= sigma_right;
+  if (local_self_energy) {
+    const int W = device.sites_per_slice();
+    for (int p = 0; p < W; ++p)
+      A.block<2, 2>(2 * p, 2 * p) -= (*local_self_energy)[static_cast<std::size_t>(l * W + p)];
+  }
+}
+
 }  // namespace spintex

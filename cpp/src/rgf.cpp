@@ -88,7 +88,7 @@ class Sweep {
     const int L = dev_.slices();
     MatrixXc A, tmp;
     for (int l = 0; l < L; ++l) {
-      effective_block(l, z, sl, sr, A);
+      effective_block(dev_, l, z, sl, sr, sigma_, A);
       if (l > 0) {
         dev_.sandwich_dagger_first(l - 1, g_[l - 1], tmp);  // V^dag g V
         A -= tmp;
@@ -135,7 +135,7 @@ class Sweep {
     // connected sweep away from the injecting lead, stored in g_
     for (int step = 0; step < L; ++step) {
       const int l = left ? L - 1 - step : step;
-      effective_block(l, z, sl, sr, A);
+      effective_block(dev_, l, z, sl, sr, sigma_, A);
       if (step > 0) {
         const int c = left ? l : l - 1;  // the coupling to the part already swept
         const MatrixXc& g_prev = g_[left ? l + 1 : l - 1];
@@ -196,19 +196,6 @@ class Sweep {
       if (b.inter) add_outer_block(B_next, col, b.to, b.from, w, &bonds[static_cast<std::size_t>(b.index) * 4]);
   }
 
-  /// A_l = z - H_ll - Sigma_disorder - (lead self-energies on the end slices).
-  void effective_block(int l, cplx z, const MatrixXc& sl, const MatrixXc& sr, MatrixXc& A) const {
-    const MatrixXc& H = dev_.diagonal(l);
-    A = -H;
-    A.diagonal().array() += z;
-    if (l == 0) A -= sl;
-    if (l == dev_.slices() - 1) A -= sr;
-    if (sigma_) {
-      const int W = dev_.sites_per_slice();
-      for (int p = 0; p < W; ++p)
-        A.block<2, 2>(2 * p, 2 * p) -= (*sigma_)[static_cast<std::size_t>(l * W + p)];
-    }
-  }
   /// The reported transmission is that of the injecting lead: left unless only the right lead's
   /// weights were requested.
   bool primary_is_left() const { return !req_.left_weights.empty() || req_.right_weights.empty(); }

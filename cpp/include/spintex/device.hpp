@@ -68,4 +68,11 @@ class Device {
   std::vector<std::vector<BondRef>> bonds_by_slice_;
 };
 
+/// A_l = z - H_ll - Sigma_left (slice 0) - Sigma_right (last slice) - local self-energy site
+/// blocks (slice l's sites of `local_self_energy`, N site blocks, if given): the slice block
+/// that the recursive sweeps invert.
+void effective_block(const Device& device, int l, cplx z, const MatrixXc& sigma_left,
+                     const MatrixXc& sigma_right, const std::vector<Block2>* local_self_energy,
+                     MatrixXc& A);
+
 }  // namespace spintex
