@@ -102,6 +102,26 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
           },
           R"doc(As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij).)doc",
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
+          py::arg("pairing") = "RA")
+      .def(
+          "apply_all",
+          [](const Correlator& c, const py::object& source, double left, double right,
+             const std::string& pairing) {
+            if (pairing != "RA" && pairing != "RR")
+              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
+            std::vector<Block2> src = optional_site_blocks(source, "source");
+            std::vector<Block2> sites, bonds, bonds_ij;
+            std::array<cplx, 2> traces{};
+            {
+              py::gil_scoped_release release;
+              c.apply(src, left, right, sites, bonds,
+                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded, &bonds_ij, &traces);
+            }
+            return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij),
+                                  py::make_tuple(traces[0], traces[1]));
+          },
+          R"doc(As apply_both, plus (Tr[Gamma_L C_00], Tr[Gamma_R C_last]): (sites, bonds_ji, bonds_ij, traces).)doc",
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA");
 
   py::class_<BlockCorrelator>(m, "BlockCorrelator", R"doc(G^R and C = G Y G^dag for a non-local self-energy.

@@ -48,7 +48,7 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
                        std::vector<Block2>& sites, std::vector<Block2>& bonds, Pairing pairing,
-                       std::vector<Block2>* bonds_ij) const {
+                       std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const {
   const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
@@ -108,6 +108,8 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
         }
       }
     }
+    if (lead_traces && l == L - 1) (*lead_traces)[1] = (gamma_right_.cwiseProduct(C.transpose())).sum();
+    if (lead_traces && l == 0) (*lead_traces)[0] = (gamma_left_.cwiseProduct(C.transpose())).sum();
     for (int p = 0; p < W; ++p)
       sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
     for (const BondRef& b : dev_.bonds_from_slice(l)) {

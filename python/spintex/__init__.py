@@ -19,6 +19,7 @@ from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
 from .keldysh import equilibrium, ldos, nonequilibrium, transmission
 from .response import linear_response
+from .pumping import pumping, texture_force, texture_velocity
 from .model import Model
 from .observables import Response, State
 
@@ -27,5 +28,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum",
     "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
-    "linear_response", "nonequilibrium", "texture_derivative", "textures", "transmission",
+    "linear_response", "nonequilibrium", "pumping", "texture_derivative", "texture_force", "texture_velocity",
+    "textures", "transmission",
 ]

@@ -90,6 +90,8 @@ class Model:
             raise ValueError(f"exchange must be a finite scalar or shape ({N},) array")
         self.exchange = ex
         self.texture_vectors = texture_vectors(texture, lattice.positions)
+        #: the texture callable, if one was given (exact derivatives for texture velocities)
+        self.texture_function = texture if callable(texture) else None
         self.onsite = _onsite_blocks(onsite, N)
         self.rashba = finite_float(rashba, "rashba")
         if self.rashba != 0 and lattice.dim == 1:

@@ -135,6 +135,9 @@ class Response(State):
     screening_iterations: int | None = None
     contour_nodes: int | None = None
     contour_error_estimate: float | None = None
+    # pumping (drive="pumping", per unit rate)
+    emission: tuple | None = None  #: particles emitted into the (left, right) lead
+    density_rate: np.ndarray | None = None  #: dn_i/dt (N,), the static response to the motion
     # samples: standard errors of the averages
     charge_density_stderr: np.ndarray | None = None
     spin_density_stderr: np.ndarray | None = None

@@ -148,9 +148,9 @@ class PeriodicWire:
         return r
 
     def _system(self, z, disorder):
-        """(correlator, Born map) at contour node z: SCBA over the channels (FermiSea's hook)."""
+        """(correlator, Born map, Sigma) at contour node z: SCBA over the channels (FermiSea's hook)."""
         sol = scba(self.model, z, disorder, green=self._green(z))
-        return _ChannelSum(self.channels, self.weights, z, sol.self_energy), BornMap(self.model, disorder)
+        return _ChannelSum(self.channels, self.weights, z, sol.self_energy), BornMap(self.model, disorder), sol.self_energy
 
     def spin_dos(self, energy: float, exchange: float):
         """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""

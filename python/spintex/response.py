@@ -111,20 +111,21 @@ class FermiSea:
     def _build(self, n: int):
         z, w = contour(self.mu, 0.0, self.bottom, n)
         self.weights, self.nodes, self._previous_sigma = w, z, None
-        self.correlators, self.borns = [], []
+        self.correlators, self.borns, self.self_energies = [], [], []
         for zk in z:
-            corr, born = self.system(zk, self.disorder)
+            corr, born, sigma = self.system(zk, self.disorder)
             self.correlators.append(corr)
             self.borns.append(born)
+            self.self_energies.append(sigma)
 
     def _system(self, z, disorder):
-        """(correlator, Born map or None) at node z: one RGF sweep, with the SCBA self-energy
-        (started from the previous node's along the contour)."""
+        """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
+        self-energy (started from the previous node's along the contour)."""
         if disorder is None:
-            return _core.Correlator(self.model.device, z), None
-        sol = scba(self.model, z, disorder, initial=getattr(self, "_previous_sigma", None))
+            return _core.Correlator(self.model.device, z), None, None
+        sol = scba(self.model, z, disorder, initial=self._previous_sigma)
         self._previous_sigma = sol.self_energy
-        return _core.Correlator(self.model.device, z, sol.self_energy), sol.born
+        return _core.Correlator(self.model.device, z, sol.self_energy), sol.born, sol.self_energy
 
     def __call__(self, U: np.ndarray):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""

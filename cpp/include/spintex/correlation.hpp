@@ -18,6 +18,8 @@
 /// Q_l = V_l G_{l+1,l+1} V_l^dag g_l, and C_{l+1,l} = G_{l+1} V^dag h + C_{l+1} V^dag g_l.
 #pragma once
 
+#include <array>
+
 #include "spintex/device.hpp"
 
 namespace spintex {
@@ -38,10 +40,12 @@ class Correlator {
   /// With Pairing::RetardedRetarded the product is G Y G and the bond blocks are C_ji, j after i.
   /// If `bonds_ij` is given it also receives the reverse bond blocks C_ij; for RR (C is not
   /// Hermitian) C_{l,l+1} = h_l V_l G_{l+1,l+1} + g_l V_l C_{l+1,l+1} (docs/physics.md).
+  /// If `lead_traces` is given it receives Tr[Gamma_L C_00] and Tr[Gamma_R C_{L-1,L-1}] (for RA:
+  /// 2 pi x the particle currents into the leads of the correlation C, the emissivities).
   void apply(const std::vector<Block2>& site_source, double left_weight, double right_weight,
              std::vector<Block2>& sites, std::vector<Block2>& bonds,
              Pairing pairing = Pairing::RetardedAdvanced,
-             std::vector<Block2>* bonds_ij = nullptr) const;
+             std::vector<Block2>* bonds_ij = nullptr, std::array<cplx, 2>* lead_traces = nullptr) const;
 
  private:
   friend void apply_mixed(const Correlator&, const Correlator&, const std::vector<Block2>&,

@@ -1,0 +1,268 @@
+"""Moving textures: texture velocities, the force conjugate to a motion, and adiabatic pumping.
+
+A texture moving as n_i(t) = n_i + v_i t (v_i = dn_i/dX per unit rate dX/dt, tangent to the
+sphere) perturbs the electrons by  Lambda = dH/dX = -sum_i M_i v_i . sigma_i.  To first order in
+the rate, at T = 0 (Kubo-Bastin; docs/physics.md section 13) an observable O responds as
+dX/dt times
+
+    K_O = (1/2pi) Tr[O G^R Lambda G^A] - (1/2pi) Re Tr[O G^R Lambda G^R]                (Fermi surface)
+          - (1/2pi) int dE f(E) Re Tr[O (dG^R/dE Lambda G^R - G^R Lambda dG^R/dE)]      (Fermi sea)
+
+i.e. a density-matrix response rho = (1/2pi)[X_RA - Herm X_RR] - (1/2pi) Herm Y_sea, with
+X_RA = G Lambda G^dag, X_RR = G Lambda G and Y_sea = sum_k w_k d/dz' [G(z') Lambda G(z) -
+G(z) Lambda G(z')] on the contour of :func:`spintex.keldysh.contour` (energy derivatives by
+central differences of the two-energy product ``_core.apply_mixed``).  In SCBA every product
+carries its ladder (RA, RR, and mixed-energy RR), the conserving response.
+
+The particles emitted into lead a per unit dX (the emissivity; Brouwer's formula) are
+E_a = (1/2pi) Tr[Gamma_a (G Lambda G^dag)_{aa}] (with the ladder in SCBA): only the Fermi-surface
+RA product reaches the leads.  Inside the device the response obeys continuity: the slice
+currents change by the density rate dn_i/dt = (static response to Lambda)_i.
+
+``screened=True`` adds the potential that keeps every site neutral while the texture moves
+(the counterpart of the field drive): Lambda -> Lambda + u with n[rho_sea[Lambda + u]] = 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from ._validate import finite_float
+from .disorder import Disorder, scba, solve_ladder
+from .model import IDENTITY2, PAULI, Model
+from .observables import Response, site_observables
+from .response import FermiSea, open_channels, screening_potential
+
+UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
+                 "currents and emission in particles per unit time (positive: left to right; into the lead)")
+
+
+# ----------------------------------------------------------------------------- velocities
+def texture_velocity(model: Model, kind: str = "translation", *, direction=(1.0, 0.0, 0.0), axis=(0.0, 0.0, 1.0),
+                     step: float = 1e-4) -> np.ndarray:
+    """Velocity field v_i = dn_i/dX (N, 3) of a rigid motion of the texture at unit rate.
+
+    ``"translation"``: the texture moves along ``direction`` at unit velocity,
+    v = -(direction . grad) n; with a texture callable the derivative is a central difference of
+    the callable (step ``step``, error O(step^2)), otherwise of the lattice values; either way the
+    O(h^2) part along n is projected out (v . n = 0 exactly: a longitudinal part would pump
+    spuriously through the large longitudinal response).
+    ``"rotation"``: rotation about ``axis`` at unit angular velocity, v = axis x n.
+    """
+    n = model.texture_vectors
+    if kind == "rotation":
+        a = np.asarray(axis, dtype=float)
+        if a.shape != (3,) or not np.all(np.isfinite(a)) or not np.linalg.norm(a) > 0:
+            raise ValueError(f"axis must be a finite non-zero 3-vector, got {axis!r}")
+        return np.cross(a / np.linalg.norm(a), n)
+    if kind != "translation":
+        raise ValueError(f"kind must be 'translation' or 'rotation', got {kind!r}")
+    d = np.asarray(direction, dtype=float)
+    if d.shape != (3,) or not np.all(np.isfinite(d)) or not np.linalg.norm(d) > 0:
+        raise ValueError(f"direction must be a finite non-zero 3-vector, got {direction!r}")
+    d = d / np.linalg.norm(d)
+    dim = model.lattice.dim
+    if np.any(np.abs(d[dim:]) > 1e-12):
+        raise ValueError(f"direction {tuple(direction)} leaves the {dim}D lattice")
+    positions = model.lattice.positions
+    if model.texture_function is not None:
+        h = finite_float(step, "step", positive=True)
+        shift = h * d[:dim]
+        f = model.texture_function
+        grad = (np.asarray(f(positions + shift), float) - np.asarray(f(positions - shift), float)) / (2 * h)
+    else:
+        grad = _lattice_gradient(model, d)
+    v = -grad
+    return v - np.einsum("na,na->n", v, n)[:, None] * n
+
+
+def _lattice_gradient(model: Model, d: np.ndarray) -> np.ndarray:
+    """(d . grad) n by central differences on the lattice (one-sided at the edges)."""
+    lat, n = model.lattice, model.texture_vectors
+    index = {tuple(np.round(p, 6)): k for k, p in enumerate(lat.positions)}
+    out = np.zeros_like(n)
+    for axis in range(lat.dim):
+        if d[axis] == 0:
+            continue
+        unit = np.zeros(lat.dim)
+        unit[axis] = 1.0
+        ahead = np.array([index.get(tuple(np.round(p + unit, 6)), -1) for p in lat.positions])
+        behind = np.array([index.get(tuple(np.round(p - unit, 6)), -1) for p in lat.positions])
+        g = np.zeros_like(n)
+        both = (ahead >= 0) & (behind >= 0)
+        g[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
+        fwd = (ahead >= 0) & (behind < 0)
+        g[fwd] = n[ahead[fwd]] - n[fwd]
+        bwd = (ahead < 0) & (behind >= 0)
+        g[bwd] = n[bwd] - n[behind[bwd]]
+        out += d[axis] * g
+    return out
+
+
+def check_velocity(model: Model, velocity) -> np.ndarray:
+    """A real (N, 3) velocity field tangent to the texture (v_i . n_i = 0)."""
+    v = np.asarray(velocity)
+    N = model.lattice.num_sites
+    if v.shape != (N, 3):
+        raise ValueError(f"velocity must have shape ({N}, 3), got {v.shape}")
+    if np.iscomplexobj(v) or not np.all(np.isfinite(v)):
+        raise ValueError("velocity must be a finite real array")
+    v = v.astype(float)
+    along = np.abs(np.einsum("na,na->n", v, model.texture_vectors))
+    if along.max(initial=0.0) > 1e-9 * max(np.abs(v).max(), 1e-300):
+        raise ValueError(f"velocity must be tangent to the texture (v . n = 0; largest |v . n| = {along.max():.3g} "
+                         f"at site {int(along.argmax())}); project it: v - (v . n) n")
+    return v
+
+
+def perturbation(model: Model, velocity) -> np.ndarray:
+    """dH/dX = -M_i v_i . sigma as site blocks (N, 2, 2)."""
+    v = check_velocity(model, velocity)
+    return -np.einsum("n,na,aij->nij", model.exchange, v, PAULI)
+
+
+def texture_force(model: Model, response, velocity) -> float:
+    """The generalized force -<dH/dX> = M sum_i v_i . s_i conjugate to the motion ``velocity``
+    (for a Response per unit drive: the force per unit drive)."""
+    v = check_velocity(model, velocity)
+    s = np.asarray(response.spin_density if hasattr(response, "spin_density") else response, dtype=float)
+    return float(np.einsum("n,na,na->", model.exchange, v, s))
+
+
+# ----------------------------------------------------------------------------- pumping
+class _Mixed:
+    """Correlator-like G(z_a) Y G(z_b) of two correlators, for ladders at mixed energies."""
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def apply(self, source, left=0.0, right=0.0, pairing="RR"):
+        s, bji, _ = _core.apply_mixed(self.a, self.b, source)
+        return s, bji
+
+    def apply_both(self, source, left=0.0, right=0.0, pairing="RR"):
+        return _core.apply_mixed(self.a, self.b, source)
+
+
+def _dressed(corr, born, source, pairing):
+    """(sites, bonds_ji, bonds_ij) of the ladder-dressed product (bare without disorder)."""
+    if born is None:
+        out = corr.apply_both(source, 0.0, 0.0, pairing)
+    else:
+        lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-11,
+                           restart=20 if pairing == "RR" else 200)
+        out = lad.sites, lad.bonds, lad.bonds_ij
+    return out
+
+
+def _hermitian(sites, bji, bij):
+    """Site and bond blocks (ji) of (Y + Y^dag)/2 from the blocks of Y."""
+    dag = lambda x: np.conj(np.swapaxes(x, 1, 2))  # noqa: E731
+    return 0.5 * (sites + dag(sites)), 0.5 * (bji + dag(bij))
+
+
+def _surface(model, energy, disorder, Lam):
+    """Fermi-surface blocks (1/2pi)[X_RA - Herm X_RR] and the emission into the two leads."""
+    if disorder is None:
+        corr, born = _core.Correlator(model.device, energy), None
+    else:
+        sol = scba(model, energy, disorder)
+        corr, born = _core.Correlator(model.device, energy, sol.self_energy), sol.born
+    if born is None:
+        ra_s, ra_b, _, traces = corr.apply_all(Lam, 0.0, 0.0, "RA")
+    else:
+        x = solve_ladder(corr, born, source=Lam, pairing="RA").sites
+        ra_s, ra_b, _, traces = corr.apply_all(Lam + born(x), 0.0, 0.0, "RA")
+    rr_s, rr_b = _hermitian(*_dressed(corr, born, Lam, "RR"))
+    emission = tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
+    return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emission
+
+
+def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
+    """Fermi-sea blocks -(1/2pi) Herm sum_k w_k [dG Lambda G - G Lambda dG](z_k), the energy
+    derivative by central differences at z_k +- h, h = relative_step x Im z_k."""
+    model, disorder = sea.model, sea.disorder
+    ys = yji = yij = 0.0
+    for z, w, corr, born, sigma in zip(sea.nodes, sea.weights, sea.correlators, sea.borns, sea.self_energies):
+        h = relative_step * min(z.imag, 1.0)
+        shifted = []
+        for zz in (z + h, z - h):
+            if disorder is None:
+                shifted.append(_core.Correlator(model.device, zz))
+            else:
+                sol = scba(model, zz, disorder, initial=sigma)
+                shifted.append(_core.Correlator(model.device, zz, sol.self_energy))
+        plus, minus = shifted
+        d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in ((plus, corr), (minus, corr), (corr, plus), (corr, minus))]
+        for k in range(3):
+            part = (d[0][k] - d[1][k] - d[2][k] + d[3][k]) / (2 * h)
+            if k == 0:
+                ys = ys + w * part
+            elif k == 1:
+                yji = yji + w * part
+            else:
+                yij = yij + w * part
+    s, b = _hermitian(ys, yji, yij)
+    return -s / (2 * np.pi), -b / (2 * np.pi)
+
+
+def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None = None,
+            screened: bool = False) -> Response:
+    """Adiabatic pumping response per unit rate of the motion ``velocity`` (dn/dX, (N, 3)).
+
+    Both leads at ``energy``, T = 0.  Returns a :class:`Response` (``drive="pumping"``) whose
+    arrays are the rate-linear densities, torques and currents (Kubo-Bastin, see the module
+    docstring), with ``emission`` = particles emitted into the (left, right) lead per unit rate
+    and ``density_rate`` = dn_i/dt.  ``current[0]`` is the current through the first slice
+    boundary (left to right): where the texture is static near the leads it equals the current
+    leaving the left lead, -emission[0], and ``current[-1]`` the current entering the right
+    lead, emission[1]; they differ by the density rate in between.  ``screened=True``: a
+    charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean or
+    SCBA (vertex corrections in every product); for samples call this on each realization.
+    """
+    energy = finite_float(energy, "energy")
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a spintex.Model, got {type(model).__name__}")
+    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba"):
+        raise ValueError("pumping takes disorder=st.Disorder(..., method='scba'); for samples, call it on "
+                         "each realization (st.disorder.realization)")
+    Lam = perturbation(model, velocity)
+    sea = FermiSea(model, energy, disorder)
+    density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
+    extra = {}
+    if screened:
+        u, iterations = screening_potential(sea, density_rate)
+        Lam = Lam + u[:, None, None] * IDENTITY2
+        extra = {"screening_potential": u, "screening_iterations": iterations}
+        density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
+    fs_sites, fs_bonds, emission = _surface(model, energy, disorder, Lam)
+    sea_sites, sea_bonds = _sea(sea, Lam)
+    params = {"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
+              "contour_nodes": sea.nodes.size}
+    return Response.from_blocks(
+        model, fs_sites + sea_sites, fs_bonds + sea_bonds, energy=energy, drive="pumping",
+        transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
+        open_channels=open_channels(model, energy), emission=emission, density_rate=density_rate,
+        parameters=params, units=UNITS_PUMPING, **extra)
+
+
+def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None = None,
+             screened: bool = False) -> tuple:
+    """Particles emitted into the (left, right) lead per unit rate of ``velocity``: the Fermi-
+    surface part of :func:`pumping` alone (cheap: one correlation, plus the screening potential
+    when ``screened``)."""
+    energy = finite_float(energy, "energy")
+    Lam = perturbation(model, velocity)
+    if screened:
+        sea = FermiSea(model, energy, disorder)
+        u, _ = screening_potential(sea, site_observables(model, sea(Lam)[0])["charge_density"])
+        Lam = Lam + u[:, None, None] * IDENTITY2
+    if disorder is None:
+        corr, born = _core.Correlator(model.device, energy), None
+        traces = corr.apply_all(Lam, 0.0, 0.0, "RA")[3]
+    else:
+        sol = scba(model, energy, disorder)
+        corr = _core.Correlator(model.device, energy, sol.self_energy)
+        x = solve_ladder(corr, sol.born, source=Lam, pairing="RA").sites
+        traces = corr.apply_all(Lam + sol.born(x), 0.0, 0.0, "RA")[3]
+    return tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
