@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validate import check_model, real_array
 from .model import Model
 
 
@@ -55,7 +56,8 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
         local spin accumulation, see ``spintex.transport.accumulation_torque``); their
         coefficients are returned in ``TorqueFit.extra``.
     """
-    torque = np.asarray(torque, dtype=float)
+    check_model(model)
+    torque = real_array(torque, "torque")
     N = model.lattice.num_sites
     if torque.shape != (N, 3):
         raise ValueError(f"torque must have shape ({N}, 3), got {torque.shape}")

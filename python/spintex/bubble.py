@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import finite_float
+from ._validate import check_model, finite_float
 from .disorder import BornMap, Disorder, open_channels, scba
 from .model import Model
 from .observables import Response
@@ -79,6 +79,7 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
         is biased); with spin-orbit impurities also ``relaxation_torque`` and
         ``anomalous_spin_source``.
     """
+    check_model(model)
     energy = finite_float(energy, "energy")
     values = _check(model, field, disorder)
     lat = model.lattice

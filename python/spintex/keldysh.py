@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
-from ._validate import finite_float
+from ._validate import check_model, finite_float, real_array
 from .model import Model
 from .observables import Response, State
 
@@ -180,6 +180,7 @@ def linear_response(model: Model, energy: float, *, disorder=None, lead: str = "
     slice boundary, which equals T / 2pi (Landauer) without disorder.  An energy with no
     propagating channel gives zero transmission and zero response.
     """
+    check_model(model)
     if lead not in ("left", "right"):
         raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
     energy = _check_energy(energy)
@@ -198,8 +199,10 @@ def linear_response(model: Model, energy: float, *, disorder=None, lead: str = "
 
 
 def transmission(model: Model, energies) -> np.ndarray:
-    """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy."""
-    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy (at a lead
+    channel threshold: the limit from above)."""
+    check_model(model)
+    e = np.atleast_1d(real_array(energies, "energies"))
     if not np.all(np.isfinite(e)):
         raise ValueError("energies must be finite")
     return _integrate(model, e, transmission=True)["transmission"]
@@ -212,7 +215,7 @@ def spectrum_bottom(model: Model) -> float:
     radius = np.abs(H).sum(axis=2).max(axis=1) - np.abs(H[:, [0, 1], [0, 1]]).max(axis=1)
     diag = np.real(H[:, [0, 1], [0, 1]]).min(axis=1)
     coordination = 2 * model.lattice.dim
-    hop = np.abs(model.bond_blocks).sum(axis=2).max() * coordination
+    hop = np.abs(model.bond_blocks).sum(axis=2).max(initial=0.0) * coordination  # chain(1): no bonds
     lead_low = model.lead_onsite - np.abs(model.exchange).max() - 2 * model.lattice.dim * model.hopping
     return float(min((diag - radius).min() - hop, lead_low)) - 1.0
 
@@ -324,6 +327,7 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
     ``disorder``: SCBA solved at every contour node (Sigma^R(z) is the analytic continuation of
     the real-axis SCBA), or the average over samples with standard errors.
     """
+    check_model(model)
     mu = finite_float(fermi_energy, "fermi_energy")
     T = finite_float(temperature, "temperature", nonnegative=True)
     tolerance = finite_float(tolerance, "tolerance", positive=True)
@@ -363,13 +367,15 @@ def _window_blocks(model, mu_left, mu_right, t_left, t_right, tolerance, progres
     else:
         lo = min(mu_left - 40 * t_left, mu_right - 40 * t_right)
         hi = max(mu_left + 40 * t_left, mu_right + 40 * t_right)
+    thresholds = channel_thresholds(model)  # Gamma_L = 0 outside the lead bands
+    lo, hi = max(lo, thresholds.min()), min(hi, thresholds.max())
     if hi <= lo:
         zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
         return zero, np.zeros((model.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
     # split at the channel thresholds (square-root edges) and where the Fermi functions vary:
     # at mu for a lead at T = 0 (a step inside the window when the other lead is warm), on the
     # scale of T around mu otherwise (a cold lead's f is smooth only on that scale)
-    edges = [channel_thresholds(model)]
+    edges = [thresholds]
     for mu, t in ((mu_left, t_left), (mu_right, t_right)):
         edges.append(mu + t * np.array([-30.0, -12.0, -4.0, 0.0, 4.0, 12.0, 30.0]))
     edges = np.unique(np.concatenate(edges))
@@ -405,6 +411,7 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
     first term is the equilibrium state of the right lead (contour integral), the second the
     bias window on the real axis.  Each lead has its own chemical potential and temperature.
     """
+    check_model(model)
     mu_l = finite_float(mu_left, "mu_left")
     mu_r = finite_float(mu_right, "mu_right")
     T = finite_float(temperature, "temperature", nonnegative=True)
@@ -424,7 +431,8 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
 def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     """Local density of states per site, summed over spin: -(1/pi) Im Tr G^R_ii(E), shape (K, N)
     for K energies (units 1/t).  With disorder: SCBA, or the average over samples."""
-    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    check_model(model)
+    e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     if disorder is not None and disorder.method == "scba":
