@@ -3,6 +3,7 @@ one cold lead in a thermal bias, and temperatures -> 0 at bounded cost."""
 import time
 
 import numpy as np
+import pytest
 from scipy.integrate import quad
 
 import spintex as st
@@ -79,3 +80,11 @@ def test_equilibrium_at_nanokelvin_is_fast_and_equals_zero_temperature():
     # and T^2 (Sommerfeld) convergence from above
     mk = st.equilibrium(model, fermi_energy=-0.7, temperature=1e-5)
     assert 1e-13 < np.abs(mk.charge_density - cold.charge_density).max() < 1e-9
+
+
+def test_a_device_that_cannot_fit_is_refused_before_allocation(monkeypatch):
+    from spintex import _validate
+    monkeypatch.setattr(_validate, "available_memory", lambda: 1e6)  # 1 MB free
+    with pytest.raises(MemoryError, match="GiB"):
+        st.Model(st.lattice.strip(100, 20))
+    st.Model(st.lattice.chain(100))  # 6 * 16 * 4 * 100 bytes fits

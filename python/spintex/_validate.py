@@ -69,6 +69,26 @@ def normalized_rows(v: np.ndarray) -> tuple:
     return unit, (norm * scale)[..., 0]
 
 
+def available_memory() -> float | None:
+    """Bytes of memory available to this process (Linux MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return 1024.0 * float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_memory(needed: float, what: str) -> None:
+    """MemoryError with a clear message, before allocating, if ``needed`` bytes cannot fit."""
+    free = available_memory()
+    if free is not None and needed > free:
+        raise MemoryError(f"{what} needs about {needed / 2**30:.3g} GiB, but only {free / 2**30:.3g} GiB "
+                          "of memory is available")
+
+
 def vector3(value, name: str, *, unit: bool = False) -> np.ndarray:
     v = real_array(value, name)
     if v.shape != (3,) or not np.all(np.isfinite(v)):
