@@ -220,3 +220,31 @@ def test_spin_orbit_disorder_in_a_config(tmp_path, capsys):
     path.write_text(base + '[disorder]\nsoc = 0.05\nmethod = "samples"\nsamples = 3\nseed = 1\n')
     assert main(["run", str(path), "--out", str(tmp_path)]) == 0
     assert "Gamma_so = 0.05" in capsys.readouterr().out
+
+
+def test_config_with_a_byte_order_mark_runs(tmp_path, capsys):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.encode())
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert cfg.parse("\ufeff" + SMALL).solve["bias"] == 0.02
+
+
+def test_large_bias_runs_the_whole_band(tmp_path, capsys):
+    """bias = 100 puts mu_right below the spectrum (this was a raw traceback): the steady state
+    is the left-injected band, its current (1/2pi) int T(E) dE over the band."""
+    path = write(tmp_path, SMALL.replace("bias = 0.02", "bias = 100"))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+    e, w = st.keldysh.real_axis_nodes(-2.5, 2.5, st.keldysh.channel_thresholds(model), 64)
+    expected = w @ st.transmission(model, e) / (2 * np.pi)
+    with np.load(tmp_path / "out" / f"{path.stem}.npz", allow_pickle=False) as data:
+        assert np.asarray(data["particle_current"]) == pytest.approx(expected, rel=1e-8)
+
+
+def test_solver_value_errors_exit_2_without_a_traceback(tmp_path, capsys):
+    """E_F on the bottom of a clean wire's subband: the response diverges (van Hove)."""
+    text = SMALL.replace('kind = "neel_wall"\ncenter = 20.0\nwidth = 4.0', 'kind = "uniform"')
+    path = write(tmp_path, text.replace("fermi_energy = -1.0", "fermi_energy = -2.5"))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spintex: error: ") and "threshold" in err and "Traceback" not in err

@@ -105,3 +105,111 @@ def test_an_exception_in_the_progress_callback_stops_the_loop():
     with pytest.raises(KeyboardInterrupt):
         _core.integrate(m.device, np.linspace(-1, 1, 64) + 0.01j, retarded_weights=np.ones(64), progress=stop)
     assert len(calls) == 1
+
+
+# ----------------------------------------------------------------------------- robustness issue, item 3
+def _solver_calls(bad):
+    d = st.Disorder(onsite=0.05, magnetic=(0.01, 0.01))
+    return {
+        "linear_response": lambda: st.linear_response(bad, -1.0),
+        "equilibrium": lambda: st.equilibrium(bad, fermi_energy=-1.0),
+        "nonequilibrium": lambda: st.nonequilibrium(bad, mu_left=-0.9, mu_right=-1.0),
+        "ldos": lambda: st.ldos(bad, [-1.0]),
+        "transmission": lambda: st.transmission(bad, [-1.0]),
+        "gilbert_damping": lambda: st.gilbert_damping(bad, -1.0, disorder=d),
+        "kubo_bubble": lambda: st.kubo_bubble(bad, -1.0, field=np.ones(5), disorder=d),
+        "fit_torque": lambda: st.fit_torque(bad, np.zeros((5, 3))),
+    }
+
+
+@pytest.mark.parametrize("solver", sorted(_solver_calls(None)))
+@pytest.mark.parametrize("bad", [None, "model", st.lattice.chain(5)])
+def test_every_solver_says_it_needs_a_model(solver, bad):
+    with pytest.raises(ValueError, match=r"model must be a spintex Model.*got"):
+        _solver_calls(bad)[solver]()
+
+
+@pytest.mark.parametrize("energy, match", [(np.nan, "energy must be finite"), ("abc", "energy must be a real number")])
+def test_gilbert_damping_checks_its_energy(energy, match):
+    m = st.Model(st.lattice.chain(10), exchange=0.5)
+    with pytest.raises(ValueError, match=match):
+        st.gilbert_damping(m, energy, disorder=st.Disorder(magnetic=(0.01, 0.01)))
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "1", True])
+def test_disorder_seed_is_checked_at_construction(seed):
+    with pytest.raises(ValueError, match="seed"):
+        st.Disorder(seed=seed)
+    assert st.Disorder(seed=0).seed == 0 and st.Disorder(seed=np.int64(3)).seed == 3
+
+
+def test_periodic_must_be_a_bool():
+    for factory, args in ((st.lattice.strip, (10, 3)), (st.lattice.bar, (10, 3, 3))):
+        with pytest.raises(ValueError, match="periodic"):
+            factory(*args, periodic="no")
+        with pytest.raises(ValueError, match="periodic"):
+            factory(*args, periodic=1)
+        assert factory(*args, periodic=np.bool_(True)).periodic is True
+
+
+def test_lattice_constructor_is_validated():
+    for kwargs, match in [({"length": 0}, "length"), ({"length": 5, "dim": 4}, "dim"),
+                          ({"length": 5, "width": 2, "dim": 1}, "width"), ({"length": 5, "width": 0, "dim": 2}, "width"),
+                          ({"length": 5, "height": 2, "dim": 2}, "height"), ({"length": 5, "periodic": "yes"}, "periodic")]:
+        with pytest.raises(ValueError, match=match):
+            st.lattice.Lattice(**kwargs)
+    a, b = st.lattice.Lattice(5, 3, 1, dim=2), st.lattice.strip(5, 3)
+    assert np.array_equal(a.positions, b.positions) and np.array_equal(a.bonds, b.bonds)
+
+
+def test_complex_textures_and_torques_are_rejected():
+    lat = st.lattice.chain(4)
+    n = np.tile([0.0, 0.0, 1.0], (4, 1)).astype(complex)
+    with pytest.raises(ValueError, match="texture must be real"):
+        st.Model(lat, texture=n)
+    with pytest.raises(ValueError, match="texture must be real"):
+        st.Model(lat, texture=lambda positions: n)
+    with pytest.raises(ValueError, match="direction must be real"):
+        st.textures.uniform((0, 0, 1j))
+    m = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
+    with pytest.raises(ValueError, match="torque must be real"):
+        st.fit_torque(m, np.ones((20, 3)) * (1 + 1j))
+
+
+def test_uniform_texture_normalizes_huge_and_tiny_directions():
+    for d in [(1e308, 1e308, 0), (1e-320, 0, 1e-320), (-1e300, 0, 0)]:
+        n = st.textures.uniform(d)(np.zeros((2, 1)))
+        assert np.allclose(np.linalg.norm(n, axis=1), 1.0)
+    assert np.allclose(st.textures.uniform((1e308, 1e308, 0))(np.zeros((1, 1))), [[2**-0.5, 2**-0.5, 0]])
+
+
+def test_single_site_chain_in_equilibrium_and_at_a_bias():
+    m = st.Model(st.lattice.chain(1))
+    eq = st.equilibrium(m, fermi_energy=0.0)
+    assert eq.charge_density == pytest.approx([1.0], abs=1e-9)  # half filling, both spins
+    b = st.nonequilibrium(m, mu_left=0.1, mu_right=0.0)
+    assert np.all(np.isfinite(b.total.charge_density)) and b.total.charge_density[0] > 1.0
+
+
+def test_kubo_bubble_on_a_chain_without_spin_orbit_impurities():
+    d = st.Disorder(onsite=0.05)
+    chain = st.kubo_bubble(st.Model(st.lattice.chain(20), exchange=0.5), -1.0, field=np.ones(20), disorder=d)
+    strip = st.kubo_bubble(st.Model(st.lattice.strip(20, 1), exchange=0.5), -1.0, field=np.ones(20), disorder=d)
+    np.testing.assert_allclose(chain.current, strip.current, rtol=1e-10)
+    np.testing.assert_allclose(chain.spin_density, strip.spin_density, atol=1e-12)
+    with pytest.raises(ValueError, match="strip or a bar"):
+        st.kubo_bubble(st.Model(st.lattice.chain(20)), -1.0, field=np.ones(20), disorder=st.Disorder(soc=0.01))
+
+
+def test_skyrmion_profile_is_stable_for_large_radius_over_width():
+    r = np.array([0.0, 700.0, 799.0, 800.0, 801.0, 900.0])
+    positions = np.stack([r, np.zeros_like(r)], axis=1)
+    nz = st.textures.skyrmion((0, 0), 800.0, 1.0)(positions)[:, 2]
+    # far from the centre theta = 2 arctan(exp(-(r - R)/w)): the wall profile, core down
+    expected = np.tanh(r - 800.0)  # cos(2 arctan(exp(-(r - R)))), up to exp(-2R)
+    np.testing.assert_allclose(nz, expected, atol=1e-12)
+    assert nz[0] == -1.0 and nz[-1] == 1.0
+    # and unchanged where sinh does not overflow
+    small = st.textures.skyrmion((0, 0), 3.0, 1.5)(positions[:4] / 100)
+    theta = 2 * np.arctan2(np.sinh(2.0), np.sinh(r[:4] / 150))
+    np.testing.assert_allclose(small[:, 2], np.cos(theta), atol=1e-14)

@@ -26,13 +26,75 @@ def finite_float(value, name: str, *, positive: bool = False, nonnegative: bool 
     return x
 
 
+def check_model(model, name: str = "model"):
+    """``model`` itself if it is a :class:`spintex.Model`, else a ValueError saying what was expected."""
+    from .model import Model  # model.py imports this module
+
+    if not isinstance(model, Model):
+        raise ValueError(f"{name} must be a spintex Model, e.g. st.Model(st.lattice.chain(50)); "
+                         f"got {type(model).__name__} {_short(model)}")
+    return model
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def boolean(value, name: str) -> bool:
+    """True or False (also numpy booleans); anything else, e.g. the string 'no', is an error."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {_short(value)}")
+
+
+def real_array(value, name: str) -> np.ndarray:
+    """``np.asarray(value, float)`` that refuses complex input instead of dropping its imaginary part."""
+    a = np.asarray(value)
+    if np.iscomplexobj(a):
+        raise ValueError(f"{name} must be real; got complex values")
+    try:
+        return np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of real numbers, got {_short(value)}") from None
+
+
+def normalized_rows(v: np.ndarray) -> tuple:
+    """(v / |v| row-wise, |v|) without overflow or underflow for huge or tiny finite vectors."""
+    scale = np.abs(v).max(axis=-1, keepdims=True)
+    safe = np.where(scale > 0, scale, 1.0)
+    w = v / safe
+    norm = np.linalg.norm(w, axis=-1, keepdims=True)
+    unit = w / np.where(norm > 0, norm, 1.0)
+    return unit, (norm * scale)[..., 0]
+
+
+def available_memory() -> float | None:
+    """Bytes of memory available to this process (Linux MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return 1024.0 * float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_memory(needed: float, what: str) -> None:
+    """MemoryError with a clear message, before allocating, if ``needed`` bytes cannot fit."""
+    free = available_memory()
+    if free is not None and needed > free:
+        raise MemoryError(f"{what} needs about {needed / 2**30:.3g} GiB, but only {free / 2**30:.3g} GiB "
+                          "of memory is available")
+
+
 def vector3(value, name: str, *, unit: bool = False) -> np.ndarray:
-    v = np.asarray(value, dtype=float)
+    v = real_array(value, name)
     if v.shape != (3,) or not np.all(np.isfinite(v)):
         raise ValueError(f"{name} must be a finite 3-vector, got {value!r}")
     if unit:
-        norm = np.linalg.norm(v)
-        if norm == 0:
+        if not np.any(v):
             raise ValueError(f"{name} must be a non-zero vector")
-        v = v / norm
+        v = normalized_rows(v)[0]
     return v

@@ -29,8 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 
+<<<<<<< HEAD
 from ._validate import finite_float
 from .disorder import BornMap, Disorder, PairBornMap, PairCorrelator, scba, spin_orbit_balance
+=======
+from ._validate import check_model, finite_float
+from .disorder import BornMap, Disorder, open_channels, scba
+>>>>>>> h-robust
 from .model import Model
 from .observables import Response
 from .response import open_channels
@@ -79,6 +84,7 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
         is biased); with spin-orbit impurities also ``relaxation_torque`` and
         ``anomalous_spin_source``.
     """
+    check_model(model)
     energy = finite_float(energy, "energy")
     values = _check(model, field, disorder)
     lat = model.lattice

@@ -439,6 +439,8 @@ def main(argv=None) -> int:
         paths = write_outputs(result, args.out, name)
     except cfg.ConfigError as err:
         return _error(str(err))
+    except ValueError as err:  # a solver's input check (e.g. E_F on a lead channel threshold)
+        return _error(f"cannot solve this configuration: {err}")
     except OSError as err:
         return _error(f"cannot write the output: {err}")
     except RuntimeError as err:  # e.g. an energy integral that did not converge

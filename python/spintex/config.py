@@ -392,7 +392,9 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
 
 
 def parse(text: str, *, source: str = "<string>") -> Config:
-    """Parse and validate a TOML configuration string."""
+    """Parse and validate a TOML configuration string (a leading UTF-8 byte-order mark is ignored)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -404,7 +406,7 @@ def load(path) -> Config:
     """Read, parse and validate a TOML configuration file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # as written by editors that add a BOM
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
     except IsADirectoryError:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
+from ._validate import check_model, finite_float
 from .disorder import BornMap, Disorder, magnetic_axes, scba, solve_ladder
 from .model import PAULI, Model
 
@@ -64,6 +65,8 @@ def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: fl
     Averaged over the central fraction ``bulk`` of the slices, away from the leads (which add
     spin pumping at the ends).  Sign: T = -alpha n x dn/dt, alpha > 0 damps.
     """
+    check_model(model)
+    energy = finite_float(energy, "energy")
     if not 0 < bulk <= 1:
         raise ValueError("bulk must be in (0, 1]")
     alpha = damping_profile(model, energy, disorder, vertex_corrections=vertex_corrections)

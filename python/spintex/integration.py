@@ -33,7 +33,131 @@ class Progress:
               file=sys.stderr, flush=True)
 
 
-def _integrate(model: Model, energies, *, progress=None, **kw) -> dict:
-    return _core.integrate(model.device, np.asarray(energies, dtype=complex),
-                           left_axis=model.lead_axis("left"), right_axis=model.lead_axis("right"),
-                           progress=progress, **kw)
+def _integrate(model: Model, energies, *, progress=None, edges: bool = True, check=None, **kw) -> dict:
+    """``_core.integrate`` on ``model``.  Real energies on a lead channel threshold (``edges``,
+    see :func:`_threshold_limit`) give the limit from above, E -> threshold + 0; ``check(out)``
+    selects what must stay finite there (default: every accumulated block)."""
+    z = np.asarray(energies, dtype=complex)
+    hits = _threshold_hits(model, z) if edges else {}
+    if not hits:
+        return _core_integrate(model, z, progress=progress, **kw)
+    return _threshold_limit(model, z, hits, progress, check, kw)
+
+
+def _core_integrate(model: Model, z, *, progress=None, **kw) -> dict:
+    return _core.integrate(model.device, z, left_axis=model.lead_axis("left"),
+                           right_axis=model.lead_axis("right"), progress=progress, **kw)
+
+
+# --------------------------------------------------------------------------- thresholds
+# At a lead channel threshold E_c = e_m +- 2t the chain surface Green's function is finite
+# (g = zeta / 2 tau^2), but the device Green's function of a clean wire diverges (the wire's
+# threshold state): a direct evaluation multiplies an exactly-zero broadening by an infinite
+# (rounded) G, and close to E_c rounding grows like eps / |E - E_c|.  On either side of E_c every
+# real-axis quantity F is an analytic function of s = sqrt|E - E_c|, at most with a pole 1/s
+# (G ~ 1/s).  So within (s_min)^2 of a threshold F is evaluated at E_c +- s_j^2 for s_j in
+# [s_min, s_max] and the fit sum_{p=-1..3} a_p s^p is used instead: at E_c itself it gives the
+# limit from above (real axis, E -> E_c + 0), a_0, or reports a divergence (a_-1 != 0: the van
+# Hove singularity of a channel opening on a clean wire).
+_EDGE_ULPS = 128  # |E - E_c| <= this * eps * max(1, |E|): on the threshold (C++ counts 64)
+_EDGE_STEPS = 0.5 ** np.arange(5)  # s_j / s_max
+_EDGE_POWERS = np.arange(-1, 4)
+_EDGE_FIT = np.linalg.inv(_EDGE_STEPS[:, None] ** _EDGE_POWERS[None, :])  # rows: a_-1 .. a_3
+
+
+def _lead_levels(model: Model) -> np.ndarray:
+    return np.concatenate([_core.Lead(model.lead_cell(s), -model.hopping).mode_levels for s in ("left", "right")])
+
+
+def _threshold_hits(model: Model, z) -> dict:
+    """{index: (E_c, side, s, s_max)} for the real energies of ``z`` within s_min^2 of a lead
+    channel threshold E_c (side +1 above, -1 below; s = 0 on it)."""
+    real = np.flatnonzero(np.imag(z) == 0)
+    if real.size == 0:
+        return {}
+    edges = channel_thresholds(model)
+    hits = {}
+    for k in real:
+        e = float(np.real(z[k]))
+        c = int(np.argmin(np.abs(edges - e)))
+        edge, delta = float(edges[c]), e - float(edges[c])
+        scale = max(1.0, abs(e), abs(edge))
+        others = np.abs(edges - edge)
+        others = others[others > 1e-9 * scale]  # distinct thresholds bound the radius in s
+        s_max = min(1e-3, 0.02 / model.lattice.num_slices, 0.1 * np.sqrt(others.min()) if others.size else 1.0)
+        s_max = max(s_max, 4e-6) * np.sqrt(model.hopping)
+        if abs(delta) <= _EDGE_ULPS * np.finfo(float).eps * scale:
+            hits[int(k)] = (edge, 1, 0.0, s_max)
+        elif abs(delta) < (s_max * _EDGE_STEPS[-1]) ** 2:
+            hits[int(k)] = (edge, 1 if delta > 0 else -1, np.sqrt(abs(delta)), s_max)
+    return hits
+
+
+def _threshold_name(model: Model, edge: float) -> str:
+    levels, t = np.round(_lead_levels(model), 9) + 0.0, model.hopping
+    kinds = [f"{'bottom' if abs(edge - (e - 2 * t)) < abs(edge - (e + 2 * t)) else 'top'} "
+             f"of the lead subband e_m = {e:.9g}" for e in levels
+             if min(abs(edge - (e - 2 * t)), abs(edge - (e + 2 * t))) <= 1e-9 * max(1.0, abs(edge))]
+    return f"lead channel threshold ({', '.join(dict.fromkeys(kinds))})"
+
+
+def _threshold_limit(model: Model, z, hits: dict, progress, check, kw) -> dict:
+    """_core.integrate with the energies ``hits`` evaluated from the fit in s (see above)."""
+    per_energy = [k for k in kw if k.endswith("_weights") and kw[k] is not None]
+    keep = np.array([k for k in range(z.size) if k not in hits], dtype=int)
+    regular = {k: (np.asarray(v)[keep] if k in per_energy else v) for k, v in kw.items()}
+    out = _core_integrate(model, z[keep], progress=progress, **regular) if keep.size else {}
+    K = z.size
+    fits = {}
+    for k, (edge, side, s, s_max) in hits.items():
+        single = {key: (np.asarray(v)[[k]] if key in per_energy else v) for key, v in kw.items()}
+        nodes = [_core_integrate(model, np.array([edge + side * (s_max * x) ** 2], dtype=complex), **single)
+                 for x in _EDGE_STEPS]
+        x = s / s_max
+        weights = _EDGE_FIT[1] if x == 0 else (x ** _EDGE_POWERS) @ _EDGE_FIT
+        fits[k] = (nodes, weights)
+        if x == 0:
+            _check_threshold_pole(model, float(np.real(z[k])), edge, nodes, check)
+    merged = {}
+    first = next(iter(fits.values()))[0][0]
+    for key, value in first.items():
+        summed = not (key.startswith("open_channels") or key.endswith("transmission"))
+        if summed:
+            merged[key] = out[key].copy() if keep.size else np.zeros_like(value)
+        else:
+            merged[key] = np.zeros((K, *value.shape[1:]), dtype=value.dtype)
+            if keep.size:
+                merged[key][keep] = out[key]
+        for k, (nodes, weights) in fits.items():
+            if key.startswith("open_channels"):  # on the threshold: the count from above
+                merged[key][k] = nodes[-1][key][0] if hits[k][2] == 0 else _core_integrate(
+                    model, z[[k]])[key][0]
+            elif summed:
+                merged[key] += np.tensordot(weights, np.stack([n[key] for n in nodes]), axes=1)
+            else:
+                merged[key][k] = np.tensordot(weights, np.stack([n[key][0] for n in nodes]), axes=1)
+    return merged
+
+
+def _check_threshold_pole(model, energy, edge, nodes, check):
+    """ValueError if a checked quantity has a 1/s term at the threshold (no finite limit)."""
+    if check is None:
+        parts = [[n[key] for key in n if key.split("_")[0] in ("retarded", "left", "right")] for n in nodes]
+    else:
+        parts = [[np.asarray(check(n))] for n in nodes]
+    for j in range(len(parts[0])):
+        f = np.stack([p[j] for p in parts])
+        pole = np.abs(np.tensordot(_EDGE_FIT[0], f, axes=1)).max(initial=0.0) / _EDGE_STEPS[-1]
+        if pole > 1e-6 * np.abs(f).max(initial=0.0):
+            raise ValueError(
+                f"energy {energy!r} is a {_threshold_name(model, edge)}: the density of states of the "
+                "clean wire diverges there (van Hove singularity of the opening channel), so this "
+                "quantity has no finite limit (the transmission has: st.transmission); shift the "
+                "energy slightly")
+
+
+def channel_thresholds(model: Model) -> np.ndarray:
+    """Energies where a lead channel opens or closes (e_m +- 2t), where the integrands of
+    real-axis energy integrals have square-root edges."""
+    levels = _lead_levels(model)
+    return np.unique(np.concatenate([levels - 2 * model.hopping, levels + 2 * model.hopping]))

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
-from ._validate import finite_float
+from ._validate import check_model, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, scba
-from .integration import Progress, _integrate
+from .integration import Progress, _integrate, channel_thresholds
 from .model import Model
 from .observables import ARRAY_FIELDS, State
 
@@ -26,8 +26,10 @@ UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a 
 
 
 def transmission(model: Model, energies) -> np.ndarray:
-    """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy."""
-    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy (at a lead
+    channel threshold: the limit from above)."""
+    check_model(model)
+    e = np.atleast_1d(real_array(energies, "energies"))
     if not np.all(np.isfinite(e)):
         raise ValueError("energies must be finite")
     return _integrate(model, e, transmission=True)["transmission"]
@@ -40,7 +42,7 @@ def spectrum_bottom(model: Model) -> float:
     radius = np.abs(H).sum(axis=2).max(axis=1) - np.abs(H[:, [0, 1], [0, 1]]).max(axis=1)
     diag = np.real(H[:, [0, 1], [0, 1]]).min(axis=1)
     coordination = 2 * model.lattice.dim
-    hop = np.abs(model.bond_blocks).sum(axis=2).max() * coordination
+    hop = np.abs(model.bond_blocks).sum(axis=2).max(initial=0.0) * coordination  # chain(1): no bonds
     lead_low = model.lead_onsite - np.abs(model.exchange).max() - 2 * model.lattice.dim * model.hopping
     return float(min((diag - radius).min() - hop, lead_low)) - 1.0
 
@@ -52,6 +54,10 @@ def fermi(energy, mu: float, temperature: float):
     return 1.0 / (np.exp(x) + 1.0)
 
 
+#: at most this many Matsubara poles in :func:`contour` (bounded cost as T -> 0)
+MAX_POLES = 64
+
+
 def contour(mu: float, temperature: float, bottom: float, n: int):
     """Nodes z_k and weights w_k with  int_{-inf}^{inf} f(E) G^R(E) dE = sum_k w_k G^R(z_k).
 
@@ -60,16 +66,21 @@ def contour(mu: float, temperature: float, bottom: float, n: int):
     T > 0: an arc from ``bottom`` to A = mu - 40T + i delta, the line Im z = delta up to
     mu + 40T (where f(x + i delta) = f(x) because delta = 2 pi N_p T), and the N_p Matsubara
     poles z_p = mu + i(2p+1) pi T enclosed, each contributing -2 pi i T G(z_p).  The neglected
-    pieces are O(exp(-40)).
+    pieces are O(exp(-40)).  N_p is the number of poles below Im z = 1/2, at most
+    ``MAX_POLES``: as T -> 0 the line comes down to the real axis (delta = 2 pi MAX_POLES T) and
+    the contour becomes the T = 0 one, so the cost stays bounded.
+    A chemical potential below ``bottom`` (no states) at T = 0: no nodes (the integral is 0).
     """
     x, v = np.polynomial.legendre.leggauss(n)
     if temperature == 0:
+        if mu <= bottom:
+            return np.zeros(0, complex), np.zeros(0, complex)
         c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
         theta = 0.5 * np.pi * (x + 1)
         z = c + r * np.exp(1j * theta)
         w = -1j * r * np.exp(1j * theta) * 0.5 * np.pi * v  # dz along theta: pi -> 0
         return z, w
-    n_poles = max(1, int(np.ceil(0.5 / (2 * np.pi * temperature))))
+    n_poles = int(max(1, min(MAX_POLES, np.ceil(0.5 / (2 * np.pi * temperature)))))
     delta = 2 * np.pi * n_poles * temperature
     xa, xb = mu - 40 * temperature, mu + 40 * temperature
     bottom = min(bottom, xa - 1.0)
@@ -115,6 +126,9 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     call; disorder.py passes an SCBA solve at every node).
     """
     bottom = spectrum_bottom(model)
+    if temperature == 0 and mu <= bottom:  # below the spectrum of device and leads: empty
+        zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
+        return zero, np.zeros((model.bonds.shape[0], 2, 2), complex), {"contour_nodes": 0, "error_estimate": 0.0}
     if retarded is None:
         def retarded(z, w):
             return _integrate(model, z, retarded_weights=w, progress=progress)
@@ -140,6 +154,7 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
     ``disorder``: SCBA solved at every contour node (Sigma^R(z) is the analytic continuation of
     the real-axis SCBA), or the average over samples with standard errors.
     """
+    check_model(model)
     mu = finite_float(fermi_energy, "fermi_energy")
     T = finite_float(temperature, "temperature", nonnegative=True)
     tolerance = finite_float(tolerance, "tolerance", positive=True)
@@ -148,13 +163,6 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
     sites, bonds, info = _equilibrium_blocks(model, mu, T, tolerance, Progress("equilibrium"))
     return State.from_blocks(model, sites, bonds, units=UNITS_STATE,
                              parameters={"fermi_energy": mu, "temperature": T, **info})
-
-
-def channel_thresholds(model: Model) -> np.ndarray:
-    """Energies where a lead channel opens or closes (e_m +- 2t), where the integrands of
-    real-axis energy integrals have square-root edges."""
-    levels = np.concatenate([_core.Lead(model.lead_cell(s), -model.hopping).mode_levels for s in ("left", "right")])
-    return np.unique(np.concatenate([levels - 2 * model.hopping, levels + 2 * model.hopping]))
 
 
 def real_axis_nodes(lo: float, hi: float, breakpoints, n: int):
@@ -178,18 +186,25 @@ def _window_blocks(model, mu_left, mu_right, t_left, t_right, tolerance, progres
     else:
         lo = min(mu_left - 40 * t_left, mu_right - 40 * t_right)
         hi = max(mu_left + 40 * t_left, mu_right + 40 * t_right)
+    thresholds = channel_thresholds(model)  # Gamma_L = 0 outside the lead bands
+    lo, hi = max(lo, thresholds.min()), min(hi, thresholds.max())
     if hi <= lo:
         zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
         return zero, np.zeros((model.bonds.shape[0], 2, 2), complex), {"window_nodes": 0}
-    edges = channel_thresholds(model)
-    # the Fermi functions are smooth except at T = 0, where the window ends exactly at mu
+    # split at the channel thresholds (square-root edges) and where the Fermi functions vary:
+    # at mu for a lead at T = 0 (a step inside the window when the other lead is warm), on the
+    # scale of T around mu otherwise (a cold lead's f is smooth only on that scale)
+    edges = [thresholds]
+    for mu, t in ((mu_left, t_left), (mu_right, t_right)):
+        edges.append(mu + t * np.array([-30.0, -12.0, -4.0, 0.0, 4.0, 12.0, 30.0]))
+    edges = np.unique(np.concatenate(edges))
 
     def evaluate(n):
         e, v = real_axis_nodes(lo, hi, edges, n)
         occupation = fermi(e, mu_left, t_left) - fermi(e, mu_right, t_right)
         if t_left == 0 and t_right == 0:
             occupation = np.full_like(e, np.sign(mu_left - mu_right))
-        out = _integrate(model, e, left_weights=v * occupation / (2 * np.pi), progress=progress)
+        out = _integrate(model, e, left_weights=v * occupation / (2 * np.pi), progress=progress, edges=False)
         return out["left_sites"], out["left_bonds"], e.size
 
     sites, bonds, nodes, error = _converge_by_doubling(evaluate, 8, tolerance, "bias-window integral")
@@ -215,6 +230,7 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
     first term is the equilibrium state of the right lead (contour integral), the second the
     bias window on the real axis.  Each lead has its own chemical potential and temperature.
     """
+    check_model(model)
     mu_l = finite_float(mu_left, "mu_left")
     mu_r = finite_float(mu_right, "mu_right")
     T = finite_float(temperature, "temperature", nonnegative=True)
@@ -234,7 +250,8 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
 def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     """Local density of states per site, summed over spin: -(1/pi) Im Tr G^R_ii(E), shape (K, N)
     for K energies (units 1/t).  With disorder: SCBA, or the average over samples."""
-    e = np.atleast_1d(np.asarray(energies, dtype=float))
+    check_model(model)
+    e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     if disorder is not None and disorder.method == "scba":
@@ -244,10 +261,10 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
         for seq in np.random.SeedSequence(disorder.seed).spawn(disorder.samples):
             sample = realization(model, disorder, np.random.default_rng(seq))
             for k, E in enumerate(e):
-                out = _integrate(sample, [E], retarded_weights=np.ones(1))
+                out = _integrate(sample, [E], retarded_weights=np.ones(1), check=_ldos_part)
                 blocks[k] = blocks[k] + out["retarded_sites"] / disorder.samples
     else:
-        blocks = [_integrate(model, [E], retarded_weights=np.ones(1))["retarded_sites"] for E in e]
+        blocks = [_integrate(model, [E], retarded_weights=np.ones(1), check=_ldos_part)["retarded_sites"] for E in e]
     return np.array([-np.imag(np.trace(b, axis1=1, axis2=2)) / np.pi for b in blocks])
 
 
@@ -288,3 +305,7 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
     sites, bonds, info = _equilibrium_blocks(model, mu, temperature, tolerance, None, retarded=retarded)
     return State.from_blocks(model, sites, bonds, units=UNITS_STATE, parameters={**params, **info})
 
+
+def _ldos_part(out) -> np.ndarray:
+    """What of G^R the LDOS uses (at a threshold only -Im Tr G_ii must have a finite limit)."""
+    return np.imag(np.trace(out["retarded_sites"], axis1=1, axis2=2))

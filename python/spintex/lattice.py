@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import positive_int
+from ._validate import boolean, positive_int
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,15 @@ class Lattice:
     bond_vectors: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
+        for name in ("length", "width", "height"):
+            object.__setattr__(self, name, positive_int(getattr(self, name), name))
+        if isinstance(self.dim, bool) or self.dim not in (1, 2, 3):
+            raise ValueError(f"dim must be 1, 2 or 3, got {self.dim!r}")
+        object.__setattr__(self, "dim", int(self.dim))
+        if self.dim < 3 and self.height != 1 or self.dim < 2 and self.width != 1:
+            raise ValueError(f"a {self.dim}D lattice has width = 1 (chain) and height = 1 (chain, strip); "
+                             f"got width={self.width}, height={self.height}")
+        object.__setattr__(self, "periodic", boolean(self.periodic, "periodic"))
         L, W, H = self.length, self.width, self.height
         if self.periodic and 2 in (W, H if self.dim == 3 else 1):
             raise ValueError("periodic boundaries need 1 or at least 3 sites across (with 2, the "
@@ -107,7 +116,8 @@ def chain(length: int) -> Lattice:
 def strip(length: int, width: int, *, periodic: bool = False) -> Lattice:
     """A 2D square-lattice strip, ``length`` along x (transport) and ``width`` along y
     (``periodic=True``: periodic boundary conditions along y)."""
-    return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2, periodic=bool(periodic))
+    return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2,
+                   periodic=boolean(periodic, "periodic"))
 
 
 def bar(length: int, width: int, height: int, *, periodic: bool = False) -> Lattice:
@@ -115,5 +125,5 @@ def bar(length: int, width: int, height: int, *, periodic: bool = False) -> Latt
     (``periodic=True``: periodic boundary conditions across the bar)."""
     return Lattice(
         positive_int(length, "length"), positive_int(width, "width"), positive_int(height, "height"), dim=3,
-        periodic=bool(periodic),
+        periodic=boolean(periodic, "periodic"),
     )

@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _core
-from ._validate import finite_float
+from ._validate import check_memory, finite_float
 from .lattice import Lattice
 from .textures import texture_vectors
 
@@ -82,6 +82,9 @@ class Model:
             raise ValueError("lattice must be a spintex Lattice (st.lattice.chain, strip or bar)")
         self.lattice = lattice
         N = lattice.num_sites
+        n = 2 * lattice.sites_per_slice  # slice blocks n x n: in Python, in C++, one sweep per thread
+        check_memory(6 * 16.0 * n * n * lattice.num_slices,
+                     f"a device of {lattice.num_slices} slices of {lattice.sites_per_slice} sites")
         self.hopping = finite_float(hopping, "hopping", positive=True)
         ex = np.asarray(exchange, dtype=float)
         if ex.ndim == 0:

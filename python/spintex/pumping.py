@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._validate import finite_float
+from ._validate import check_model, finite_float
 from .disorder import Disorder, scba, solve_ladder
 from .model import IDENTITY2, PAULI, Model
 from .observables import Response, site_observables
@@ -220,9 +220,8 @@ def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None 
     charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean or
     SCBA (vertex corrections in every product); for samples call this on each realization.
     """
+    check_model(model)
     energy = finite_float(energy, "energy")
-    if not isinstance(model, Model):
-        raise ValueError(f"model must be a spintex.Model, got {type(model).__name__}")
     if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba"):
         raise ValueError("pumping takes disorder=st.Disorder(..., method='scba'); for samples, call it on "
                          "each realization (st.disorder.realization)")

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator, gmres
 
 from . import _core
-from ._validate import finite_float
+from ._validate import check_model, finite_float
 from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
                        random_site_blocks, realization, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
@@ -326,6 +326,7 @@ def linear_response(model: Model, energy: float, *, disorder: Disorder | None = 
     through every slice boundary equals T / 2pi (Landauer).  An energy with no propagating
     channel gives zero transmission and zero response.
     """
+    check_model(model)
     drive = check_drive(drive, lead)
     energy = finite_float(energy, "energy")
     if disorder is None:

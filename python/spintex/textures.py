@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import finite_float, vector3
+from ._validate import finite_float, real_array, vector3
 
 Texture = Callable[[np.ndarray], np.ndarray]
 
@@ -110,7 +110,7 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     """Isolated skyrmion in a +z background (core along polarity * z, polarity=-1: core down).
 
     theta(r) = 2 arctan(sinh(radius / wall_width) / sinh(r / wall_width)) is pi at the centre and
-    0 far away; phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For
+    0 far away (evaluated with both sinh scaled by exp(-max), so any radius / wall_width works); phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For
     polarity=+1 the whole texture is reversed (core up in a -z background).
     """
     c = np.zeros(3)
@@ -124,8 +124,9 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     def texture(positions):
         d = _xyz(positions) - c
         r = np.hypot(d[:, 0], d[:, 1])
-        with np.errstate(divide="ignore"):
-            theta = 2.0 * np.arctan2(np.sinh(R / w), np.sinh(r / w))
+        a, b = R / w, r / w
+        m = np.maximum(a, b)  # sinh(x) e^-m = (e^(x-m) - e^(-x-m)) / 2: no overflow
+        theta = 2.0 * np.arctan2(np.exp(a - m) - np.exp(-a - m), np.exp(b - m) - np.exp(-b - m))
         phi = np.arctan2(d[:, 1], d[:, 0]) + helicity
         n = _from_angles(theta, phi)
         return n if polarity == -1 else -n
@@ -137,9 +138,9 @@ def texture_vectors(texture, positions, *, name: str = "texture") -> np.ndarray:
     """Evaluate a texture (callable, 3-vector or (N, 3) array) into validated unit vectors (N, 3)."""
     N = _xyz(positions).shape[0]
     if callable(texture):
-        n = np.asarray(texture(positions), dtype=float)
+        n = real_array(texture(positions), name)
     else:
-        n = np.asarray(texture, dtype=float)
+        n = real_array(texture, name)
         if n.shape == (3,):
             n = np.tile(n, (N, 1))
     if n.shape != (N, 3):

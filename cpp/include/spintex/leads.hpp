@@ -24,7 +24,9 @@ class Lead {
   /// Broadening Gamma = i(Sigma - Sigma^dagger) = tau^2 U diag(-2 Im g_m) U^dagger: exactly zero
   /// for closed channels on the real axis.
   MatrixXc broadening(cplx z) const;
-  /// Number of propagating channels (modes with |E - e_m| < 2|tau|) at real energy E.
+  /// Number of propagating channels at real energy E in the limit from above (E + 0 on the real
+  /// axis): modes with e_m - 2|tau| <= E < e_m + 2|tau|, energies within a few ulps of an edge
+  /// counted as on it.  Consistent with the transmission at a threshold (spintex.keldysh).
   int open_channels(double energy) const;
   int size() const { return static_cast<int>(levels_.size()); }
   const Eigen::VectorXd& mode_levels() const { return levels_; }

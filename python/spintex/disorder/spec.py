@@ -82,6 +82,9 @@ class Disorder:
             raise ValueError("mixing must be in (0, 1]")
         if self.workers is not None:
             positive_int(self.workers, "workers")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))
+                                      or self.seed < 0):
+            raise ValueError(f"seed must be None or an integer >= 0, got {self.seed!r}")
 
     @property
     def variances(self) -> np.ndarray:

@@ -107,7 +107,8 @@ class PairBornMap:
         lat = model.lattice
         N, W = lat.num_sites, lat.sites_per_slice
         self.local, self.soc, self.num_sites = local_map, disorder.soc, N
-        terms = _corner_terms(lat)
+        # a chain has no corners: fine without spin-orbit impurities (the local map only)
+        terms = _corner_terms(lat) if disorder.soc or lat.dim > 1 else {0: [], 1: [], 2: []}
         table = neighbour_table(lat)
         flat = table.reshape(N, 6)
         i, j = lat.bonds.T

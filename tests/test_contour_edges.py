@@ -1,0 +1,90 @@
+"""Edge cases of the contour and real-axis integrals: chemical potentials below the spectrum,
+one cold lead in a thermal bias, and temperatures -> 0 at bounded cost."""
+import time
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+import spintex as st
+from spintex import keldysh
+
+
+def textured_chain():
+    return st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
+
+
+def test_equilibrium_below_the_spectrum_is_empty():
+    model = textured_chain()
+    for T in (0.0, 0.01):
+        s = st.equilibrium(model, fermi_energy=-5.0, temperature=T)  # spectrum from -2.5
+        assert np.abs(s.charge_density).max() < 1e-12
+        assert np.abs(s.spin_density).max() < 1e-12
+        assert np.abs(s.current).max() < 1e-12
+
+
+def test_bias_from_below_the_spectrum():
+    """mu_right = -4 is below every state: the equilibrium part is empty and the total is the
+    left-injected window [-4, 2], whose current is (1/2pi) int T(E) dE."""
+    model = textured_chain()
+    b = st.nonequilibrium(model, mu_left=2.0, mu_right=-4.0)
+    assert np.abs(b.equilibrium.charge_density).max() < 1e-12
+    assert np.allclose(b.total.charge_density, b.transport.charge_density, atol=1e-12)
+    edges = [e for e in keldysh.channel_thresholds(model) if -4 < e < 2]
+    bounds = [-4.0, *edges, 2.0]
+    ref = sum(quad(lambda E: st.transmission(model, [E])[0] / (2 * np.pi), a, c, epsabs=1e-13, limit=200)[0]
+              for a, c in zip(bounds[:-1], bounds[1:]))
+    assert np.abs(b.total.current - ref).max() < 1e-8
+
+
+def _thermal_reference(model, mu, t_left, t_right):
+    def f(E, T):
+        return float(E < mu) if T == 0 else 1.0 / (np.exp(np.clip((E - mu) / T, -700, 700)) + 1.0)
+
+    def g(E):
+        return st.transmission(model, [E])[0] * (f(E, t_left) - f(E, t_right)) / (2 * np.pi)
+
+    T = max(t_left, t_right)
+    pts = sorted({mu, *(mu + T * np.array([-40, -30, -12, -4, 4, 12, 30, 40])),
+                  *(mu + t_left * np.array([-4, 4]))})
+    return sum(quad(g, a, c, epsabs=1e-15, epsrel=1e-12, limit=200)[0] for a, c in zip(pts[:-1], pts[1:]))
+
+
+def test_thermal_bias_with_a_cold_lead():
+    """Closed circuit (equal mu), left lead at T = 0 or 0.001, right at 0.05: the thermoelectric
+    current against an adaptive real-axis reference (these failed with "did not converge")."""
+    model = textured_chain()
+    for t_left in (0.0, 0.001):
+        b = st.nonequilibrium(model, mu_left=-1.0, mu_right=-1.0, temperature_left=t_left,
+                              temperature_right=0.05, tolerance=1e-11)
+        ref = _thermal_reference(model, -1.0, t_left, 0.05)
+        assert abs(ref) > 1e-6
+        assert np.abs(b.transport.current - ref).max() < 1e-12
+
+
+def test_contour_size_is_bounded_as_temperature_goes_to_zero():
+    for T in (1e-2, 1e-6, 1e-12, 1e-300):
+        z, w = keldysh.contour(-1.0, T, -5.0, 32)
+        assert z.size <= 2 * 32 + keldysh.MAX_POLES
+        assert np.all(z.imag > 0)
+
+
+def test_equilibrium_at_nanokelvin_is_fast_and_equals_zero_temperature():
+    model = st.Model(st.lattice.chain(20), exchange=0.3, texture=st.textures.neel_wall(10, 3))
+    cold = st.equilibrium(model, fermi_energy=-0.7)
+    start = time.monotonic()
+    warm = st.equilibrium(model, fermi_energy=-0.7, temperature=1e-9)
+    assert time.monotonic() - start < 5.0  # was > 30 s and 5.5 GB
+    assert np.abs(warm.charge_density - cold.charge_density).max() < 1e-8
+    assert np.abs(warm.spin_density - cold.spin_density).max() < 1e-8
+    # and T^2 (Sommerfeld) convergence from above
+    mk = st.equilibrium(model, fermi_energy=-0.7, temperature=1e-5)
+    assert 1e-13 < np.abs(mk.charge_density - cold.charge_density).max() < 1e-9
+
+
+def test_a_device_that_cannot_fit_is_refused_before_allocation(monkeypatch):
+    from spintex import _validate
+    monkeypatch.setattr(_validate, "available_memory", lambda: 1e6)  # 1 MB free
+    with pytest.raises(MemoryError, match="GiB"):
+        st.Model(st.lattice.strip(100, 20))
+    st.Model(st.lattice.chain(100))  # 6 * 16 * 4 * 100 bytes fits
