@@ -59,17 +59,13 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
         Further basis fields fitted together with the two torques; their coefficients are
         returned in ``TorqueFit.extra``.
     """
-<<<<<<< HEAD
+    check_model(model)
     if hasattr(torque, "torque"):
         from .response import warn_if_not_field_driven
 
         warn_if_not_field_driven(torque)
         torque = torque.torque
-    torque = np.asarray(torque, dtype=float)
-=======
-    check_model(model)
     torque = real_array(torque, "torque")
->>>>>>> h-robust
     N = model.lattice.num_sites
     if torque.shape != (N, 3):
         raise ValueError(f"torque must have shape ({N}, 3), got {torque.shape}")

@@ -29,13 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-<<<<<<< HEAD
-from ._validate import finite_float
-from .disorder import BornMap, Disorder, PairBornMap, PairCorrelator, scba, spin_orbit_balance
-=======
 from ._validate import check_model, finite_float
-from .disorder import BornMap, Disorder, open_channels, scba
->>>>>>> h-robust
+from .disorder import BornMap, Disorder, PairBornMap, PairCorrelator, scba, spin_orbit_balance
 from .model import Model
 from .observables import Response
 from .response import open_channels

@@ -34,7 +34,7 @@ from ._validate import check_model, finite_float
 from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
                        random_site_blocks, realization, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
-from .keldysh import contour, spectrum_bottom
+from .keldysh import spectrum_bottom
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 
@@ -66,6 +66,21 @@ def check_drive(drive, lead=None) -> str:
 
 
 # ----------------------------------------------------------------------------- Fermi sea
+def sea_contour(mu: float, bottom: float, n: int):
+    """Nodes and weights of int_{-inf}^{mu} dE F(E) = sum_k w_k F(z_k) for F analytic in the upper
+    half plane: the semicircle from ``bottom`` to mu of :func:`spintex.keldysh.contour` (T = 0),
+    with the angle theta = pi s^2 and Gauss-Legendre in s.  The substitution removes the
+    theta^(-1/2) endpoint singularity of an integrand whose E_F sits on a lead channel threshold
+    (a square-root edge), which the plain angle grid converges to only algebraically."""
+    x, v = np.polynomial.legendre.leggauss(n)
+    c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
+    s = 0.5 * (x + 1)
+    theta = np.pi * s**2
+    z = c + r * np.exp(1j * theta)
+    w = -1j * r * np.exp(1j * theta) * np.pi * s * v  # dz = i r e^{i theta} d theta, theta: pi -> 0
+    return z, w
+
+
 class FermiSea:
     """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
 
@@ -74,15 +89,15 @@ class FermiSea:
         rho[U] = (i/2pi) (Y - Y^dag),   Y = int dE f(E) dG^R(E) = sum_k w_k Y(z_k),
         Y(z) = G(z) (U + S[Y(z)]) G(z)
 
-    on the contour of :func:`spintex.keldysh.contour` (G^R is analytic in the upper half plane,
-    so the real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
+    on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
+    real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
     node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy).  The
     node count doubles from ``nodes`` until the response to a uniform potential converges to
     ``tolerance`` (relative; ``error_estimate``, see the loop).
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
-                 nodes: int = 32, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
+                 nodes: int = 16, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
                  bottom: float | None = None):
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
@@ -109,7 +124,7 @@ class FermiSea:
         self.compressibility = -probe  # d n_i / d mu of the device at fixed leads: -chi . 1
 
     def _build(self, n: int):
-        z, w = contour(self.mu, 0.0, self.bottom, n)
+        z, w = sea_contour(self.mu, self.bottom, n)
         self.weights, self.nodes, self._previous_sigma = w, z, None
         self.correlators, self.borns, self.self_energies = [], [], []
         for zk in z:
