@@ -1,0 +1,165 @@
+"""Moving textures: velocities, emission against Brouwer's formula, charge per turn, continuity
+of the Kubo-Bastin pumping response, and Onsager reciprocity with the force response."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex.pumping import emission, perturbation
+
+from conftest import dense_green, random_unit_vectors
+
+
+def channels(gamma, spin_resolved=False):
+    """W with Gamma = W W^dag (propagating channels); with ``spin_resolved`` (a lead along z)
+    the columns are sigma_z eigenstates, returned with their spins."""
+    parts, spins = [], []
+    projectors = [(1, np.diag(np.tile([1.0, 0.0], len(gamma) // 2))), (-1, np.diag(np.tile([0.0, 1.0], len(gamma) // 2)))]
+    for s, P in (projectors if spin_resolved else [(0, np.eye(len(gamma)))]):
+        lam, V = np.linalg.eigh(P @ gamma @ P)
+        keep = lam > 1e-10 * max(lam.max(), 1e-300)
+        parts.append(V[:, keep] * np.sqrt(lam[keep]))
+        spins += [s] * int(keep.sum())
+    return np.concatenate(parts, axis=1), np.array(spins)
+
+
+def scattering_matrix(model, energy, spin_resolved=False):
+    """S = -1 + i W^dag G^R W (Fisher-Lee), channels of the left lead first; their spins; and the
+    number of left channels."""
+    G, gl, gr = dense_green(model, energy)
+    (wl, sl), (wr, sr) = channels(gl, spin_resolved), channels(gr, spin_resolved)
+    W = np.concatenate([wl, wr], axis=1)
+    return -np.eye(W.shape[1]) + 1j * W.conj().T @ G @ W, np.concatenate([sl, sr]), wl.shape[1]
+
+
+def brouwer_emission(model, energy, velocity, h=1e-5):
+    """Particles emitted into each lead per unit dX: -(1/2pi) Im Tr_a[dS/dX S^dag] (the Friedel sum
+    rule fixes the sign: N = (1/2pi i) ln det S, a rising potential emits), dS/dX by central
+    differences of H + X dH/dX."""
+    Lam = perturbation(model, velocity)
+    sp, _, nl = scattering_matrix(model.with_onsite(h * Lam), energy)
+    sm, _, _ = scattering_matrix(model.with_onsite(-h * Lam), energy)
+    s0, _, _ = scattering_matrix(model, energy)
+    d = -np.imag(np.diag((sp - sm) / (2 * h) @ s0.conj().T)) / (2 * np.pi)
+    return d[:nl].sum(), d[nl:].sum()
+
+
+def test_a_rising_potential_emits_electrons_into_both_leads():
+    m = st.Model(st.lattice.strip(6, 2), exchange=0.3)
+    e = emission(m, -1.1, np.zeros((12, 3)))  # no motion: nothing
+    assert np.allclose(e, 0.0, atol=1e-15)
+    G, gl, gr = dense_green(m, -1.1)
+    emitted = [np.trace(g @ G @ G.conj().T).real / (2 * np.pi) for g in (gl, gr)]  # Lambda = 1
+    assert min(emitted) > 0
+
+
+def test_emission_equals_brouwer_formula():
+    rng = np.random.default_rng(11)
+    lat = st.lattice.strip(7, 2)
+    n = random_unit_vectors(rng, lat.num_sites)
+    m = st.Model(lat, exchange=0.7, texture=n, rashba=0.2, onsite=rng.uniform(-0.3, 0.3, lat.num_sites))
+    v = np.cross(rng.normal(size=(lat.num_sites, 3)), n)  # any tangent field
+    for E in (-1.3, 0.4):
+        e = emission(m, E, v)
+        assert np.allclose(e, brouwer_emission(m, E, v), atol=1e-8 * max(1, np.abs(e).max()))
+        r = st.pumping(m, E, v)
+        assert np.allclose(r.emission, e, atol=1e-12)
+
+
+def test_rotating_half_metallic_wall_pumps_one_electron_per_turn():
+    """Only the majority band at E_F (M = 1.5, E_F = -3.3, k_F = 0.45): a rotating Neel wall
+    transmits every majority electron into the opposite spin; the charge per turn approaches 1
+    as the wall widens and the reflection of the abrupt wall falls off (1 - Q = R)."""
+    deviation = []
+    for width in (0.5, 1.0, 2.0, 4.0):
+        L = int(24 * width) + 30  # leads along +-z to 1e-13 (they continue the end slices)
+        m = st.Model(st.lattice.chain(L), exchange=1.5, texture=st.textures.neel_wall(L / 2, width))
+        e = emission(m, -3.3, st.texture_velocity(m, "rotation", axis=(0, 0, 1)))
+        per_turn = 2 * np.pi * np.array(e)
+        assert per_turn[0] == pytest.approx(-per_turn[1], abs=1e-10)  # no charge stays behind
+        reflection = 1 - st.linear_response(m, -3.3).transmission
+        assert abs(per_turn[1]) == pytest.approx(1 - reflection, abs=1e-9)
+        deviation.append(abs(abs(per_turn[1]) - 1))
+    assert deviation[0] > 0.05 and all(a > b for a, b in zip(deviation, deviation[1:]))
+    assert deviation[-1] < 1e-3
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_charge_per_turn_is_the_spin_flip_transmission_difference(seed):
+    """Rotating any texture about z by phi (both leads along z) multiplies S_ab by
+    e^{-i phi (s_a - s_b)/2}, so the particles emitted into the right lead per turn are
+    (1/2) sum_{a in R, b} (s_a - s_b)|S_ab|^2 = T(down_L -> up_R) - T(up_L -> down_R)
+    + R_R(down -> up) - R_R(up -> down) (spins along z): the spin-flip transmissions of the issue's
+    formula plus the spin-flip reflections back into the right lead, which an abrupt random
+    texture makes comparable; for a smooth wall the reflections vanish."""
+    rng = np.random.default_rng(seed)
+    lat = st.lattice.strip(8, 2)
+    n = random_unit_vectors(rng, lat.num_sites)
+    n[:2] = n[-2:] = (0.0, 0.0, 1.0)  # both lead slices (and leads) along +z
+    m = st.Model(lat, exchange=0.8, texture=n)
+    E = -0.9
+    e = emission(m, E, st.texture_velocity(m, "rotation", axis=(0, 0, 1)))
+    T = st.linear_response(m, E).spin_transmission  # s along +z (left), s' along +z (right)
+    S, spin, nl = scattering_matrix(m, E, spin_resolved=True)
+    P = np.abs(S) ** 2  # P[a, b]: from channel b to channel a
+    flips = 0.5 * (spin[:, None] - spin[None, :])
+    transmitted = (flips[nl:, :nl] * P[nl:, :nl]).sum()
+    reflected = (flips[nl:, nl:] * P[nl:, nl:]).sum()
+    assert transmitted == pytest.approx(T[1, 0] - T[0, 1], abs=1e-9)  # the same spin-flip transmissions
+    assert 2 * np.pi * e[1] == pytest.approx(transmitted + reflected, abs=1e-9)
+    assert abs(reflected) > 1e-3  # the reflection part is there for an abrupt texture
+
+
+@pytest.mark.parametrize("disorder", [None, st.Disorder(onsite=0.1, magnetic=(0.03, 0.02))], ids=["clean", "scba"])
+def test_pumping_response_obeys_continuity(disorder):
+    """The Kubo-Bastin currents change between slices by the density rate dn/dt (the static
+    response to the motion): Fermi-surface RA and RR and the Fermi-sea term together."""
+    L = 40
+    m = st.Model(st.lattice.chain(L), exchange=0.6, texture=st.textures.neel_wall(L / 2, 3))
+    r = st.pumping(m, -0.7, st.texture_velocity(m, "translation"), disorder=disorder)
+    div = r.current[:-1] - r.current[1:]
+    assert np.abs(div - r.density_rate[1:-1]).max() < 1e-4 * np.abs(r.density_rate).max()
+    assert np.abs(r.density_rate).max() > 1e-5
+
+
+def time_reversed(model, n, **kw):
+    return st.Model(model.lattice, exchange=model.exchange, texture=-n, **kw)
+
+
+@pytest.mark.parametrize("kind", ["translation", "rotation"])
+@pytest.mark.parametrize("disorder", [None, st.Disorder(onsite=0.1, magnetic=(0.03, 0.01))], ids=["clean", "scba"])
+def test_onsager_emission_equals_force_response_of_the_time_reversed_system(kind, disorder):
+    """Particles pumped into lead a per unit dX/dt = d<dH'/dX>/d mu_a of the time-reversed system
+    (texture and Zeeman field reversed, Rashba kept; magnetic impurities reversed with n)."""
+    rng = np.random.default_rng(4)
+    lat = st.lattice.strip(10, 2)
+    n = st.textures.neel_wall(5, 1.5)(lat.positions)
+    n = n + 0.2 * random_unit_vectors(rng, lat.num_sites)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    m = st.Model(lat, exchange=0.6, texture=n, rashba=0.15, zeeman=(0.0, 0.05, 0.02))
+    mr = st.Model(lat, exchange=0.6, texture=-n, rashba=0.15, zeeman=(0.0, -0.05, -0.02))
+    v = st.texture_velocity(m, kind)
+    e = emission(m, -0.8, v, disorder=disorder)
+    for side, k in (("left", 0), ("right", 1)):
+        r = st.linear_response(mr, -0.8, drive=side, disorder=disorder)
+        # <dH'/dX> with dH'/dX = +M v . sigma (the reversed texture -n moving as -v)
+        force_response = -st.texture_force(mr, r, -v)
+        assert e[k] == pytest.approx(force_response, abs=1e-9 * max(1.0, abs(e[k])))
+
+
+def test_texture_velocity_is_tangent_and_exact():
+    lat = st.lattice.strip(30, 3)
+    m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(15, 4))
+    v = st.texture_velocity(m, "translation")
+    n = m.texture_vectors
+    assert np.abs(np.einsum("na,na->n", v, n)).max() < 1e-14
+    x = lat.positions[:, 0] - 15
+    theta_dot = -(1 / 4) / np.cosh(x / 4)  # d theta / dX = -d theta/dx = -(1/lambda) sech(x/lambda)
+    expected = theta_dot[:, None] * np.stack([np.cos(2 * np.arctan(np.exp(x / 4))), 0 * x,
+                                               -np.sin(2 * np.arctan(np.exp(x / 4)))], axis=1)
+    assert np.abs(v - expected).max() < 1e-8
+    rot = st.texture_velocity(m, "rotation", axis=(0, 0, 2))
+    assert np.allclose(rot, np.cross([0, 0, 1], n))
+    with pytest.raises(ValueError, match="tangent"):
+        st.pumping(m, -1.0, n)  # radial: not a motion of unit vectors
+    with pytest.raises(ValueError, match="kind"):
+        st.texture_velocity(m, "shear")
