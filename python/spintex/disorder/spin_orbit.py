@@ -54,9 +54,10 @@ def _corner_terms(lattice):
 
 
 def spin_orbit_fields(num_sites: int, disorder, rng: np.random.Generator) -> np.ndarray:
-    """(N, 3) impurity strengths v^a_R: +-u on impurity sites (probability c), c u^2 = Gamma_so."""
+    """(N, 3) impurity strengths v^a_R on impurity sites (probability c), variance Gamma_so / c
+    (+-u with c u^2 = Gamma_so for the binary distribution)."""
     c = disorder.concentration
-    return np.sqrt(disorder.soc / c) * rng.choice([-1.0, 1.0], (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
+    return np.sqrt(disorder.soc / c) * disorder.unit_strengths(rng, (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
 
 
 def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
