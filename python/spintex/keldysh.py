@@ -238,7 +238,7 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     if disorder is not None and disorder.method == "scba":
-        blocks = [scba(model, E, disorder).retarded_sites for E in e]
+        blocks: list = [scba(model, E, disorder).retarded_sites for E in e]
     elif disorder is not None:
         blocks = [0.0] * e.size
         for seq in np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples):

@@ -301,8 +301,8 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
                  parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count,
                              "seed": disorder.resolved_seed},
                  units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
-    for k in (*ARRAY_FIELDS, "transmission"):
-        setattr(r, f"{k}_stderr", stats.stderr(k))
+    for name in (*ARRAY_FIELDS, "transmission"):
+        setattr(r, f"{name}_stderr", stats.stderr(name))
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 

@@ -18,7 +18,8 @@ def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generato
     blocks = np.zeros((N, 2, 2), dtype=complex)
     if np.any(disorder.onsite):
         impurity = rng.random(N) < c
-        eps = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c) * disorder.unit_strengths(rng, N) * impurity
+        u = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c)
+        eps = u * disorder.unit_strengths(rng, N) * impurity
         blocks += eps[:, None, None] * IDENTITY2
     if any(disorder.magnetic):
         impurity = rng.random(N) < c
