@@ -2,9 +2,9 @@
 # # SCBA against explicit disorder samples
 #
 # A wide bar with weak non-magnetic disorder: the sample-averaged densities agree with the SCBA
-# ladder within their statistical errors, and the conductances differ by about the weak
-# localization correction, which SCBA (no crossed diagrams) lacks. For a quasi-1D wire with
-# l << L << N l and spin conserved (two orthogonal-class copies), delta g ~ -2/3 (units e^2/h).
+# ladder within their statistical errors. The conductances differ mostly by the fourth cumulant of
+# the binary +-u samples (the Born approximation keeps only the variance; Gaussian samples of the
+# same variance come much closer), and by a smaller weak-localization part: docs/validation.md.
 
 # %%
 import numpy as np
@@ -25,4 +25,4 @@ for g0 in pick([0.08], [0.04, 0.08, 0.16]):
     rows.append((g0, scba.transmission, samp.transmission, float(samp.transmission_stderr),
                  samp.transmission - scba.transmission, z["charge_density"], z["spin_density"]))
 table(rows, ["G0", "g SCBA", "g samples", "stderr", "difference", "mean |dn|/err", "mean |ds|/err"])
-print("(an unbiased comparison gives mean |d|/err ~ 0.8; weak localization: difference ~ -2/3 when L >> l)")
+print("(an unbiased comparison gives mean |d|/err ~ 0.8; the g difference: binary +-u fourth cumulant mostly)")

@@ -105,8 +105,8 @@ def test_samples_are_reproducible_and_have_the_born_variances():
 
 def test_sample_average_agrees_with_scba_in_a_wide_bar():
     """Weak disorder in a wide bar: crossed diagrams are small, so sample-averaged densities agree
-    with SCBA within the statistical error; the conductance differs by a weak-localization-sized
-    amount at most."""
+    with SCBA within the statistical error; the conductance differs by a few per cent at most (the
+    fourth cumulant of the binary samples and weak localization, docs/validation.md)."""
     lat = st.lattice.bar(12, 4, 4)
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(6, 2.0))
     E = -1.5

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples", "beta_bulk",
-         "relaxation_torque", "pumping"]
+NAMES = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples",
+         "beta_bulk", "relaxation_torque", "pumping"]
 
 
 def run_notebook(name, size, tmp_path, monkeypatch):
@@ -39,4 +39,5 @@ def test_notebook_runs_at_reduced_size(name, tmp_path, monkeypatch, capsys):
 def test_notebooks_are_listed_in_run_all():
     runner = runpy.run_path(str(NOTEBOOKS / "run_all.py"))
     assert sorted(runner["NOTEBOOKS"]) == sorted(NAMES)
-    assert sorted(p.stem for p in NOTEBOOKS.glob("*.py") if not p.stem.startswith("_") and p.stem != "run_all") == sorted(NAMES)
+    stems = [p.stem for p in NOTEBOOKS.glob("*.py") if not p.stem.startswith("_") and p.stem != "run_all"]
+    assert sorted(stems) == sorted(NAMES)

@@ -152,7 +152,8 @@ def test_spin_orbit_balance_splits_into_relaxation_torque_and_corner_hop_current
     Z = local(Gs) @ rs + local(rs) @ np.conj(np.swapaxes(Gs, 1, 2))
     magnetic = np.einsum("aij,nji->na", st.model.PAULI, Z).imag
     per_slice = np.array([(torque + anomalous + magnetic)[s].sum(axis=0) for s in lat.slices])
-    assert np.allclose(per_slice[1:-1], r.relaxation_source[1:-1], rtol=0, atol=1e-9 * np.abs(per_slice).max())  # SCBA tolerance
+    # SCBA tolerance
+    assert np.allclose(per_slice[1:-1], r.relaxation_source[1:-1], rtol=0, atol=1e-9 * np.abs(per_slice).max())
     assert np.abs(torque).max() > 0.05 * np.abs(per_slice).max() and np.abs(anomalous).max() > 0
 
 

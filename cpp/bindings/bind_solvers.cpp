@@ -244,7 +244,8 @@ retarded_bonds_ji / _ij (G^R_ji, G^R_ij for each bond (i, j)), left_sites / left
 (sum w (G Gamma_L G^dag)_ii, _ji), right_*, and per-energy transmissions when asked: transmission and
 spin_transmission (2x2: left-lead spin s, right-lead spin s') of the injecting lead (left unless
 only right_weights are given); reverse_transmission the other direction (costs a second column).
-Runs energies in parallel (OpenMP) with the GIL released; Ctrl-C interrupts.)doc");
+Runs energies in parallel (OpenMP) with the GIL released, summed in energy order (bitwise the
+same for any number of threads); Ctrl-C interrupts.)doc");
 }
 
 }  // namespace spintex::bindings

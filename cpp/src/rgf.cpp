@@ -1,5 +1,6 @@
 #include "spintex/rgf.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <stdexcept>
@@ -274,11 +275,28 @@ void resize_accumulators(const Device& d, const Request& r, Accumulated& a) {
   }
 }
 
-void add_into(std::vector<cplx>& total, const std::vector<cplx>& part) {
-  for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+/// The block accumulators of `a` (not the per-energy transmissions), in a fixed order.
+std::vector<std::vector<cplx>*> block_accumulators(Accumulated& a) {
+  return {&a.retarded_sites, &a.retarded_bonds_ji, &a.retarded_bonds_ij, &a.left_sites,
+          &a.left_bonds,     &a.right_sites,       &a.right_bonds};
 }
-void add_into(std::vector<double>& total, const std::vector<double>& part) {
-  for (std::size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+
+/// Add one energy's blocks (`part`) into `total` and copy its transmissions (slot k); zero the
+/// blocks of `part` for the next energy.
+void commit_energy(std::size_t k, Accumulated& part, Accumulated& total) {
+  const auto parts = block_accumulators(part);
+  const auto totals = block_accumulators(total);
+  for (std::size_t a = 0; a < parts.size(); ++a) {
+    std::vector<cplx>& p = *parts[a];
+    std::vector<cplx>& t = *totals[a];
+    for (std::size_t i = 0; i < p.size(); ++i) t[i] += p[i];
+    std::fill(p.begin(), p.end(), cplx(0.0));
+  }
+  if (!part.transmission.empty()) {
+    total.transmission[k] = part.transmission[k];
+    total.reverse_transmission[k] = part.reverse_transmission[k];
+    for (std::size_t s = 4 * k; s < 4 * k + 4; ++s) total.spin_transmission[s] = part.spin_transmission[s];
+  }
 }
 
 }  // namespace
@@ -307,40 +325,38 @@ Accumulated integrate(const Device& device, const Request& request,
 #endif
   const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
 
+  // Deterministic sums: each energy's weighted blocks are formed alone and added to the totals in
+  // energy order (the ordered region), so results are bitwise the same for any number of threads.
 #pragma omp parallel if (parallel)
   {
-    Accumulated mine;
+    Accumulated mine;  // one energy's blocks
     resize_accumulators(device, request, mine);
     Sweep sweep(device, request, local_self_energy);
-#pragma omp for schedule(dynamic, 1)
+#pragma omp for ordered schedule(dynamic, 1)
     for (long long k = 0; k < static_cast<long long>(K); ++k) {
-      if (stop.load()) continue;
-      try {
-        sweep.run(static_cast<std::size_t>(k), mine);
-      } catch (...) {
+      const auto kk = static_cast<std::size_t>(k);
+      bool swept = false;
+      if (!stop.load()) {
+        try {
+          sweep.run(kk, mine);
+          swept = true;
+        } catch (...) {
 #pragma omp critical(spintex_error)
-        if (!error) error = std::current_exception();
-        stop = true;
+          if (!error) error = std::current_exception();
+          stop = true;
+        }
       }
+#pragma omp ordered
+      {
+        if (swept && !stop.load()) commit_energy(kk, mine, total);
+      }
+      if (!swept) continue;
       const std::size_t finished = ++done;
       bool master = true;
 #ifdef _OPENMP
       master = omp_get_thread_num() == 0;
 #endif
       if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
-    }
-#pragma omp critical(spintex_reduce)
-    {
-      add_into(total.retarded_sites, mine.retarded_sites);
-      add_into(total.retarded_bonds_ji, mine.retarded_bonds_ji);
-      add_into(total.retarded_bonds_ij, mine.retarded_bonds_ij);
-      add_into(total.left_sites, mine.left_sites);
-      add_into(total.left_bonds, mine.left_bonds);
-      add_into(total.right_sites, mine.right_sites);
-      add_into(total.right_bonds, mine.right_bonds);
-      add_into(total.transmission, mine.transmission);
-      add_into(total.reverse_transmission, mine.reverse_transmission);
-      add_into(total.spin_transmission, mine.spin_transmission);
     }
   }
   if (parallel) dense::set_blas_threads(previous_blas_threads);

@@ -105,7 +105,7 @@ class BulkSCBA:
         z = self.energy * np.eye(2)
         sigma = np.zeros(self.grid + (2, 2), complex) - 0.1j * np.eye(2)
         self.residual_history = []
-        for it in range(1, self.max_iterations + 1):
+        for it in range(1, self.max_iterations + 1):  # noqa: B007 (it is kept after the loop)
             new = self._born(_inv2(z - h - sigma))
             residual = float(np.abs(new - sigma).max())
             self.residual_history.append(residual)

@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from types import SimpleNamespace
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +71,9 @@ NPZ_UNITS = {
 @dataclass
 class Result:
     config: cfg.Config
-    model: object
-    response: object   # Response at E_F (transmission)
-    state: object      # BiasedState (equilibrium + transport)
+    model: Any
+    response: Any   # Response at E_F (transmission)
+    state: Any      # BiasedState (equilibrium + transport)
     fit: TorqueFit | None
     fit_note: str
     seconds: float
@@ -86,8 +87,8 @@ def solve(config: cfg.Config) -> Result:
     s = config.solve
     if config.disorder is None:
         response = linear_response(model, s["fermi_energy"])
-        state = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
-                               temperature=s["temperature"])
+        state: Any = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
+                                    temperature=s["temperature"])
     else:  # disorder: the linear response (SCBA or samples) times the bias
         d = config.disorder
         disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"],
@@ -339,7 +340,7 @@ def plot(result: Result, path: Path) -> None:
     maps = model.lattice.dim == 2 and model.lattice.width >= MAP_MIN_WIDTH
     map_height = 2 * (0.9 + 7.0 * model.lattice.width / model.lattice.length) if maps else 0.0
     fig = Figure(figsize=(8.5, 9.5 + map_height), layout="constrained")
-    lines, map_fig = fig.subfigures(2, 1, height_ratios=[9.5, map_height]) if maps else (fig, None)
+    lines, map_fig = fig.subfigures(2, 1, height_ratios=[9.5, map_height]) if maps else (fig, None)  # type: ignore[misc]
     ax_n, ax_t, ax_s = lines.subplots(3, 1, sharex=True)
 
     _components(ax_n, x, _per_slice(model, model.texture_vectors, np.mean), "n", "", colors, lw=2)

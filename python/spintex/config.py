@@ -203,7 +203,7 @@ MODEL = {  # key: (check, default)
     "lead_onsite": (_real(), None),
 }
 
-TEXTURES = {  # kind: {key: (check, default)}
+TEXTURES: dict[str, dict] = {  # kind: {key: (check, default)}
     "uniform": {"direction": (_nonzero_vector3, [0.0, 0.0, 1.0])},
     "neel_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
     "bloch_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
@@ -310,7 +310,7 @@ class Config:
 
     def to_dict(self) -> dict:
         """The configuration as plain data (TOML/JSON-compatible, defaults included)."""
-        out = {"lattice": dict(self.lattice), "model": dict(self.model),
+        out: dict = {"lattice": dict(self.lattice), "model": dict(self.model),
                "texture": dict(self.texture), "solve": dict(self.solve)}
         if self.disorder is not None:
             out["disorder"] = dict(self.disorder)

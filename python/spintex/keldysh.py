@@ -255,10 +255,10 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     if disorder is not None and disorder.method == "scba":
-        blocks = [scba(model, E, disorder).retarded_sites for E in e]
+        blocks: list = [scba(model, E, disorder).retarded_sites for E in e]
     elif disorder is not None:
         blocks = [0.0] * e.size
-        for seq in np.random.SeedSequence(disorder.seed).spawn(disorder.samples):
+        for seq in np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples):
             sample = realization(model, disorder, np.random.default_rng(seq))
             for k, E in enumerate(e):
                 out = _integrate(sample, [E], retarded_weights=np.ones(1), check=_ldos_part)
@@ -276,13 +276,13 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
     if disorder.method == "samples":
         stats = RunningMean()
         show = Progress("disorder samples", unit="samples")
-        for k, seq in enumerate(np.random.SeedSequence(disorder.seed).spawn(disorder.samples), 1):
+        for k, seq in enumerate(np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples), 1):
             s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
                             temperature=temperature, tolerance=tolerance)
             stats.add(lattice_arrays(model, s))
             show(k, disorder.samples)
         state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=UNITS_STATE,
-                      parameters={**params, "samples": stats.count})
+                      parameters={**params, "samples": stats.count, "seed": disorder.resolved_seed})
         for f in ARRAY_FIELDS:
             setattr(state, f"{f}_stderr", stats.stderr(f))
         return state

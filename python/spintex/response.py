@@ -287,7 +287,7 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
-    streams = np.random.SeedSequence(disorder.seed).spawn(disorder.samples)
+    streams = np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples)
     workers = disorder.workers or os.cpu_count() or 1
 
     def one(seq):
@@ -314,10 +314,11 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
                  transmission=float(stats.mean["transmission"]),
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
-                 parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count},
+                 parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count,
+                             "seed": disorder.resolved_seed},
                  units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
-    for k in (*ARRAY_FIELDS, "transmission"):
-        setattr(r, f"{k}_stderr", stats.stderr(k))
+    for name in (*ARRAY_FIELDS, "transmission"):
+        setattr(r, f"{name}_stderr", stats.stderr(name))
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 

@@ -8,7 +8,8 @@
 ///    inversion and two block products per slice; the lead-injected correlation blocks
 ///    (G Gamma_lead G^dagger)_{ji} and the Caroli transmissions follow from it,
 /// and adds weighted 2x2 site and bond blocks of them to accumulators.  Energy integrals are
-/// weighted sums over energies, run in parallel with OpenMP.
+/// weighted sums over energies, run in parallel with OpenMP and added up in energy order, so
+/// that results do not depend on the number of threads (bitwise).
 #pragma once
 
 #include <cstddef>

@@ -17,7 +17,8 @@ Scalars in give floats out; arrays broadcast.
 from __future__ import annotations
 
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
-from .dynamics import adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current, spin_motive_field
+from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current,
+                       spin_motive_field)
 from .rates import (TwoCurrentModel, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
                     current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)

@@ -206,7 +206,7 @@ def two_current_model(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0
     """
     e = float(_real(fermi_energy, "fermi_energy"))
     m = float(_real(exchange, "exchange", positive=True))
-    nu = spin_dos(e, m, dim, hopping)
+    nu: Tuple[float, float] = spin_dos(e, m, dim, hopping)
     if not all(0 < x < math.inf for x in nu):
         raise ValueError(f"fermi_energy +- exchange must lie inside the band (both spins at E_F), got {e} +- {m}")
     gam = born_broadening(*nu, onsite=onsite, magnetic=magnetic)

@@ -20,7 +20,9 @@ SCBA is conserving: the particle current is the same through every slice.
 
 Samples: each site is an impurity with probability ``concentration`` c, with potential
 +-u (u^2 = Gamma_0 / c) and field components +-u_a along the axes (u_a^2 = Gamma_a / c), signs
-independent, so the sampled and Born variances coincide.
+independent, so the sampled and Born variances coincide.  ``distribution="gaussian"`` or ``"box"``
+draws the strengths from a normal or uniform law of the same variance instead (the default
+``"binary"`` is the +-u law); the Born approximation sees only the variance.
 """
 from __future__ import annotations
 

@@ -11,18 +11,20 @@ from .spin_orbit import spin_orbit_hoppings
 
 
 def random_site_blocks(model: Model, disorder: Disorder, rng: np.random.Generator) -> np.ndarray:
-    """One realization of the random on-site matrices (N, 2, 2), variances as in the Born map."""
+    """One realization of the random on-site matrices (N, 2, 2), variances as in the Born map
+    (strengths from ``disorder.distribution``)."""
     N = model.lattice.num_sites
     c = disorder.concentration
     blocks = np.zeros((N, 2, 2), dtype=complex)
     if np.any(disorder.onsite):
         impurity = rng.random(N) < c
-        eps = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c) * rng.choice([-1.0, 1.0], N) * impurity
+        u = np.sqrt(np.reshape(site_variances(model, disorder.onsite), -1) / c)
+        eps = u * disorder.unit_strengths(rng, N) * impurity
         blocks += eps[:, None, None] * IDENTITY2
     if any(disorder.magnetic):
         impurity = rng.random(N) < c
         axes = magnetic_axes(model, disorder.frame)
-        h = np.sqrt(disorder.variances / c) * rng.choice([-1.0, 1.0], (N, 3)) * impurity[:, None]
+        h = np.sqrt(disorder.variances / c) * disorder.unit_strengths(rng, (N, 3)) * impurity[:, None]
         field_vec = np.einsum("na,nab->nb", h, axes)
         blocks += np.einsum("nb,bij->nij", field_vec, PAULI)
     return blocks

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, gmres
@@ -25,7 +26,7 @@ class SCBASolution:
     residual: float
     residual_history: list = field(default_factory=list)
     retarded: np.ndarray | None = None  # G^R on born.pairs (spin-orbit impurities)
-    born: object = None
+    born: Any = None  # BornMap, or PairBornMap with spin-orbit impurities
 
 
 def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial=None) -> SCBASolution:

@@ -1,7 +1,8 @@
 """The disorder specification: Born variances, the averaging method and its controls."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -10,6 +11,9 @@ from .._validate import finite_float, positive_int
 
 class SCBAConvergenceError(RuntimeError):
     """The self-consistent Born iteration did not reach its tolerance."""
+
+
+DISTRIBUTIONS = ("binary", "gaussian", "box")
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,21 @@ class Disorder:
     samples : int
         Number of realizations (method="samples").
     seed : int or None
-        Seed of the realizations (reproducible averages).
+        Seed of the realizations (reproducible averages).  None draws one seed when the Disorder
+        is made (``numpy.random.SeedSequence().entropy``) and keeps it: every run with this
+        Disorder uses the same realizations, and :attr:`resolved_seed` (also recorded as
+        ``parameters["seed"]`` of sampled results) repeats them in a new ``Disorder(seed=...)``.
     frame : "local" or "lab"
         Axes of the magnetic variances.
     concentration : float
         Fraction of impurity sites in the samples (0 < c <= 1).
+    distribution : "binary", "gaussian" or "box"
+        Distribution of the sampled impurity strengths (on-site potential, each magnetic and
+        spin-orbit field component) on the impurity sites, all of variance Gamma / c so that
+        the site variance is the Born variance Gamma: "binary" (the default) +-u with
+        u^2 = Gamma / c; "gaussian" normal; "box" uniform on [-w, w] with w^2 = 3 Gamma / c.
+        The SCBA keeps only the variances; the distributions differ in their fourth cumulant
+        (per site, c = 1: -2 Gamma^2 binary, 0 gaussian, -1.2 Gamma^2 box).
     tolerance, max_iterations, mixing :
         SCBA convergence control (max |Sigma_new - Sigma| per site block) and Anderson mixing.
     workers : int or None
@@ -53,6 +67,8 @@ class Disorder:
     max_iterations: int = 200
     mixing: float = 0.5
     workers: int | None = None
+    distribution: str = "binary"
+    _resolved_seed: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self):
         if np.ndim(self.onsite):
@@ -82,9 +98,39 @@ class Disorder:
             raise ValueError("mixing must be in (0, 1]")
         if self.workers is not None:
             positive_int(self.workers, "workers")
+<<<<<<< HEAD
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))
                                       or self.seed < 0):
             raise ValueError(f"seed must be None or an integer >= 0, got {self.seed!r}")
+=======
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(f"distribution must be one of {', '.join(map(repr, DISTRIBUTIONS))}, "
+                             f"got {self.distribution!r}")
+        if self.seed is None:
+            seed = np.random.SeedSequence().entropy
+        else:
+            try:
+                seed = operator.index(self.seed)
+            except TypeError:
+                raise ValueError(f"seed must be a non-negative integer or None, got {self.seed!r}") from None
+            if seed < 0:
+                raise ValueError(f"seed must be a non-negative integer or None, got {self.seed!r}")
+        object.__setattr__(self, "_resolved_seed", int(seed))
+
+    @property
+    def resolved_seed(self) -> int:
+        """The seed of the realizations: ``seed``, or the one drawn for ``seed=None``."""
+        return self._resolved_seed
+
+    def unit_strengths(self, rng: np.random.Generator, shape) -> np.ndarray:
+        """Random impurity strengths of zero mean and unit variance from ``distribution``
+        ("binary" draws the signs +-1 exactly as before the distributions existed)."""
+        if self.distribution == "gaussian":
+            return rng.standard_normal(shape)
+        if self.distribution == "box":
+            return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), shape)
+        return rng.choice([-1.0, 1.0], shape)
+>>>>>>> h-tools
 
     @property
     def variances(self) -> np.ndarray:

@@ -54,9 +54,11 @@ def _corner_terms(lattice):
 
 
 def spin_orbit_fields(num_sites: int, disorder, rng: np.random.Generator) -> np.ndarray:
-    """(N, 3) impurity strengths v^a_R: +-u on impurity sites (probability c), c u^2 = Gamma_so."""
+    """(N, 3) impurity strengths v^a_R on impurity sites (probability c), variance Gamma_so / c
+    (+-u with c u^2 = Gamma_so for the binary distribution)."""
     c = disorder.concentration
-    return np.sqrt(disorder.soc / c) * rng.choice([-1.0, 1.0], (num_sites, 3)) * (rng.random(num_sites) < c)[:, None]
+    strengths = np.sqrt(disorder.soc / c) * disorder.unit_strengths(rng, (num_sites, 3))
+    return strengths * (rng.random(num_sites) < c)[:, None]
 
 
 def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
@@ -71,7 +73,7 @@ def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
     lat = model.lattice
     table = neighbour_table(lat)
     v = spin_orbit_fields(lat.num_sites, disorder, rng)
-    acc = {}
+    acc: dict = {}
     for a, corners in _corner_terms(lat).items():
         for A, B, sign in _d_entries(table, corners):
             ok = (A >= 0) & (B >= 0) & (A < B) & (v[:, a] != 0)  # B > A: the conjugate term
@@ -183,7 +185,7 @@ class PairCorrelator:
         return out, out[self.born.bond_ji]
 
 
-def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray, rho: np.ndarray):
+def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | None, rho: np.ndarray):
     """The spin-orbit term of the local spin balance, split as in seed 002 Eqs. 14-18.
 
     In a realization the spin-orbit hoppings V change the spin at site k at the rate
@@ -211,6 +213,8 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray, rh
     -------
     (torque, anomalous_source), each (N, 3).
     """
+    if retarded is None:
+        raise ValueError("spin_orbit_balance needs G^R on the pairs (SCBASolution.retarded with soc > 0)")
     lat = model.lattice
     N = lat.num_sites
     table = neighbour_table(lat)
