@@ -98,16 +98,13 @@ class Disorder:
             raise ValueError("mixing must be in (0, 1]")
         if self.workers is not None:
             positive_int(self.workers, "workers")
-<<<<<<< HEAD
-        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))
-                                      or self.seed < 0):
-            raise ValueError(f"seed must be None or an integer >= 0, got {self.seed!r}")
-=======
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(f"distribution must be one of {', '.join(map(repr, DISTRIBUTIONS))}, "
                              f"got {self.distribution!r}")
         if self.seed is None:
             seed = np.random.SeedSequence().entropy
+        elif isinstance(self.seed, bool):
+            raise ValueError(f"seed must be a non-negative integer or None, got {self.seed!r}")
         else:
             try:
                 seed = operator.index(self.seed)
@@ -130,7 +127,6 @@ class Disorder:
         if self.distribution == "box":
             return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), shape)
         return rng.choice([-1.0, 1.0], shape)
->>>>>>> h-tools
 
     @property
     def variances(self) -> np.ndarray:
