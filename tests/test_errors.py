@@ -154,8 +154,10 @@ def test_periodic_must_be_a_bool():
 
 def test_lattice_constructor_is_validated():
     for kwargs, match in [({"length": 0}, "length"), ({"length": 5, "dim": 4}, "dim"),
-                          ({"length": 5, "width": 2, "dim": 1}, "width"), ({"length": 5, "width": 0, "dim": 2}, "width"),
-                          ({"length": 5, "height": 2, "dim": 2}, "height"), ({"length": 5, "periodic": "yes"}, "periodic")]:
+                          ({"length": 5, "width": 2, "dim": 1}, "width"),
+                          ({"length": 5, "width": 0, "dim": 2}, "width"),
+                          ({"length": 5, "height": 2, "dim": 2}, "height"),
+                          ({"length": 5, "periodic": "yes"}, "periodic")]:
         with pytest.raises(ValueError, match=match):
             st.lattice.Lattice(**kwargs)
     a, b = st.lattice.Lattice(5, 3, 1, dim=2), st.lattice.strip(5, 3)

@@ -13,7 +13,8 @@ def channels(gamma, spin_resolved=False):
     """W with Gamma = W W^dag (propagating channels); with ``spin_resolved`` (a lead along z)
     the columns are sigma_z eigenstates, returned with their spins."""
     parts, spins = [], []
-    projectors = [(1, np.diag(np.tile([1.0, 0.0], len(gamma) // 2))), (-1, np.diag(np.tile([0.0, 1.0], len(gamma) // 2)))]
+    half = len(gamma) // 2
+    projectors = [(1, np.diag(np.tile([1.0, 0.0], half))), (-1, np.diag(np.tile([0.0, 1.0], half)))]
     for s, P in (projectors if spin_resolved else [(0, np.eye(len(gamma)))]):
         lam, V = np.linalg.eigh(P @ gamma @ P)
         keep = lam > 1e-10 * max(lam.max(), 1e-300)

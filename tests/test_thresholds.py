@@ -53,7 +53,8 @@ def test_bottom_of_a_clean_subband_raises_but_the_transmission_is_the_limit(latt
 
 def test_open_channels_count_the_limit_from_above():
     lead = _core.Lead(np.zeros((2, 2)), -1.0)  # a spin-degenerate chain, band [-2, 2]
-    assert [lead.open_channels(e) for e in (-2.0 - 1e-9, -2.0, -2.0 + 1e-15, 0.0, 2.0 - 1e-9, 2.0)] == [0, 2, 2, 2, 2, 0]
+    energies = (-2.0 - 1e-9, -2.0, -2.0 + 1e-15, 0.0, 2.0 - 1e-9, 2.0)
+    assert [lead.open_channels(e) for e in energies] == [0, 2, 2, 2, 2, 0]
     assert lead.open_channels(2.0 - 1e-16) == 0  # within rounding of the edge: on it
 
 

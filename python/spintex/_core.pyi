@@ -40,6 +40,9 @@ class Correlator:
     def apply_both(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
                    pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
         """As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij)."""
+    def apply_all(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
+                  pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, tuple[complex, complex]]:
+        """As apply_both, plus (Tr[Gamma_L C_00], Tr[Gamma_R C_last]): (sites, bonds_ji, bonds_ij, traces)."""
 
 class BlockCorrelator:
     """G^R and C = G Y G^dag for a self-energy on site pairs of neighbouring slice groups."""

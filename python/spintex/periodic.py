@@ -150,7 +150,8 @@ class PeriodicWire:
     def _system(self, z, disorder):
         """(correlator, Born map, Sigma) at contour node z: SCBA over the channels (FermiSea's hook)."""
         sol = scba(self.model, z, disorder, green=self._green(z))
-        return _ChannelSum(self.channels, self.weights, z, sol.self_energy), BornMap(self.model, disorder), sol.self_energy
+        corr = _ChannelSum(self.channels, self.weights, z, sol.self_energy)
+        return corr, BornMap(self.model, disorder), sol.self_energy
 
     def spin_dos(self, energy: float, exchange: float):
         """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""

@@ -193,7 +193,8 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
                 sol = scba(model, zz, disorder, initial=sigma)
                 shifted.append(_core.Correlator(model.device, zz, sol.self_energy))
         plus, minus = shifted
-        d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in ((plus, corr), (minus, corr), (corr, plus), (corr, minus))]
+        pairs = ((plus, corr), (minus, corr), (corr, plus), (corr, minus))
+        d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in pairs]
         for k in range(3):
             part = (d[0][k] - d[1][k] - d[2][k] + d[3][k]) / (2 * h)
             if k == 0:
@@ -257,8 +258,7 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
         u, _ = screening_potential(sea, site_observables(model, sea(Lam)[0])["charge_density"])
         Lam = Lam + u[:, None, None] * IDENTITY2
     if disorder is None:
-        corr, born = _core.Correlator(model.device, energy), None
-        traces = corr.apply_all(Lam, 0.0, 0.0, "RA")[3]
+        traces = _core.Correlator(model.device, energy).apply_all(Lam, 0.0, 0.0, "RA")[3]
     else:
         sol = scba(model, energy, disorder)
         corr = _core.Correlator(model.device, energy, sol.self_energy)

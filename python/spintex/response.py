@@ -215,12 +215,12 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None):
     """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
     blocks), with the transmission data of the lead-injected sweep."""
     wl, wr = DRIVE_WEIGHTS[drive]
-    kw = {}
+    kw: dict[str, np.ndarray] = {}
     if wl:
         kw["left_weights"] = np.array([wl / (2 * np.pi)])
     if wr:
         kw["right_weights"] = np.array([wr / (2 * np.pi)])
-    out = _integrate(model, [energy], transmission=True, local_self_energy=local, **kw)
+    out = _integrate(model, [energy], transmission=True, local_self_energy=local, **kw)  # type: ignore[arg-type]
     sites = sum(out[f"{s}_sites"] for s in ("left", "right") if f"{s}_weights" in kw)
     bonds = sum(out[f"{s}_bonds"] for s in ("left", "right") if f"{s}_weights" in kw)
     info = {"transmission": float(out["transmission"][0]), "spin_transmission": out["spin_transmission"][0],

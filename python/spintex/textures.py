@@ -110,8 +110,9 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     """Isolated skyrmion in a +z background (core along polarity * z, polarity=-1: core down).
 
     theta(r) = 2 arctan(sinh(radius / wall_width) / sinh(r / wall_width)) is pi at the centre and
-    0 far away (evaluated with both sinh scaled by exp(-max), so any radius / wall_width works); phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For
-    polarity=+1 the whole texture is reversed (core up in a -z background).
+    0 far away (evaluated with both sinh scaled by exp(-max), so any radius / wall_width works);
+    phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For polarity=+1
+    the whole texture is reversed (core up in a -z background).
     """
     c = np.zeros(3)
     c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
