@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
 from ._validate import check_model, finite_float
-from .disorder import BornMap, Disorder, magnetic_axes, scba, solve_ladder
+from .disorder import Disorder, magnetic_axes
 from .model import PAULI, Model
+from .pumping import fermi_surface_response
 
 
 def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_corrections: bool = True) -> np.ndarray:
@@ -42,19 +42,13 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     if disorder.soc:
         raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) needs the "
                                   "retarded-retarded ladder on site pairs, which is not implemented")
-    sol = scba(model, energy, disorder)
-    corr = _core.Correlator(model.device, energy, sol.self_energy)
-    born = BornMap(model, disorder)
-    e1 = magnetic_axes(model, "local")[:, 0]  # a transverse axis on each site
+    # the pumping engine's Fermi-surface part with dn/dX = e1 (a transverse axis on each site):
+    # dH/dX = -M sigma_t and Tr[sigma_t rho] = -M K^{xx}, so alpha = M^2 K^{xx} = -M Tr[sigma_t rho]
+    e1 = magnetic_axes(model, "local")[:, 0]
     sigma_t = np.einsum("na,aij->nij", e1, PAULI)
-    if vertex_corrections:
-        x_ra = solve_ladder(corr, born, source=sigma_t, pairing="RA").sites
-        x_rr = solve_ladder(corr, born, source=sigma_t, pairing="RR").sites
-    else:
-        x_ra = corr.apply(sigma_t, 0.0, 0.0, "RA")[0]
-        x_rr = corr.apply(sigma_t, 0.0, 0.0, "RR")[0]
-    K = np.real(np.einsum("nij,nji->n", sigma_t, x_ra - x_rr)) / (2 * np.pi)
-    return model.exchange**2 * K
+    sites, _, _ = fermi_surface_response(model, energy, disorder, -model.exchange[:, None, None] * sigma_t,
+                                         vertex_corrections=vertex_corrections)
+    return -model.exchange * np.real(np.einsum("nij,nji->n", sigma_t, sites))
 
 
 def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: float = 0.5,

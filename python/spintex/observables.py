@@ -147,6 +147,7 @@ class Response(State):
     bond_current_stderr: np.ndarray | None = None
     bond_spin_current_stderr: np.ndarray | None = None
     transmission_stderr: float | None = None
+    emission_stderr: tuple | None = None
 
     @property
     def lead(self) -> str:

@@ -28,9 +28,10 @@ import numpy as np
 
 from . import _core
 from ._validate import check_model, finite_float
-from .disorder import Disorder, scba, solve_ladder
+from .disorder import Disorder, RunningMean, lattice_arrays, realization, scba, solve_ladder
+from .integration import Progress
 from .model import IDENTITY2, PAULI, Model
-from .observables import Response, site_observables
+from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import FermiSea, open_channels, screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
@@ -144,15 +145,13 @@ class _Mixed:
         return _core.apply_mixed(self.a, self.b, source)
 
 
-def _dressed(corr, born, source, pairing):
+def _dressed(corr, born, source, pairing, vertex_corrections=True):
     """(sites, bonds_ji, bonds_ij) of the ladder-dressed product (bare without disorder)."""
-    if born is None:
-        out = corr.apply_both(source, 0.0, 0.0, pairing)
-    else:
-        lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-11,
-                           restart=20 if pairing == "RR" else 200)
-        out = lad.sites, lad.bonds, lad.bonds_ij
-    return out
+    if born is None or not vertex_corrections:
+        return corr.apply_both(source, 0.0, 0.0, pairing)
+    lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-12,
+                       restart=20 if pairing == "RR" else 200)
+    return lad.sites, lad.bonds, lad.bonds_ij
 
 
 def _hermitian(sites, bji, bij):
@@ -161,21 +160,24 @@ def _hermitian(sites, bji, bij):
     return 0.5 * (sites + dag(sites)), 0.5 * (bji + dag(bij))
 
 
-def _surface(model, energy, disorder, Lam):
-    """Fermi-surface blocks (1/2pi)[X_RA - Herm X_RR] and the emission into the two leads."""
+def fermi_surface_response(model: Model, energy: float, disorder: Disorder | None, source, *,
+                           vertex_corrections: bool = True):
+    """The Fermi-surface part of the rate-linear response to dH/dX = ``source`` (N, 2, 2):
+    site and bond blocks of (1/2pi)[X_RA - Herm X_RR] and the emission into the two leads
+    (gilbert_damping and pumping share it)."""
     if disorder is None:
         corr, born = _core.Correlator(model.device, energy), None
     else:
         sol = scba(model, energy, disorder)
         corr, born = _core.Correlator(model.device, energy, sol.self_energy), sol.born
-    if born is None:
-        ra_s, ra_b, _, traces = corr.apply_all(Lam, 0.0, 0.0, "RA")
+    if born is None or not vertex_corrections:
+        ra_s, ra_b, _, traces = corr.apply_all(source, 0.0, 0.0, "RA")
     else:
-        x = solve_ladder(corr, born, source=Lam, pairing="RA").sites
-        ra_s, ra_b, _, traces = corr.apply_all(Lam + born(x), 0.0, 0.0, "RA")
-    rr_s, rr_b = _hermitian(*_dressed(corr, born, Lam, "RR"))
-    emission = tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
-    return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emission
+        x = solve_ladder(corr, born, source=source, pairing="RA").sites
+        ra_s, ra_b, _, traces = corr.apply_all(source + born(x), 0.0, 0.0, "RA")
+    rr_s, rr_b = _hermitian(*_dressed(corr, born, source, "RR", vertex_corrections))
+    emitted = tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
+    return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emitted
 
 
 def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
@@ -218,14 +220,16 @@ def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None 
     boundary (left to right): where the texture is static near the leads it equals the current
     leaving the left lead, -emission[0], and ``current[-1]`` the current entering the right
     lead, emission[1]; they differ by the density rate in between.  ``screened=True``: a
-    charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean or
-    SCBA (vertex corrections in every product); for samples call this on each realization.
+    charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean, SCBA
+    (vertex corrections in every product), or samples (each realization exact, averaged with
+    ``*_stderr`` fields and ``emission_stderr``).
     """
     check_model(model)
     energy = finite_float(energy, "energy")
-    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba"):
-        raise ValueError("pumping takes disorder=st.Disorder(..., method='scba'); for samples, call it on "
-                         "each realization (st.disorder.realization)")
+    if disorder is not None and not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    if disorder is not None and disorder.method == "samples":
+        return _sampled_pumping(model, energy, velocity, disorder, screened)
     Lam = perturbation(model, velocity)
     sea = FermiSea(model, energy, disorder)
     density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
@@ -235,15 +239,35 @@ def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None 
         Lam = Lam + u[:, None, None] * IDENTITY2
         extra = {"screening_potential": u, "screening_iterations": iterations}
         density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
-    fs_sites, fs_bonds, emission = _surface(model, energy, disorder, Lam)
+    fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam)
     sea_sites, sea_bonds = _sea(sea, Lam)
     params = {"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
               "contour_nodes": sea.nodes.size}
     return Response.from_blocks(
         model, fs_sites + sea_sites, fs_bonds + sea_bonds, energy=energy, drive="pumping",
         transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
-        open_channels=open_channels(model, energy), emission=emission, density_rate=density_rate,
+        open_channels=open_channels(model, energy), emission=emitted, density_rate=density_rate,
         parameters=params, units=UNITS_PUMPING, **extra)
+
+
+def _sampled_pumping(model, energy, velocity, disorder, screened):
+    """The exact pumping response of each seeded realization, averaged with standard errors."""
+    stats = RunningMean()
+    progress = Progress("pumping samples", unit="samples")
+    for k, seq in enumerate(np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples), 1):
+        r = pumping(realization(model, disorder, np.random.default_rng(seq)), energy, velocity, screened=screened)
+        stats.add({**lattice_arrays(model, r), "emission": np.array(r.emission), "density_rate": r.density_rate})
+        progress(k, disorder.samples)
+    out = Response(**{f: stats.mean[f] for f in ARRAY_FIELDS}, energy=energy, drive="pumping",
+                   transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
+                   open_channels=open_channels(model, energy), emission=tuple(stats.mean["emission"]),
+                   density_rate=stats.mean["density_rate"], units=UNITS_PUMPING + " (sample average)",
+                   parameters={"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
+                               "samples": stats.count, "seed": disorder.resolved_seed})
+    for f in ARRAY_FIELDS:
+        setattr(out, f"{f}_stderr", stats.stderr(f))
+    out.emission_stderr = tuple(stats.stderr("emission"))
+    return out
 
 
 def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None = None,
