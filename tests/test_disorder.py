@@ -262,3 +262,34 @@ def test_sampled_response_has_the_balance_split():
     r = st.linear_response(m, -1.0, disorder=st.Disorder(onsite=0.01, method="samples", samples=3, seed=1))
     # non-magnetic disorder: spin is conserved, the relaxation source vanishes slice by slice
     assert np.abs(r.relaxation_source[1:-1]).max() < 1e-10 * np.abs(r.spin_current).max()
+
+
+def test_a_billion_samples_stream_in_constant_memory():
+    """The realizations are seeded on demand and run in a bounded window: a huge ensemble starts
+    at once (no upfront list of 10^9 seeds) and stops cleanly when interrupted."""
+    import time
+    import tracemalloc
+
+    from spintex.response import sampled_response
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_a_few(done, total):
+        assert total == 10**9
+        if done >= 16:
+            raise Stop
+
+    m = st.Model(st.lattice.chain(20), exchange=0.5)
+    d = st.Disorder(onsite=0.1, method="samples", samples=10**9, seed=2, workers=2)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    with pytest.raises(Stop):
+        sampled_response(m, -1.0, d, "left", progress=stop_after_a_few)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.perf_counter() - t0 < 10 and peak < 20e6
+    # the streams are the children of SeedSequence(seed).spawn(samples)
+    from spintex.disorder import sample_stream
+    spawned = np.random.SeedSequence(2).spawn(8)[7]
+    assert sample_stream(d, 7).generate_state(4).tolist() == spawned.generate_state(4).tolist()

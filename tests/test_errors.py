@@ -215,3 +215,22 @@ def test_skyrmion_profile_is_stable_for_large_radius_over_width():
     small = st.textures.skyrmion((0, 0), 3.0, 1.5)(positions[:4] / 100)
     theta = 2 * np.arctan2(np.sinh(2.0), np.sinh(r[:4] / 150))
     np.testing.assert_allclose(small[:, 2], np.cos(theta), atol=1e-14)
+
+
+def test_torque_fit_reports_uncertainties_spin_orbit_terms_and_a_misfit():
+    """Fitted coefficients come with least-squares errors; with Rashba coupling the field-like and
+    damping-like spin-orbit torques are fitted beside A and B; a torque the form cannot describe
+    is flagged."""
+    from spintex.analysis import spin_orbit_fields, texture_derivative
+
+    m = st.Model(st.lattice.strip(60, 3), exchange=0.5, texture=st.textures.neel_wall(30, 5), rashba=0.1)
+    dn, n = texture_derivative(m), m.texture_vectors
+    field_like, damping_like = spin_orbit_fields(m)
+    exact = -2e-3 * dn + 3e-4 * np.cross(n, dn) + 1e-3 * field_like - 5e-4 * damping_like
+    fit = st.fit_torque(m, exact)
+    assert fit.beta == pytest.approx(-0.15, rel=1e-10) and fit.spin_orbit == pytest.approx((1e-3, -5e-4))
+    assert fit.residual < 1e-12 and fit.beta_stderr < 1e-10 and not fit.warning
+    two_term = st.fit_torque(m, exact, spin_orbit=False)
+    assert two_term.residual > 0.3 and "does not describe" in two_term.warning
+    noisy = st.fit_torque(m, exact + 2e-5 * np.random.default_rng(0).normal(size=exact.shape))
+    assert 0 < noisy.beta_stderr < 0.05 and abs(noisy.beta + 0.15) < 4 * noisy.beta_stderr

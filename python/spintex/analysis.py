@@ -30,6 +30,11 @@ class TorqueFit:
 
     ``adiabatic`` = A, ``nonadiabatic`` = B, ``beta`` = B / A, ``residual`` = |T - fit| / |T|
     over the region (0 for a perfect two-term torque), ``region`` the boolean site mask used.
+    ``*_stderr``: least-squares standard errors (residual variance x (X^T X)^-1; the residual is
+    systematic, not noise, so they measure how well the form fits, not a statistical error).
+    ``spin_orbit`` = (field-like, damping-like) coefficients of n x y and n x (n x y) when fitted
+    (Rashba coupling, current along x).  ``warning`` is non-empty when the residual says the form
+    does not describe the torque (residual > 0.3).
     """
 
     adiabatic: float
@@ -38,13 +43,30 @@ class TorqueFit:
     residual: float
     region: np.ndarray
     extra: tuple = ()  # coefficients of the extra basis fields, if any
+    adiabatic_stderr: float = float("nan")
+    nonadiabatic_stderr: float = float("nan")
+    beta_stderr: float = float("nan")
+    spin_orbit: tuple = ()
+    warning: str = ""
 
     def model_torque(self, model: Model) -> np.ndarray:
         dn = texture_derivative(model)
-        return self.adiabatic * dn + self.nonadiabatic * np.cross(model.texture_vectors, dn)
+        out = self.adiabatic * dn + self.nonadiabatic * np.cross(model.texture_vectors, dn)
+        for c, field in zip(self.spin_orbit, spin_orbit_fields(model)):
+            out = out + c * field
+        return out
 
 
-def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, extra=()) -> TorqueFit:
+def spin_orbit_fields(model: Model) -> tuple:
+    """The field-like and damping-like spin-orbit torque forms n x y and n x (n x y) (Rashba
+    coupling with the current along x)."""
+    n = model.texture_vectors
+    field_like = np.cross(n, [0.0, 1.0, 0.0])
+    return field_like, np.cross(n, field_like)
+
+
+def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, extra=(),
+               spin_orbit: bool | None = None) -> TorqueFit:
     """Fit a torque map to the adiabatic and non-adiabatic forms.
 
     Parameters
@@ -58,6 +80,9 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     extra : sequence of (N, 3) arrays
         Further basis fields fitted together with the two torques; their coefficients are
         returned in ``TorqueFit.extra``.
+    spin_orbit : bool, optional
+        Fit the field-like and damping-like spin-orbit torques n x y and n x (n x y) too
+        (``TorqueFit.spin_orbit``); default: when the model has Rashba coupling.
     """
     check_model(model)
     if hasattr(torque, "torque"):
@@ -86,6 +111,9 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     if not mask.any():
         raise ValueError("region selects no site")
     columns = [dn[mask].ravel(), np.cross(model.texture_vectors[mask], dn[mask]).ravel()]
+    with_soc = bool(model.rashba) if spin_orbit is None else bool(spin_orbit)
+    if with_soc:
+        columns += [f[mask].ravel() for f in spin_orbit_fields(model)]
     for k, e in enumerate(extra):
         e = np.asarray(e, dtype=float)
         if e.shape != (N, 3):
@@ -98,10 +126,21 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     coef, *_ = np.linalg.lstsq(basis, target, rcond=None)
     a, b = coef[:2]
     norm = np.linalg.norm(target)
-    residual = float(np.linalg.norm(target - basis @ coef) / norm) if norm > 0 else 0.0
+    misfit = target - basis @ coef
+    residual = float(np.linalg.norm(misfit) / norm) if norm > 0 else 0.0
     beta = float(b / a) if a != 0 else float("nan")
+    dof = max(basis.shape[0] - basis.shape[1], 1)
+    cov = np.linalg.pinv(basis.T @ basis) * float(misfit @ misfit) / dof
+    sa, sb = np.sqrt(np.abs(np.diag(cov)[:2]))
+    beta_err = abs(beta) * np.sqrt((sa / a) ** 2 + (sb / b) ** 2 - 2 * cov[0, 1] / (a * b)) if a and b else float("nan")
+    k = 4 if with_soc else 2
+    warning = (f"the fit leaves {100 * residual:.0f} % of the torque unexplained: A d_x n + B n x d_x n does not "
+               "describe it (spin-orbit torques? a 2D texture? fit a region or add basis fields)"
+               if residual > 0.3 else "")
     return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask,
-                     extra=tuple(float(c) for c in coef[2:]))
+                     extra=tuple(float(c) for c in coef[k:]), adiabatic_stderr=float(sa), nonadiabatic_stderr=float(sb),
+                     beta_stderr=float(np.sqrt(max(beta_err**2, 0.0))) if np.isfinite(beta_err) else float("nan"),
+                     spin_orbit=tuple(float(c) for c in coef[2:4]) if with_soc else (), warning=warning)
 
 
 def current_polarization(model: Model, response, boundaries=None) -> float:

@@ -217,11 +217,16 @@ def summary(result: Result) -> str:
     else:
         lines += [
             f"  fit T_i = A d_x n + B n x d_x n  over {int(fit.region.sum())} sites (where |d_x n| is appreciable)",
-            f"    A (adiabatic)     = {fit.adiabatic:+.6e} t a",
-            f"    B (non-adiabatic) = {fit.nonadiabatic:+.6e} t a",
-            f"    beta = B / A      = {fit.beta:+.6e}",
+            f"    A (adiabatic)     = {fit.adiabatic:+.6e} +- {fit.adiabatic_stderr:.2e} t a",
+            f"    B (non-adiabatic) = {fit.nonadiabatic:+.6e} +- {fit.nonadiabatic_stderr:.2e} t a",
+            f"    beta = B / A      = {fit.beta:+.6e} +- {fit.beta_stderr:.2e}   (least-squares errors)",
             f"    residual          = {fit.residual:.4g}   (|T - fit| / |T| over the fit region)",
         ]
+        if fit.spin_orbit:
+            lines.append(f"    spin-orbit torques: field-like n x y {fit.spin_orbit[0]:+.4e} t, damping-like "
+                         f"n x (n x y) {fit.spin_orbit[1]:+.4e} t (fitted with A and B: Rashba coupling)")
+        if fit.warning:
+            lines.append(f"    WARNING: {fit.warning}")
         if result.model.lattice.sites_per_slice > 1:
             lines.append(f"    residual of the slice sums = {slice_residual(result):.4g}   "
                          "(the transverse-mode pattern across the wire averaged out)")

@@ -16,21 +16,32 @@ from .model import Model
 
 
 class Progress:
-    """Prints progress of long loops to stderr on a terminal, once they take more than ~2 s.
+    """Progress of long loops on stderr, once they take more than ~2 s: done/total, the rate and
+    an estimate of the time left.
 
-    Called as ``progress(done, total)``; ``unit`` names what is counted, ``detail`` adds a
-    string (e.g. a residual).
+    On a terminal the line is redrawn in place; elsewhere (Jupyter, logs, CI) a full line is
+    printed at most every ``interval`` seconds.  Called as ``progress(done, total)``; ``unit``
+    names what is counted, ``detail`` adds a string (e.g. a residual).
     """
 
-    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None):
+    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None, interval: float = 10.0):
         self.label, self.unit, self.start = label, unit, time.monotonic()
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.enabled = True if enabled is None else enabled
+        self.tty = sys.stderr.isatty()
+        self.interval, self.last = interval, self.start
 
     def __call__(self, done: int, total: int, detail: str = ""):
-        if not self.enabled or time.monotonic() - self.start < 2.0:
+        now = time.monotonic()
+        elapsed = now - self.start
+        if not self.enabled or elapsed < 2.0 or (not self.tty and done < total and now - self.last < self.interval):
             return
-        print(f"\r{self.label}: {done}/{total} {self.unit} {detail}", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
+        self.last = now
+        left = elapsed / done * (total - done) if done else float("nan")
+        text = f"{self.label}: {done}/{total} {self.unit}, {elapsed:.0f} s, about {left:.0f} s left {detail}"
+        if self.tty:
+            print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
 
 def _integrate(model: Model, energies, *, progress=None, edges: bool = True, check=None, **kw) -> dict:

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _core
 from ._validate import check_model, finite_float, real_array
-from .disorder import Disorder, RunningMean, lattice_arrays, realization, scba
+from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba
 from .integration import Progress, _integrate, channel_thresholds
 from .model import Model
 from .observables import ARRAY_FIELDS, State
@@ -258,7 +258,7 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
         blocks: list = [scba(model, E, disorder).retarded_sites for E in e]
     elif disorder is not None:
         blocks = [0.0] * e.size
-        for seq in np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples):
+        for seq in sample_streams(disorder):
             sample = realization(model, disorder, np.random.default_rng(seq))
             for k, E in enumerate(e):
                 out = _integrate(sample, [E], retarded_weights=np.ones(1), check=_ldos_part)
@@ -276,7 +276,7 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
     if disorder.method == "samples":
         stats = RunningMean()
         show = Progress("disorder samples", unit="samples")
-        for k, seq in enumerate(np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples), 1):
+        for k, seq in enumerate(sample_streams(disorder), 1):
             s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
                             temperature=temperature, tolerance=tolerance)
             stats.add(lattice_arrays(model, s))

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _core
 from ._validate import check_model, finite_float
-from .disorder import Disorder, RunningMean, lattice_arrays, realization, scba, solve_ladder
+from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
@@ -254,7 +254,7 @@ def _sampled_pumping(model, energy, velocity, disorder, screened):
     """The exact pumping response of each seeded realization, averaged with standard errors."""
     stats = RunningMean()
     progress = Progress("pumping samples", unit="samples")
-    for k, seq in enumerate(np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples), 1):
+    for k, seq in enumerate(sample_streams(disorder), 1):
         r = pumping(realization(model, disorder, np.random.default_rng(seq)), energy, velocity, screened=screened)
         stats.add({**lattice_arrays(model, r), "emission": np.array(r.emission), "density_rate": r.density_rate})
         progress(k, disorder.samples)

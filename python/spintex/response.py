@@ -32,7 +32,7 @@ from scipy.sparse.linalg import LinearOperator, gmres
 from . import _core
 from ._validate import check_model, finite_float
 from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
-                       random_site_blocks, realization, scba, solve_ladder, spin_orbit_balance)
+                       random_site_blocks, realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
 from .keldysh import spectrum_bottom
 from .model import IDENTITY2, Model
@@ -287,11 +287,10 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
-    streams = np.random.SeedSequence(disorder.resolved_seed).spawn(disorder.samples)
     workers = disorder.workers or os.cpu_count() or 1
 
-    def one(seq):
-        rng = np.random.default_rng(seq)
+    def one(k):
+        rng = np.random.default_rng(sample_stream(disorder, k))
         if disorder.soc:  # spin-orbit hoppings change the device: one per realization
             m, local = realization(model, disorder, rng), None
         else:  # the random potential enters the sweep as a static local term: no device copy
@@ -305,9 +304,12 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     previous = _core.set_blas_threads(1) if workers > 1 else None
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for k, values in enumerate(pool.map(one, streams), 1):
-                stats.add(values)
-                show(k, disorder.samples)
+            # a bounded window of realizations in flight, added to the means in sample order
+            for start in range(0, disorder.samples, 4 * workers):
+                chunk = range(start, min(start + 4 * workers, disorder.samples))
+                for values in pool.map(one, chunk):
+                    stats.add(values)
+                show(chunk[-1] + 1, disorder.samples)
     finally:
         if previous is not None:
             _core.set_blas_threads(previous)

@@ -68,3 +68,13 @@ class RunningMean:
             return np.full_like(self.mean[k], np.nan)
         return np.sqrt(self.m2[k] / (self.count - 1) / self.count)
 
+
+def sample_stream(disorder: Disorder, k: int) -> np.random.SeedSequence:
+    """The seed sequence of realization k: the k-th child of SeedSequence(seed).spawn(samples),
+    made on demand (constant memory for any number of samples)."""
+    return np.random.SeedSequence(disorder.resolved_seed, spawn_key=(k,))
+
+
+def sample_streams(disorder: Disorder):
+    """The seed sequences of all ``disorder.samples`` realizations, one at a time."""
+    return (sample_stream(disorder, k) for k in range(disorder.samples))
