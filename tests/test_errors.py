@@ -234,3 +234,20 @@ def test_torque_fit_reports_uncertainties_spin_orbit_terms_and_a_misfit():
     assert two_term.residual > 0.3 and "does not describe" in two_term.warning
     noisy = st.fit_torque(m, exact + 2e-5 * np.random.default_rng(0).normal(size=exact.shape))
     assert 0 < noisy.beta_stderr < 0.05 and abs(noisy.beta + 0.15) < 4 * noisy.beta_stderr
+
+
+def test_two_dimensional_textures_fit_both_gradient_directions():
+    from spintex.analysis import texture_derivative, texture_gradient
+
+    m = st.Model(st.lattice.strip(30, 30), exchange=0.5, texture=st.textures.skyrmion((15, 15), 5, 2))
+    assert np.allclose(texture_gradient(m, 0), texture_derivative(m))
+    dx, dy, n = texture_derivative(m), texture_gradient(m, 1), m.texture_vectors
+    torque = 1e-3 * dx - 2e-4 * np.cross(n, dx) + 5e-4 * dy + 1e-4 * np.cross(n, dy)
+    along_x = st.fit_torque(m, torque)
+    both = st.fit_torque(m, torque, transverse=True)
+    assert abs(along_x.beta + 0.2) > 0.1 and along_x.residual > 0.2  # measured beta -0.50, residual 0.30
+    assert both.residual < 1e-12 and both.transverse == pytest.approx((5e-4, 1e-4))
+    assert both.beta == pytest.approx(-0.2)
+    with pytest.raises(ValueError, match="2D or 3D"):
+        st.fit_torque(st.Model(st.lattice.chain(10), texture=st.textures.neel_wall(5, 2)), np.zeros((10, 3)),
+                      transverse=True)

@@ -24,6 +24,27 @@ def texture_derivative(model: Model) -> np.ndarray:
     return d
 
 
+def texture_gradient(model: Model, axis: int) -> np.ndarray:
+    """d_a n (a = 0, 1, 2 for x, y, z) by central differences on the lattice (one-sided at edges;
+    periodic wrap bonds are not followed)."""
+    lat, n = model.lattice, model.texture_vectors
+    if not 0 <= axis < lat.dim:
+        raise ValueError(f"axis must be in 0..{lat.dim - 1} for a {lat.dim}D lattice, got {axis}")
+    index = {tuple(np.round(p, 6)): k for k, p in enumerate(lat.positions)}
+    unit = np.zeros(lat.dim)
+    unit[axis] = 1.0
+    ahead = np.array([index.get(tuple(np.round(p + unit, 6)), -1) for p in lat.positions])
+    behind = np.array([index.get(tuple(np.round(p - unit, 6)), -1) for p in lat.positions])
+    g = np.zeros_like(n)
+    both = (ahead >= 0) & (behind >= 0)
+    g[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
+    fwd = (ahead >= 0) & (behind < 0)
+    g[fwd] = n[ahead[fwd]] - n[fwd]
+    bwd = (ahead < 0) & (behind >= 0)
+    g[bwd] = n[bwd] - n[behind[bwd]]
+    return g
+
+
 @dataclass
 class TorqueFit:
     """Least-squares fit T_i = A d_x n_i + B n_i x d_x n_i over ``region``.
@@ -48,12 +69,16 @@ class TorqueFit:
     beta_stderr: float = float("nan")
     spin_orbit: tuple = ()
     warning: str = ""
+    transverse: tuple = ()  # (A_y, B_y) of d_y n and n x d_y n, if fitted
 
     def model_torque(self, model: Model) -> np.ndarray:
         dn = texture_derivative(model)
         out = self.adiabatic * dn + self.nonadiabatic * np.cross(model.texture_vectors, dn)
         for c, field in zip(self.spin_orbit, spin_orbit_fields(model)):
             out = out + c * field
+        if self.transverse:
+            dn_y = texture_gradient(model, 1)
+            out = out + self.transverse[0] * dn_y + self.transverse[1] * np.cross(model.texture_vectors, dn_y)
         return out
 
 
@@ -66,7 +91,7 @@ def spin_orbit_fields(model: Model) -> tuple:
 
 
 def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, extra=(),
-               spin_orbit: bool | None = None) -> TorqueFit:
+               spin_orbit: bool | None = None, transverse: bool = False) -> TorqueFit:
     """Fit a torque map to the adiabatic and non-adiabatic forms.
 
     Parameters
@@ -83,6 +108,10 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     spin_orbit : bool, optional
         Fit the field-like and damping-like spin-orbit torques n x y and n x (n x y) too
         (``TorqueFit.spin_orbit``); default: when the model has Rashba coupling.
+    transverse : bool
+        2D textures: also fit A_y d_y n + B_y n x d_y n (``TorqueFit.transverse`` = (A_y, B_y)), the
+        torque of gradients across the current (a transverse current component, or Hall-like
+        deflection around a skyrmion); the default region then uses |grad n|.
     """
     check_model(model)
     if hasattr(torque, "torque"):
@@ -97,8 +126,11 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     if not np.all(np.isfinite(torque)):
         raise ValueError("torque contains NaN or infinite values")
     dn = texture_derivative(model)
+    dn_y = texture_gradient(model, 1) if transverse else np.zeros_like(dn)
+    if transverse and model.lattice.dim < 2:
+        raise ValueError("transverse=True needs a 2D or 3D lattice")
     if region is None:
-        size = np.linalg.norm(dn, axis=1)
+        size = np.hypot(np.linalg.norm(dn, axis=1), np.linalg.norm(dn_y, axis=1))
         if size.max() == 0:
             raise ValueError("the texture is uniform (d_x n = 0 everywhere): nothing to fit")
         mask = size > threshold * size.max()
@@ -114,6 +146,8 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     with_soc = bool(model.rashba) if spin_orbit is None else bool(spin_orbit)
     if with_soc:
         columns += [f[mask].ravel() for f in spin_orbit_fields(model)]
+    if transverse:
+        columns += [dn_y[mask].ravel(), np.cross(model.texture_vectors[mask], dn_y[mask]).ravel()]
     for k, e in enumerate(extra):
         e = np.asarray(e, dtype=float)
         if e.shape != (N, 3):
@@ -133,14 +167,16 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     cov = np.linalg.pinv(basis.T @ basis) * float(misfit @ misfit) / dof
     sa, sb = np.sqrt(np.abs(np.diag(cov)[:2]))
     beta_err = abs(beta) * np.sqrt((sa / a) ** 2 + (sb / b) ** 2 - 2 * cov[0, 1] / (a * b)) if a and b else float("nan")
-    k = 4 if with_soc else 2
+    k = 2 + 2 * with_soc + 2 * transverse
+    t0 = 2 + 2 * with_soc
     warning = (f"the fit leaves {100 * residual:.0f} % of the torque unexplained: A d_x n + B n x d_x n does not "
                "describe it (spin-orbit torques? a 2D texture? fit a region or add basis fields)"
                if residual > 0.3 else "")
     return TorqueFit(adiabatic=float(a), nonadiabatic=float(b), beta=beta, residual=residual, region=mask,
                      extra=tuple(float(c) for c in coef[k:]), adiabatic_stderr=float(sa), nonadiabatic_stderr=float(sb),
                      beta_stderr=float(np.sqrt(max(beta_err**2, 0.0))) if np.isfinite(beta_err) else float("nan"),
-                     spin_orbit=tuple(float(c) for c in coef[2:4]) if with_soc else (), warning=warning)
+                     spin_orbit=tuple(float(c) for c in coef[2:4]) if with_soc else (), warning=warning,
+                     transverse=tuple(float(c) for c in coef[t0:t0 + 2]) if transverse else ())
 
 
 def current_polarization(model: Model, response, boundaries=None) -> float:

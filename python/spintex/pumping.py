@@ -30,6 +30,7 @@ from . import _core
 from ._validate import check_model, finite_float
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
+from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import FermiSea, open_channels, screening_potential
@@ -79,25 +80,7 @@ def texture_velocity(model: Model, kind: str = "translation", *, direction=(1.0,
 
 def _lattice_gradient(model: Model, d: np.ndarray) -> np.ndarray:
     """(d . grad) n by central differences on the lattice (one-sided at the edges)."""
-    lat, n = model.lattice, model.texture_vectors
-    index = {tuple(np.round(p, 6)): k for k, p in enumerate(lat.positions)}
-    out = np.zeros_like(n)
-    for axis in range(lat.dim):
-        if d[axis] == 0:
-            continue
-        unit = np.zeros(lat.dim)
-        unit[axis] = 1.0
-        ahead = np.array([index.get(tuple(np.round(p + unit, 6)), -1) for p in lat.positions])
-        behind = np.array([index.get(tuple(np.round(p - unit, 6)), -1) for p in lat.positions])
-        g = np.zeros_like(n)
-        both = (ahead >= 0) & (behind >= 0)
-        g[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
-        fwd = (ahead >= 0) & (behind < 0)
-        g[fwd] = n[ahead[fwd]] - n[fwd]
-        bwd = (ahead < 0) & (behind >= 0)
-        g[bwd] = n[bwd] - n[behind[bwd]]
-        out += d[axis] * g
-    return out
+    return sum(d[a] * texture_gradient(model, a) for a in range(model.lattice.dim) if d[a])
 
 
 def check_velocity(model: Model, velocity) -> np.ndarray:
