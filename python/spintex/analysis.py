@@ -126,9 +126,9 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     if not np.all(np.isfinite(torque)):
         raise ValueError("torque contains NaN or infinite values")
     dn = texture_derivative(model)
-    dn_y = texture_gradient(model, 1) if transverse else np.zeros_like(dn)
     if transverse and model.lattice.dim < 2:
         raise ValueError("transverse=True needs a 2D or 3D lattice")
+    dn_y = texture_gradient(model, 1) if transverse else np.zeros_like(dn)
     if region is None:
         size = np.hypot(np.linalg.norm(dn, axis=1), np.linalg.norm(dn_y, axis=1))
         if size.max() == 0:
