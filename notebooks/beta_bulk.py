@@ -11,7 +11,7 @@
 # %%
 import spintex as st
 from spintex.periodic import PeriodicWire
-from _common import Figure, pick, save, table
+from _common import FULL, Figure, pick, save, table
 
 E = -2.0
 
@@ -32,6 +32,8 @@ for M in pick([0.5], [0.5, 0.35, 0.25]):
         b, f, res = beta(M, levels, width=pick(50, 100))
         rows.append((M, levels, b, f, b / f, res))
 table(rows, ["M", "levels", "beta", "Eq. 94 (cubic DOS)", "ratio", "residual"])
+if FULL:  # 24 levels (reduced size) do not resolve the cubic DOS: nothing to assert there
+    assert all(abs(r[4] - 1) < 0.01 for r in rows if r[1] >= 400), rows
 fig = Figure(figsize=(5, 3.5))
 ax = fig.subplots()
 finest = {}

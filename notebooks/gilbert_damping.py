@@ -31,6 +31,10 @@ for L in lengths:
     rows.append((L, results["perp"][-1] / f_perp, results["par"][-1] / f_par,
                  results["par"][-1] / results["perp"][-1], results["G0 only"][-1]))
 table(rows, ["L", "alpha_perp/formula", "alpha_par/formula", "par/perp", "alpha(G0 only)"])
+for L, perp, par, ratio, _ in rows:
+    if L >= 2000:  # bulk value reached (wire >> mean free path ~ 300)
+        assert abs(perp - 1) < 0.01 and abs(par - 1) < 0.015, (L, perp, par)
+        assert abs(ratio - 0.9315) < 0.01, (L, ratio)
 print("expected par/perp = 2 nu_up nu_dn/(nu_up^2 + nu_dn^2) =", 2 * nu[0] * nu[1] / (nu[0] ** 2 + nu[1] ** 2))
 
 # %%

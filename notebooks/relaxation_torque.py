@@ -105,6 +105,8 @@ for E, onsite in cases:
     rows_A.append((E, onsite, soc, 2 * k["perp"], k["par"] / k["perp"] - 1, eq23(E, onsite, soc)))
 print(f"A2. bulk bubble ({GRID}^3 grid, q = 1e-3)")
 table(rows_A, ["E_F", "Gamma_0", "Gamma_so", "gamma (lattice)", "dgamma/gamma", "gamma (Eq. 23, continuum)"])
+# the bubble: gamma < 0, dgamma/gamma of the order of seed 002's 1/3 (0.23-0.41 with the filling)
+assert all(r[3] < 0 and 0.15 < r[4] < 0.5 for r in rows_A), rows_A
 print("seed 002: dgamma/gamma = 1/3 (its text: 'not universal but model dependent')")
 
 # %% [markdown]
@@ -146,6 +148,8 @@ for width, soc in cases_B:
 print("B. steady state, periodic bar 4x4, Gamma_0 bump +50 %, E_F = -3")
 table(rows_B, ["w", "Gamma_so", "b/Born (n||x)", "b/Born (n_|_x)", "resid (b only)", "a (n||x)", "a (n_|_x)",
                "dgamma/gamma", "same, b(x)", "resid (a, b)", "corr(dE, mu_s)"])
+# the steady state relaxes the spin accumulation at the Born spin-flip rate (Valet-Fert)
+assert all(1.0 < r[2] < 1.2 and 1.0 < r[3] < 1.2 for r in rows_B), rows_B
 ref = bar_bubble(4, width=pick(6.0, 12.0))
 print(f"the bubble in the same bar (4x4, uniform Gamma_0 = 1, field of the same width): a = {ref['par']:.3g} (n||x), "
       f"{ref['perp']:.3g} (n_|_x)")

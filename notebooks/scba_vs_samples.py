@@ -25,4 +25,5 @@ for g0 in pick([0.08], [0.04, 0.08, 0.16]):
     rows.append((g0, scba.transmission, samp.transmission, float(samp.transmission_stderr),
                  samp.transmission - scba.transmission, z["charge_density"], z["spin_density"]))
 table(rows, ["G0", "g SCBA", "g samples", "stderr", "difference", "mean |dn|/err", "mean |ds|/err"])
+assert all(r[5] < 1.5 and r[6] < 1.5 for r in rows), rows  # densities agree within the errors
 print("(an unbiased comparison gives mean |d|/err ~ 0.8; the g difference: binary +-u fourth cumulant mostly)")

@@ -33,6 +33,7 @@ cases = pick([(0.02, 0.002), (0.05, 0.0005)], [(0.0, 0.004), (0.02, 0.002), (0.0
                                                (0.1, 0.0005), (0.1, 0.0002)])
 rows = [(g0, gm, *(lambda a: (a[1] / a[0], a[1], a[2], a[2] / a[1]))(run(g0, gm))) for g0, gm in cases]
 table(rows, ["G0", "Gm", "l_sf/l", "l_sf (Born)", "l_sf (fit)", "ratio"])
+assert all(abs(r[5] - 1) < 0.02 for r in rows if r[2] >= 1.8), rows  # diffusive: sqrt(D tau_sf)
 fig = Figure(figsize=(5, 3.5))
 ax = fig.subplots()
 ax.plot([r[2] for r in rows], [r[5] for r in rows], "o")

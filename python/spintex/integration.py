@@ -17,15 +17,16 @@ from .model import Model
 
 class Progress:
     """Progress of long loops on stderr, once they take more than ~2 s: done/total, the rate and
-    an estimate of the time left.
+    an estimate of the time left (``estimate=False`` for iterations up to a bound).
 
     On a terminal the line is redrawn in place; elsewhere (Jupyter, logs, CI) a full line is
     printed at most every ``interval`` seconds.  Called as ``progress(done, total)``; ``unit``
     names what is counted, ``detail`` adds a string (e.g. a residual).
     """
 
-    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None, interval: float = 10.0):
-        self.label, self.unit, self.start = label, unit, time.monotonic()
+    def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None, interval: float = 10.0,
+                 estimate: bool = True):
+        self.label, self.unit, self.start, self.estimate = label, unit, time.monotonic(), estimate
         self.enabled = True if enabled is None else enabled
         self.tty = sys.stderr.isatty()
         self.interval, self.last = interval, self.start
@@ -36,8 +37,10 @@ class Progress:
         if not self.enabled or elapsed < 2.0 or (not self.tty and done < total and now - self.last < self.interval):
             return
         self.last = now
-        left = elapsed / done * (total - done) if done else float("nan")
-        text = f"{self.label}: {done}/{total} {self.unit}, {elapsed:.0f} s, about {left:.0f} s left {detail}"
+        text = f"{self.label}: {done}/{total} {self.unit}, {elapsed:.0f} s"
+        if self.estimate and done:  # not for iterative solvers, whose total is only a bound
+            text += f", about {elapsed / done * (total - done):.0f} s left"
+        text += f" {detail}"
         if self.tty:
             print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)
         else:

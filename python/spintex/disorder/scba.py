@@ -48,7 +48,7 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
             out = _core.integrate(model.device, z, retarded_weights=np.ones(1), local_self_energy=sigma)
             return out["retarded_sites"]
 
-    progress = Progress(f"SCBA at E = {energy:g}", unit="iterations")
+    progress = Progress(f"SCBA at E = {energy:g}", unit="iterations", estimate=False)
     # start from ``initial`` (e.g. the solution at a neighbouring energy) or the Born self-energy of G_0
     sigma = born(green(None)) if initial is None else np.array(initial, dtype=complex)
     history, xs, fs = [], [], []
@@ -123,7 +123,7 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
 
         op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
 
-        progress = Progress("ladder (GMRES)", unit="iterations")
+        progress = Progress("ladder (GMRES)", unit="iterations", estimate=False)
 
         def callback(residual):
             count[0] += 1
