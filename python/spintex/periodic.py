@@ -147,9 +147,10 @@ class PeriodicWire:
         r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
         return r
 
-    def _system(self, z, disorder):
-        """(correlator, Born map, Sigma) at contour node z: SCBA over the channels (FermiSea's hook)."""
-        sol = scba(self.model, z, disorder, green=self._green(z))
+    def _system(self, z, disorder, initial=None):
+        """(correlator, Born map, Sigma) at contour node z: SCBA over the channels (FermiSea's hook),
+        started from ``initial``."""
+        sol = scba(self.model, z, disorder, green=self._green(z), initial=initial)
         corr = _ChannelSum(self.channels, self.weights, z, sol.self_energy)
         return corr, BornMap(self.model, disorder), sol.self_energy
 

@@ -125,21 +125,29 @@ class FermiSea:
 
     def _build(self, n: int):
         z, w = sea_contour(self.mu, self.bottom, n)
-        self.weights, self.nodes, self._previous_sigma = w, z, None
-        self.correlators, self.borns, self.self_energies = [], [], []
-        for zk in z:
-            corr, born, sigma = self.system(zk, self.disorder)
-            self.correlators.append(corr)
-            self.borns.append(born)
-            self.self_energies.append(sigma)
+        self.weights, self.nodes = w, z
+        # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
+        # the contour so that every SCBA starts from its neighbour's self-energy
+        workers = min(os.cpu_count() or 1, n)
+        runs = np.array_split(np.arange(n), workers)
 
-    def _system(self, z, disorder):
+        def walk(run):
+            out, sigma = [], None
+            for k in run:
+                corr, born, sigma = self.system(z[k], self.disorder, sigma)
+                out.append((corr, born, sigma))
+            return out
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            built = [item for part in pool.map(walk, runs) for item in part]
+        self.correlators, self.borns, self.self_energies = (list(x) for x in zip(*built))
+
+    def _system(self, z, disorder, initial=None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
-        self-energy (started from the previous node's along the contour)."""
+        self-energy (started from ``initial``, a neighbouring node's)."""
         if disorder is None:
             return _core.Correlator(self.model.device, z), None, None
-        sol = scba(self.model, z, disorder, initial=self._previous_sigma)
-        self._previous_sigma = sol.self_energy
+        sol = scba(self.model, z, disorder, initial=initial)
         return _core.Correlator(self.model.device, z, sol.self_energy), sol.born, sol.self_energy
 
     def __call__(self, U: np.ndarray):
@@ -163,7 +171,7 @@ class FermiSea:
         return sites, bonds
 
 
-def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-7):
+def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
     """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
 
     GMRES on chi u = -density, preconditioned by the local compressibility (chi ~ -diag(dn/dmu)
