@@ -52,6 +52,31 @@ std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) 
   return to_site_blocks(py::cast<ComplexArray>(a), name);
 }
 
+/// What Correlator.apply returns beyond (sites, bonds_ji).
+enum class Extras { None, ReverseBonds, ReverseBondsAndLeadTraces };
+
+/// One apply of C = G Y G^dag (RA) or G Y G (RR) with the GIL released; the tuple of
+/// (sites, bonds_ji[, bonds_ij[, (Tr Gamma_L C_00, Tr Gamma_R C_last)]]).
+py::tuple correlate(const Correlator& c, const py::object& source, double left, double right,
+                    const std::string& pairing, Extras extras) {
+  if (pairing != "RA" && pairing != "RR")
+    throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
+  std::vector<Block2> src = optional_site_blocks(source, "source");
+  std::vector<Block2> sites, bonds, bonds_ij;
+  std::array<cplx, 2> traces{};
+  {
+    py::gil_scoped_release release;
+    c.apply(src, left, right, sites, bonds, pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded,
+            extras == Extras::None ? nullptr : &bonds_ij,
+            extras == Extras::ReverseBondsAndLeadTraces ? &traces : nullptr);
+  }
+  if (extras == Extras::None) return py::make_tuple(blocks_array(sites), blocks_array(bonds));
+  if (extras == Extras::ReverseBonds)
+    return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij));
+  return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij),
+                        py::make_tuple(traces[0], traces[1]));
+}
+
 }  // namespace
 
 void bind_solvers(py::module_& m) {
@@ -70,55 +95,23 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
                              [](const Correlator& c) { return blocks_array(c.retarded_sites()); })
       .def(
           "apply",
-          [](const Correlator& c, const py::object& source, double left, double right,
-             const std::string& pairing) {
-            if (pairing != "RA" && pairing != "RR")
-              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
-            std::vector<Block2> src = optional_site_blocks(source, "source");
-            std::vector<Block2> sites, bonds;
-            {
-              py::gil_scoped_release release;
-              c.apply(src, left, right, sites, bonds,
-                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded);
-            }
-            return py::make_tuple(blocks_array(sites), blocks_array(bonds));
+          [](const Correlator& c, const py::object& source, double left, double right, const std::string& pairing) {
+            return correlate(c, source, left, right, pairing, Extras::None);
           },
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA")
       .def(
           "apply_both",
-          [](const Correlator& c, const py::object& source, double left, double right,
-             const std::string& pairing) {
-            if (pairing != "RA" && pairing != "RR")
-              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
-            std::vector<Block2> src = optional_site_blocks(source, "source");
-            std::vector<Block2> sites, bonds, bonds_ij;
-            {
-              py::gil_scoped_release release;
-              c.apply(src, left, right, sites, bonds,
-                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded, &bonds_ij);
-            }
-            return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij));
+          [](const Correlator& c, const py::object& source, double left, double right, const std::string& pairing) {
+            return correlate(c, source, left, right, pairing, Extras::ReverseBonds);
           },
           R"doc(As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij).)doc",
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA")
       .def(
           "apply_all",
-          [](const Correlator& c, const py::object& source, double left, double right,
-             const std::string& pairing) {
-            if (pairing != "RA" && pairing != "RR")
-              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
-            std::vector<Block2> src = optional_site_blocks(source, "source");
-            std::vector<Block2> sites, bonds, bonds_ij;
-            std::array<cplx, 2> traces{};
-            {
-              py::gil_scoped_release release;
-              c.apply(src, left, right, sites, bonds,
-                      pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded, &bonds_ij, &traces);
-            }
-            return py::make_tuple(blocks_array(sites), blocks_array(bonds), blocks_array(bonds_ij),
-                                  py::make_tuple(traces[0], traces[1]));
+          [](const Correlator& c, const py::object& source, double left, double right, const std::string& pairing) {
+            return correlate(c, source, left, right, pairing, Extras::ReverseBondsAndLeadTraces);
           },
           R"doc(As apply_both, plus (Tr[Gamma_L C_00], Tr[Gamma_R C_last]): (sites, bonds_ji, bonds_ij, traces).)doc",
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,

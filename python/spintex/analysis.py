@@ -11,11 +11,14 @@ from .model import Model
 
 def texture_derivative(model: Model) -> np.ndarray:
     """d_x n at every site: central difference along x (one-sided at the two end slices)."""
-    n = model.texture_vectors
     lat = model.lattice
-    ahead, behind = lat.neighbour_along_x(+1), lat.neighbour_along_x(-1)
-    both = (ahead >= 0) & (behind >= 0)
+    return _difference(model.texture_vectors, lat.neighbour_along_x(+1), lat.neighbour_along_x(-1))
+
+
+def _difference(n: np.ndarray, ahead: np.ndarray, behind: np.ndarray) -> np.ndarray:
+    """Central differences (n[ahead] - n[behind]) / 2, one-sided where a neighbour is missing (-1)."""
     d = np.zeros_like(n)
+    both = (ahead >= 0) & (behind >= 0)
     d[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
     only_ahead = (ahead >= 0) & (behind < 0)
     d[only_ahead] = n[ahead[only_ahead]] - n[only_ahead]
@@ -35,14 +38,7 @@ def texture_gradient(model: Model, axis: int) -> np.ndarray:
     unit[axis] = 1.0
     ahead = np.array([index.get(tuple(np.round(p + unit, 6)), -1) for p in lat.positions])
     behind = np.array([index.get(tuple(np.round(p - unit, 6)), -1) for p in lat.positions])
-    g = np.zeros_like(n)
-    both = (ahead >= 0) & (behind >= 0)
-    g[both] = 0.5 * (n[ahead[both]] - n[behind[both]])
-    fwd = (ahead >= 0) & (behind < 0)
-    g[fwd] = n[ahead[fwd]] - n[fwd]
-    bwd = (ahead < 0) & (behind >= 0)
-    g[bwd] = n[bwd] - n[behind[bwd]]
-    return g
+    return _difference(n, ahead, behind)
 
 
 @dataclass
