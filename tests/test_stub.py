@@ -14,6 +14,7 @@ def test_core_stub_matches_the_compiled_module():
     pytest.importorskip("mypy.stubtest")
     env = {**os.environ, "MYPYPATH": str(ROOT / "python")}
     out = subprocess.run([sys.executable, "-m", "mypy.stubtest", "spintex._core",
-                          "--allowlist", str(ROOT / ".ci" / "stubtest-allowlist.txt")],
+                          "--allowlist", str(ROOT / ".ci" / "stubtest-allowlist.txt"),
+                          "--mypy-config-file", str(ROOT / ".ci" / "stubtest.ini")],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
