@@ -248,3 +248,11 @@ def test_solver_value_errors_exit_2_without_a_traceback(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("spintex: error: ") and "threshold" in err and "Traceback" not in err
+
+
+def test_a_lattice_too_large_for_memory_is_refused_with_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "huge.toml"
+    path.write_text('[lattice]\nkind = "strip"\nlength = 100000\nwidth = 100000\n[texture]\nkind = "uniform"\n'
+                    "[solve]\nfermi_energy = -1.0\n")
+    assert main(["run", str(path), "--out", str(tmp_path)]) == 2
+    assert "does not fit in memory" in capsys.readouterr().err

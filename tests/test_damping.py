@@ -68,3 +68,12 @@ def test_retarded_retarded_correlator_matches_dense():
 def test_damping_rejects_sampled_disorder(wire):
     with pytest.raises(ValueError, match="scba"):
         st.gilbert_damping(wire, E, disorder=st.Disorder(onsite=0.01, method="samples", samples=2))
+
+
+def test_a_wire_too_short_for_bulk_damping_warns():
+    """Spin pumping into the leads dominates a 20-site chain: the central average is negative,
+    which bulk magnetic impurities never give; the call says so instead of returning it silently."""
+    m = st.Model(st.lattice.chain(20), exchange=0.5)
+    with pytest.warns(UserWarning, match="not bulk"):
+        alpha = st.gilbert_damping(m, -1.0, disorder=st.Disorder(magnetic=(0.01, 0.01)))
+    assert alpha < 0

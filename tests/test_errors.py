@@ -251,3 +251,26 @@ def test_two_dimensional_textures_fit_both_gradient_directions():
     with pytest.raises(ValueError, match="2D or 3D"):
         st.fit_torque(st.Model(st.lattice.chain(10), texture=st.textures.neel_wall(5, 2)), np.zeros((10, 3)),
                       transverse=True)
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: st.textures.spiral("x"), "wavevector"),
+    (lambda: st.Model(st.lattice.chain(5), exchange="big"), "exchange"),
+    (lambda: st.Model(st.lattice.chain(5), exchange=0.5j), "exchange"),
+    (lambda: st.Model(st.lattice.chain(5), onsite="x"), "onsite"),
+    (lambda: st.Model(st.lattice.chain(5), zeeman="z"), "zeeman"),
+])
+def test_non_numeric_parameters_name_the_argument(make, name):
+    with pytest.raises(ValueError, match=name):
+        make()
+
+
+def test_huge_lattices_are_refused_before_allocating():
+    with pytest.raises(MemoryError, match="lattice of 100000 x 1000000"):
+        st.lattice.strip(100000, 1000000)
+
+
+def test_equilibrium_with_the_fermi_energy_on_the_band_edge():
+    """E_F at the band bottom of a chain: the contour converges (theta = pi s^2) to an empty band."""
+    e = st.equilibrium(st.Model(st.lattice.chain(10)), fermi_energy=-2.0)
+    assert np.abs(e.charge_density).max() < 1e-9

@@ -457,6 +457,8 @@ def main(argv=None) -> int:
         return _error(str(err))
     except ValueError as err:  # a solver's input check (e.g. E_F on a lead channel threshold)
         return _error(f"cannot solve this configuration: {err}")
+    except MemoryError as err:  # refused up front (the size estimate), or a failed allocation
+        return _error(f"this configuration does not fit in memory: {err}")
     except OSError as err:
         return _error(f"cannot write the output: {err}")
     except RuntimeError as err:  # e.g. an energy integral that did not converge

@@ -27,6 +27,8 @@ Gamma_perp (nu_up^2 + nu_down^2)].
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._validate import check_model, finite_float
@@ -67,4 +69,9 @@ def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: fl
     slices = model.lattice.slice_of_site
     L = model.lattice.num_slices
     lo, hi = int(L * (1 - bulk) / 2), int(np.ceil(L * (1 + bulk) / 2))
-    return float(alpha[(slices >= lo) & (slices < hi)].mean())
+    value = float(alpha[(slices >= lo) & (slices < hi)].mean())
+    if value < 0 and any(disorder.magnetic):  # bulk magnetic impurities damp (Eq. 82): alpha > 0
+        warnings.warn(f"gilbert_damping = {value:.3g} < 0: the central {bulk:.0%} of this {L}-slice wire is not "
+                      "bulk (spin pumping into the leads dominates); use a wire much longer than the mean free "
+                      "path (st.continuum.mean_free_path)", UserWarning, stacklevel=2)
+    return value

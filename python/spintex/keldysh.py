@@ -58,11 +58,26 @@ def fermi(energy, mu: float, temperature: float):
 MAX_POLES = 64
 
 
+def sea_contour(mu: float, bottom: float, n: int):
+    """Nodes and weights of int_{-inf}^{mu} dE F(E) = sum_k w_k F(z_k) for F analytic in the upper
+    half plane: the semicircle from ``bottom`` to mu, with the angle theta = pi s^2 and
+    Gauss-Legendre in s.  The substitution removes the theta^(-1/2) endpoint singularity of an
+    integrand whose mu sits on a lead channel threshold (a square-root edge), which a plain angle
+    grid converges to only algebraically."""
+    x, v = np.polynomial.legendre.leggauss(n)
+    c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
+    s = 0.5 * (x + 1)
+    theta = np.pi * s**2
+    z = c + r * np.exp(1j * theta)
+    w = -1j * r * np.exp(1j * theta) * np.pi * s * v  # dz = i r e^{i theta} d theta, theta: pi -> 0
+    return z, w
+
+
 def contour(mu: float, temperature: float, bottom: float, n: int):
     """Nodes z_k and weights w_k with  int_{-inf}^{inf} f(E) G^R(E) dE = sum_k w_k G^R(z_k).
 
-    T = 0: the semicircle from ``bottom`` (below the spectrum) to mu through the upper half plane,
-    Gauss-Legendre in the angle (G^R is analytic inside, so the real-axis integral equals the arc).
+    T = 0: the semicircle from ``bottom`` (below the spectrum) to mu through the upper half plane
+    (:func:`sea_contour`; G^R is analytic inside, so the real-axis integral equals the arc).
     T > 0: an arc from ``bottom`` to A = mu - 40T + i delta, the line Im z = delta up to
     mu + 40T (where f(x + i delta) = f(x) because delta = 2 pi N_p T), and the N_p Matsubara
     poles z_p = mu + i(2p+1) pi T enclosed, each contributing -2 pi i T G(z_p).  The neglected
@@ -75,11 +90,7 @@ def contour(mu: float, temperature: float, bottom: float, n: int):
     if temperature == 0:
         if mu <= bottom:
             return np.zeros(0, complex), np.zeros(0, complex)
-        c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
-        theta = 0.5 * np.pi * (x + 1)
-        z = c + r * np.exp(1j * theta)
-        w = -1j * r * np.exp(1j * theta) * 0.5 * np.pi * v  # dz along theta: pi -> 0
-        return z, w
+        return sea_contour(mu, bottom, n)
     n_poles = int(max(1, min(MAX_POLES, np.ceil(0.5 / (2 * np.pi * temperature)))))
     delta = 2 * np.pi * n_poles * temperature
     xa, xb = mu - 40 * temperature, mu + 40 * temperature

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import boolean, positive_int
+from ._validate import check_memory, boolean, positive_int
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Lattice:
                              f"got width={self.width}, height={self.height}")
         object.__setattr__(self, "periodic", boolean(self.periodic, "periodic"))
         L, W, H = self.length, self.width, self.height
+        # positions, meshgrids and bonds: about 250 bytes per site while building
+        check_memory(250.0 * L * W * H, f"a lattice of {L} x {W} x {H} sites")
         if self.periodic and 2 in (W, H if self.dim == 3 else 1):
             raise ValueError("periodic boundaries need 1 or at least 3 sites across (with 2, the "
                              "wrap-around bond would double the direct one)")

@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from . import _core
-from ._validate import check_memory, finite_float
+from ._validate import check_memory, finite_float, real_array
 from .lattice import Lattice
 from .textures import texture_vectors
 
@@ -37,7 +37,7 @@ def _onsite_blocks(onsite, N: int) -> np.ndarray:
     """Scalar, (N,) energies or (N, 2, 2) Hermitian matrices -> (N, 2, 2)."""
     o = np.asarray(onsite)
     if o.ndim == 0 or o.shape == (N,):
-        o = np.broadcast_to(np.asarray(o, dtype=float), (N,))
+        o = np.broadcast_to(real_array(o, "onsite"), (N,))
         if not np.all(np.isfinite(o)):
             raise ValueError("onsite energies must be finite")
         return o[:, None, None] * IDENTITY2
@@ -86,7 +86,7 @@ class Model:
         check_memory(6 * 16.0 * n * n * lattice.num_slices,
                      f"a device of {lattice.num_slices} slices of {lattice.sites_per_slice} sites")
         self.hopping = finite_float(hopping, "hopping", positive=True)
-        ex = np.asarray(exchange, dtype=float)
+        ex = real_array(exchange, "exchange")
         if ex.ndim == 0:
             ex = np.full(N, float(ex))
         if ex.shape != (N,) or not np.all(np.isfinite(ex)):
@@ -99,7 +99,7 @@ class Model:
         self.rashba = finite_float(rashba, "rashba")
         if self.rashba != 0 and lattice.dim == 1:
             raise ValueError("rashba needs a 2D or 3D lattice (it couples spin to in-plane bonds)")
-        self.zeeman = np.zeros(3) if zeeman is None else np.asarray(zeeman, dtype=float)
+        self.zeeman = np.zeros(3) if zeeman is None else real_array(zeeman, "zeeman")
         if self.zeeman.shape != (3,) or not np.all(np.isfinite(self.zeeman)):
             raise ValueError("zeeman must be None or a finite 3-vector (b in -b . sigma)")
         if leads is True or leads == "magnetic":

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._validate import check_model, finite_float
+from ._validate import check_model, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
 from .analysis import texture_gradient
@@ -109,7 +109,9 @@ def texture_force(model: Model, response, velocity) -> float:
     """The generalized force -<dH/dX> = M sum_i v_i . s_i conjugate to the motion ``velocity``
     (for a Response per unit drive: the force per unit drive)."""
     v = check_velocity(model, velocity)
-    s = np.asarray(response.spin_density if hasattr(response, "spin_density") else response, dtype=float)
+    s = real_array(getattr(response, "spin_density", response), "response (a Response or its (N, 3) spin density)")
+    if s.shape != v.shape:
+        raise ValueError(f"response must be a Response or a spin density of shape {v.shape}, got shape {s.shape}")
     return float(np.einsum("n,na,na->", model.exchange, v, s))
 
 

@@ -34,7 +34,7 @@ from ._validate import check_model, finite_float
 from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
                        random_site_blocks, realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
-from .keldysh import spectrum_bottom
+from .keldysh import sea_contour, spectrum_bottom
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 
@@ -66,21 +66,6 @@ def check_drive(drive, lead=None) -> str:
 
 
 # ----------------------------------------------------------------------------- Fermi sea
-def sea_contour(mu: float, bottom: float, n: int):
-    """Nodes and weights of int_{-inf}^{mu} dE F(E) = sum_k w_k F(z_k) for F analytic in the upper
-    half plane: the semicircle from ``bottom`` to mu of :func:`spintex.keldysh.contour` (T = 0),
-    with the angle theta = pi s^2 and Gauss-Legendre in s.  The substitution removes the
-    theta^(-1/2) endpoint singularity of an integrand whose E_F sits on a lead channel threshold
-    (a square-root edge), which the plain angle grid converges to only algebraically."""
-    x, v = np.polynomial.legendre.leggauss(n)
-    c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
-    s = 0.5 * (x + 1)
-    theta = np.pi * s**2
-    z = c + r * np.exp(1j * theta)
-    w = -1j * r * np.exp(1j * theta) * np.pi * s * v  # dz = i r e^{i theta} d theta, theta: pi -> 0
-    return z, w
-
-
 class FermiSea:
     """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
 

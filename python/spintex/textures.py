@@ -64,7 +64,7 @@ def spiral(wavevector, phase: float = 0.0, plane: str = "xz") -> Texture:
     ``plane="xz"`` (cycloid along x for q along x): n = (sin a, 0, cos a); ``"yz"``: (0, sin a, cos a);
     ``"xy"``: (cos a, sin a, 0).  A scalar ``wavevector`` points along x.
     """
-    q = np.atleast_1d(np.asarray(wavevector, dtype=float))
+    q = np.atleast_1d(real_array(wavevector, "wavevector"))
     if q.size == 1:
         q = np.array([q[0], 0.0, 0.0])
     q = vector3(q, "wavevector")
