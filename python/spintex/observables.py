@@ -135,6 +135,8 @@ class Response(State):
     screening_iterations: int | None = None
     contour_nodes: int | None = None
     contour_error_estimate: float | None = None
+    # thermal drive, open circuit: dmu / dT that cancels the current (k_B = 1)
+    seebeck: float | None = None
     # pumping (drive="pumping", per unit rate)
     emission: tuple | None = None  #: particles emitted into the (left, right) lead
     density_rate: np.ndarray | None = None  #: dn_i/dt (N,), the static response to the motion

@@ -61,7 +61,7 @@ def check_drive(drive, lead=None) -> str:
         return lead
     drive = "left" if drive is None else drive
     if drive not in DRIVE_WEIGHTS:
-        raise ValueError(f"drive must be one of {', '.join(map(repr, DRIVE_WEIGHTS))}; got {drive!r}")
+        raise ValueError(f"drive must be one of {', '.join(map(repr, DRIVE_WEIGHTS))} or 'thermal'; got {drive!r}")
     return drive
 
 
@@ -319,7 +319,7 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
 
 
 def linear_response(model: Model, energy: float, *, disorder: Disorder | None = None, drive: str | None = None,
-                    lead: str | None = None) -> Response:
+                    lead: str | None = None, temperature: float = 0.0, circuit: str = "closed") -> Response:
     """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
 
     Parameters
@@ -329,7 +329,8 @@ def linear_response(model: Model, energy: float, *, disorder: Disorder | None = 
         +1/2 and -1/2; "field": the bias plus the on-site screening potential that keeps every
         site charge neutral (``Response.screening_potential``), the drive the seeds' formulas
         describe: use it for beta and A of disordered wires.  ``lead=`` is the older spelling
-        of "left"/"right".
+        of "left"/"right".  "thermal": per unit temperature difference of the leads at
+        ``temperature`` (> 0), ``circuit`` "closed" or "open" (:mod:`spintex.thermal`).
     disorder : Disorder, optional
         SCBA with vertex corrections, or samples (see :class:`spintex.Disorder`).
 
@@ -338,6 +339,12 @@ def linear_response(model: Model, energy: float, *, disorder: Disorder | None = 
     channel gives zero transmission and zero response.
     """
     check_model(model)
+    if drive == "thermal":
+        from .thermal import thermal_response  # thermal.py builds on this module
+
+        return thermal_response(model, energy, temperature=temperature, disorder=disorder, circuit=circuit)
+    if finite_float(temperature, "temperature", nonnegative=True) != 0:
+        raise ValueError(f"temperature={temperature!r} applies to drive='thermal' only: the other drives are T = 0")
     drive = check_drive(drive, lead)
     energy = finite_float(energy, "energy")
     if disorder is None:
