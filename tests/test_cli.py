@@ -188,8 +188,8 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     assert main(["run", str(example), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "SCBA with ladder vertex corrections" in out and "drive: field" in out
-    data = np.load(tmp_path / "disordered_wire.npz")
-    beta = float(data["fit_beta"])
+    with np.load(tmp_path / "disordered_wire.npz") as data:
+        beta = float(data["fit_beta"])
     assert beta == pytest.approx(0.09439, rel=0.01)  # seed 000 Eq. 94 (lattice: 0.094438)
 
 
