@@ -7,6 +7,7 @@ import numpy as np
 
 from ._validate import check_model, real_array
 from .model import Model
+from .response import warn_if_not_field_driven
 
 
 def texture_derivative(model: Model) -> np.ndarray:
@@ -111,8 +112,6 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     """
     check_model(model)
     if hasattr(torque, "torque"):
-        from .response import warn_if_not_field_driven
-
         warn_if_not_field_driven(torque)
         torque = torque.torque
     torque = real_array(torque, "torque")
