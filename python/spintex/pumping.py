@@ -145,52 +145,52 @@ def _hermitian(sites, bji, bij):
     return 0.5 * (sites + dag(sites)), 0.5 * (bji + dag(bij))
 
 
+def _fermi_level_system(model: Model, energy: float, disorder: Disorder | None):
+    """(correlator, Born map or None) at the real Fermi energy, with the SCBA self-energy."""
+    if disorder is None:
+        return _core.Correlator(model.device, energy), None
+    sol = scba(model, energy, disorder)
+    return _core.Correlator(model.device, energy, sol.self_energy), sol.born
+
+
+def _retarded_advanced(corr, born, source, vertex_corrections: bool = True):
+    """Site and bond blocks of the (dressed) G source G^dag and the emission (1/2pi) Tr[Gamma_a C_aa]."""
+    if born is not None and vertex_corrections:
+        source = source + born(solve_ladder(corr, born, source=source, pairing="RA").sites)
+    sites, bonds, _, traces = corr.apply_all(source, 0.0, 0.0, "RA")
+    return sites, bonds, tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
+
+
 def fermi_surface_response(model: Model, energy: float, disorder: Disorder | None, source, *,
                            vertex_corrections: bool = True):
     """The Fermi-surface part of the rate-linear response to dH/dX = ``source`` (N, 2, 2):
     site and bond blocks of (1/2pi)[X_RA - Herm X_RR] and the emission into the two leads
     (gilbert_damping and pumping share it)."""
-    if disorder is None:
-        corr, born = _core.Correlator(model.device, energy), None
-    else:
-        sol = scba(model, energy, disorder)
-        corr, born = _core.Correlator(model.device, energy, sol.self_energy), sol.born
-    if born is None or not vertex_corrections:
-        ra_s, ra_b, _, traces = corr.apply_all(source, 0.0, 0.0, "RA")
-    else:
-        x = solve_ladder(corr, born, source=source, pairing="RA").sites
-        ra_s, ra_b, _, traces = corr.apply_all(source + born(x), 0.0, 0.0, "RA")
+    corr, born = _fermi_level_system(model, energy, disorder)
+    ra_s, ra_b, emitted = _retarded_advanced(corr, born, source, vertex_corrections)
     rr_s, rr_b = _hermitian(*_dressed(corr, born, source, "RR", vertex_corrections))
-    emitted = tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
     return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emitted
+
+
+def _screened(sea: FermiSea, Lam, density_rate):
+    """Lambda + u with u the potential that cancels ``density_rate`` (n[rho_sea[Lambda]]), and the
+    GMRES iteration count: the motion of a charge-neutral metal."""
+    u, iterations = screening_potential(sea, density_rate)
+    return Lam + u[:, None, None] * IDENTITY2, u, iterations
 
 
 def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     """Fermi-sea blocks -(1/2pi) Herm sum_k w_k [dG Lambda G - G Lambda dG](z_k), the energy
     derivative by central differences at z_k +- h, h = relative_step x Im z_k."""
-    model, disorder = sea.model, sea.disorder
-    ys = yji = yij = 0.0
+    total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
     for z, w, corr, born, sigma in zip(sea.nodes, sea.weights, sea.correlators, sea.borns, sea.self_energies):
         h = relative_step * min(z.imag, 1.0)
-        shifted = []
-        for zz in (z + h, z - h):
-            if disorder is None:
-                shifted.append(_core.Correlator(model.device, zz))
-            else:
-                sol = scba(model, zz, disorder, initial=sigma)
-                shifted.append(_core.Correlator(model.device, zz, sol.self_energy))
-        plus, minus = shifted
+        plus, minus = (sea.system(zz, sea.disorder, sigma)[0] for zz in (z + h, z - h))
         pairs = ((plus, corr), (minus, corr), (corr, plus), (corr, minus))
         d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in pairs]
         for k in range(3):
-            part = (d[0][k] - d[1][k] - d[2][k] + d[3][k]) / (2 * h)
-            if k == 0:
-                ys = ys + w * part
-            elif k == 1:
-                yji = yji + w * part
-            else:
-                yij = yij + w * part
-    s, b = _hermitian(ys, yji, yij)
+            total[k] = total[k] + w * (d[0][k] - d[1][k] - d[2][k] + d[3][k]) / (2 * h)
+    s, b = _hermitian(*total)
     return -s / (2 * np.pi), -b / (2 * np.pi)
 
 
@@ -220,8 +220,7 @@ def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None 
     density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
     extra = {}
     if screened:
-        u, iterations = screening_potential(sea, density_rate)
-        Lam = Lam + u[:, None, None] * IDENTITY2
+        Lam, u, iterations = _screened(sea, Lam, density_rate)
         extra = {"screening_potential": u, "screening_iterations": iterations}
         density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
     fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam)
@@ -264,13 +263,6 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     Lam = perturbation(model, velocity)
     if screened:
         sea = FermiSea(model, energy, disorder)
-        u, _ = screening_potential(sea, site_observables(model, sea(Lam)[0])["charge_density"])
-        Lam = Lam + u[:, None, None] * IDENTITY2
-    if disorder is None:
-        traces = _core.Correlator(model.device, energy).apply_all(Lam, 0.0, 0.0, "RA")[3]
-    else:
-        sol = scba(model, energy, disorder)
-        corr = _core.Correlator(model.device, energy, sol.self_energy)
-        x = solve_ladder(corr, sol.born, source=Lam, pairing="RA").sites
-        traces = corr.apply_all(Lam + sol.born(x), 0.0, 0.0, "RA")[3]
-    return tuple(float(np.real(t)) / (2 * np.pi) for t in traces)
+        Lam = _screened(sea, Lam, site_observables(model, sea(Lam)[0])["charge_density"])[0]
+    corr, born = _fermi_level_system(model, energy, disorder)
+    return _retarded_advanced(corr, born, Lam)[2]
