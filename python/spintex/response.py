@@ -426,7 +426,8 @@ def warn_if_not_field_driven(response) -> None:
     """fit_torque's check: a disordered response driven by the leads alone carries the Fermi-sea
     torque of its density gradient, which is not current-induced."""
     params = getattr(response, "parameters", {}) or {}
-    if params.get("disorder") is not None and getattr(response, "drive", "field") != "field":
+    screened = getattr(response, "drive", "field") == "field" or params.get("screened", False)
+    if params.get("disorder") is not None and not screened:
         warnings.warn(
             f"fitting the torque of a disordered response driven by {response.drive!r}: without "
             "screening the diffusive wire builds a density gradient whose Fermi-sea torque is not "

@@ -13,20 +13,23 @@ chemical-potential difference dmu = -J_T / J_V that cancels the particle current
 is dmu / dT (energy per temperature, k_B = 1; a voltage difference V_L - V_R = -dmu / e for
 electrons).  With ``screened=True`` (the default, as for the field drive) the on-site potential
 that keeps every site neutral is added (the static response at the Fermi level, T = 0 contour:
-its temperature dependence is O(T^2) smaller).  The window is integrated by Gauss-Legendre on
-[mu - 40 T, mu + 40 T], split at the leads' channel thresholds, doubling the nodes until the
-blocks converge; with SCBA every energy is its own self-consistent problem, started from the
-previous energy's self-energy.
+its temperature dependence is O(T^2) smaller).  The windows are integrated on the Gauss rule of the
+Fermi weight -df/dE over [mu - 40 T, mu + 40 T], split at the leads' channel thresholds
+(:func:`spintex.integration.fermi_window_rule`), doubling the nodes until the blocks converge;
+with SCBA every energy is its own self-consistent problem, started from the previous energy's
+self-energy, on one contiguous run of energies per core.
 """
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import _core
 from ._validate import finite_float
 from .disorder import Disorder, scba, solve_ladder
-from .integration import Progress, _integrate, channel_thresholds
-from .keldysh import _converge_by_doubling, real_axis_nodes
+from .integration import Progress, _integrate, channel_thresholds, fermi_window_rule
 from .model import Model
 from .observables import Response
 from .response import UNIT_SYSTEM, FermiSea, balance_split, open_channels, with_screening
@@ -36,9 +39,7 @@ UNITS_THERMAL = "per unit temperature difference T_L - T_R (leads at T +- dT/2, 
 
 def thermal_window(energy, mu: float, temperature: float):
     """w_T(E) = ((E - mu)/T) (-df/dE): the occupation change per unit dT of the hot lead."""
-    x = np.clip((np.asarray(energy, float) - mu) / temperature, -700, 700)
-    minus_df = 0.25 / temperature / np.cosh(0.5 * x) ** 2
-    return x * minus_df
+    return (np.asarray(energy, float) - mu) / temperature * electric_window(energy, mu, temperature)
 
 
 def electric_window(energy, mu: float, temperature: float):
@@ -47,33 +48,62 @@ def electric_window(energy, mu: float, temperature: float):
     return 0.25 / temperature / np.cosh(0.5 * x) ** 2
 
 
-def window_blocks(model: Model, mu: float, temperature: float, window, disorder: Disorder | None = None, *,
-                  tolerance: float = 1e-9):
-    """int dE window(E) rho_bias(E): site blocks, bond blocks and the current through the first
-    slice boundary (the conserved current), with the number of energies used."""
-    lo, hi = mu - 40 * temperature, mu + 40 * temperature
-    edges = channel_thresholds(model)
-    progress = Progress("thermal window")
+def _window_sums(model: Model, energies, windows, disorder: Disorder | None, progress):
+    """sum_k windows[j][k] rho_bias(E_k) for each weight vector of ``windows``: a list of (site
+    blocks, bond blocks), with rho_bias the response to the leads at +-1/2.  Clean: one OpenMP
+    call per window.  SCBA: the energies are cut into contiguous runs, one per core, each walking
+    up in energy so that every SCBA starts from its neighbour's self-energy (the C++ sweeps release
+    the GIL)."""
+    if disorder is None:
+        out = [_integrate(model, energies, left_weights=0.5 * w, right_weights=-0.5 * w, progress=progress)
+               for w in windows]
+        return [(o["left_sites"] + o["right_sites"], o["left_bonds"] + o["right_bonds"]) for o in out]
+    K, done = len(energies), [0]
 
-    def evaluate(n):
-        e, v = real_axis_nodes(lo, hi, edges, n)
-        g = window(e, mu, temperature) * v / (2 * np.pi)
-        if disorder is None:
-            out = _integrate(model, e, left_weights=0.5 * g, right_weights=-0.5 * g, progress=progress)
-            return out["left_sites"] + out["right_sites"], out["left_bonds"] + out["right_bonds"], e.size
-        sites = bonds = 0.0
-        sigma = None
-        for k, (E, gk) in enumerate(zip(e, g)):
-            sol = scba(model, E, disorder, initial=sigma)
+    def walk(run):
+        sums, sigma = [[0.0, 0.0] for _ in windows], None
+        for k in run:
+            sol = scba(model, energies[k], disorder, initial=sigma)
             sigma = sol.self_energy
-            corr = _core.Correlator(model.device, E, sol.self_energy)
-            lad = solve_ladder(corr, sol.born, left=0.5, right=-0.5)
-            sites, bonds = sites + gk * lad.sites, bonds + gk * lad.bonds
-            progress(k + 1, e.size)
-        return sites, bonds, e.size
+            lad = solve_ladder(_core.Correlator(model.device, energies[k], sigma), sol.born, left=0.5, right=-0.5)
+            for total, w in zip(sums, windows):
+                total[0], total[1] = total[0] + w[k] * lad.sites, total[1] + w[k] * lad.bonds
+            done[0] += 1
+            progress(done[0], K)
+        return sums
 
-    sites, bonds, nodes, error = _converge_by_doubling(evaluate, 16, tolerance, "thermal window integral")
-    return sites, bonds, {"window_nodes": nodes, "window_error_estimate": error}
+    runs = np.array_split(np.arange(K), min(os.cpu_count() or 1, K))
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        parts = list(pool.map(walk, runs))
+    return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts)) for j in range(len(windows))]
+
+
+def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
+                  tolerance: float = 1e-9, nodes: int = 16):
+    """The thermal and the electric windows of the bias response, integrated over energy:
+    (thermal sites, thermal bonds, electric sites, electric bonds, info), i.e.
+    int dE w(E) rho_bias(E) for w = ((E - mu)/T)(-df/dE) and w = -df/dE, on the Gauss rule of the
+    Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until both
+    change by less than ``tolerance``."""
+    progress = Progress("thermal window")
+    edges = channel_thresholds(model)
+    previous = None
+    n = nodes
+    while True:
+        e, w = fermi_window_rule(mu, temperature, edges, n)
+        order = np.argsort(e)
+        e, w = e[order], w[order] / (2 * np.pi)  # rho_bias(E) is a density per unit dE / 2pi
+        (t_sites, t_bonds), (v_sites, v_bonds) = _window_sums(
+            model, e, [w * (e - mu) / temperature, w], disorder, progress)
+        result = [t_sites, t_bonds, v_sites, v_bonds]
+        if previous is not None:
+            change = max(np.abs(a - b).max(initial=0.0) for a, b in zip(result, previous))
+            if change < tolerance:
+                return (*result, {"window_nodes": e.size, "window_error_estimate": float(change)})
+            if n >= 1024:
+                raise RuntimeError(f"thermal window integral did not converge to {tolerance:g} "
+                                   f"(last change {change:.3g} with {e.size} energies)")
+        previous, n = result, 2 * n
 
 
 def thermal_response(model: Model, energy: float, *, temperature: float, disorder: Disorder | None = None,
@@ -92,10 +122,9 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
     if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba" or disorder.soc):
         raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder without spin-orbit impurities "
                          "(samples: call it on each realization)")
-    sites, bonds, info = window_blocks(model, mu, T, thermal_window, disorder)
+    sites, bonds, v_sites, v_bonds, info = window_blocks(model, mu, T, disorder)
     seebeck = None
     if circuit == "open":
-        v_sites, v_bonds, _ = window_blocks(model, mu, T, electric_window, disorder)
         j_t = Response.from_blocks(model, sites, bonds).current.mean()
         j_v = Response.from_blocks(model, v_sites, v_bonds).current.mean()
         seebeck = float(-j_t / j_v)
