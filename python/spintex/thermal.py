@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from . import _core
@@ -31,8 +33,9 @@ from ._validate import finite_float
 from .disorder import Disorder, scba, solve_ladder
 from .integration import Progress, _integrate, channel_thresholds, fermi_window_rule
 from .model import Model
-from .observables import Response
-from .response import UNIT_SYSTEM, FermiSea, balance_split, open_channels, with_screening
+from .observables import ARRAY_FIELDS, Response
+from .response import (IDENTITY2, UNIT_SYSTEM, FermiSea, balance_split, open_channels, screening_potential,
+                       with_screening)
 
 UNITS_THERMAL = "per unit temperature difference T_L - T_R (leads at T +- dT/2, k_B = 1)"
 
@@ -119,9 +122,7 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
     T = finite_float(temperature, "temperature", positive=True)
     if circuit not in ("closed", "open"):
         raise ValueError(f"circuit must be 'closed' or 'open', got {circuit!r}")
-    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba" or disorder.soc):
-        raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder without spin-orbit impurities "
-                         "(samples: call it on each realization)")
+    _check_disorder(disorder)
     sites, bonds, v_sites, v_bonds, info = window_blocks(model, mu, T, disorder)
     seebeck = None
     if circuit == "open":
@@ -142,3 +143,87 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
+
+
+# ----------------------------------------------------------------------------- the Mott limit
+@dataclass
+class MottTerms:
+    """The low-temperature limit of the screened, closed-circuit thermal response, split in two
+    (docs/physics.md section 14).  Per unit dT, as T -> 0 (Sommerfeld, corrections O(T^2)):
+
+        thermal_response(T) / ((pi^2/3) T)  ->  fermi_surface = field_derivative + stiffness
+
+    * ``fermi_surface`` G = d rho_bias/dE + rho_sea[u_G] with chi u_G = -d n_bias/dE: the energy
+      derivative of the bias response, screened by the Fermi sea *at the fixed mu* (the thermal
+      drive moves occupations near mu; the sea does not follow).
+    * ``field_derivative`` F' = d/dE of the field-driven response (``drive="field"``), whose
+      screening is that of a sea at E: the seeds' Mott formula (seed 004 Eq. 66) with t_el the
+      field-driven torque.
+    * ``stiffness`` D = G - F' = (R chi^-1 chi' - R') u: the energy derivative of the Fermi-sea
+      screening (R, chi the sea's responses of observables and density to a potential, u the field
+      drive's screening potential).  In a smooth texture it is the torque of the local
+      temperature's effect on the electrons' exchange stiffness at fixed density,
+      d_x[(dc/dT)_n dT(x) n x d_x n] / ((pi^2/3) T) with (dc/dT)_n = (pi^2/3) T (c'' - c' nu'/nu)
+      (:func:`exchange_stiffness`): an equilibrium (free-energy) force on the wall that the
+      seeds' subtraction of equilibrium components (seed 004 Sec. VI) removes.
+    """
+
+    fermi_surface: Response
+    field_derivative: Response
+    stiffness: Response
+    step: float
+
+
+def _combination(model: Model, terms, **extra) -> Response:
+    """sum_k c_k r_k over the array fields of Responses (the other fields from ``extra``)."""
+    fields = {name: sum(c * getattr(r, name) for c, r in terms) for name in ARRAY_FIELDS}
+    return Response(**fields, **extra)
+
+
+def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None, step: float = 2e-3) -> MottTerms:
+    """The three responses of :class:`MottTerms` at mu = ``energy`` (per unit dT / ((pi^2/3) T)),
+    by central differences of step ``step`` in energy; disorder None or SCBA as for the thermal
+    drive."""
+    mu = finite_float(energy, "energy")
+    h = finite_float(step, "step", positive=True)
+    _check_disorder(disorder)
+    from .response import linear_response
+
+    bias = [linear_response(model, mu + s * h, disorder=disorder, drive="bias") for s in (-1, 1)]
+    field = [linear_response(model, mu + s * h, disorder=disorder, drive="field") for s in (-1, 1)]
+    sea = FermiSea(model, mu, disorder)
+    dn = (bias[1].charge_density - bias[0].charge_density) / (2 * h)
+    u, _ = screening_potential(sea, dn)
+    screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
+    units = f"per unit dT / ((pi^2/3) T), T -> 0; {UNIT_SYSTEM}"
+    common = {"energy": mu, "drive": "thermal", "units": units,
+              "parameters": {"energy": mu, "disorder": disorder, "step": h}}
+    G = _combination(model, [(-1 / (2 * h), bias[0]), (1 / (2 * h), bias[1]), (1.0, screen)], **common)
+    Fp = _combination(model, [(-1 / (2 * h), field[0]), (1 / (2 * h), field[1])], **common)
+    D = _combination(model, [(1.0, G), (-1.0, Fp)], **common)
+    return MottTerms(G, Fp, D, h)
+
+
+def exchange_stiffness(model: Model, fermi_energy: float, *, disorder: Disorder | None = None,
+                       temperature: float = 0.0, region=None) -> float:
+    """The electrons' exchange stiffness c of seed 004 Eq. 48: the equilibrium torque of a texture
+    fitted to t_eq = c n x d_x^2 n = c d_x(n x d_x n) over ``region`` (default: where |d_x n| is
+    above a tenth of its maximum), in units of t (lattice spacing 1)."""
+    from .analysis import _difference, texture_derivative
+    from .keldysh import equilibrium
+
+    lat, n = model.lattice, model.texture_vectors
+    dn = texture_derivative(model)
+    basis = _difference(np.cross(n, dn), lat.neighbour_along_x(+1), lat.neighbour_along_x(-1))
+    if region is None:
+        norm = np.linalg.norm(dn, axis=1)
+        region = norm > 0.1 * norm.max()
+    t = equilibrium(model, fermi_energy=fermi_energy, temperature=temperature, disorder=disorder).torque
+    b = basis[region]
+    return float(np.sum(t[region] * b) / np.sum(b * b))
+
+
+def _check_disorder(disorder) -> None:
+    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba" or disorder.soc):
+        raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder without spin-orbit impurities "
+                         "(samples: call it on each realization)")
