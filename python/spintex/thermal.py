@@ -227,3 +227,53 @@ def _check_disorder(disorder) -> None:
     if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba" or disorder.soc):
         raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder without spin-orbit impurities "
                          "(samples: call it on each realization)")
+
+
+# ----------------------------------------------------------------------------- energy-resolved
+@dataclass
+class EnergyResolved:
+    """Field-driven responses on a grid of Fermi energies (:func:`energy_resolved`), per unit bias.
+
+    ``adiabatic``, ``nonadiabatic``, ``beta``: the :func:`spintex.fit_torque` coefficients A(E),
+    B(E), B/A; ``conductance``: g(E) (dimensionless, current x 2 pi); ``field``: the local field
+    -du/dx across the fit region (u the screening potential, = the local electrochemical
+    potential drop; wire of constant cross-section); ``sigma_c`` = current / field and
+    ``sigma_s`` = -2 A (1 + beta^2) / field, the charge and spin conductivities of the wire at the
+    texture (seed 000's A = -(sigma_s/2) E / (1 + beta^2)); ``responses``: the Responses.
+    Seed 004's energy-resolved t_el(E) is A(E) d_x n + B(E) n x d_x n; its Mott integrals and
+    Eqs. 68-74 take these arrays (:func:`spintex.continuum.thermal_beta`).
+    """
+
+    energies: np.ndarray
+    adiabatic: np.ndarray
+    nonadiabatic: np.ndarray
+    beta: np.ndarray
+    conductance: np.ndarray
+    field: np.ndarray
+    sigma_c: np.ndarray
+    sigma_s: np.ndarray
+    responses: list
+
+
+def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None, region=None) -> EnergyResolved:
+    """Field-driven torque coefficients and conductivities at each energy (see
+    :class:`EnergyResolved`); ``region`` as in :func:`spintex.fit_torque`."""
+    from ._validate import real_array
+    from .analysis import fit_torque
+    from .response import linear_response
+
+    e = np.atleast_1d(real_array(energies, "energies"))
+    if e.ndim != 1 or e.size == 0 or not np.all(np.isfinite(e)):
+        raise ValueError(f"energies must be a non-empty 1-d array of finite energies, got shape {np.shape(energies)}")
+    progress = Progress("energy-resolved field drive")
+    rows, responses = [], []
+    for k, E in enumerate(e):
+        r = linear_response(model, float(E), disorder=disorder, drive="field")
+        fit = fit_torque(model, r, region)
+        x = model.lattice.positions[fit.region, 0]
+        slope = np.polyfit(x, r.screening_potential[fit.region], 1)[0] if np.ptp(x) > 0 else np.nan
+        rows.append((fit.adiabatic, fit.nonadiabatic, fit.beta, r.transmission, -slope, r.current.mean()))
+        responses.append(r)
+        progress(k + 1, e.size)
+    A, B, beta, g, field, current = np.array(rows).T
+    return EnergyResolved(e, A, B, beta, g, field, current / field, -2 * A * (1 + beta**2) / field, responses)

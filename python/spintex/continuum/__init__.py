@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
 from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current,
-                       spin_motive_field)
-from .rates import (TwoCurrentModel, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
+                       spin_motive_field, spin_seebeck, thermal_beta)
+from .rates import (TwoCurrentModel, thermal_coefficients, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
                     current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)
 from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, soc_born_rates,
@@ -33,4 +33,5 @@ __all__ = [
     "anisotropic_beta", "SOC_BETA_ANISOTROPY",
     "spin_motive_field", "spin_motive_current", "adiabatic_torque",
     "mott_thermal_torque", "sommerfeld_thermal_torque", "TwoCurrentModel", "two_current_model",
+    "thermal_beta", "spin_seebeck", "thermal_coefficients",
 ]

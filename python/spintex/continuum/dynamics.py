@@ -125,3 +125,34 @@ def sommerfeld_thermal_torque(torque: Callable, fermi_energy, temperature):
         return _out(0.0 * np.asarray(torque(mu), dtype=float))
     kernel = lambda x: x / (4 * np.cosh(x / 2) ** 2) * np.asarray(torque(mu + temp * x), dtype=float)
     return _out(temp * integrate.quad_vec(kernel, -60, 60, epsabs=1e-13, epsrel=1e-11)[0])
+
+
+def thermal_beta(sigma_s, dsigma_s, beta, dbeta, *, circuit="closed", sigma_c=None, dsigma_c=None):
+    """beta_T of a temperature gradient, seed 004 Eqs. 72 (closed) and 74 (open circuit).
+
+    Closed: ``beta_T = beta + beta' sigma_s / sigma_s'``.  Open (the Seebeck field cancels the
+    charge current): ``beta_T = beta + beta' / (sigma_s'/sigma_s - sigma_c'/sigma_c)``.  Primes are
+    energy derivatives at eps_F; only the ratios sigma'/sigma enter, so any normalization of the
+    conductivities (per unit cross-section, per unit field, a wire's conductance) works.  Both
+    follow from the Mott formula of t_el = (sigma_s/2)(d_x n + beta n x d_x n) E (Eq. 59): closed,
+    t_th ~ (sigma_s beta)' / sigma_s'; open, the internal field E = -S_c grad T adds
+    -(sigma_c'/sigma_c) t_el.
+    """
+    s, ds = _real(sigma_s, "sigma_s"), _real(dsigma_s, "dsigma_s")
+    b, db = _real(beta, "beta"), _real(dbeta, "dbeta")
+    if circuit == "closed":
+        return _out(b + db * s / ds)
+    if circuit != "open":
+        raise ValueError(f"circuit must be 'closed' or 'open', got {circuit!r}")
+    if sigma_c is None or dsigma_c is None:
+        raise ValueError("circuit='open' needs sigma_c and dsigma_c (the charge conductivity and its energy derivative)")
+    c, dc = _real(sigma_c, "sigma_c"), _real(dsigma_c, "dsigma_c")
+    return _out(b + db / (ds / s - dc / c))
+
+
+def spin_seebeck(sigma, dsigma, temperature):
+    """Seebeck coefficient of a conductivity, seed 004 Eq. 68: ``S = (pi^2/3) T sigma'/sigma``
+    (k_B = e = 1; S_s from sigma_s, S_c from sigma_c).  The open-circuit chemical-potential
+    difference per unit dT is dmu/dT = -S_c (a lead-to-lead Seebeck coefficient of a wire)."""
+    temp = float(_real(temperature, "temperature", nonnegative=True))
+    return _out(np.pi ** 2 / 3 * temp * _real(dsigma, "dsigma") / _real(sigma, "sigma"))

@@ -236,3 +236,21 @@ def mean_free_path(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0.0,
         v2 = mean_square_velocity(fermi_energy + sigma * exchange, dim, hopping)
         out.append(float(np.sqrt(dim * v2) / (2 * gamma)) if gamma > 0 else float("inf"))
     return tuple(out)
+
+
+def thermal_coefficients(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0.0, magnetic=(0.0, 0.0),
+                         step=1e-3):
+    """sigma_s = sigma_up - sigma_down, sigma_c = sigma_up + sigma_down and beta (seed 004 Eqs. 61-62
+    with the lattice band, :func:`two_current_model`) with their energy derivatives (central
+    differences of ``step``) at eps_F: a dict of the inputs of seed 004 Eqs. 68-74
+    (:func:`spintex.continuum.thermal_beta`, :func:`spintex.continuum.spin_seebeck`)."""
+    e = float(_real(fermi_energy, "fermi_energy"))
+    h = float(_real(step, "step", positive=True))
+    out = {}
+    for k, x in ((-1, e - h), (0, e), (1, e + h)):
+        tc = two_current_model(x, exchange, dim, hopping=hopping, onsite=onsite, magnetic=magnetic)
+        out[k] = (tc.conductivity[0] - tc.conductivity[1], sum(tc.conductivity), tc.beta)
+    names = ("sigma_s", "sigma_c", "beta")
+    result = {name: out[0][j] for j, name in enumerate(names)}
+    result.update({f"d{name}": (out[1][j] - out[-1][j]) / (2 * h) for j, name in enumerate(names)})
+    return result
