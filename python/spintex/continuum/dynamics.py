@@ -145,7 +145,8 @@ def thermal_beta(sigma_s, dsigma_s, beta, dbeta, *, circuit="closed", sigma_c=No
     if circuit != "open":
         raise ValueError(f"circuit must be 'closed' or 'open', got {circuit!r}")
     if sigma_c is None or dsigma_c is None:
-        raise ValueError("circuit='open' needs sigma_c and dsigma_c (the charge conductivity and its energy derivative)")
+        raise ValueError("circuit='open' needs sigma_c and dsigma_c (the charge conductivity, its energy "
+                         "derivative)")
     c, dc = _real(sigma_c, "sigma_c"), _real(dsigma_c, "dsigma_c")
     return _out(b + db / (ds / s - dc / c))
 
