@@ -21,6 +21,7 @@ import numpy as np
 from . import _core, lattice
 from .disorder import BornMap, Disorder, scba, solve_ladder
 from .model import Model
+from .integration import channel_thresholds
 from .keldysh import spectrum_bottom
 from .observables import Response
 from .response import (DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, balance_split, check_drive,
@@ -128,9 +129,7 @@ class PeriodicWire:
         lad = solve_ladder(corr, born, left=wl, right=wr)
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
-            sea = FermiSea(self.model, energy, disorder, system=self._system,
-                           bottom=min(spectrum_bottom(m) for m in self.channels))
-            sites, bonds, info = with_screening(sea, sites, bonds)
+            sites, bonds, info = with_screening(self.fermi_sea(energy, disorder), sites, bonds)
         n_perp = self.cross_section[0] * self.cross_section[1]
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
@@ -145,6 +144,28 @@ class PeriodicWire:
             setattr(r, name, getattr(r, name) * n_perp)  # per site -> whole cross-section
         r.transmission = float(abs(2 * np.pi * r.current.mean()))
         r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
+        return r
+
+    def fermi_sea(self, fermi_energy: float, disorder: Disorder) -> FermiSea:
+        """The static (Fermi-sea) response of this wire (SCBA over the channels at every node)."""
+        return FermiSea(self.model, fermi_energy, disorder, system=self._system,
+                        bottom=min(spectrum_bottom(m) for m in self.channels))
+
+    def thermal_response(self, energy: float, *, temperature: float, disorder: Disorder, circuit: str = "closed",
+                         screened: bool = True) -> Response:
+        """The thermal drive (:func:`spintex.thermal.thermal_response`) of this wire, per site of the
+        cross-section (currents: whole cross-section).  The window is cut at every channel's lead
+        thresholds (square-root edges of its clean leads; with many levels they are dense)."""
+        from .thermal import _thermal
+
+        if not isinstance(disorder, Disorder) or disorder.method != "scba":
+            raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        r = _thermal(self.model, energy, temperature, disorder, circuit, screened, None, system=self._system,
+                     sea=lambda mu: self.fermi_sea(mu, disorder),
+                     breakpoints=np.unique(np.concatenate([channel_thresholds(m) for m in self.channels])))
+        n_perp = self.cross_section[0] * self.cross_section[1]
+        for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
+            setattr(r, name, getattr(r, name) * n_perp)
         return r
 
     def _system(self, z, disorder, initial=None):

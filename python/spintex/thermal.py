@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,16 @@ def electric_window(energy, mu: float, temperature: float):
     return 0.25 / temperature / np.cosh(0.5 * x) ** 2
 
 
-def _window_sums(model: Model, energies, windows, disorder: Disorder | None, progress):
+def _scba_system(model: Model):
+    """(correlator, Born map, Sigma) at energy E by SCBA started from ``initial`` (the default
+    ``system`` hook; PeriodicWire passes its channel sum)."""
+    def system(energy, disorder, initial=None):
+        sol = scba(model, energy, disorder, initial=initial)
+        return _core.Correlator(model.device, energy, sol.self_energy), sol.born, sol.self_energy
+    return system
+
+
+def _window_sums(model: Model, energies, windows, disorder: Disorder | None, progress, workers=None, system=None):
     """sum_k windows[j][k] rho_bias(E_k) for each weight vector of ``windows``: a list of (site
     blocks, bond blocks), with rho_bias the response to the leads at +-1/2.  Clean: one OpenMP
     call per window.  SCBA: the energies are cut into contiguous runs, one per core, each walking
@@ -62,34 +72,38 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
                for w in windows]
         return [(o["left_sites"] + o["right_sites"], o["left_bonds"] + o["right_bonds"]) for o in out]
     K, done = len(energies), [0]
+    system = system or _scba_system(model)
 
     def walk(run):
         sums, sigma = [[0.0, 0.0] for _ in windows], None
         for k in run:
-            sol = scba(model, energies[k], disorder, initial=sigma)
-            sigma = sol.self_energy
-            lad = solve_ladder(_core.Correlator(model.device, energies[k], sigma), sol.born, left=0.5, right=-0.5)
+            corr, born, sigma = system(energies[k], disorder, sigma)
+            lad = solve_ladder(corr, born, left=0.5, right=-0.5)
             for total, w in zip(sums, windows):
                 total[0], total[1] = total[0] + w[k] * lad.sites, total[1] + w[k] * lad.bonds
             done[0] += 1
             progress(done[0], K)
         return sums
 
-    runs = np.array_split(np.arange(K), min(os.cpu_count() or 1, K))
+    workers = workers or disorder.workers or os.cpu_count() or 1
+    runs = np.array_split(np.arange(K), min(workers, K))
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         parts = list(pool.map(walk, runs))
     return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts)) for j in range(len(windows))]
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
-                  tolerance: float = 1e-9, nodes: int = 16):
+                  tolerance: float = 1e-9, nodes: int = 16, workers: int | None = None, system=None,
+                  breakpoints=None):
     """The thermal and the electric windows of the bias response, integrated over energy:
     (thermal sites, thermal bonds, electric sites, electric bonds, info), i.e.
     int dE w(E) rho_bias(E) for w = ((E - mu)/T)(-df/dE) and w = -df/dE, on the Gauss rule of the
     Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until both
-    change by less than ``tolerance``."""
+    change by less than ``tolerance``.  ``workers``: threads for the SCBA energies (default: the
+    disorder's ``workers``, else one per core).  ``system`` and ``breakpoints`` (default: the
+    model's SCBA and its lead channel thresholds) are the hooks of :class:`spintex.PeriodicWire`."""
     progress = Progress("thermal window")
-    edges = channel_thresholds(model)
+    edges = channel_thresholds(model) if breakpoints is None else breakpoints
     previous = None
     n = nodes
     while True:
@@ -97,7 +111,7 @@ def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorde
         order = np.argsort(e)
         e, w = e[order], w[order] / (2 * np.pi)  # rho_bias(E) is a density per unit dE / 2pi
         (t_sites, t_bonds), (v_sites, v_bonds) = _window_sums(
-            model, e, [w * (e - mu) / temperature, w], disorder, progress)
+            model, e, [w * (e - mu) / temperature, w], disorder, progress, workers, system)
         result = [t_sites, t_bonds, v_sites, v_bonds]
         if previous is not None:
             change = max(np.abs(a - b).max(initial=0.0) for a, b in zip(result, previous))
@@ -110,7 +124,7 @@ def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorde
 
 
 def thermal_response(model: Model, energy: float, *, temperature: float, disorder: Disorder | None = None,
-                     circuit: str = "closed", screened: bool = True) -> Response:
+                     circuit: str = "closed", screened: bool = True, workers: int | None = None) -> Response:
     """Linear response to a temperature difference between the leads (see the module docstring).
 
     ``energy`` is the common chemical potential mu; ``circuit`` "closed" (equal chemical
@@ -118,12 +132,20 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
     ``Response.seebeck`` = dmu/dT); ``screened``: every site kept neutral.  Disorder: clean or
     SCBA (samples: call this on each realization).
     """
+    return _thermal(model, energy, temperature, disorder, circuit, screened, workers)
+
+
+def _thermal(model: Model, energy, temperature, disorder, circuit, screened, workers, system=None, sea=None,
+             breakpoints=None) -> Response:
+    """thermal_response with the hooks of :class:`spintex.PeriodicWire` (see window_blocks; ``sea``
+    a :class:`FermiSea` factory of mu)."""
     mu = finite_float(energy, "energy")
     T = finite_float(temperature, "temperature", positive=True)
     if circuit not in ("closed", "open"):
         raise ValueError(f"circuit must be 'closed' or 'open', got {circuit!r}")
     _check_disorder(disorder)
-    sites, bonds, v_sites, v_bonds, info = window_blocks(model, mu, T, disorder)
+    sites, bonds, v_sites, v_bonds, info = window_blocks(model, mu, T, disorder, workers=workers, system=system,
+                                                         breakpoints=breakpoints)
     seebeck = None
     if circuit == "open":
         j_t = Response.from_blocks(model, sites, bonds).current.mean()
@@ -132,7 +154,7 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
         sites, bonds = sites + seebeck * v_sites, bonds + seebeck * v_bonds
     extra: dict = {}
     if screened:
-        sites, bonds, extra = with_screening(FermiSea(model, mu, disorder), sites, bonds)
+        sites, bonds, extra = with_screening((sea or (lambda e: FermiSea(model, e, disorder)))(mu), sites, bonds)
     r = Response.from_blocks(
         model, sites, bonds, energy=mu, drive="thermal", transmission=float("nan"),
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, mu),
@@ -182,24 +204,38 @@ def _combination(model: Model, terms, **extra) -> Response:
 
 def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None, step: float = 2e-3) -> MottTerms:
     """The three responses of :class:`MottTerms` at mu = ``energy`` (per unit dT / ((pi^2/3) T)),
-    by central differences of step ``step`` in energy; disorder None or SCBA as for the thermal
-    drive."""
+    by fourth-order central differences of step ``step`` in energy (a second-order one leaves
+    h^2 F'''/6 of F', 3e-4 at h = 2e-3 when F varies on a broadening scale of 0.05); disorder None
+    or SCBA as for the thermal drive.  ``model`` may be a :class:`spintex.PeriodicWire` (site
+    arrays per site of the cross-section, currents through the whole cross-section)."""
+    from .periodic import PeriodicWire
+    from .response import linear_response
+
     mu = finite_float(energy, "energy")
     h = finite_float(step, "step", positive=True)
     _check_disorder(disorder)
-    from .response import linear_response
-
-    bias = [linear_response(model, mu + s * h, disorder=disorder, drive="bias") for s in (-1, 1)]
-    field = [linear_response(model, mu + s * h, disorder=disorder, drive="field") for s in (-1, 1)]
-    sea = FermiSea(model, mu, disorder)
-    dn = (bias[1].charge_density - bias[0].charge_density) / (2 * h)
-    u, _ = screening_potential(sea, dn)
+    n_perp = 1
+    solve: Callable[..., Response]
+    if isinstance(model, PeriodicWire):
+        if disorder is None:
+            raise ValueError("a PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        wire, dis = model, disorder
+        solve, sea = (lambda e, drive: wire.linear_response(e, disorder=dis, drive=drive)), wire.fermi_sea(mu, dis)
+        n_perp, model = int(np.prod(wire.cross_section)), wire.model
+    else:
+        solve, sea = (lambda e, drive: linear_response(model, e, disorder=disorder, drive=drive)), \
+            FermiSea(model, mu, disorder)
+    stencil = ((-2, 1 / (12 * h)), (-1, -8 / (12 * h)), (1, 8 / (12 * h)), (2, -1 / (12 * h)))
+    bias = [solve(mu + k * h, "bias") for k, _ in stencil]
+    field = [solve(mu + k * h, "field") for k, _ in stencil]
+    u, _ = screening_potential(sea, np.sum([c * r.charge_density for (_, c), r in zip(stencil, bias)], axis=0))
     screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
-    units = f"per unit dT / ((pi^2/3) T), T -> 0; {UNIT_SYSTEM}"
-    common = {"energy": mu, "drive": "thermal", "units": units,
+    for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
+        setattr(screen, name, getattr(screen, name) * n_perp)
+    common = {"energy": mu, "drive": "thermal", "units": f"per unit dT / ((pi^2/3) T), T -> 0; {UNIT_SYSTEM}",
               "parameters": {"energy": mu, "disorder": disorder, "step": h}}
-    G = _combination(model, [(-1 / (2 * h), bias[0]), (1 / (2 * h), bias[1]), (1.0, screen)], **common)
-    Fp = _combination(model, [(-1 / (2 * h), field[0]), (1 / (2 * h), field[1])], **common)
+    G = _combination(model, [(c, r) for (_, c), r in zip(stencil, bias)] + [(1.0, screen)], **common)
+    Fp = _combination(model, [(c, r) for (_, c), r in zip(stencil, field)], **common)
     D = _combination(model, [(1.0, G), (-1.0, Fp)], **common)
     return MottTerms(G, Fp, D, h)
 
@@ -271,7 +307,9 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
         r = linear_response(model, float(E), disorder=disorder, drive="field")
         fit = fit_torque(model, r, region)
         x = model.lattice.positions[fit.region, 0]
-        slope = np.polyfit(x, r.screening_potential[fit.region], 1)[0] if np.ptp(x) > 0 else np.nan
+        u = r.screening_potential
+        assert u is not None  # the field drive's
+        slope = np.polyfit(x, u[fit.region], 1)[0] if np.ptp(x) > 0 else np.nan
         rows.append((fit.adiabatic, fit.nonadiabatic, fit.beta, r.transmission, -slope, r.current.mean()))
         responses.append(r)
         progress(k + 1, e.size)
