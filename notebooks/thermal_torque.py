@@ -47,7 +47,7 @@ m = wall(lam)
 mt = mott_terms(m, MU, disorder=DIS)
 G, F, D = (coefficients(m, x.torque) for x in (mt.fermi_surface, mt.field_derivative, mt.stiffness))
 rows = []
-temps = pick([0.00125, 0.0025, 0.005], [0.00125, 0.0025, 0.005, 0.01, 0.02, 0.04])
+temps = pick([0.00125, 0.0025, 0.005], [0.00125, 0.0025, 0.005, 0.01, 0.02])
 for T in temps:
     th = coefficients(m, thermal_response(m, MU, temperature=T, disorder=DIS).torque)
     rows.append((T, th[0], th[1], th[0] / (PI2_3 * T * G[0]) - 1, th[1] / (PI2_3 * T * G[1]) - 1,
@@ -97,7 +97,7 @@ def local_D(model, u, d=0.01):
 
 
 rows_d = []
-for lam_d in pick([6, 12], [6, 12, 20, 40, 80]):
+for lam_d in pick([6, 12], [6, 12, 20, 40]):
     md = wall(lam_d)
     mtd = mott_terms(md, MU, disorder=DIS)
     Gd, Fd, Dd = (coefficients(md, x.torque) for x in (mtd.fermi_surface, mtd.field_derivative, mtd.stiffness))
