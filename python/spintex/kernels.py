@@ -25,7 +25,7 @@ transport direction); ``X_k(q) = eps(k + q) - eps(k) = 4t sin(q/2) sin(k_x + q/2
 All are at temperature 0 in the clean limit (principal values and delta functions taken exactly),
 except :func:`h1` which also takes a temperature (d = 1).  ``dim = 1`` (chain) is exact in closed
 form; ``dim = 3`` (simple cubic, q along x) reduces the transverse sums to the square-lattice
-density of states and is exact up to the quadrature of one k_x integral (h1 and chi1; about 1e-6).
+density of states and is exact up to the quadrature of one k_x integral (h1 1e-8, chi1 1e-6).
 ``vertex="isotropic"`` (dim = 3) replaces ``v_x J_x`` by ``(1/3) sum_i v_i J_i`` as the seed does
 (its ``k_i (k + q/2)_j -> delta_ij k.(k + q/2)/3``), to compare with its closed forms.
 The 1D kernels are singular at the Stoner edges ``q = k_up -+ k_down``: H1 has a log at
@@ -240,18 +240,37 @@ def h2(q, fermi_energy, exchange, *, hopping=1.0, dim=1):
     return _out(M / 4 * out)
 
 
-def _spin_conductances(mu, M, t, d, vertex="parallel"):
-    """D_sigma = (1/N) sum_k delta(E_F - e_k,sigma) v_x^2 for sigma = up, down (dim = 3: on the k_x
-    grid of the kernels, so that chi1~(0) = 1 to rounding; "isotropic": (1/3) sum_i v_i^2, the same
-    number by cubic symmetry, computed as the kernel is)."""
-    if d == 1:
-        return [np.sqrt(max(4 * t ** 2 - (mu + s * M) ** 2, 0.0)) / np.pi for s in (1, -1)]
-    out = []
-    for s in (1, -1):
-        mus = mu + s * M - _eps(_K, t)
-        g = _square_dos(mus, t) * (2 * t * np.sin(_K)) ** 2
-        out.append(np.mean((g + _square_v2(mus, t)) / 3 if vertex == "isotropic" else g))
-    return out
+def _spin_conductances(mu, M, t, d):
+    """D_sigma = (1/N) sum_k delta(E_F - e_k,sigma) v_x^2 = Phi_d(E_F + sigma M), sigma = up, down
+    (``continuum.transport_dos``; the isotropic (1/3) sum_i v_i^2 is the same by cubic symmetry)."""
+    return [float(transport_dos(mu + s * M, d, t)) for s in (1, -1)]
+
+
+def _pv_pieces(g, A, B, phase, breaks, n=128):
+    """P int_0^2pi g(k) dk / (A + B sin(k + phase)) for scalars A, B, phase and a callable g whose
+    non-smooth points are ``breaks``: the pole part is removed as in :func:`_pv_period` (with g
+    evaluated at the poles), the rest summed by Gauss-Legendre on the pieces between the breaks
+    and the poles (x = a + (b - a) sin^2 phi on each, for log and square-root ends)."""
+    poles, a, c = [], 0.0, 0.0
+    if abs(A) < abs(B):
+        u1 = np.arcsin(-A / B)
+        poles = [u1 - phase, np.pi - u1 - phase]
+        g1, g2 = g(np.array(poles))
+        a, c = (g1 + g2) / 2, (g1 - g2) / (2 * np.cos(u1))
+    cuts = np.unique(np.concatenate([[0.0, 2 * np.pi], np.mod(np.concatenate([breaks, poles]), 2 * np.pi)]))
+    x, w = np.polynomial.legendre.leggauss(n)
+    phi = np.pi / 4 * (x + 1)
+    lo, hi = cuts[:-1, None], cuts[1:, None]
+    k = (lo + (hi - lo) * np.sin(phi) ** 2).ravel()
+    weights = (w * np.pi / 4 * (hi - lo) * np.sin(2 * phi)).ravel()
+    return float(np.sum(weights * (g(k) - a - c * np.cos(k + phase)) / (A + B * np.sin(k + phase))))
+
+
+def _square_breaks(mus, t):
+    """k_x where E - eps_x(k_x) crosses the square lattice's band edges or its log at 0."""
+    c = -(mus - np.array([-4 * t, 0.0, 4 * t])) / (2 * t)
+    c = c[np.abs(c) <= 1]
+    return np.concatenate([np.arccos(c), -np.arccos(c)])
 
 
 def chi1(q, fermi_energy, exchange, *, hopping=1.0, dim=1, vertex="parallel"):
@@ -266,7 +285,7 @@ def chi1(q, fermi_energy, exchange, *, hopping=1.0, dim=1, vertex="parallel"):
     mu, M, t, d = _params(fermi_energy, exchange, hopping, dim)
     vertex = _vertex(vertex, d)
     q = _wavevector(q)
-    Du, Dd = _spin_conductances(mu, M, t, d, vertex)
+    Du, Dd = _spin_conductances(mu, M, t, d)
     if not abs(Du - Dd) > 0:
         raise ValueError("chi1 is normalized by D_up - D_down, which vanishes here (no spin current)")
     out = np.zeros_like(q)
@@ -277,11 +296,15 @@ def chi1(q, fermi_energy, exchange, *, hopping=1.0, dim=1, vertex="parallel"):
                     term = 2 * t * np.sin(k + q / 2) / (_eps(k + q, t) - _eps(k, t) + 2 * s * M)
                 out = out + np.sign(k) * term / (2 * np.pi)
         else:
-            mus = mu + s * M - _eps(_K, t)
-            g = _square_dos(mus, t) * 2 * t * np.sin(_K) * 2 * t * np.sin(_K + q[..., None] / 2)
-            if vertex == "isotropic":   # (1/3)(v_x J_x + v_y^2 + v_z^2); the norm D is the same
-                g = (g + _square_v2(mus, t)) / 3
-            out = out + _pv_period(g, 2 * s * M, 4 * t * np.sin(q / 2), q / 2) / (2 * np.pi)
+            for i, qi in np.ndenumerate(q):
+                def g(k, qi=qi, s=s):
+                    rest = mu + s * M - _eps(k, t)
+                    val = _square_dos(rest, t) * 2 * t * np.sin(k) * 2 * t * np.sin(k + qi / 2)
+                    # isotropic: (1/3)(v_x J_x + v_y^2 + v_z^2); the norm D is the same
+                    return (val + _square_v2(rest, t)) / 3 if vertex == "isotropic" else val
+
+                breaks = _square_breaks(mu + s * M, t)
+                out[i] += _pv_pieces(g, 2 * s * M, 4 * t * np.sin(qi / 2), qi / 2, breaks) / (2 * np.pi)
     return _out(2 * M * out / (Du - Dd))
 
 
