@@ -31,12 +31,14 @@ density of states and is exact up to the quadrature of one k_x integral (h1 1e-8
 The 1D kernels are singular at the Stoner edges ``q = k_up -+ k_down``: H1 has a log at
 ``k_up + k_down``, chi1 simple poles at both (inf there), and chi2 is a pair of delta functions
 at them (:func:`stoner_edges`; ``chi2`` needs dim = 3).
+q is a lattice wavevector: h1 and h2 are 2pi-periodic, chi1 and chi2 change sign under
+q -> q + 2pi (J(k, q) belongs to the bond-centred amplitude of the gauge field, e^{iq(j + 1/2)}).
 """
 from __future__ import annotations
 
-import numpy as np
 from functools import lru_cache
 
+import numpy as np
 from scipy import special
 
 from ._validate import finite_float
