@@ -14,7 +14,7 @@ from . import _core, continuum, lattice, textures
 _core.set_blas_threads(int(_os.environ.get("SPINTEX_BLAS_THREADS", "1")))
 from .damping import gilbert_damping
 from .bubble import kubo_bubble
-from . import bulk
+from . import bulk, kernels
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
 from .keldysh import equilibrium, ldos, nonequilibrium, transmission
@@ -26,7 +26,7 @@ from .observables import Response, State
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum",
+    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum", "kernels",
     "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
     "linear_response", "nonequilibrium", "pumping", "texture_derivative", "texture_force", "texture_velocity",
     "textures", "transmission",

@@ -19,6 +19,9 @@ from __future__ import annotations
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
 from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current,
                        spin_motive_field, spin_seebeck, thermal_beta)
+from . import kernels
+from .kernels import (parabolic_fermi_wavevectors, stoner_step, chi1 as kernel_chi1, chi2 as kernel_chi2,
+                      h1 as kernel_h1, h2 as kernel_h2)
 from .rates import (TwoCurrentModel, thermal_coefficients, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
                     current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)
@@ -34,4 +37,5 @@ __all__ = [
     "spin_motive_field", "spin_motive_current", "adiabatic_torque",
     "mott_thermal_torque", "sommerfeld_thermal_torque", "TwoCurrentModel", "two_current_model",
     "thermal_beta", "spin_seebeck", "thermal_coefficients",
+    "kernels", "kernel_h1", "kernel_h2", "kernel_chi1", "kernel_chi2", "stoner_step", "parabolic_fermi_wavevectors",
 ]
