@@ -22,6 +22,8 @@ from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal
 from .rates import (TwoCurrentModel, thermal_coefficients, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
                     current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)
+from .walls import (chain_fermi_wavevectors, reflection_force, wall_form_factor, wall_resistance,
+                    wall_resistance_parabolic, wall_scattering_born)
 from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, soc_born_rates,
                          soc_relaxation_torque, spin_amr, spin_amr_ratio)
 
@@ -34,4 +36,6 @@ __all__ = [
     "spin_motive_field", "spin_motive_current", "adiabatic_torque",
     "mott_thermal_torque", "sommerfeld_thermal_torque", "TwoCurrentModel", "two_current_model",
     "thermal_beta", "spin_seebeck", "thermal_coefficients",
+    "chain_fermi_wavevectors", "wall_form_factor", "wall_scattering_born", "wall_resistance",
+    "wall_resistance_parabolic", "reflection_force",
 ]
