@@ -9,7 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 NOTEBOOKS = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples",
-             "beta_bulk", "relaxation_torque", "pumping"]
+             "beta_bulk", "relaxation_torque", "pumping", "wall_resistance"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))

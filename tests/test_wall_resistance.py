@@ -160,3 +160,17 @@ def test_arguments_are_checked():
         cw.wall_resistance(E, M, 0.0)
     with pytest.raises(ValueError, match="polarization"):
         cw.reflection_force(E, M, 1.0, polarization=2.0)
+
+
+@pytest.mark.parametrize("width", [2.0, 3.0])
+def test_forward_mixing_is_rosen_zener(width):
+    """The lattice's non-adiabatic (lab-spin keeping) transmission of a smooth wall is the
+    Rosen-Zener probability sech^2(pi lambda (k_+ - k_-)/2) to 1 %; the seed's golden rule is
+    (pi/2)^2 x (band factor) larger."""
+    n = int(14 * width) + 40
+    s = st.chain_scattering(chain_wall(n / 2 - 0.5, width, n, 0.5), -0.5)
+    born = cw.wall_scattering_born(-0.5, 0.5, width)[1]
+    rz = cw.wall_scattering_born(-0.5, 0.5, width, forward="rosen-zener")[1]
+    assert s.probability[2, 1] == pytest.approx(rz, rel=0.01)
+    assert s.probability[3, 0] == pytest.approx(rz, rel=0.01)
+    assert born / rz > (np.pi / 2) ** 2

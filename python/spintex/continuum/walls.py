@@ -71,10 +71,19 @@ def wall_form_factor(q, width):
     return 0.5 * np.pi / np.cosh(0.5 * np.pi * _real(q, "q") * lam)
 
 
-def wall_scattering_born(energy, exchange, width, hopping: float = 1.0) -> tuple:
+def wall_scattering_born(energy, exchange, width, hopping: float = 1.0, forward: str = "born") -> tuple:
     """(P_back, P_fwd): golden-rule probabilities of the spin-flip backward (q = k_+ + k_-) and
     forward (q = k_+ - k_-) processes of a Neel wall on the chain, lowest order in the gauge field
-    (module docstring): P(q) = M^2 a(q)^2 / (sin^2(q/2) v_+ v_-)."""
+    (module docstring): P(q) = M^2 a(q)^2 / (sin^2(q/2) v_+ v_-).
+
+    ``forward="rosen-zener"`` replaces the forward one by the exact mixing of the sech-shaped
+    gauge field, P_fwd = sech^2(pi lambda (k_+ - k_-)/2): in the frame of an electron crossing
+    the wall at speed v the non-adiabatic coupling v theta'/2 is a Rosen-Zener pulse of area pi,
+    whose transition probability is sin^2(pi/2) sech^2(...), the golden rule's (pi/2)^2 sech^2
+    resummed (the lattice follows it to 1 % for lambda (k_+ - k_-) >~ 1, notebook wall_resistance).
+    """
+    if forward not in ("born", "rosen-zener"):
+        raise ValueError(f"forward must be 'born' or 'rosen-zener', got {forward!r}")
     t = _hopping(hopping)
     M = float(_real(exchange, "exchange", positive=True))
     kp, km = chain_fermi_wavevectors(energy, M, t)
@@ -83,6 +92,8 @@ def wall_scattering_born(energy, exchange, width, hopping: float = 1.0) -> tuple
     def p(q):
         return float(M**2 * wall_form_factor(q, width) ** 2 / (np.sin(q / 2) ** 2 * vv))
 
+    if forward == "rosen-zener":
+        return p(kp + km), float(1 / np.cosh(0.5 * np.pi * float(_real(width, "width")) * (kp - km)) ** 2)
     return p(kp + km), p(kp - km)
 
 
@@ -96,15 +107,16 @@ def _polarization(energy, exchange, hopping, polarization):
     return float((np.sin(kp) - np.sin(km)) / (np.sin(kp) + np.sin(km)))
 
 
-def wall_resistance(energy, exchange, width, hopping: float = 1.0, polarization=None) -> float:
+def wall_resistance(energy, exchange, width, hopping: float = 1.0, polarization=None, forward: str = "born") -> float:
     """Seed 001 Eq. 74/75 on the chain: R_S = (P_back + P^2 P_fwd)/2 in units of h/e^2.
 
     ``polarization``: the bulk current polarization P; default (v_+ - v_-)/(v_+ + v_-), the
-    spin-independent lifetime the seed assumes.  Born probabilities from
-    :func:`wall_scattering_born`.  See the module docstring for the derivation and regime.
+    spin-independent lifetime the seed assumes.  Probabilities from :func:`wall_scattering_born`
+    (``forward``: "born", the seed's, or "rosen-zener").  See the module docstring for the
+    derivation and regime.
     """
     P = _polarization(energy, exchange, hopping, polarization)
-    back, fwd = wall_scattering_born(energy, exchange, width, hopping)
+    back, fwd = wall_scattering_born(energy, exchange, width, hopping, forward)
     return 0.5 * (back + P * P * fwd)
 
 
@@ -121,12 +133,12 @@ def wall_resistance_parabolic(energy, exchange, width, hopping: float = 1.0) -> 
     return float(M**2 / (2 * n**2 * vv) * sech2.sum())
 
 
-def reflection_force(energy, exchange, width, hopping: float = 1.0, polarization=None) -> float:
+def reflection_force(energy, exchange, width, hopping: float = 1.0, polarization=None, forward: str = "born") -> float:
     """Seed 001 Eqs. 56-58, 76 on the chain: force on the wall per unit particle current,
     F / I = P_back (k_+ + k_-) + P P_fwd (k_+ - k_-) (momentum transfer of the Born processes in
     the bulk current state; positive along the electron flow).  For a parabolic band this is
     Eq. 58, F = n R_S I."""
     P = _polarization(energy, exchange, hopping, polarization)
     kp, km = chain_fermi_wavevectors(energy, exchange, hopping)
-    back, fwd = wall_scattering_born(energy, exchange, width, hopping)
+    back, fwd = wall_scattering_born(energy, exchange, width, hopping, forward)
     return float(back * (kp + km) + P * fwd * (kp - km))
