@@ -13,7 +13,7 @@
   transfer matrices (independent of the recursive Green's functions), and from them the momentum
   the scattered electrons hand to the wall (:meth:`ChainScattering.momentum_transfer`).
 
-Momentum balance (docs/physics.md, "Wall resistance and reflection force").  Per unit bias of the
+Momentum balance.  Per unit bias of the
 "bias" drive (leads at +1/2, -1/2) the electrons incident in channel i carry the particle flux
 w_i / 2pi (w = +1/2 from the left, -1/2 from the right) and leave in channel o with probability
 P_oi.  Each one hands the wall p_i - p_o, so in a steady state
@@ -21,11 +21,13 @@ P_oi.  Each one hands the wall p_i - p_o, so in a steady state
     F_mt = (1/2pi) sum_i w_i sum_o P_oi (p_i - p_o),
 
 2k per backscattered electron without spin flip, k_s + k_s' with a flip (seed 001 Eq. 76:
-2 k_F hbar per reflection).  In the continuum -<dH/dX> = d<p>/dt of the electrons
-(Ehrenfest, the translation is a symmetry of the kinetic energy), so F = F_mt exactly.  On a
-lattice only translations by whole lattice constants are symmetries; p is the lattice momentum
-and F - F_mt is the part of the force that depends on where the wall sits between two sites
-(the Peierls-Nabarro modulation), exponentially small in the wall width and large for abrupt walls.
+2 k_F hbar per reflection).  In the continuum H depends on x - X, so -<dH/dX> = <dH/dx> is
+minus the rate at which the wall changes the electrons' momentum (Ehrenfest), and F = F_mt
+exactly.  On a lattice only translations by whole lattice constants are symmetries and p is the
+lattice momentum: F - F_mt has a part that depends on where the wall sits between two sites (the
+Peierls-Nabarro modulation) and a mean (Umklapp of the texture's Fourier components beyond the
+Brillouin zone), both exponentially small in the wall width and large for walls narrower than a
+lattice constant (docs/physics.md section 14).
 """
 from __future__ import annotations
 
