@@ -181,3 +181,15 @@ def test_forward_mixing_is_rosen_zener(width):
     assert s.probability[2, 1] == pytest.approx(rz, rel=0.01)
     assert s.probability[3, 0] == pytest.approx(rz, rel=0.01)
     assert born / rz > (np.pi / 2) ** 2
+
+
+def test_multichannel_wall_resistance_is_the_spin_resolved_sum():
+    """Strip: g (Caroli) = the sum of the spin-resolved transmissions over all channels; the uniform
+    strip transmits every open channel (g = open channels of one lead)."""
+    lat = st.lattice.strip(30, 3)
+    wall = st.Model(lat, exchange=0.5, texture=st.textures.bloch_wall(14.5, 1.0))
+    w = st.wall_resistance(wall, st.Model(lat, exchange=0.5), -1.5)
+    assert w.conductance_wall == pytest.approx(w.response_wall.spin_transmission.sum(), abs=1e-10)
+    assert w.conductance_uniform == pytest.approx(w.response_uniform.open_channels[0], abs=1e-10)
+    assert w.resistance == pytest.approx(1 / w.conductance_wall - 1 / w.conductance_uniform, abs=1e-12)
+    assert 0 < w.resistance
