@@ -188,7 +188,7 @@ def test_multichannel_wall_resistance_is_the_spin_resolved_sum():
     strip transmits every open channel (g = open channels of one lead)."""
     lat = st.lattice.strip(30, 3)
     wall = st.Model(lat, exchange=0.5, texture=st.textures.bloch_wall(14.5, 1.0))
-    w = st.wall_resistance(wall, st.Model(lat, exchange=0.5), -1.5)
+    w = st.wall_resistance(wall, st.Model(lat, exchange=0.5), -1.3)
     assert w.conductance_wall == pytest.approx(w.response_wall.spin_transmission.sum(), abs=1e-10)
     assert w.conductance_uniform == pytest.approx(w.response_uniform.open_channels[0], abs=1e-10)
     assert w.resistance == pytest.approx(1 / w.conductance_wall - 1 / w.conductance_uniform, abs=1e-12)
