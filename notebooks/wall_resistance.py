@@ -71,8 +71,9 @@ assert all(abs(r[5] - 1) < 0.02 for r in rows_m if r[1] >= 1)
 # ## Force balance, ballistic: -<dH/dX> against the momentum the reflected electrons hand over
 # F_mt = (1/2pi) sum_i w_i sum_o P_oi (p_i - p_o) per unit bias (w = +-1/2): 2k per reflection,
 # k_+ + k_- with a spin flip.  The lattice breaks the continuous translation: F depends on where
-# the wall sits between two sites (Peierls-Nabarro), F_mt hardly; the difference is
-# exponentially small in lambda.
+# the wall sits between two sites (Peierls-Nabarro), F_mt much less, and even the means over the
+# wall position differ for narrow walls (Umklapp: the texture's Fourier components beyond the
+# Brillouin zone); both differences are exponentially small in lambda.
 
 # %%
 rows_f = []
