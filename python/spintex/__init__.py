@@ -21,6 +21,7 @@ from .keldysh import equilibrium, ldos, nonequilibrium, transmission
 from .response import linear_response
 from .pumping import pumping, texture_force, texture_velocity
 from .model import Model
+from .walls import chain_scattering, wall_force, wall_resistance
 from .observables import Response, State
 
 __version__ = "0.1.0"
@@ -29,5 +30,5 @@ __all__ = [
     "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum", "kernels",
     "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
     "linear_response", "nonequilibrium", "pumping", "texture_derivative", "texture_force", "texture_velocity",
-    "textures", "transmission",
+    "textures", "transmission", "chain_scattering", "wall_force", "wall_resistance",
 ]

@@ -1,0 +1,150 @@
+# %% [markdown]
+# # Domain-wall resistance and the reflection force (seed 001 Eqs. 56-58, 74-76)
+#
+# R_wall = 1/g(wall) - 1/g(uniform) in units of h/e^2 (``st.wall_resistance``, g the
+# dimensionless two-terminal conductance, ``Response.transmission``), and the force on the wall
+# F = -<dH/dX> = M sum_i v_i . s_i per unit bias (``st.wall_force``, v = -d_x n).
+#
+# Seed 001 Eq. 74 in one dimension and in Landauer form (docs/physics.md): the four spin-flip
+# processes of the wall at E_F, backward (q = k_+ + k_-) and forward (q = k_+ - k_-), in the
+# current-carrying bulk state (channel s at +-pi I (1 + s P)/2) give
+# R_S = (P_back + P^2 P_fwd)/2 [h/e^2] and F/I = P_back (k_+ + k_-) + P P_fwd (k_+ - k_-)
+# (Eq. 76; = Eq. 58, F = n R_S I, for a parabolic band).  The seed's probabilities are the golden
+# rule in the gauge field (``st.continuum.wall_scattering_born``).
+#
+# Regime of Eq. 74: (i) lowest order in the gauge field: weak non-adiabatic mixing,
+# lambda (k_+ - k_-) >~ 1, and A^2 terms negligible (lambda k_- >~ 1: the minority electrons
+# see the adiabatic potential); (ii) clean: mean free path l >> lambda, 1/(k_+ - k_-);
+# (iii) the bulk state undisturbed by the wall (no spin accumulation from the forward mixing, no
+# disorder-assisted mistracking inside the wall: both vanish as the disorder goes to zero at
+# fixed L / l).
+
+# %%
+import numpy as np
+
+import spintex as st
+from spintex.continuum import walls as cw
+from _common import FULL, Figure, pick, save, table
+
+
+def chain_model(length, exchange, texture):
+    return st.Model(st.lattice.chain(length), exchange=exchange, texture=texture)
+
+
+# %% [markdown]
+# ## Ballistic: the wall resistance is the Landauer sum over spin channels
+# Chain M = 0.3, E_F = -1.6 (k_+ = 0.863, k_- = 0.318).  The channel sum comes from the
+# transfer-matrix solution ``st.chain_scattering`` (independent of the recursive Green's functions).
+
+# %%
+M, E, L = 0.3, -1.6, 40
+uniform = chain_model(L, M, (0.0, 0.0, 1.0))
+rows = []
+for width in pick([1e-6, 0.5, 1.0, 2.0], [1e-6, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0]):
+    wall = chain_model(L, M, st.textures.neel_wall(L / 2 - 0.5, width))
+    w = st.wall_resistance(wall, uniform, E)
+    s = st.chain_scattering(wall, E)
+    rows.append((width, w.resistance, 1 / s.transmission() - 0.5, float(s.reflection().sum() / 2)))
+table(rows, ["lambda", "R_wall (RGF) [h/e^2]", "1/sum T - 1/2 (transfer matrix)", "mean reflection"])
+assert all(abs(r[1] - r[2]) < 1e-8 for r in rows)
+
+# %% [markdown]
+# ## The non-adiabatic mixing of a 180-degree wall is a Rosen-Zener pulse
+# Forward spin mixing (minority on the left -> majority on the right, the lab spin kept): the exact
+# lattice probability, the Rosen-Zener value sech^2(pi lambda (k_+ - k_-)/2), and the seed's golden
+# rule (pi/2)^2 sech^2 x (band factor).  Chain M = 0.5, E_F = -0.5.
+
+# %%
+M2, E2 = 0.5, -0.5
+kp, km = cw.chain_fermi_wavevectors(E2, M2)
+rows_m = []
+for width in pick([1.0, 2.0, 3.0], [0.5, 1.0, 1.5, 2.0, 3.0, 4.0]):
+    n = int(14 * width) + 40
+    s = st.chain_scattering(chain_model(n, M2, st.textures.neel_wall(n / 2 - 0.5, width)), E2)
+    born = cw.wall_scattering_born(E2, M2, width)[1]
+    rz = cw.wall_scattering_born(E2, M2, width, forward="rosen-zener")[1]
+    rows_m.append((width, width * (kp - km), s.probability[2, 1], rz, born, s.probability[2, 1] / rz, born / rz))
+table(rows_m, ["lambda", "lambda dk", "P_fwd lattice", "Rosen-Zener", "Born (seed)", "lattice/RZ", "Born/RZ"])
+assert all(abs(r[5] - 1) < 0.02 for r in rows_m if r[1] >= 1)
+
+# %% [markdown]
+# ## Force balance, ballistic: -<dH/dX> against the momentum the reflected electrons hand over
+# F_mt = (1/2pi) sum_i w_i sum_o P_oi (p_i - p_o) per unit bias (w = +-1/2): 2k per reflection,
+# k_+ + k_- with a spin flip.  The lattice breaks the continuous translation: F depends on where
+# the wall sits between two sites (Peierls-Nabarro), F_mt much less, and even the means over the
+# wall position differ for narrow walls (Umklapp: the texture's Fourier components beyond the
+# Brillouin zone); both differences are exponentially small in lambda.
+
+# %%
+rows_f = []
+for width in pick([0.5, 1.0, 1.5, 2.0], [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0]):
+    n = int(16 * width) + 40  # the wall's tails cut at the leads scatter too: keep them below 1e-5
+    force, transfer, reflected = [], [], []
+    for c in n / 2 - 0.5 + np.arange(pick(4, 16)) / pick(4, 16):
+        wall = chain_model(n, M, st.textures.neel_wall(c, width))
+        force.append(st.wall_force(wall, E))
+        total, refl = st.chain_scattering(wall, E).momentum_transfer()
+        transfer.append(total)
+        reflected.append(refl)
+    force, transfer = np.array(force), np.array(transfer)
+    rows_f.append((width, force.mean(), transfer.mean(), float(np.ptp(force) / force.mean()),
+                   float(np.abs(force - transfer).max() / transfer.mean()), float(np.mean(reflected) / transfer.mean())))
+table(rows_f, ["lambda", "<F> (sub-lattice mean)", "<F_mt>", "spread of F / F", "max|F - F_mt| / F_mt",
+               "reflected part / F_mt"])
+for width, _, _, _, misfit, _ in rows_f:
+    if width >= 1.5:
+        assert misfit < 1e-5, (width, misfit)
+
+# %% [markdown]
+# ## Diffusive (SCBA, on-site disorder): against Eq. 74 and Eq. 76
+# Chain M = 0.5, E_F = -0.5, lambda = 2 and 3 (lambda (k_+ - k_-) = 1.05, 1.57; lambda k_- >= 2).
+# The disorder goes to zero at fixed L / l (L = 4 / Gamma_0, l_- = v_-^2 / 2 Gamma_0 = 1.5 / Gamma_0),
+# which is the approach to the seed's clean limit at a fixed current polarization P (the
+# wire's own, measured in the uniform wire: on-site disorder gives tau_s proportional to v_s, not the
+# seed's spin-independent tau).  Columns: the SCBA wall resistance; Eq. 74 with the seed's Born
+# probabilities; Eq. 74 with the forward mixing resummed (Rosen-Zener); Eq. 74's form with the exact
+# lattice probabilities (``ChainScattering.bulk_response``).
+
+# %%
+rows_d = []
+for width in pick([3.0], [2.0, 3.0]):
+    n = int(14 * width) + 40
+    clean_wall = st.chain_scattering(chain_model(n, M2, st.textures.neel_wall(n / 2 - 0.5, width)), E2)
+    for g0 in pick([0.005, 0.0025, 0.00125], [0.01, 0.005, 0.0025, 0.00125, 0.000625]):
+        length = int(4 / g0)
+        wall = chain_model(length, M2, st.textures.neel_wall(length / 2 - 0.5, width))
+        w = st.wall_resistance(wall, chain_model(length, M2, (0.0, 0.0, 1.0)), E2, disorder=st.Disorder(onsite=g0))
+        ru, rw = w.response_uniform, w.response_wall
+        P = ru.spin_current[length // 2, 2] / ru.current[length // 2]
+        force_per_current = st.wall_force(wall, E2, response=rw) / rw.current[length // 2]
+        rz = cw.wall_resistance(E2, M2, width, polarization=P, forward="rosen-zener")
+        f_rz = cw.reflection_force(E2, M2, width, polarization=P, forward="rosen-zener")
+        exact, _ = clean_wall.bulk_response(P)
+        rows_d.append((width, g0, length, P, w.resistance, cw.wall_resistance(E2, M2, width, polarization=P), rz,
+                       exact, w.resistance / rz, force_per_current, f_rz, force_per_current / f_rz))
+table(rows_d, ["lambda", "Gamma_0", "L", "P", "R_wall SCBA", "Eq.74 Born", "Eq.74 RZ", "Eq.74 exact P_oi",
+               "SCBA/Eq.74 RZ", "F/I SCBA", "Eq.76 RZ", "SCBA/Eq.76 RZ"])
+
+fig = Figure(figsize=(10, 3.5))
+ax1, ax2, ax3 = fig.subplots(1, 3)
+ax1.semilogy([r[1] for r in rows_m], [r[2] for r in rows_m], "o", label="lattice")
+ax1.semilogy([r[1] for r in rows_m], [r[3] for r in rows_m], "-", label="Rosen-Zener")
+ax1.semilogy([r[1] for r in rows_m], [r[4] for r in rows_m], "--", label="Born (seed)")
+ax1.set(xlabel="lambda (k+ - k-)", ylabel="forward mixing", title="clean chain M = 0.5, E_F = -0.5")
+ax1.legend(fontsize=8)
+ax2.semilogy([r[0] for r in rows_f], [r[4] + 1e-16 for r in rows_f], "o-")
+ax2.set(xlabel="wall width lambda [a]", ylabel="max |F - F_mt| / F_mt", title="ballistic force balance")
+for width in sorted({r[0] for r in rows_d}):
+    sel = [r for r in rows_d if r[0] == width]
+    ax3.semilogx([r[1] for r in sel], [r[8] for r in sel], "o-", label=f"R, lambda = {width:g}")
+    ax3.semilogx([r[1] for r in sel], [r[11] for r in sel], "s:", label=f"F/I, lambda = {width:g}")
+ax3.axhline(1, color="k", lw=0.8)
+ax3.set(xlabel="Gamma_0 (L = 4 / Gamma_0)", ylabel="SCBA / Eq. 74, 76 (Rosen-Zener)", title="diffusive chain")
+ax3.legend(fontsize=8)
+save(fig, "wall_resistance")
+
+for width in {r[0] for r in rows_d}:
+    ratios = [r[8] for r in rows_d if r[0] == width]
+    assert all(a > b for a, b in zip(ratios, ratios[1:])), ratios  # the approach to the clean limit
+    assert abs(ratios[-1] - 1) < (0.1 if FULL else 0.15), ratios
+print("full size" if FULL else "reduced size", "checks passed")

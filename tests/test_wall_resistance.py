@@ -1,0 +1,195 @@
+"""Domain-wall resistance and the reflection force (seed 001 Eqs. 56-58, 74-76; issue 9 item 3)."""
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex.continuum import walls as cw
+
+M, E, L = 0.3, -1.6, 40  # chain: k_+ = 0.863, k_- = 0.318
+
+
+def chain_wall(center, width, length=L, exchange=M):
+    return st.Model(st.lattice.chain(length), exchange=exchange, texture=st.textures.neel_wall(center, width))
+
+
+def mode_matching(model, energy):
+    """Spin-resolved transmission and reflection probabilities from the left, by solving the
+    scattering state on the device sites directly (lead modes on both sides, no transfer matrices):
+    T[s', s] into the right lead's spin s', R[s', s] back into the left lead's."""
+    t, N = model.hopping, model.lattice.num_sites
+    h = model.site_blocks
+
+    def modes(cell):
+        e, chi = np.linalg.eigh(cell)
+        k = np.arccos(-(energy - e) / (2 * t))  # both spins open here
+        return chi, k, 2 * t * np.sin(k)
+
+    chi_l, k_l, v_l = modes(model.lead_cell("left"))
+    chi_r, k_r, v_r = modes(model.lead_cell("right"))
+    T, R = np.zeros((2, 2)), np.zeros((2, 2))
+    for s in range(2):
+        # unknowns: psi_0 .. psi_{N-1} (2N), r (2), tau (2).  psi_j = chi_s e^{ik j} + sum r chi e^{-ik j}
+        # for j <= 0 and psi_j = sum tau chi e^{ik (j - N + 1)} for j >= N - 1.
+        A = np.zeros((2 * N + 4, 2 * N + 4), dtype=complex)
+        b = np.zeros(2 * N + 4, dtype=complex)
+        for j in range(N):
+            A[2 * j:2 * j + 2, 2 * j:2 * j + 2] = h[j] - energy * np.eye(2)
+            if j > 0:
+                A[2 * j:2 * j + 2, 2 * j - 2:2 * j] = -t * np.eye(2)
+            if j < N - 1:
+                A[2 * j:2 * j + 2, 2 * j + 2:2 * j + 4] = -t * np.eye(2)
+        # psi_{-1} in site 0's equation, psi_N in site N-1's
+        A[0:2, 2 * N:2 * N + 2] = -t * chi_l * np.exp(1j * k_l)
+        b[0:2] = t * chi_l[:, s] * np.exp(-1j * k_l[s])
+        A[2 * N - 2:2 * N, 2 * N + 2:] = -t * chi_r * np.exp(1j * k_r)
+        # matching: psi_0 = chi_s + chi r, psi_{N-1} = chi tau
+        A[2 * N:2 * N + 2, 0:2] = np.eye(2)
+        A[2 * N:2 * N + 2, 2 * N:2 * N + 2] = -chi_l
+        b[2 * N:2 * N + 2] = chi_l[:, s]
+        A[2 * N + 2:, 2 * N - 2:2 * N] = np.eye(2)
+        A[2 * N + 2:, 2 * N + 2:] = -chi_r
+        x = np.linalg.solve(A, b)
+        R[:, s] = np.abs(x[2 * N:2 * N + 2]) ** 2 * v_l / v_l[s]
+        T[:, s] = np.abs(x[2 * N + 2:]) ** 2 * v_r / v_l[s]
+    return T, R
+
+
+WALLS = [(19.5, 1e-6), (19.5, 0.5), (19.3, 1.0), (19.5, 2.0)]  # (center, width): abrupt to smooth
+
+
+@pytest.mark.parametrize("center, width", WALLS)
+def test_ballistic_wall_resistance_is_the_channel_sum(center, width):
+    """R_wall = 1/g - 1/2 (h/e^2) with g the sum of spin-resolved transmissions, from an independent
+    mode-matching solution; transfer matrices and the Green's functions agree to 1e-8."""
+    wall = chain_wall(center, width)
+    uniform = st.Model(st.lattice.chain(L), exchange=M, texture=(0.0, 0.0, 1.0))
+    T, R = mode_matching(wall, E)
+    assert np.allclose(T.sum(axis=0) + R.sum(axis=0), 1.0, atol=1e-10)
+    w = st.wall_resistance(wall, uniform, E)
+    assert w.conductance_uniform == pytest.approx(2.0, abs=1e-10)
+    assert w.resistance == pytest.approx(1 / T.sum() - 0.5, abs=1e-8)
+    assert np.allclose(w.response_wall.spin_transmission, T.T, atol=1e-8)  # [left spin, right spin]
+    s = st.chain_scattering(wall, E)
+    assert np.allclose(s.probability[2:, :2], T, atol=1e-8)
+    assert np.allclose(s.reflection(), R, atol=1e-8)
+    assert s.transmission() == pytest.approx(w.conductance_wall, abs=1e-8)
+
+
+def test_abrupt_wall_conserves_the_lab_spin():
+    """A step from +z to -z turns majority into minority: no spin-flip transmission, no spin-flip
+    reflection, and the two lab spins see mirror-image steps (equal transmissions)."""
+    T, R = mode_matching(chain_wall(19.5, 1e-6), E)
+    assert T[0, 0] < 1e-12 and T[1, 1] < 1e-12 and R[0, 1] < 1e-12 and R[1, 0] < 1e-12
+    assert T[1, 0] == pytest.approx(T[0, 1], abs=1e-12)
+
+
+@pytest.mark.parametrize("center", [19.5, 19.75, 20.0])
+def test_force_balance_smooth_wall(center):
+    """-<dH/dX> under bias = the momentum the scattered electrons hand over,
+    (1/2pi) sum_i w_i sum_o P_oi (p_i - p_o), up to the sub-lattice (Peierls-Nabarro) part:
+    1e-5 relative at lambda = 1.5, whatever the wall's position between two sites."""
+    m = chain_wall(center, 1.5)
+    F = st.wall_force(m, E)
+    total, reflected = st.chain_scattering(m, E).momentum_transfer()
+    assert F > 0  # the electrons push the wall along their flow
+    assert F == pytest.approx(total, rel=1e-5)
+    # the symmetric wall: transmission hands over no net momentum (majority -> majority both ways)
+    assert reflected == pytest.approx(total, rel=1e-6)
+
+
+def test_force_balance_degrades_for_narrow_walls():
+    """The lattice breaks the continuous translation: the force depends on where the wall sits
+    between sites, the momentum transfer hardly does; the difference grows as lambda shrinks."""
+    spread = {}
+    for width in (0.5, 1.0, 1.5):
+        walls = [chain_wall(c, width) for c in 19.5 + np.arange(4) / 4]
+        diff = [st.wall_force(m, E) - st.chain_scattering(m, E).momentum_transfer()[0] for m in walls]
+        spread[width] = np.max(np.abs(diff))
+    assert spread[0.5] > 10 * spread[1.0] > 100 * spread[1.5]
+
+
+def test_diffusive_wall_resistance_against_eq74():
+    """SCBA wire inside the seed's regime: M = 0.5, E_F = -0.5, lambda = 3 (lambda (k_+ - k_-) = 1.6,
+    lambda k_- = 3.1), Gamma_0 = 0.00125 (l_- = 1200 >> lambda), L = 3200.  Within 10 % of Eq. 74 with
+    the forward mixing resummed (Rosen-Zener) and of Eq. 74's form with the exact clean-wall
+    probabilities, at the wire's own current polarization; Eq. 74 with the seed's golden rule is
+    2.66 times larger (docs/physics.md section 16)."""
+    Mw, Ew, width, length = 0.5, -0.5, 3.0, 3200
+    wall = chain_wall(length / 2 - 0.5, width, length, Mw)
+    uniform = st.Model(st.lattice.chain(length), exchange=Mw, texture=(0.0, 0.0, 1.0))
+    w = st.wall_resistance(wall, uniform, Ew, disorder=st.Disorder(onsite=0.00125))
+    r = w.response_uniform
+    P = r.spin_current[length // 2, 2] / r.current[length // 2]
+    rz = cw.wall_resistance(Ew, Mw, width, polarization=P, forward="rosen-zener")
+    exact, force = st.chain_scattering(chain_wall(60.5, width, 122, Mw), Ew).bulk_response(P)
+    assert w.resistance == pytest.approx(rz, rel=0.1)
+    assert w.resistance == pytest.approx(exact, rel=0.1)
+    assert cw.wall_resistance(Ew, Mw, width, polarization=P) / rz == pytest.approx(2.66, rel=0.01)
+    F_per_current = st.wall_force(wall, Ew, response=w.response_wall) / w.response_wall.current[length // 2]
+    assert F_per_current == pytest.approx(force, rel=0.1)
+    assert force == pytest.approx(cw.reflection_force(Ew, Mw, width, polarization=P, forward="rosen-zener"), rel=0.01)
+
+
+def test_continuum_formulas():
+    """Eq. 74/75 on the chain tends to its parabolic form at the band bottom; Eq. 58 (F = n R_S I)
+    holds for the parabolic form; Born probabilities decay as sech^2(pi q lambda / 2)."""
+    kp, km = cw.chain_fermi_wavevectors(E, M)
+    assert np.cos(kp) == pytest.approx(-(E + M) / 2) and np.cos(km) == pytest.approx(-(E - M) / 2)
+    parabolic = cw.wall_resistance_parabolic(-1.98, 0.01, 20.0)
+    assert cw.wall_resistance(-1.98, 0.01, 20.0) == pytest.approx(parabolic, rel=0.02)
+    kp, km = cw.chain_fermi_wavevectors(-1.98, 0.01)
+    P = (kp - km) / (kp + km)
+    n = (kp + km) / np.pi
+    F = cw.reflection_force(-1.98, 0.01, 20.0, polarization=P)
+    assert F == pytest.approx(n * 2 * np.pi * cw.wall_resistance(-1.98, 0.01, 20.0, polarization=P), rel=1e-9)
+    back1, fwd1 = cw.wall_scattering_born(E, M, 1.0)
+    back2, fwd2 = cw.wall_scattering_born(E, M, 2.0)
+    kp, km = cw.chain_fermi_wavevectors(E, M)
+    assert fwd2 / fwd1 == pytest.approx((np.cosh(np.pi * (kp - km) / 2) / np.cosh(np.pi * (kp - km))) ** 2)
+    assert back2 < back1 < fwd1
+
+
+def test_arguments_are_checked():
+    wall, other = chain_wall(19.5, 1.0), st.Model(st.lattice.chain(30), exchange=M)
+    with pytest.raises(ValueError, match="model_wall and model_uniform"):
+        st.wall_resistance(wall, other, E)
+    with pytest.raises(ValueError, match="model_uniform"):
+        st.wall_resistance(wall, "uniform", E)
+    with pytest.raises(ValueError, match="energy"):
+        st.wall_resistance(wall, wall, 5.0)
+    with pytest.raises(ValueError, match="chain"):
+        st.chain_scattering(st.Model(st.lattice.strip(10, 2), exchange=M), E)
+    with pytest.raises(ValueError, match="polarization"):
+        st.chain_scattering(wall, E).bulk_response(1.5)
+    with pytest.raises(ValueError, match="energy"):
+        cw.wall_resistance(-2.5, 0.3, 1.0)
+    with pytest.raises(ValueError, match="width"):
+        cw.wall_resistance(E, M, 0.0)
+    with pytest.raises(ValueError, match="polarization"):
+        cw.reflection_force(E, M, 1.0, polarization=2.0)
+
+
+@pytest.mark.parametrize("width", [2.0, 3.0])
+def test_forward_mixing_is_rosen_zener(width):
+    """The lattice's non-adiabatic (lab-spin keeping) transmission of a smooth wall is the
+    Rosen-Zener probability sech^2(pi lambda (k_+ - k_-)/2) to 1 %; the seed's golden rule is
+    (pi/2)^2 x (band factor) larger."""
+    n = int(14 * width) + 40
+    s = st.chain_scattering(chain_wall(n / 2 - 0.5, width, n, 0.5), -0.5)
+    born = cw.wall_scattering_born(-0.5, 0.5, width)[1]
+    rz = cw.wall_scattering_born(-0.5, 0.5, width, forward="rosen-zener")[1]
+    assert s.probability[2, 1] == pytest.approx(rz, rel=0.01)
+    assert s.probability[3, 0] == pytest.approx(rz, rel=0.01)
+    assert born / rz > (np.pi / 2) ** 2
+
+
+def test_multichannel_wall_resistance_is_the_spin_resolved_sum():
+    """Strip: g (Caroli) = the sum of the spin-resolved transmissions over all channels; the uniform
+    strip transmits every open channel (g = open channels of one lead)."""
+    lat = st.lattice.strip(30, 3)
+    wall = st.Model(lat, exchange=0.5, texture=st.textures.bloch_wall(14.5, 1.0))
+    w = st.wall_resistance(wall, st.Model(lat, exchange=0.5), -1.3)
+    assert w.conductance_wall == pytest.approx(w.response_wall.spin_transmission.sum(), abs=1e-10)
+    assert w.conductance_uniform == pytest.approx(w.response_uniform.open_channels[0], abs=1e-10)
+    assert w.resistance == pytest.approx(1 / w.conductance_wall - 1 / w.conductance_uniform, abs=1e-12)
+    assert 0 < w.resistance
