@@ -5,7 +5,7 @@ units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
 """
 import os as _os
 
-from . import _core, continuum, lattice, textures
+from . import _core, continuum, lattice, plot, textures
 
 # One BLAS thread per sweep: block products of size 2 x cross-section gain nothing measurable
 # from a second BLAS thread on an idle 2-core machine, and lose 20x when another process holds
@@ -28,6 +28,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum",
     "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
-    "linear_response", "nonequilibrium", "pumping", "texture_derivative", "texture_force", "texture_velocity",
+    "linear_response", "nonequilibrium", "plot", "pumping", "texture_derivative", "texture_force", "texture_velocity",
     "textures", "transmission",
 ]
