@@ -50,6 +50,10 @@ def site_grid(model, values, step=1):
     return grid[::step, ::step]
 
 
+def colorbar_label(image):
+    return image.colorbar.ax.get_xlabel()  # the bar is below the map
+
+
 def quivers(ax):
     return [c for c in ax.collections if isinstance(c, Quiver)]
 
@@ -81,13 +85,15 @@ def test_texture_of_a_strip_is_a_map_of_nz_with_in_plane_arrows():
     np.testing.assert_array_equal(arrows.U.reshape(9, 11), site_grid(model, n[:, 0]))
     np.testing.assert_array_equal(arrows.V.reshape(9, 11), site_grid(model, n[:, 1]))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x [a]", "y [a]")
-    assert image.colorbar.ax.get_ylabel() == "$n_z$"
+    assert colorbar_label(image) == "$n_z$"
 
 
 def test_long_strips_get_every_step_th_arrow():
     model = st.Model(st.lattice.strip(200, 3), texture=st.textures.neel_wall(100.0, 10.0))
-    (arrows,) = quivers(st.plot.texture(model, ax=new_axes()))
+    ax = st.plot.texture(model, ax=new_axes())
+    (arrows,) = quivers(ax)
     np.testing.assert_array_equal(arrows.U.reshape(1, 40), site_grid(model, model.texture_vectors[:, 0], step=5))
+    assert ax.get_images()[0].colorbar.orientation == "horizontal"  # below the map: no room beside a thin one
 
 
 # --------------------------------------------------------------------------- profile
@@ -171,8 +177,14 @@ def test_map_draws_a_component_and_in_plane_arrows(strip, field, component):
     np.testing.assert_array_equal(arrows.U.reshape(5, 16), site_grid(model, values[:, 0]))
     np.testing.assert_array_equal(arrows.V.reshape(5, 16), site_grid(model, values[:, 1]))
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x [a]", "y [a]")
-    unit = "[t]" if field == "torque" else "[Pauli units per site]"
-    assert unit in image.colorbar.ax.get_ylabel() and f"_{component}$" in image.colorbar.ax.get_ylabel()
+    # a power of ten outside [1e-2, 1e3) goes into the label's unit, not onto every tick
+    power = 0 if 1e-2 <= high < 1e3 else int(np.floor(np.log10(high)))
+    unit = ("t" if field == "torque" else "Pauli units per site")
+    scaled = f"$10^{{{power}}}$ {unit}" if power else unit
+    assert f"_{component}$ [{scaled}]" in colorbar_label(image)
+    bar = image.colorbar.ax.xaxis
+    ticks = [t for t in bar.get_majorticklocs() if low <= t <= high]
+    assert [float(bar.get_major_formatter()(t)) for t in ticks] == pytest.approx([t / 10.0**power for t in ticks])
 
 
 def test_map_of_the_norm_and_of_a_scalar(strip):

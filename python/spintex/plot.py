@@ -125,6 +125,24 @@ def _arrows(ax, u: np.ndarray, v: np.ndarray, L: int, W: int, **kw):
                      width=0.003, **kw)
 
 
+def _colorbar(ax, image, label: str):
+    """A colour bar below the map (strips are long and thin: no room for a label beside them).
+
+    A power of ten of the data goes into the unit of the label ("[$10^{-5}$ t]"): matplotlib's
+    offset text would sit on the label of a horizontal bar.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    peak = max(abs(v) for v in image.get_clim())
+    power = int(np.floor(np.log10(peak))) if peak > 0 and not 1e-2 <= peak < 1e3 else 0
+    if power:
+        label = label.replace("[", f"[$10^{{{power}}}$ ", 1)
+    bar = ax.figure.colorbar(image, ax=ax, label=label, location="bottom", shrink=0.6, aspect=30)
+    bar.ax.locator_params(nbins=5)
+    bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 10.0 ** power:g}"))
+    return bar
+
+
 def _map_axes(ax, L: int, W: int):
     ax.set_xlabel("x [a]")
     ax.set_ylabel("y [a]")
@@ -146,7 +164,7 @@ def texture(model: Model, ax=None):
         L, W = _strip(model)
         image = ax.imshow(_grid(n[:, 2], L, W), origin="lower", extent=(-0.5, L - 0.5, -0.5, W - 0.5),
                           cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
-        ax.figure.colorbar(image, ax=ax, label="$n_z$")
+        _colorbar(ax, image, "$n_z$")
         _arrows(ax, n[:, 0], n[:, 1], L, W, color="k")
         _map_axes(ax, L, W)
         return ax
@@ -227,7 +245,7 @@ def map(model: Model, response: Any, field: str, component: str | None = "z", ax
         limits = {"cmap": "RdBu_r", "vmin": -peak, "vmax": peak}
     image = ax.imshow(_grid(shown, L, W), origin="lower", extent=(-0.5, L - 0.5, -0.5, W - 0.5),
                       interpolation="nearest", **limits)
-    ax.figure.colorbar(image, ax=ax, label=_label(f, response, component))
+    _colorbar(ax, image, _label(f, response, component))
     if arrows and values.ndim == 2:
         _arrows(ax, values[:, 0], values[:, 1], L, W, color="k")
     _map_axes(ax, L, W)
