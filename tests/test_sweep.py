@@ -32,7 +32,7 @@ DISORDERS = {
 def client():
     from spintex.sweep import WORKER_ENV
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   env=WORKER_ENV) as cluster, distributed.Client(cluster) as c:
         yield c
 
@@ -164,6 +164,28 @@ def test_bad_input_names_the_argument(tmp_path):
         st.sweep(build, {"exchange": [0.3]}, energies=[0.1, np.nan], run_dir=tmp_path / "d", **run)
     with pytest.raises(ValueError, match="grid"):
         st.sweep(build, {"exchange": []}, run_dir=tmp_path / "e", **run)
+    with pytest.raises(ValueError, match="workers"):
+        st.sweep(build, {"exchange": [0.3]}, workers=0, run_dir=tmp_path / "g", progress=False)
+    with pytest.raises(ValueError, match="retries"):
+        st.sweep(build, {"exchange": [0.3]}, retries=-1, run_dir=tmp_path / "h", **run)
     st.sweep(build, {"exchange": [0.3]}, run_dir=tmp_path / "f", **run)
     with pytest.raises(ValueError, match="run_dir .* holds another sweep"):
         st.sweep(build, {"exchange": [0.4]}, run_dir=tmp_path / "f", **run)
+
+
+def test_scheduler_address_from_the_environment_and_a_drive_grid(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", client.scheduler.address)
+    kw = dict(energies=0.5, observables=("current",), progress=False)
+    ds = st.sweep(build, {"drive": ["left", "bias"], "exchange": [0.4]}, run_dir=tmp_path / "env", **kw)
+    assert ds.current.dims == ("drive", "exchange", "boundary")
+    for drive in ("left", "bias"):
+        direct = st.linear_response(build(0.4), 0.5, drive=drive)
+        np.testing.assert_array_equal(ds.current.sel(drive=drive, exchange=0.4).values, direct.current)
+    assert client.status == "running"  # the sweep closed its own connection, not the cluster
+
+
+def test_own_local_cluster_of_one_worker(tmp_path):
+    kw = dict(energies=[0.3, 0.6], observables=("torque",), progress=False)
+    own = st.sweep(build, {"exchange": [0.4, 0.5]}, workers=1, run_dir=tmp_path / "own", **kw)
+    serial = st.sweep(build, {"exchange": [0.4, 0.5]}, scheduler="synchronous", run_dir=tmp_path / "serial", **kw)
+    xr.testing.assert_identical(data(own), data(serial))

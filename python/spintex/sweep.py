@@ -110,6 +110,7 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     ...               disorder=st.Disorder(onsite=0.1), drive="field", observables=("beta", "torque"))
     >>> ds.beta.sel(energy=0.5).plot(x="exchange", hue="width")
     """
+    check_execution(client, scheduler, workers, retries, progress)
     job = Job.make(build, grid, energies, disorder, drive, observables, reductions)
     chunks = job.chunks(energies_per_task, samples_per_task)
     folder = job.run_folder(run_dir, chunks)
@@ -487,6 +488,7 @@ class FixedModel:
 # ----------------------------------------------------------------------------- execution
 def run_chunks(job: Job, chunks, paths, *, client=None, scheduler=None, workers=None, retries=2, progress=True):
     """Run the chunks whose file is missing (on Dask, or here for scheduler="synchronous")."""
+    check_execution(client, scheduler, workers, retries, progress)
     todo = [(c, p) for c, p in zip(chunks, paths) if not p.exists()]
     report = progress if callable(progress) else Progress("sweep", unit="chunks", enabled=bool(progress))
     done, total = len(chunks) - len(todo), len(chunks)
@@ -502,22 +504,34 @@ def run_chunks(job: Job, chunks, paths, *, client=None, scheduler=None, workers=
         return
     from distributed import as_completed
 
-    own, client = connect(client, scheduler, workers)
-    futures = [client.submit(run_chunk, job, c, str(p), retries=positive_int(retries + 1, "retries") - 1,
-                             pure=False) for c, p in todo]
+    client, owned = connect(client, scheduler, workers)
     try:
-        for future in as_completed(futures):
-            future.result()
-            done += 1
-            report(done, total)
-    finally:  # Ctrl-C, a failed chunk: stop what is still queued; finished files stay
-        client.cancel(futures)
-        if own:
-            cluster = client.cluster
-            client.close()
-            cluster.close()
+        futures = [client.submit(run_chunk, job, c, str(p), retries=retries, pure=False) for c, p in todo]
+        try:
+            for future in as_completed(futures):
+                future.result()
+                done += 1
+                report(done, total)
+        finally:  # Ctrl-C, a failed chunk: stop what is still queued; finished files stay
+            client.cancel(futures)
+    finally:
+        for resource in owned:  # the client, then the LocalCluster we started
+            resource.close()
     for tmp in paths[0].parent.glob("*.tmp"):  # partial writes of killed workers
         tmp.unlink(missing_ok=True)
+
+
+def check_execution(client, scheduler, workers, retries, progress):
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ValueError(f"scheduler must be an address 'tcp://...' or 'synchronous', got {scheduler!r}")
+    if client is not None and scheduler is not None:
+        raise ValueError("give either client= or scheduler=, not both")
+    if workers is not None:
+        positive_int(workers, "workers")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise ValueError(f"progress must be True, False or a callable progress(done, total), got {progress!r}")
 
 
 def run_chunk(job: Job, chunk: Chunk, path: str) -> str:
@@ -528,18 +542,21 @@ def run_chunk(job: Job, chunk: Chunk, path: str) -> str:
 
 
 def connect(client, scheduler, workers):
-    """(whether we own it, a distributed.Client): the given one, one at the scheduler address, or a LocalCluster."""
+    """(a distributed.Client, what to close afterwards): the given client; one connected to the
+    scheduler address (argument or ``DASK_SCHEDULER_ADDRESS``); or one on a new LocalCluster."""
     from distributed import Client, LocalCluster
 
     if client is not None:
-        return False, client
+        return client, []
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
-        return True, Client(address)
-    n = os.cpu_count() or 1 if workers is None else positive_int(workers, "workers")
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+        client = Client(address)
+        return client, [client]
+    n = (os.cpu_count() or 1) if workers is None else workers
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            env=WORKER_ENV)
-    return True, Client(cluster)
+    client = Client(cluster)
+    return client, [client, cluster]
 
 
 # ----------------------------------------------------------------------------- helpers
