@@ -22,12 +22,13 @@ from .response import linear_response
 from .pumping import pumping, texture_force, texture_velocity
 from .model import Model
 from .observables import Response, State
+from .sweep import ensemble, sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum",
-    "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
-    "linear_response", "nonequilibrium", "plot", "pumping", "texture_derivative", "texture_force", "texture_velocity",
-    "textures", "transmission",
+    "current_polarization", "ensemble", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice",
+    "ldos", "linear_response", "nonequilibrium", "plot", "pumping", "sweep", "texture_derivative", "texture_force",
+    "texture_velocity", "textures", "transmission",
 ]
