@@ -289,3 +289,16 @@ def test_sweep_needs_a_dataset(chain):
     pytest.importorskip("xarray")
     with pytest.raises(ValueError, match="dataset must be an xarray.Dataset"):
         st.plot.sweep(chain[1], "torque", x="site")
+
+
+def test_sweep_plots_a_dataset_of_st_sweep(tmp_path):
+    def build(exchange):
+        return st.Model(st.lattice.chain(20), exchange=exchange, texture=st.textures.neel_wall(10.0, 3.0))
+
+    ds = st.sweep(build, {"exchange": [0.3, 0.6]}, energies=[-1.2, -0.8, -0.4], observables=("transmission",),
+                  scheduler="synchronous", run_dir=tmp_path / "run", progress=False)
+    ax = st.plot.sweep(ds, "transmission", x="energy", hue="exchange", ax=new_axes())
+    for k, line in enumerate(ax.get_lines()[:2]):
+        np.testing.assert_array_equal(line.get_xdata(), [-1.2, -0.8, -0.4])
+        np.testing.assert_array_equal(line.get_ydata(), ds.transmission.values[k])
+    assert ax.get_xlabel() == "energy [t]" and not ax.containers  # units from the Dataset; clean: no error bars
