@@ -193,7 +193,7 @@ def test_map_of_the_norm_and_of_a_scalar(strip):
     (image,) = ax.get_images()
     np.testing.assert_allclose(image.get_array(), site_grid(model, np.linalg.norm(r.torque, axis=1)), rtol=1e-15)
     assert image.get_clim()[0] == 0 and not quivers(ax)
-    ax = st.plot.map(model, r, "charge_density", None, ax=new_axes())
+    ax = st.plot.map(model, r, "charge_density", ax=new_axes())  # a scalar field has no component
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), site_grid(model, r.charge_density))
     assert not quivers(ax)
 
@@ -203,7 +203,7 @@ def test_functions_without_ax_draw_on_a_new_pyplot_figure(strip):
 
     model, r = strip
     try:
-        axes = [st.plot.texture(model), st.plot.profile(model, r, "torque"), st.plot.map(model, r, "torque")]
+        axes = [st.plot.texture(model), st.plot.profile(model, r, "torque"), st.plot.map(model, r, "torque", "z")]
         assert len({id(ax.figure) for ax in axes}) == 3
         assert all(ax.figure in map(plt.figure, plt.get_fignums()) for ax in axes)
     finally:

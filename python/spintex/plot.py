@@ -2,8 +2,8 @@
 
 Every function draws into ``ax`` (a new figure when None), labels the axes with units
 (CONVENTIONS.md: hbar = e = a = 1, energies in units of t, spin densities in Pauli units) and
-returns the Axes.  The data are drawn as they are (no rescaling): matplotlib's offset text
-carries a power of ten where one is needed.
+returns the Axes.  Lines are drawn as they are (matplotlib's offset text carries a power of
+ten where one is needed); colour bars put the power of ten into the unit of their label.
 
 Fields are the names of the arrays of a :class:`~spintex.State` or :class:`~spintex.Response`:
 
@@ -226,12 +226,12 @@ def profile(model: Model, response: Any, field: str, component: str | None = Non
 
 
 # --------------------------------------------------------------------------- map
-def map(model: Model, response: Any, field: str, component: str | None = "z", ax=None, *, arrows: bool = True):
+def map(model: Model, response: Any, field: str, component: str | None = None, ax=None, *, arrows: bool = True):
     """Colour map of one component of a site ``field`` over a strip, with the in-plane
     components of a vector field as arrows (``arrows=False``: none).
 
-    ``component``: "x", "y", "z" or "norm" (|v|) for ``torque`` and ``spin_density``; None for
-    ``charge_density``.  Signed values use a diverging colour scale centred on 0.
+    ``component``: "x", "y", "z" or "norm" (|v|) for ``torque`` and ``spin_density`` (required);
+    None for ``charge_density``.  Signed values use a diverging colour scale centred on 0.
     """
     f = _field(field, kinds=("site",))
     L, W = _strip(model)
@@ -261,7 +261,7 @@ def sweep(dataset, variable: str, x: str, hue: str | None = None, ax=None):
     present, is drawn as error bars.  Every other dimension must have length 1 (select with
     ``dataset.sel(...)`` first).
     """
-    import xarray as xr  # lazily: st.plot works without the sweep dependencies
+    import xarray as xr  # lazily: `import spintex` does not load xarray
 
     if not isinstance(dataset, xr.Dataset):
         raise ValueError(f"dataset must be an xarray.Dataset; got {type(dataset).__name__}")
