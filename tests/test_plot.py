@@ -1,19 +1,16 @@
 """st.plot: what each function draws is the data it is given (slice averages, maps, sweep lines)."""
 import matplotlib
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.quiver import Quiver
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.quiver import Quiver  # noqa: E402
-
-import spintex as st  # noqa: E402
+import spintex as st
 
 
 def new_axes():
-    return Figure().subplots()
+    return Figure().subplots()  # no pyplot (the Agg backend is set in conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -239,7 +239,7 @@ def summary(result: Result) -> str:
 #: the current-induced arrays of a run, and those with an equilibrium part too
 RUN_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current")
 EQUILIBRIUM_FIELDS = ("charge_density", "spin_density", "torque")
-RUN_FOLDER = "spintex-run-{:03d}"
+RUN_PREFIX = "spintex-run-"  # run folders spintex-run-001, -002, ...
 
 
 def run_dataset(result: Result):
@@ -384,11 +384,11 @@ def output_folder(out: Path | None, name: str, force: bool) -> tuple[Path, str]:
         out.mkdir(parents=True, exist_ok=True)
         return out, ""
     parent = out if out is not None else Path(".")
-    taken = [int(p.name[len("spintex-run-"):]) for p in parent.glob("spintex-run-*")
-             if p.name[len("spintex-run-"):].isdigit()]
+    numbers = [p.name[len(RUN_PREFIX):] for p in parent.glob(RUN_PREFIX + "*")]
+    taken = [int(n) for n in numbers if n.isdigit()]
     number = max(taken, default=0) + 1
     while True:
-        folder = parent / RUN_FOLDER.format(number)
+        folder = parent / f"{RUN_PREFIX}{number:03d}"
         try:
             folder.mkdir(parents=True)
         except FileExistsError:  # another run took it meanwhile
