@@ -506,14 +506,23 @@ def run_chunks(job: Job, chunks, paths, *, client=None, scheduler=None, workers=
 
     client, owned = connect(client, scheduler, workers)
     try:
-        futures = [client.submit(run_chunk, job, c, str(p), retries=retries, pure=False) for c, p in todo]
+        # a bounded window of chunks in flight: the job (which may hold a model) is pickled per
+        # task, so submitting 10^4 chunks at once would hold 10^4 copies in the scheduler
+        window = 4 * max(len(client.scheduler_info().get("workers", {})), 1)
+        queue = iter(todo)
+        submit = lambda c, p: client.submit(run_chunk, job, c, str(p), retries=retries, pure=False)
+        running = as_completed([submit(c, p) for c, p in itertools.islice(queue, window)])
         try:
-            for future in as_completed(futures):
+            for future in running:
                 future.result()
+                future.release()
                 done += 1
                 report(done, total)
-        finally:  # Ctrl-C, a failed chunk: stop what is still queued; finished files stay
-            client.cancel(futures)
+                for c, p in itertools.islice(queue, 1):
+                    running.add(submit(c, p))
+        finally:  # Ctrl-C, a failed chunk: stop what is still running; finished files stay
+            client.cancel(list(running.futures))
+            running.clear()
     finally:
         for resource in owned:  # the client, then the LocalCluster we started
             resource.close()
