@@ -31,7 +31,7 @@ DISORDERS = {
 
 @pytest.fixture(scope="module")
 def client():
-    from spintex.sweep import WORKER_ENV
+    from spintex.runner import WORKER_ENV
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   env=WORKER_ENV) as cluster, distributed.Client(cluster) as c:
