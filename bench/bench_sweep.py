@@ -25,7 +25,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import spintex as st  # noqa: E402
-from spintex.sweep import WORKER_ENV  # noqa: E402
+from spintex.runner import WORKER_ENV  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _timing import machine_busy_seconds  # noqa: E402

@@ -3,6 +3,7 @@ survival of a killed worker, sample statistics merged exactly."""
 import os
 import signal
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ DISORDERS = {
 
 @pytest.fixture(scope="module")
 def client():
-    from spintex.sweep import WORKER_ENV
+    from spintex.runner import WORKER_ENV
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   env=WORKER_ENV) as cluster, distributed.Client(cluster) as c:
@@ -93,7 +94,8 @@ def test_chan_merge_equals_the_sequential_stream():
 
 
 def test_interrupted_ensemble_resumes_to_the_uninterrupted_result(client, tmp_path):
-    model, disorder = build(0.5), DISORDERS["samples"]
+    model = build(0.5)
+    disorder = st.Disorder(onsite=0.3, method="samples", samples=12, seed=11, workers=1)
     kw = dict(samples_per_task=1, client=client)
     reference = st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "whole", progress=False, **kw)
 
@@ -103,6 +105,9 @@ def test_interrupted_ensemble_resumes_to_the_uninterrupted_result(client, tmp_pa
 
     with pytest.raises(KeyboardInterrupt):
         st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "cut", progress=interrupt, **kw)
+    deadline = time.monotonic() + 60  # chunks already running when interrupted still finish their file
+    while any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     finished = len(list((tmp_path / "cut").glob("p_*.nc")))
     assert 2 <= finished < disorder.samples
     reported = []

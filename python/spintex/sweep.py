@@ -18,7 +18,6 @@ import inspect
 import itertools
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,21 +25,17 @@ from typing import Any, Callable
 import numpy as np
 
 from ._validate import check_model, finite_float, positive_int
-from .dataset import FIELDS, netcdf_attrs, netcdf_value, write_netcdf
-from .disorder import Disorder, RunningMean, lattice_arrays, random_site_blocks, realization, sample_stream
-from .integration import Progress
+from .dataset import FIELDS, netcdf_attrs, netcdf_value
+from .disorder import Disorder, RunningMean
+from .ensemble import SAMPLED, averaged_response, read_chunk_stats, sample_chunk
 from .model import Model
-from .observables import ARRAY_FIELDS, Response
-from .response import UNIT_SYSTEM, UNITS, _clean_blocks, balance_split, check_drive, linear_response, open_channels
+from .observables import Response
+from .response import UNIT_SYSTEM, UNITS, check_drive, linear_response
+from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
-#: what a sampled chunk can average (per realization)
-SAMPLED = (*ARRAY_FIELDS, "transmission")
 DEFAULT_OBSERVABLES = ("transmission", "torque", "spin_density", "charge_density", "current")
-#: worker environment: one thread per worker, BLAS included (parallelism comes from the workers)
-WORKER_ENV = {"OMP_NUM_THREADS": "1", "SPINTEX_BLAS_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-              "MKL_NUM_THREADS": "1"}
 
 
 def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *,
@@ -395,49 +390,7 @@ def solve_energies(model: Model, energies, disorder, drive) -> list:
     return [linear_response(model, float(e), disorder=disorder, drive=drive) for e in energies]
 
 
-# ----------------------------------------------------------------------------- samples
-def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int) -> dict:
-    """The arrays of realization k, exactly as ``linear_response(..., disorder=samples)`` makes them."""
-    rng = np.random.default_rng(sample_stream(disorder, k))
-    if disorder.soc:
-        m, local = realization(model, disorder, rng), None
-    else:
-        m, local = model, random_site_blocks(model, disorder, rng)
-    sites, bonds, info = _clean_blocks(m, energy, drive, local)
-    return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
-
-
-def sample_chunk(model, energies, disorder, drive, samples: range, names) -> dict:
-    """Count, mean and M2 (Welford, in sample order) of ``names`` over ``samples``, per energy."""
-    stats = []
-    for e in energies:
-        s = RunningMean()
-        for k in samples:
-            values = sample_values(model, float(e), disorder, drive, k)
-            s.add({n: values[n] for n in names})
-        stats.append(s)
-    dims = {n: ("energy", *FIELDS[n][0]) for n in names}
-    data: dict = {"count": (("energy",), np.array([s.count for s in stats]))}
-    for n in names:
-        data[n] = (dims[n], np.stack([s.mean[n] for s in stats]))
-        data[f"{n}_m2"] = (dims[n], np.stack([s.m2[n] for s in stats]))
-    return data
-
-
-def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean) -> Response:
-    """The Response of merged sample statistics (as ``linear_response`` builds it)."""
-    r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
-                 transmission=float(stats.mean["transmission"]),
-                 spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
-                 parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count,
-                             "seed": disorder.resolved_seed},
-                 units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
-    for name in SAMPLED:
-        setattr(r, f"{name}_stderr", stats.stderr(name))
-    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
-    return r
-
-
+# ----------------------------------------------------------------------------- ensembles
 def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "left", samples_per_task: int = 100,
              **options) -> Response:
     """``linear_response(model, energy, disorder=disorder, drive=drive)`` for sampled disorder,
@@ -464,17 +417,6 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     return averaged_response(model, energy, disorder, drive, stats)
 
 
-def read_chunk_stats(path) -> RunningMean:
-    import xarray as xr
-
-    s = RunningMean()
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        s.count = int(ds["count"].values[0])
-        s.mean = {k: ds[k].values[0] for k in SAMPLED}
-        s.m2 = {k: ds[f"{k}_m2"].values[0] for k in SAMPLED}
-    return s
-
-
 @dataclass
 class FixedModel:
     """``build`` of an ensemble: the one model (pickled to the workers without its C++ device)."""
@@ -484,79 +426,6 @@ class FixedModel:
     def __call__(self) -> Model:
         return self.model
 
-
-# ----------------------------------------------------------------------------- execution
-def run_chunks(job: Job, chunks, paths, *, client=None, scheduler=None, workers=None, retries=2, progress=True):
-    """Run the chunks whose file is missing (on Dask, or here for scheduler="synchronous")."""
-    check_execution(client, scheduler, workers, retries, progress)
-    todo = [(c, p) for c, p in zip(chunks, paths) if not p.exists()]
-    report = progress if callable(progress) else Progress("sweep", unit="chunks", enabled=bool(progress))
-    done, total = len(chunks) - len(todo), len(chunks)
-    if progress is True and todo:
-        print(f"sweep: {total} chunks ({done} done) in {paths[0].parent}", file=sys.stderr)
-    if not todo:
-        return
-    if scheduler == "synchronous":
-        for c, p in todo:
-            run_chunk(job, c, str(p))
-            done += 1
-            report(done, total)
-        return
-    from distributed import as_completed
-
-    client, owned = connect(client, scheduler, workers)
-    try:
-        futures = [client.submit(run_chunk, job, c, str(p), retries=retries, pure=False) for c, p in todo]
-        try:
-            for future in as_completed(futures):
-                future.result()
-                done += 1
-                report(done, total)
-        finally:  # Ctrl-C, a failed chunk: stop what is still queued; finished files stay
-            client.cancel(futures)
-    finally:
-        for resource in owned:  # the client, then the LocalCluster we started
-            resource.close()
-    for tmp in paths[0].parent.glob("*.tmp"):  # partial writes of killed workers
-        tmp.unlink(missing_ok=True)
-
-
-def check_execution(client, scheduler, workers, retries, progress):
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise ValueError(f"scheduler must be an address 'tcp://...' or 'synchronous', got {scheduler!r}")
-    if client is not None and scheduler is not None:
-        raise ValueError("give either client= or scheduler=, not both")
-    if workers is not None:
-        positive_int(workers, "workers")
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
-    if not (isinstance(progress, bool) or callable(progress)):
-        raise ValueError(f"progress must be True, False or a callable progress(done, total), got {progress!r}")
-
-
-def run_chunk(job: Job, chunk: Chunk, path: str) -> str:
-    """Task body: compute and write one chunk (nothing if its file exists: a retried duplicate)."""
-    if not os.path.exists(path):
-        write_netcdf(job.run(chunk), path)
-    return path
-
-
-def connect(client, scheduler, workers):
-    """(a distributed.Client, what to close afterwards): the given client; one connected to the
-    scheduler address (argument or ``DASK_SCHEDULER_ADDRESS``); or one on a new LocalCluster."""
-    from distributed import Client, LocalCluster
-
-    if client is not None:
-        return client, []
-    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
-    if address:
-        client = Client(address)
-        return client, [client]
-    n = (os.cpu_count() or 1) if workers is None else workers
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           env=WORKER_ENV)
-    client = Client(cluster)
-    return client, [client, cluster]
 
 
 # ----------------------------------------------------------------------------- helpers
