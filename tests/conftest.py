@@ -1,7 +1,10 @@
+import matplotlib
 import numpy as np
 import pytest
 
 import spintex as st
+
+matplotlib.use("Agg")  # st.plot without an ax opens pyplot figures: never a window in tests
 
 
 def pytest_addoption(parser):

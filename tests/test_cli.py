@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import spintex as st
 from spintex import config as cfg
@@ -30,12 +31,12 @@ fermi_energy = -1.0
 bias = 0.02
 """
 
-NPZ_KEYS = {
-    "positions", "texture", "spin_density", "torque", "charge_density", "current", "spin_current",
-    "torque_per_slice", "spin_density_per_slice", "equilibrium_spin_density", "equilibrium_torque",
+RUN_VARIABLES = {
+    "texture", "spin_density", "torque", "charge_density", "current", "spin_current",
+    "equilibrium_charge_density", "equilibrium_spin_density", "equilibrium_torque",
     "transmission", "spin_transmission", "open_channels", "particle_current", "total_torque",
-    "fit_adiabatic", "fit_nonadiabatic", "fit_beta", "fit_residual", "fit_region",
-    "fermi_energy", "mu_left", "mu_right", "bias", "temperature", "config", "units",
+    "fit_adiabatic", "fit_nonadiabatic", "fit_beta", "fit_beta_stderr", "fit_residual", "fit_region", "fit_torque",
+    "fermi_energy", "mu_left", "mu_right", "bias", "temperature",
 }
 
 
@@ -51,29 +52,41 @@ def write(tmp_path, text, name="case.toml"):
     return path
 
 
-def test_demo_writes_plot_and_data(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+def test_demo_writes_plot_and_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    png, npz = tmp_path / "demo.png", tmp_path / "demo.npz"
+    folder = Path("spintex-run-001")  # a new run folder by default
+    png, nc, response_nc = folder / "demo.png", folder / "demo.nc", folder / "demo-response.nc"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert str(png) in out and str(npz) in out
-    with np.load(npz, allow_pickle=False) as data:
-        assert NPZ_KEYS <= set(data.files)
-        # the summary and the file say the same
-        assert printed("transmission T(E_F)", out) == pytest.approx(float(data["transmission"]), rel=1e-5)
-        assert printed("beta = B / A", out) == pytest.approx(float(data["fit_beta"]), rel=1e-5)
-        assert printed("A (adiabatic)", out) == pytest.approx(float(data["fit_adiabatic"]), rel=1e-5)
-        assert printed("particle current J", out) == pytest.approx(float(data["particle_current"]), rel=1e-5)
-        assert json.loads(str(data["config"])) == cfg.default().to_dict()
-        units = json.loads(str(data["units"]))
-        assert "hbar = e = a = 1" in units["convention"] and "torque" in units
-        n_sites = data["positions"].shape[0]
-        assert data["torque"].shape == data["spin_density"].shape == (n_sites, 3)
-        # ballistic wall: integer transmission, Landauer current through every slice boundary
-        T = float(data["transmission"])
-        assert T == pytest.approx(round(T), abs=1e-6)
-        np.testing.assert_allclose(data["current"], T * float(data["bias"]) / (2 * np.pi), rtol=1e-6)
-        assert float(data["fit_adiabatic"]) < 0
+    for path in (png, nc, response_nc):
+        assert str(path) in out
+    data = xr.load_dataset(nc)
+    assert RUN_VARIABLES <= set(data.data_vars)
+    # the summary and the file say the same
+    assert printed("transmission T(E_F)", out) == pytest.approx(float(data.transmission), rel=1e-5)
+    assert printed("beta = B / A", out) == pytest.approx(float(data.fit_beta), rel=1e-5)
+    assert printed("A (adiabatic)", out) == pytest.approx(float(data.fit_adiabatic), rel=1e-5)
+    assert printed("particle current J", out) == pytest.approx(float(data.particle_current), rel=1e-5)
+    assert json.loads(data.attrs["config_json"]) == cfg.default().to_dict()
+    assert data.attrs["config"] == cfg.DEFAULT_TOML and data.attrs["spintex_version"] == st.__version__
+    assert "hbar = e = a = 1" in data.attrs["convention"]
+    # labelled: dimensions, positions as coordinates, units
+    n_sites = 120 * 4
+    assert data.torque.dims == data.spin_density.dims == ("site", "component")
+    assert data.torque.shape == (n_sites, 3) and list(data.component.values) == ["x", "y", "z"]
+    np.testing.assert_array_equal(data.y.values, np.tile(np.arange(4.0), 120))
+    np.testing.assert_array_equal(data.boundary.values, np.arange(119) + 0.5)
+    units = {name: data[name].attrs["units"] for name in ("torque", "current", "fit_adiabatic", "bias", "x")}
+    assert units == {"torque": "t", "current": "t/hbar", "fit_adiabatic": "t a", "bias": "t", "x": "a"}
+    # ballistic wall: integer transmission, Landauer current through every slice boundary
+    T = float(data.transmission)
+    assert T == pytest.approx(round(T), abs=1e-6)
+    np.testing.assert_allclose(data.current, T * float(data.bias) / (2 * np.pi), rtol=1e-6)
+    assert float(data.fit_adiabatic) < 0
+    assert "torque_stderr" not in data  # a clean run has no sample statistics
+    response = xr.load_dataset(response_nc)  # the linear response at E_F, per unit rise of mu_L
+    assert float(response.transmission) == float(data.transmission) and response.attrs["drive"] == "left"
     for word in ("residual", "total sum_i T_i", "hbar = e = a = 1", "units of t"):
         assert word in out
 
@@ -97,21 +110,61 @@ def test_run_small_config(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(out_dir)]) == 0
     out = capsys.readouterr().out
     assert "small chain" in out
-    with np.load(out_dir / "small.npz", allow_pickle=False) as data:
-        assert (float(data["mu_left"]), float(data["mu_right"])) == pytest.approx((-0.99, -1.01))
-        assert str(data["config_toml"]) == SMALL
-        model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
-        assert float(data["transmission"]) == pytest.approx(st.linear_response(model, -1.0).transmission)
-        np.testing.assert_allclose(data["texture"], model.texture_vectors)
+    data = xr.load_dataset(out_dir / "small.nc")  # --out: exactly there
+    assert (float(data.mu_left), float(data.mu_right)) == pytest.approx((-0.99, -1.01))
+    assert data.attrs["config"] == SMALL
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+    assert float(data.transmission) == pytest.approx(st.linear_response(model, -1.0).transmission)
+    np.testing.assert_allclose(data.texture, model.texture_vectors)
     assert (out_dir / "small.png").stat().st_size > 0
+
+
+def test_runs_never_overwrite_without_force(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, SMALL, "small.toml")
+    (tmp_path / "spintex-run-007").mkdir()  # the next free number comes after the highest
+    for folder in ("spintex-run-008", "spintex-run-009"):
+        assert main(["run", str(path)]) == 0
+        assert f"{folder}/small.nc" in capsys.readouterr().out
+        assert xr.load_dataset(Path(folder) / "small.nc").transmission.size == 1
+    out_dir = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out_dir)]) == 0
+    (out_dir / "small.nc").write_bytes(b"earlier results")
+    assert main(["run", str(path), "--out", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "--force" in out and f"{out_dir / 'spintex-run-001' / 'small.nc'}" in out
+    assert (out_dir / "small.nc").read_bytes() == b"earlier results"
+    assert xr.load_dataset(out_dir / "spintex-run-001" / "small.nc").attrs["config"] == SMALL
+    assert main(["run", str(path), "--out", str(out_dir), "--force"]) == 0
+    assert xr.load_dataset(out_dir / "small.nc").attrs["config"] == SMALL
+    assert not (out_dir / "spintex-run-002").exists()
+
+
+def test_sampled_runs_keep_their_standard_errors(tmp_path, capsys):
+    path = write(tmp_path, SMALL + '\n[disorder]\nonsite = 0.05\nmethod = "samples"\nsamples = 4\nseed = 5\n'
+                 'drive = "bias"\n')
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    data = xr.load_dataset(tmp_path / "out" / "case.nc")
+    response = xr.load_dataset(tmp_path / "out" / "case-response.nc")  # per unit bias
+    assert response.attrs["seed"] == 5 and response.attrs["samples"] == 4
+    for name in ("torque", "spin_density", "charge_density", "current", "spin_current"):
+        assert data[f"{name}_stderr"].dims == data[name].dims
+        np.testing.assert_array_equal(data[name], 0.02 * response[name])  # the response times the bias
+        np.testing.assert_array_equal(data[f"{name}_stderr"], 0.02 * response[f"{name}_stderr"])
+    assert float(data.torque_stderr.max()) > 0
+    assert float(data.transmission_stderr) == float(response.transmission_stderr) > 0
+    match = re.search(r"conductance .* = (\S+) \+- (\S+) \(standard error of 4 samples\)", out)
+    assert match, out
+    assert float(match.group(1)) == pytest.approx(float(data.transmission), rel=1e-5)
+    assert float(match.group(2)) == pytest.approx(float(data.transmission_stderr), rel=0.05)
 
 
 def test_uniform_texture_runs_without_a_fit(tmp_path, capsys):
     text = SMALL.replace('kind = "neel_wall"\ncenter = 20.0\nwidth = 4.0', 'kind = "uniform"')
     assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path)]) == 0
     assert "not available" in capsys.readouterr().out
-    with np.load(tmp_path / "case.npz") as data:
-        assert np.isnan(data["fit_beta"])
+    assert np.isnan(xr.load_dataset(tmp_path / "case.nc").fit_beta)
 
 
 def test_version(capsys):
@@ -188,8 +241,7 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     assert main(["run", str(example), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "SCBA with ladder vertex corrections" in out and "drive: field" in out
-    with np.load(tmp_path / "disordered_wire.npz") as data:
-        beta = float(data["fit_beta"])
+    beta = float(xr.load_dataset(tmp_path / "disordered_wire.nc").fit_beta)
     assert beta == pytest.approx(0.09439, rel=0.01)  # seed 000 Eq. 94 (lattice: 0.094438)
 
 
@@ -237,8 +289,8 @@ def test_large_bias_runs_the_whole_band(tmp_path, capsys):
     model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
     e, w = st.keldysh.real_axis_nodes(-2.5, 2.5, st.keldysh.channel_thresholds(model), 64)
     expected = w @ st.transmission(model, e) / (2 * np.pi)
-    with np.load(tmp_path / "out" / f"{path.stem}.npz", allow_pickle=False) as data:
-        assert np.asarray(data["particle_current"]) == pytest.approx(expected, rel=1e-8)
+    data = xr.load_dataset(tmp_path / "out" / f"{path.stem}.nc")
+    assert float(data.particle_current) == pytest.approx(expected, rel=1e-8)
 
 
 def test_solver_value_errors_exit_2_without_a_traceback(tmp_path, capsys):

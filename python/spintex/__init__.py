@@ -5,7 +5,7 @@ units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
 """
 import os as _os
 
-from . import _core, continuum, lattice, textures
+from . import _core, continuum, lattice, plot, textures
 
 # One BLAS thread per sweep: block products of size 2 x cross-section gain nothing measurable
 # from a second BLAS thread on an idle 2-core machine, and lose 20x when another process holds
@@ -20,15 +20,18 @@ from .analysis import TorqueFit, current_polarization, fit_torque, texture_deriv
 from .keldysh import equilibrium, ldos, nonequilibrium, transmission
 from .response import linear_response
 from .pumping import pumping, texture_force, texture_velocity
+from .thermal import energy_resolved
 from .model import Model
 from .walls import chain_scattering, wall_force, wall_resistance
 from .observables import Response, State
+from .sweep import ensemble, sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "continuum", "kernels",
-    "current_polarization", "equilibrium", "fit_torque", "gilbert_damping", "kubo_bubble", "lattice", "ldos",
-    "linear_response", "nonequilibrium", "pumping", "texture_derivative", "texture_force", "texture_velocity",
-    "textures", "transmission", "chain_scattering", "wall_force", "wall_resistance",
+    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "chain_scattering",
+    "continuum", "current_polarization", "energy_resolved", "ensemble", "equilibrium", "fit_torque",
+    "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "plot",
+    "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",
+    "wall_force", "wall_resistance",
 ]

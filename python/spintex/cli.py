@@ -3,8 +3,16 @@
 Both solve one configuration (:mod:`spintex.config`): the transmission at the Fermi energy
 (:func:`spintex.linear_response`), the finite-bias steady state (:func:`spintex.nonequilibrium`,
 whose ``transport`` part is the current-induced one) and the fit of the current-induced torque to
-``T_i = A d_x n + B n x d_x n`` (:func:`spintex.fit_torque`).  They print a summary, and write a
-plot (PNG) and every array (``.npz``, with the configuration as JSON and a units string per key).
+``T_i = A d_x n + B n x d_x n`` (:func:`spintex.fit_torque`).  They print a summary and write
+
+- ``NAME.png``: the texture, the torque and the spin density along x, and maps on strips (:mod:`spintex.plot`);
+- ``NAME.nc``: the run as NetCDF (:func:`run_dataset`: dimensions, coordinates, units, the standard
+  errors of sample averages, the configuration), for ``xarray.open_dataset``;
+- ``NAME-response.nc``: the linear response at E_F (:meth:`spintex.Response.to_netcdf`).
+
+They go into a new run folder ``spintex-run-NNN`` (the next free number), or into ``--out DIR``;
+nothing is overwritten without ``--force`` (a new run folder inside DIR instead).
+NetCDF replaces the former ``.npz``: xarray opens it with its dimensions and units.
 """
 from __future__ import annotations
 
@@ -31,42 +39,6 @@ UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hoppin
 UNITS_NOTE = ("spin densities in Pauli units (s = <sigma>); torques T_i = M n_i x s_i in units of t "
               "(angular momentum hbar per unit time hbar/t); currents in particles per unit time "
               "hbar/t, positive from left to right (the charge current is -e times that)")
-
-NPZ_UNITS = {
-    "x_slices": "a; x coordinate of each slice",
-    "positions": "a; site coordinates (N, d)",
-    "texture": "unit vectors n_i (N, 3)",
-    "texture_slice_mean": "unit-less; n averaged over each slice (L, 3)",
-    "charge_density": "electrons per site; current-induced (bias-window) part",
-    "spin_density": "Pauli units (s = <sigma>) per site; current-induced (bias-window) part",
-    "torque": "t; T_i = M n_i x s_i per site; current-induced part",
-    "torque_per_slice": "t; current-induced torque summed over each slice (L, 3)",
-    "spin_density_per_slice": "Pauli units; current-induced spin density summed over each slice (L, 3)",
-    "current": "particles per unit time hbar/t through each slice boundary (L-1,); current-induced part",
-    "spin_current": "Pauli-weighted particles per unit time through each slice boundary (L-1, 3)",
-    "equilibrium_charge_density": "electrons per site; equilibrium part (right lead's mu and T)",
-    "equilibrium_spin_density": "Pauli units per site; equilibrium part",
-    "equilibrium_torque": "t; equilibrium torque per site",
-    "particle_current": "particles per unit time hbar/t; mean of `current` over the slice boundaries",
-    "total_torque": "t; sum of the current-induced torque over all sites",
-    "transmission": "unit-less; Caroli transmission at E_F, left -> right",
-    "spin_transmission": "unit-less; T_ss' with s along the left lead's n, s' along the right lead's (2, 2)",
-    "open_channels": "propagating channels (left, right) at E_F, both spins",
-    "fit_adiabatic": "t a; A in T_i = A d_x n + B n x d_x n",
-    "fit_nonadiabatic": "t a; B",
-    "fit_beta": "unit-less; B / A",
-    "fit_residual": "unit-less; |T - fit| / |T| over the fit region",
-    "fit_residual_slices": "unit-less; the same for the torque and the fit summed over each slice",
-    "fit_region": "bool per site; sites used by the fit",
-    "fit_torque": "t; A d_x n + B n x d_x n per site",
-    "fermi_energy": "t", "mu_left": "t", "mu_right": "t", "bias": "t; mu_left - mu_right",
-    "temperature": "t; k_B T",
-    "config": "JSON of the validated configuration (defaults filled in)",
-    "config_toml": "the configuration text as given",
-    "units": "JSON: these strings",
-    "spintex_version": "version that wrote the file",
-}
-
 
 @dataclass
 class Result:
@@ -106,10 +78,24 @@ def solve(config: cfg.Config) -> Result:
     return Result(config, model, response, state, fit, note, time.monotonic() - start, field_fit)
 
 
-def _scaled(response, bias: float) -> State:
+@dataclass
+class ScaledState(State):
+    """A response times the bias, with the standard errors of sample averages (None otherwise)."""
+
+    charge_density_stderr: np.ndarray | None = None
+    spin_density_stderr: np.ndarray | None = None
+    torque_stderr: np.ndarray | None = None
+    current_stderr: np.ndarray | None = None
+    spin_current_stderr: np.ndarray | None = None
+
+
+def _scaled(response, bias: float) -> ScaledState:
     """The response per unit d(mu) times the bias: the current-induced state at small bias."""
-    return State(**{n: bias * getattr(response, n) for n in ARRAY_FIELDS}, parameters=response.parameters,
-                 units=response.units)
+    stderr = {f"{n}_stderr": abs(bias) * getattr(response, f"{n}_stderr")
+              for n in ("charge_density", "spin_density", "torque", "current", "spin_current")
+              if getattr(response, f"{n}_stderr", None) is not None}
+    return ScaledState(**{n: bias * getattr(response, n) for n in ARRAY_FIELDS}, parameters=response.parameters,
+                       units=response.units, **stderr)
 
 
 def _per_slice(model, values: np.ndarray, reduce=np.sum) -> np.ndarray:
@@ -199,7 +185,9 @@ def summary(result: Result) -> str:
             f"  drive: {d['drive']}" + (" (leads at +-bias/2, every site kept charge neutral by a screening "
                                        "potential: the seeds' electric field)" if d["drive"] == "field" else
                                        " (no screening: the wire is charged; beta is not the seeds' beta)"),
-            f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}   (units e^2/h; diffuse part included)",
+            f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}"
+            + (f" +- {r.transmission_stderr:.2g} (standard error of {d['samples']} samples)"
+               if r.transmission_stderr is not None else "") + "   (units e^2/h; diffuse part included)",
         ]
     lines += [
         f"  particle current J  = {current:.6g} per unit time hbar/t, left to right",
@@ -248,148 +236,135 @@ def summary(result: Result) -> str:
 
 
 # --------------------------------------------------------------------------- output
-def arrays(result: Result) -> dict:
-    """Every array and parameter written to the ``.npz`` file."""
-    c, model, r, st = result.config, result.model, result.response, result.state
-    tr, eq = st.transport, getattr(st, "equilibrium", None)  # no equilibrium part with [disorder]
-    N = model.lattice.num_sites
-    fit = result.fit
+#: the current-induced arrays of a run, and those with an equilibrium part too
+RUN_FIELDS = ("charge_density", "spin_density", "torque", "current", "spin_current")
+EQUILIBRIUM_FIELDS = ("charge_density", "spin_density", "torque")
+RUN_PREFIX = "spintex-run-"  # run folders spintex-run-001, -002, ...
+
+
+def run_dataset(result: Result):
+    """The run as a labelled ``xarray.Dataset`` (the ``<name>.nc`` file).
+
+    Variables: the current-induced (bias-window) part of the steady state, with ``*_stderr`` for
+    sample averages; the equilibrium part (clean runs); the texture; the transmission at E_F; the
+    torque fit with its least-squares errors; the chemical potentials.  Dimensions and units follow
+    :meth:`spintex.Response.to_xarray`; the attributes hold the configuration (TOML text and the
+    validated JSON), the unit convention and the spintex version.
+    """
+    import xarray as xr
+
+    from .dataset import FIELDS, netcdf_attrs, site_coordinates
+
+    c, model, r, tr, fit = result.config, result.model, result.response, result.state.transport, result.fit
+    eq = getattr(result.state, "equilibrium", None)  # no equilibrium part with [disorder]
+    data: dict = {}
+
+    def add(name, dims, value, units, long_name):
+        data[name] = (dims, np.asarray(value), {"units": units, "long_name": long_name})
+
+    for name in RUN_FIELDS:
+        dims, units, long_name = FIELDS[name]
+        add(name, dims, getattr(tr, name), units, f"current-induced (bias-window) part: {long_name}")
+        stderr = getattr(tr, f"{name}_stderr", None)
+        if stderr is not None:
+            add(f"{name}_stderr", dims, stderr, units, f"standard error of the sample average of the {name}")
+        if eq is not None and name in EQUILIBRIUM_FIELDS:
+            add(f"equilibrium_{name}", dims, getattr(eq, name), units,
+                f"equilibrium part (the right lead's mu and T): {long_name}")
     nan = float("nan")
-    data = {
-        "x_slices": np.arange(model.lattice.num_slices, dtype=float),
-        "positions": model.lattice.positions,
-        "texture": model.texture_vectors,
-        "texture_slice_mean": _per_slice(model, model.texture_vectors, np.mean),
-        "charge_density": tr.charge_density,
-        "spin_density": tr.spin_density,
-        "torque": tr.torque,
-        "torque_per_slice": _per_slice(model, tr.torque),
-        "spin_density_per_slice": _per_slice(model, tr.spin_density),
-        "current": tr.current,
-        "spin_current": tr.spin_current,
-        "particle_current": float(tr.current.mean()) if tr.current.size else nan,
-        "total_torque": tr.total_torque,
-        "transmission": r.transmission,
-        "spin_transmission": np.asarray(r.spin_transmission),
-        "open_channels": np.asarray(r.open_channels),
-        "fit_adiabatic": fit.adiabatic if fit else nan,
-        "fit_nonadiabatic": fit.nonadiabatic if fit else nan,
-        "fit_beta": fit.beta if fit else nan,
-        "fit_residual": fit.residual if fit else nan,
-        "fit_residual_slices": slice_residual(result),
-        "fit_region": fit.region if fit else np.zeros(N, dtype=bool),
-        "fit_torque": fit.model_torque(model) if fit else np.zeros((N, 3)),
-        "fermi_energy": c.solve["fermi_energy"],
-        "mu_left": c.mu_left,
-        "mu_right": c.mu_right,
-        "bias": c.solve["bias"],
-        "temperature": c.solve["temperature"],
-        "config": json.dumps(c.to_dict(), indent=1),
-        "config_toml": c.text,
-        "units": json.dumps({"convention": f"{UNITS}; {UNITS_NOTE}", **NPZ_UNITS}, indent=1),
-        "spintex_version": __version__,
-    }
-    if eq is not None:
-        data.update(equilibrium_charge_density=eq.charge_density, equilibrium_spin_density=eq.spin_density,
-                    equilibrium_torque=eq.torque)
-    return {k: np.asarray(v) for k, v in data.items()}
+    add("texture", ("site", "component"), model.texture_vectors, "1", "unit vectors n_i of the texture")
+    add("particle_current", (), float(tr.current.mean()) if tr.current.size else nan, "t/hbar",
+        "current-induced particle current, mean over the slice boundaries")
+    add("total_torque", ("component",), tr.total_torque, "t", "current-induced torque summed over all sites")
+    add("transmission", (), r.transmission, "1", "Caroli transmission at E_F, left -> right "
+        "(with disorder: the conductance 2 pi J / (mu_L - mu_R) in units of e^2/h)")
+    if r.transmission_stderr is not None:
+        add("transmission_stderr", (), r.transmission_stderr, "1", "standard error of the sample average")
+    add("spin_transmission", ("left_spin", "right_spin"), np.asarray(r.spin_transmission), "1",
+        "T_ss' with s along the left lead's n, s' along the right lead's")
+    add("open_channels", ("lead",), np.asarray(r.open_channels), "1", "propagating channels at E_F, both spins")
+    for name, units, long_name in (("adiabatic", "t a", "A in T_i = A d_x n + B n x d_x n"),
+                                   ("nonadiabatic", "t a", "B in T_i = A d_x n + B n x d_x n"),
+                                   ("beta", "1", "beta = B / A")):
+        add(f"fit_{name}", (), getattr(fit, name) if fit else nan, units, long_name)
+        add(f"fit_{name}_stderr", (), getattr(fit, f"{name}_stderr") if fit else nan, units,
+            f"least-squares standard error of fit_{name}")
+    add("fit_residual", (), fit.residual if fit else nan, "1", "|T - fit| / |T| over the fit region")
+    add("fit_residual_slices", (), slice_residual(result), "1", "the same for the slice sums")
+    add("fit_region", ("site",), fit.region if fit else np.zeros(model.lattice.num_sites, dtype=bool), "1",
+        "sites used by the fit")
+    add("fit_torque", ("site", "component"), fit.model_torque(model) if fit else np.zeros_like(tr.torque), "t",
+        "the fitted torque A d_x n + B n x d_x n per site")
+    for name, value in (("fermi_energy", c.solve["fermi_energy"]), ("mu_left", c.mu_left),
+                        ("mu_right", c.mu_right), ("bias", c.solve["bias"]),
+                        ("temperature", c.solve["temperature"])):
+        add(name, (), value, "t", {"bias": "mu_left - mu_right", "temperature": "k_B T"}.get(name, name))
+    ds = xr.Dataset(data, coords={"component": ["x", "y", "z"], "lead": ["left", "right"]})
+    ds = ds.assign_coords(site_coordinates(model, ds.sizes))
+    ds = ds.assign_coords(boundary=("boundary", np.arange(ds.sizes["boundary"]) + 0.5,
+                                    {"units": "a", "long_name": "x of the slice boundary"}))
+    ds.attrs.update(title=c.title or str(c.source), convention=f"{UNITS}; {UNITS_NOTE}", config=c.text,
+                    config_json=json.dumps(c.to_dict(), indent=1), spintex_version=__version__)
+    if c.disorder is not None:
+        ds.attrs.update(netcdf_attrs(c.disorder, prefix="disorder_"))
+    return ds
 
 
-def _scale(values) -> tuple[float, str]:
-    """A power of ten for a y axis, and its label text (``""`` for 1)."""
-    peak = np.nanmax(np.abs(values)) if np.size(values) else 0.0
-    if not np.isfinite(peak) or peak == 0 or 1e-2 <= peak < 1e3:
-        return 1.0, ""
-    power = int(np.floor(np.log10(peak)))
-    return 10.0 ** power, rf"$10^{{{power}}}$ "
-
-
-def _components(ax, x, values, symbol, unit, colors, **kw):
-    """Plot the x, y, z columns of ``values`` with a y label carrying the unit and a scale."""
-    scale, prefix = _scale(values)
-    for a, comp in enumerate("xyz"):
-        ax.plot(x, values[:, a] / scale, color=colors[a], label=f"${symbol}_{comp}$", **kw)
-    ax.axhline(0, color="0.6", lw=0.5)
-    return scale, prefix + unit
-
-
-MAP_MIN_WIDTH = 8  # strips at least this wide also get maps of the texture and the torque
-
-
-def _site_maps(subfig, model, torque) -> None:
-    """Maps over a strip: n_z with the in-plane (n_x, n_y) as arrows, and |T_i| per site."""
-    lat = model.lattice
-    L, W = lat.length, lat.width
-    extent = (-0.5, L - 0.5, -0.5, W - 0.5)
-    ax_n, ax_t = subfig.subplots(2, 1, sharex=True)
-    n = model.texture_vectors.reshape(L, W, 3)
-    image = ax_n.imshow(n[:, :, 2].T, origin="lower", extent=extent, cmap="RdBu_r", vmin=-1, vmax=1,
-                        interpolation="nearest")
-    subfig.colorbar(image, ax=ax_n, label="$n_z$", shrink=0.95, pad=0.01)
-    step = max(1, round(L / 40))
-    X, Y = np.meshgrid(np.arange(0, L, step), np.arange(0, W, step), indexing="ij")
-    ax_n.quiver(X, Y, n[::step, ::step, 0], n[::step, ::step, 1], pivot="middle", angles="xy",
-                scale_units="xy", scale=1.0 / (0.9 * step), width=0.003, color="k")
-    ax_n.set_title("texture: $n_z$ (colour) and $(n_x, n_y)$ (arrows)", fontsize=10, loc="left")
-
-    scale, prefix = _scale(torque)
-    magnitude = np.linalg.norm(torque, axis=1).reshape(L, W) / scale
-    image = ax_t.imshow(magnitude.T, origin="lower", extent=extent, cmap="viridis", vmin=0,
-                        interpolation="nearest")
-    subfig.colorbar(image, ax=ax_t, label=f"$|T|$ [{prefix}t]", shrink=0.95, pad=0.01)
-    ax_t.set_title("current-induced torque per site  $|T_i|$", fontsize=10, loc="left")
-    ax_t.set_xlabel("x [a]")
-    for ax in (ax_n, ax_t):
-        ax.set_ylabel("y [a]")
+def _fit_overlay(ax, model, fit: TorqueFit) -> np.ndarray:
+    """Dashed slice means of the fitted torque over the fit region; returns the region's slices."""
+    in_fit = _per_slice(model, fit.region[:, None].astype(float))[:, 0] > 0
+    fitted = _per_slice(model, fit.model_torque(model), np.mean)
+    fitted[~in_fit] = np.nan
+    for a in range(3):
+        ax.plot(np.arange(len(fitted)), fitted[:, a], color="k", ls=(0, (3, 2)), lw=1,
+                label=r"fit $A\,\partial_x n + B\,n\times\partial_x n$" if a == 0 else None)
+    ax.legend(loc="best", ncol=4, fontsize=9)
+    return in_fit
 
 
 def plot(result: Result, path: Path) -> None:
-    """Panels along x: texture, current-induced torque and spin density per slice (and site maps
-    for wide strips)."""
+    """The texture, and the current-induced torque and spin density along x (slice averages, with
+    the torque fit); strips add maps of every component of the torque and the spin density
+    (z with the in-plane components as arrows)."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
+    from . import plot as draw
+
     c, model, tr, fit = result.config, result.model, result.state.transport, result.fit
-    x = np.arange(model.lattice.num_slices)
-    wide = model.lattice.sites_per_slice > 1
-    colors = ("C0", "C1", "C2")
-    maps = model.lattice.dim == 2 and model.lattice.width >= MAP_MIN_WIDTH
-    map_height = 2 * (0.9 + 7.0 * model.lattice.width / model.lattice.length) if maps else 0.0
-    fig = Figure(figsize=(8.5, 9.5 + map_height), layout="constrained")
-    lines, map_fig = fig.subfigures(2, 1, height_ratios=[9.5, map_height]) if maps else (fig, None)  # type: ignore[misc]
-    ax_n, ax_t, ax_s = lines.subplots(3, 1, sharex=True)
+    lat = model.lattice
+    strip = lat.dim == 2
+    columns = 2 if strip and lat.width / lat.length > 0.15 else 1
+    # inches: the image, its labels and its colour bar below (st.plot.map)
+    map_height = 1.3 + (8.5 / columns - 1.0) * lat.width / lat.length
+    heights = [map_height if strip else 2.6, 2.6, 2.6] + ([map_height] * (6 // columns) if strip else [])
+    fig = Figure(figsize=(8.5, sum(heights) + 0.6), layout="constrained")
+    grid = fig.add_gridspec(len(heights), columns, height_ratios=heights)
+    ax_n, ax_t, ax_s = (fig.add_subplot(grid[row, :]) for row in range(3))
 
-    _components(ax_n, x, _per_slice(model, model.texture_vectors, np.mean), "n", "", colors, lw=2)
-    ax_n.set_ylim(-1.15, 1.15)
-    ax_n.set_ylabel("direction $n$ (unit vector)" + ("\nmean over each slice" if wide else ""))
+    draw.texture(model, ax=ax_n)
     ax_n.set_title("magnetic texture", fontsize=10, loc="left")
-
-    scale, unit = _components(ax_t, x, _per_slice(model, tr.torque), "T", "t", colors, lw=2, alpha=0.8)
-    ax_t.set_ylabel(rf"torque $T = M\,n\times\delta s$ [{unit}]" + ("\nsum over each slice" if wide else ""))
+    draw.profile(model, tr, "torque", ax=ax_t)
     title = "current-induced torque"
     if fit is not None:
-        in_fit = _per_slice(model, fit.region[:, None].astype(float))[:, 0] > 0
-        fitted = _per_slice(model, fit.model_torque(model) * fit.region[:, None]) / scale
-        fitted[~in_fit] = np.nan
-        for a in range(3):
-            ax_t.plot(x, fitted[:, a], color="k", ls=(0, (3, 2)), lw=1)
-        ax_t.plot([], [], color="k", ls=(0, (3, 2)), lw=1, label=r"fit $A\,\partial_x n + B\,n\times\partial_x n$")
-        title += (f":  A = {fit.adiabatic:.3e} t a,  B = {fit.nonadiabatic:.3e} t a,  "
+        in_fit = _fit_overlay(ax_t, model, fit)
+        title += (f"\nfit:  A = {fit.adiabatic:.3e} t a,  B = {fit.nonadiabatic:.3e} t a,  "
                   f"beta = B/A = {fit.beta:.3g}  (fit residual {fit.residual:.2g})")
-        for ax in (ax_n, ax_t, ax_s):
-            ax.axvspan(x[in_fit].min() - 0.5, x[in_fit].max() + 0.5, color="0.92", zorder=0,
-                       label="fit region" if ax is ax_n else None)
+        x = np.arange(lat.num_slices)
+        for ax in (ax_t, ax_s) if strip else (ax_n, ax_t, ax_s):
+            ax.axvspan(x[in_fit].min() - 0.5, x[in_fit].max() + 0.5, color="0.92", zorder=0)
     ax_t.set_title(title, fontsize=10, loc="left")
-
-    _, unit = _components(ax_s, x, _per_slice(model, tr.spin_density), r"\delta s", "Pauli units", colors, lw=2)
-    ax_s.set_ylabel(rf"spin density $\delta s$ [{unit}]" + ("\nsum over each slice" if wide else ""))
+    draw.profile(model, tr, "spin_density", ax=ax_s)
     ax_s.set_title("current-induced spin density (bias-window part)", fontsize=10, loc="left")
-    ax_s.set_xlabel("position along the wire  x  [a]")
-    for ax in (ax_n, ax_t, ax_s):
-        ax.legend(loc="best", ncol=4, fontsize=9, framealpha=0.9)
-        ax.set_xlim(x[0] - 0.5, x[-1] + 0.5)
+    for ax in (ax_t, ax_s) if strip else (ax_n, ax_t, ax_s):
+        ax.set_xlim(-0.5, lat.num_slices - 0.5)
 
-    if maps:
-        _site_maps(map_fig, model, tr.torque)
+    if strip:  # every component: one row per component, torque and spin density side by side (or stacked)
+        for k, (field, component) in enumerate((f, comp) for f in ("torque", "spin_density") for comp in "xyz"):
+            row, col = (3 + k % 3, k // 3) if columns == 2 else (3 + k, 0)
+            ax = fig.add_subplot(grid[row, col])
+            draw.map(model, tr, field, component, ax=ax, arrows=component == "z")
+            ax.set_title(f"current-induced {field.replace('_', ' ')}" + (", arrows: in-plane" if component == "z" else ""),
+                         fontsize=9, loc="left")
 
     s = c.solve
     fig.suptitle(f"{c.title or c.source}\n{describe_lattice(c)}:  M = {c.model['exchange']:g} t,  "
@@ -398,12 +373,42 @@ def plot(result: Result, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def write_outputs(result: Result, out_dir: Path, name: str) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    png, npz = out_dir / f"{name}.png", out_dir / f"{name}.npz"
+def output_folder(out: Path | None, name: str, force: bool) -> tuple[Path, str]:
+    """Where a run writes, and a note when that is not where it was asked to.
+
+    ``out`` itself when given and none of its files would be overwritten (or ``force``); else a
+    new run folder ``spintex-run-NNN`` (next free number) in ``out`` or the current directory.
+    """
+    files = [f"{name}.nc", f"{name}-response.nc", f"{name}.png"]
+    if out is not None and (force or not any((out / f).exists() for f in files)):
+        out.mkdir(parents=True, exist_ok=True)
+        return out, ""
+    parent = out if out is not None else Path(".")
+    numbers = [p.name[len(RUN_PREFIX):] for p in parent.glob(RUN_PREFIX + "*")]
+    taken = [int(n) for n in numbers if n.isdigit()]
+    number = max(taken, default=0) + 1
+    while True:
+        folder = parent / f"{RUN_PREFIX}{number:03d}"
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:  # another run took it meanwhile
+            number += 1
+            continue
+        note = "" if out is None else (f"{out} already holds the results of {name!r}: writing to a new run folder "
+                                       "instead (--force overwrites)")
+        return folder, note
+
+
+def write_results(result: Result, folder: Path, name: str) -> list[Path]:
+    """The plot (PNG), the run (``<name>.nc``, :func:`run_dataset`) and the linear response at E_F
+    (``<name>-response.nc``, :meth:`spintex.Response.to_netcdf`) in ``folder``."""
+    from .dataset import write_netcdf
+
+    png, run, response = folder / f"{name}.png", folder / f"{name}.nc", folder / f"{name}-response.nc"
     plot(result, png)
-    np.savez(npz, **arrays(result))
-    return [png, npz]
+    write_netcdf(run_dataset(result), run)
+    result.response.to_netcdf(response, result.model, config=result.config.text)
+    return [png, run, response]
 
 
 # --------------------------------------------------------------------------- main
@@ -418,16 +423,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.required = True
     demo = sub.add_parser("demo", help="a Neel wall in a ferromagnetic wire at a small bias (a few seconds)",
                           description="Run the embedded default configuration (print it with --print-config).")
-    demo.add_argument("--out", metavar="DIR", type=Path, default=Path("spintex_out"),
-                      help="output directory for demo.png and demo.npz (default: ./spintex_out)")
     demo.add_argument("--print-config", action="store_true",
                       help="print the demo's TOML configuration (a template for `spintex run`) and exit")
     run = sub.add_parser("run", help="solve a TOML configuration",
                          description="Solve a TOML configuration (schema: `spintex demo --print-config`, "
                                      "the examples/ directory, and the spintex.config docstring).")
     run.add_argument("config", metavar="CONFIG.toml", type=Path)
-    run.add_argument("--out", metavar="DIR", type=Path, default=Path("spintex_out"),
-                     help="output directory for <config name>.png and .npz (default: ./spintex_out)")
+    for command in (demo, run):
+        command.add_argument("--out", metavar="DIR", type=Path, default=None,
+                             help="folder for NAME.png, NAME.nc and NAME-response.nc (NAME: demo or the config's "
+                                  "name); if it already holds them, a new run folder inside it (default: a new "
+                                  "run folder spintex-run-NNN in the current directory)")
+        command.add_argument("--force", action="store_true", help="overwrite the files in --out")
     return p
 
 
@@ -452,7 +459,10 @@ def main(argv=None) -> int:
             config, name = cfg.load(args.config), args.config.stem
         result = solve(config)
         print(summary(result), flush=True)
-        paths = write_outputs(result, args.out, name)
+        folder, note = output_folder(args.out, name, args.force)
+        if note:
+            print(f"\nspintex: {note}")
+        paths = write_results(result, folder, name)
     except cfg.ConfigError as err:
         return _error(str(err))
     except ValueError as err:  # a solver's input check (e.g. E_F on a lead channel threshold)

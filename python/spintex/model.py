@@ -238,6 +238,12 @@ class Model:
             other.__dict__.pop(cached, None)
         return other
 
+    def __getstate__(self):
+        """Pickling (a sweep ships models to Dask workers): the compiled device is rebuilt on first use."""
+        state = self.__dict__.copy()
+        state.pop("device", None)
+        return state
+
     def __repr__(self):
         lat = self.lattice
         return (f"Model({lat.length}x{lat.width}x{lat.height} sites, t={self.hopping}, "

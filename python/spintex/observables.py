@@ -155,3 +155,21 @@ class Response(State):
     def lead(self) -> str:
         """The older name of a single-lead drive ("left" or "right")."""
         return self.drive
+
+    def to_xarray(self, model: Model | None = None, *, config: str | None = None):
+        """The response as a labelled ``xarray.Dataset`` (:mod:`spintex.dataset`): dimensions
+        site, bond, boundary (slice boundaries), slice, component (x, y, z) and energy when
+        batched; ``*_stderr`` variables for sample averages; units, the parameters, the seed, the
+        spintex version and ``config`` (e.g. the text of a run's TOML) as attributes.  ``model``
+        adds the site positions as coordinates ``x``, ``y``, ``z`` on ``site``."""
+        from .dataset import response_dataset
+
+        return response_dataset(self, model, config)
+
+    def to_netcdf(self, path, model: Model | None = None, *, config: str | None = None) -> None:
+        """Write :meth:`to_xarray` to ``path`` (NetCDF4 through h5netcdf; written to a temporary
+        file and renamed, so an interrupted write leaves no partial file).  Read it back with
+        ``xarray.open_dataset(path)``."""
+        from .dataset import write_netcdf
+
+        write_netcdf(self.to_xarray(model, config=config), path)

@@ -63,6 +63,25 @@ class RunningMean:
             self.mean[k] += delta / self.count
             self.m2[k] += delta * (v - self.mean[k])
 
+    def merge(self, other: "RunningMean"):
+        """Add the samples summarized by ``other`` (Chan, Golub and LeVeque's pairwise update:
+        delta = mean_b - mean_a, M2 = M2_a + M2_b + delta^2 n_a n_b / n).  Merging into an empty
+        RunningMean copies ``other``, so one chunk equals the sequential stream bitwise; merging
+        the same chunks in the same order gives the same bits however they were computed."""
+        if other.count == 0:
+            return
+        if self.count == 0:
+            self.count = other.count
+            self.mean = {k: np.array(v, dtype=float) for k, v in other.mean.items()}
+            self.m2 = {k: np.array(v, dtype=float) for k, v in other.m2.items()}
+            return
+        n = self.count + other.count
+        for k in other.mean:
+            delta = other.mean[k] - self.mean[k]
+            self.mean[k] = self.mean[k] + delta * (other.count / n)
+            self.m2[k] = self.m2[k] + other.m2[k] + delta**2 * (self.count * other.count / n)
+        self.count = n
+
     def stderr(self, k):
         if self.count < 2:
             return np.full_like(self.mean[k], np.nan)

@@ -1,0 +1,104 @@
+"""Dask benchmarks of st.sweep and st.ensemble (figures printed, never part of the test suite).
+
+    python bench/bench_sweep.py [--points 200] [--samples 400] [--samples-per-task 20]
+
+1. Throughput of a sweep of SCBA points (strip, drive "left", one energy per point) on a
+   LocalCluster of 1 worker and of 2 workers (one thread each, BLAS at one thread): points per
+   second and their ratio (target >= 1.8).
+2. Memory of an ensemble of a 400 x 20 strip: peak RSS of the driver and of each worker after
+   every finished chunk (it must stay flat: chunks are streamed to disk and merged one at a time).
+
+Workers run with OMP_NUM_THREADS = SPINTEX_BLAS_THREADS = OPENBLAS_NUM_THREADS = 1
+(spintex.sweep.WORKER_ENV); the driver too (set below).
+"""
+import os
+
+for _name in ("OMP_NUM_THREADS", "SPINTEX_BLAS_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import spintex as st  # noqa: E402
+from spintex.runner import WORKER_ENV  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _timing import machine_busy_seconds  # noqa: E402
+
+
+def scba_strip(exchange):
+    return st.Model(st.lattice.strip(40, 4), exchange=exchange, texture=st.textures.neel_wall(20, 4))
+
+
+def onsite_disorder(onsite):
+    return st.Disorder(onsite=onsite)
+
+
+def sweep_throughput(points: int, workers: int, folder: str) -> float:
+    from distributed import Client, LocalCluster
+
+    grid = {"exchange": np.linspace(0.2, 0.8, points // 10), "onsite": np.linspace(0.02, 0.2, 10)}
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      env=WORKER_ENV) as cluster, Client(cluster) as client:
+        client.run(lambda: None)  # workers up before the clock starts
+        busy, t = machine_busy_seconds(), time.perf_counter()
+        st.sweep(scba_strip, grid, energies=0.5, disorder=onsite_disorder, observables=("transmission", "torque"),
+                 client=client, run_dir=os.path.join(folder, f"w{workers}"), progress=False)
+        elapsed = time.perf_counter() - t
+        load = (machine_busy_seconds() - busy) / elapsed
+    print(f"  {workers} worker(s): {points} SCBA points in {elapsed:.1f} s = {points / elapsed:.2f} points/s "
+          f"(machine load during the run {load:.2f} of {os.cpu_count()} cores)")
+    return points / elapsed
+
+
+def worker_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ensemble_memory(samples: int, per_task: int, folder: str):
+    from distributed import Client, LocalCluster
+
+    model = st.Model(st.lattice.strip(400, 20), exchange=0.5, texture=st.textures.neel_wall(200, 10))
+    disorder = st.Disorder(onsite=0.1, method="samples", samples=samples, seed=5)
+    rows = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      env=WORKER_ENV) as cluster, Client(cluster) as client:
+        t0 = time.perf_counter()
+
+        def checkpoint(done, total):
+            peaks = sorted(client.run(worker_rss_mb).values())
+            rows.append((done * per_task, time.perf_counter() - t0, worker_rss_mb(), peaks))
+
+        r = st.ensemble(model, 0.5, disorder, samples_per_task=per_task, client=client,
+                        run_dir=os.path.join(folder, "ensemble"), progress=checkpoint)
+    print("  samples  time/s  driver peak RSS/MB  worker peak RSS/MB")
+    for n, t, driver, peaks in rows:
+        print(f"  {n:7d}  {t:6.1f}  {driver:18.0f}  {', '.join(f'{p:.0f}' for p in peaks)}")
+    print(f"  <T_y> summed over sites: {r.torque[:, 1].sum():.6g} +- "
+          f"{np.sqrt((r.torque_stderr[:, 1] ** 2).sum()):.2g} (crude, for scale)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--points", type=int, default=200)
+    p.add_argument("--samples", type=int, default=400)
+    p.add_argument("--samples-per-task", type=int, default=20)
+    args = p.parse_args()
+    print(f"cpus={os.cpu_count()}  OMP_NUM_THREADS=1  SPINTEX_BLAS_THREADS=1 (driver and workers)")
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"1. sweep of {args.points} SCBA points, strip 40 x 4, one energy each")
+        one = sweep_throughput(args.points, 1, folder)
+        two = sweep_throughput(args.points, 2, folder)
+        print(f"  throughput ratio 2 workers / 1 worker: {two / one:.2f}x (target >= 1.8x)")
+        print(f"2. ensemble of {args.samples} samples of a 400 x 20 strip, {args.samples_per_task} per chunk, "
+              "2 workers")
+        ensemble_memory(args.samples, args.samples_per_task, folder)
+
+
+if __name__ == "__main__":
+    main()

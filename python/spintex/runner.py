@@ -1,0 +1,97 @@
+"""Running the chunks of a sweep: on Dask (a LocalCluster, a scheduler address or a client) or
+in this process, with a bounded window of tasks in flight, progress, and atomic chunk files."""
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+
+from ._validate import positive_int
+from .dataset import write_netcdf
+from .integration import Progress
+
+#: worker environment: one thread per worker, BLAS included (parallelism comes from the workers)
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "SPINTEX_BLAS_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1"}
+
+
+def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None, retries=2, progress=True):
+    """Run the chunks whose file is missing (on Dask, or here for scheduler="synchronous")."""
+    check_execution(client, scheduler, workers, retries, progress)
+    todo = [(c, p) for c, p in zip(chunks, paths) if not p.exists()]
+    report = progress if callable(progress) else Progress("sweep", unit="chunks", enabled=bool(progress))
+    done, total = len(chunks) - len(todo), len(chunks)
+    if progress is True and todo:
+        print(f"sweep: {total} chunks ({done} done) in {paths[0].parent}", file=sys.stderr)
+    if not todo:
+        return
+    if scheduler == "synchronous":
+        for c, p in todo:
+            run_chunk(job, c, str(p))
+            done += 1
+            report(done, total)
+        return
+    from distributed import as_completed
+
+    client, owned = connect(client, scheduler, workers)
+    try:
+        # a bounded window of chunks in flight: the job (which may hold a model) is pickled per
+        # task, so submitting 10^4 chunks at once would hold 10^4 copies in the scheduler
+        window = 4 * max(len(client.scheduler_info().get("workers", {})), 1)
+        queue = iter(todo)
+        submit = lambda c, p: client.submit(run_chunk, job, c, str(p), retries=retries, pure=False)
+        running = as_completed([submit(c, p) for c, p in itertools.islice(queue, window)])
+        try:
+            for future in running:
+                future.result()
+                future.release()
+                done += 1
+                report(done, total)
+                for c, p in itertools.islice(queue, 1):
+                    running.add(submit(c, p))
+        finally:  # Ctrl-C, a failed chunk: stop what is still running; finished files stay
+            client.cancel(list(running.futures))
+            running.clear()
+    finally:
+        for resource in owned:  # the client, then the LocalCluster we started
+            resource.close()
+    for tmp in paths[0].parent.glob("*.tmp"):  # partial writes of killed workers
+        tmp.unlink(missing_ok=True)
+
+
+def check_execution(client, scheduler, workers, retries, progress):
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ValueError(f"scheduler must be an address 'tcp://...' or 'synchronous', got {scheduler!r}")
+    if client is not None and scheduler is not None:
+        raise ValueError("give either client= or scheduler=, not both")
+    if workers is not None:
+        positive_int(workers, "workers")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise ValueError(f"progress must be True, False or a callable progress(done, total), got {progress!r}")
+
+
+def run_chunk(job, chunk, path: str) -> str:
+    """Task body: compute and write one chunk (nothing if its file exists: a retried duplicate)."""
+    if not os.path.exists(path):
+        write_netcdf(job.run(chunk), path)
+    return path
+
+
+def connect(client, scheduler, workers):
+    """(a distributed.Client, what to close afterwards): the given client; one connected to the
+    scheduler address (argument or ``DASK_SCHEDULER_ADDRESS``); or one on a new LocalCluster."""
+    from distributed import Client, LocalCluster
+
+    if client is not None:
+        return client, []
+    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
+    if address:
+        client = Client(address)
+        return client, [client]
+    n = (os.cpu_count() or 1) if workers is None else workers
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                           env=WORKER_ENV)
+    client = Client(cluster)
+    return client, [client, cluster]

@@ -1,0 +1,196 @@
+"""st.sweep and st.ensemble: Dask runs bitwise equal to serial ones, resume after interruption,
+survival of a killed worker, sample statistics merged exactly."""
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import spintex as st
+from spintex.observables import ARRAY_FIELDS
+
+xr = pytest.importorskip("xarray")
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+# the workers cannot import this test module: ship its functions by value
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def build(exchange, length=10):
+    return st.Model(st.lattice.chain(length), exchange=exchange, texture=st.textures.neel_wall(length / 2, 2.0))
+
+
+DISORDERS = {
+    "clean": None,
+    "scba": st.Disorder(onsite=0.1),
+    "samples": st.Disorder(onsite=0.3, method="samples", samples=5, seed=11, workers=1),
+}
+
+
+@pytest.fixture(scope="module")
+def client():
+    from spintex.runner import WORKER_ENV
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  env=WORKER_ENV) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def data(ds):
+    """The Dataset without the attribute that names its run folder."""
+    out = ds.copy()
+    out.attrs.pop("run_dir")
+    return out
+
+
+@pytest.mark.parametrize("method", sorted(DISORDERS))
+def test_two_workers_give_the_serial_sweep_bitwise(client, tmp_path, method):
+    disorder = DISORDERS[method]
+    kw = dict(energies=[0.4, 0.9], disorder=disorder, observables=("torque", "transmission", "current"),
+              samples_per_task=2, progress=False)
+    serial = st.sweep(build, {"exchange": [0.3, 0.6]}, scheduler="synchronous", run_dir=tmp_path / "serial", **kw)
+    dask = st.sweep(build, {"exchange": [0.3, 0.6]}, client=client, run_dir=tmp_path / "dask",
+                    energies_per_task=1, **kw)
+    xr.testing.assert_identical(data(serial), data(dask))
+    assert serial.torque.dims == ("exchange", "energy", "site", "component")
+    np.testing.assert_array_equal(serial.exchange.values, [0.3, 0.6])
+    # a point of the sweep is the response of its model
+    direct = st.linear_response(build(0.6), 0.9, disorder=disorder)
+    point = serial.sel(exchange=0.6, energy=0.9)
+    if method == "samples":  # 3 chunks merged: the same average, to rounding
+        np.testing.assert_allclose(point.torque.values, direct.torque, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(point.torque_stderr.values, direct.torque_stderr, rtol=1e-12, atol=1e-15)
+    else:
+        np.testing.assert_array_equal(point.torque.values, direct.torque)
+        assert float(point.transmission) == direct.transmission
+
+
+def test_ensemble_in_one_chunk_is_linear_response_bitwise(tmp_path):
+    model, disorder = build(0.5), DISORDERS["samples"]
+    direct = st.linear_response(model, 0.7, disorder=disorder)
+    one = st.ensemble(model, 0.7, disorder, samples_per_task=disorder.samples, scheduler="synchronous",
+                      run_dir=tmp_path, progress=False)
+    for name in (*ARRAY_FIELDS, "transmission"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(direct, name))
+        np.testing.assert_array_equal(getattr(one, f"{name}_stderr"), getattr(direct, f"{name}_stderr"))
+    assert one.parameters["samples"] == disorder.samples and one.parameters["seed"] == 11
+
+
+def test_chan_merge_equals_the_sequential_stream():
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(9, 4)) * 10.0 + 3.0
+    whole, parts = st.disorder.RunningMean(), [st.disorder.RunningMean() for _ in range(3)]
+    for k, v in enumerate(values):
+        whole.add({"a": v})
+        parts[k * 3 // len(values)].add({"a": v})
+    merged = st.disorder.RunningMean()
+    for p in parts:
+        merged.merge(p)
+    assert merged.count == whole.count
+    np.testing.assert_allclose(merged.mean["a"], values.mean(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(merged.stderr("a"), values.std(axis=0, ddof=1) / 3.0, rtol=1e-13)
+
+
+def test_interrupted_ensemble_resumes_to_the_uninterrupted_result(client, tmp_path):
+    model = build(0.5)
+    disorder = st.Disorder(onsite=0.3, method="samples", samples=12, seed=11, workers=1)
+    kw = dict(samples_per_task=1, client=client)
+    reference = st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "whole", progress=False, **kw)
+
+    def interrupt(done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "cut", progress=interrupt, **kw)
+    deadline = time.monotonic() + 60  # chunks already running when interrupted still finish their file
+    while any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    finished = len(list((tmp_path / "cut").glob("p_*.nc")))
+    assert 2 <= finished < disorder.samples
+    reported = []
+    resumed = st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "cut", progress=lambda d, t: reported.append(d),
+                          **kw)
+    assert reported[0] == finished + 1  # the finished chunks were read, not recomputed
+    for name in (*ARRAY_FIELDS, "transmission"):
+        np.testing.assert_array_equal(getattr(resumed, name), getattr(reference, name))
+        np.testing.assert_array_equal(getattr(resumed, f"{name}_stderr"), getattr(reference, f"{name}_stderr"))
+
+
+def build_killing_its_worker_once(exchange, marker):
+    """Build the model, but the first call anywhere kills its own (worker) process."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return build(exchange)
+    os.close(fd)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_worker_loses_no_chunk_and_counts_none_twice(client, tmp_path):
+    marker = str(tmp_path / "killed")
+    grid = {"exchange": [0.3, 0.6], "marker": [marker]}
+    kw = dict(energies=[0.4, 0.9], disorder=DISORDERS["samples"], samples_per_task=2, progress=False)
+    survived = st.sweep(build_killing_its_worker_once, grid, client=client, run_dir=tmp_path / "dask", **kw)
+    assert os.path.exists(marker)  # a worker did die
+    serial = st.sweep(build_killing_its_worker_once, grid, scheduler="synchronous", run_dir=tmp_path / "serial", **kw)
+    xr.testing.assert_identical(data(survived), data(serial))
+    assert len(list((tmp_path / "dask").glob("*.nc"))) == 2 * 3  # 2 points x 3 sample blocks
+    assert not list((tmp_path / "dask").glob("*.tmp"))
+
+
+def test_fit_reductions_and_netcdf_round_trip(tmp_path):
+    pytest.importorskip("h5netcdf")
+    ds = st.sweep(build, {"exchange": [0.4, 0.6], "length": [16]}, energies=0.5, observables=("beta", "adiabatic"),
+                  reductions={"total_torque_y": lambda model, r: r.torque[:, 1].sum()}, scheduler="synchronous",
+                  run_dir=tmp_path / "run", progress=False)
+    assert ds.beta.dims == ("exchange", "length") and float(ds.energy) == 0.5
+    r = st.linear_response(build(0.6, 16), 0.5)
+    fit = st.fit_torque(build(0.6, 16), r)
+    assert float(ds.beta.sel(exchange=0.6, length=16)) == fit.beta
+    assert float(ds.total_torque_y.sel(exchange=0.6, length=16)) == r.torque[:, 1].sum()
+    ds.to_netcdf(tmp_path / "sweep.nc", engine="h5netcdf")
+    with xr.open_dataset(tmp_path / "sweep.nc", engine="h5netcdf") as back:
+        xr.testing.assert_identical(back.load(), ds)
+
+
+def test_bad_input_names_the_argument(tmp_path):
+    run = dict(scheduler="synchronous", progress=False)
+    with pytest.raises(ValueError, match="grid parameter 'width'"):
+        st.sweep(build, {"exchange": [0.3], "width": [2]}, run_dir=tmp_path / "a", **run)
+    with pytest.raises(ValueError, match="seed"):
+        st.sweep(build, {"exchange": [0.3]}, disorder=st.Disorder(onsite=0.1, method="samples"),
+                 run_dir=tmp_path / "b", **run)
+    with pytest.raises(ValueError, match="observables"):
+        st.sweep(build, {"exchange": [0.3]}, observables=("torq",), run_dir=tmp_path / "c", **run)
+    with pytest.raises(ValueError, match="energies"):
+        st.sweep(build, {"exchange": [0.3]}, energies=[0.1, np.nan], run_dir=tmp_path / "d", **run)
+    with pytest.raises(ValueError, match="grid"):
+        st.sweep(build, {"exchange": []}, run_dir=tmp_path / "e", **run)
+    with pytest.raises(ValueError, match="workers"):
+        st.sweep(build, {"exchange": [0.3]}, workers=0, run_dir=tmp_path / "g", progress=False)
+    with pytest.raises(ValueError, match="retries"):
+        st.sweep(build, {"exchange": [0.3]}, retries=-1, run_dir=tmp_path / "h", **run)
+    st.sweep(build, {"exchange": [0.3]}, run_dir=tmp_path / "f", **run)
+    with pytest.raises(ValueError, match="run_dir .* holds another sweep"):
+        st.sweep(build, {"exchange": [0.4]}, run_dir=tmp_path / "f", **run)
+
+
+def test_scheduler_address_from_the_environment_and_a_drive_grid(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", client.scheduler.address)
+    kw = dict(energies=0.5, observables=("current",), progress=False)
+    ds = st.sweep(build, {"drive": ["left", "bias"], "exchange": [0.4]}, run_dir=tmp_path / "env", **kw)
+    assert ds.current.dims == ("drive", "exchange", "boundary")
+    for drive in ("left", "bias"):
+        direct = st.linear_response(build(0.4), 0.5, drive=drive)
+        np.testing.assert_array_equal(ds.current.sel(drive=drive, exchange=0.4).values, direct.current)
+    assert client.status == "running"  # the sweep closed its own connection, not the cluster
+
+
+def test_own_local_cluster_of_one_worker(tmp_path):
+    kw = dict(energies=[0.3, 0.6], observables=("torque",), progress=False)
+    own = st.sweep(build, {"exchange": [0.4, 0.5]}, workers=1, run_dir=tmp_path / "own", **kw)
+    serial = st.sweep(build, {"exchange": [0.4, 0.5]}, scheduler="synchronous", run_dir=tmp_path / "serial", **kw)
+    xr.testing.assert_identical(data(own), data(serial))
