@@ -83,8 +83,8 @@ def coefficients(model, torque):
 
 def test_scba_thermal_torque_tends_to_the_fermi_surface_mott_limit(wall20):
     """thermal / ((pi^2/3) T) -> G = F' + D (MottTerms) with an O(T^2) deviation, for A and B; the
-    field-drive Mott derivative F' alone misses D, the exchange-stiffness term (14 % of B here,
-    measured 13.7/14.1/14.4 % at lambda = 20/40/80: not a finite-size effect)."""
+    field-drive Mott derivative F' alone misses D, the exchange-stiffness term (12 % of G_B here;
+    12.1/12.4/12.5 % at lambda = 20/40/50: not a finite-size effect)."""
     model, mt = wall20
     G = coefficients(model, mt.fermi_surface.torque)
     dev = []
