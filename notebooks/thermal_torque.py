@@ -160,6 +160,15 @@ for lam_c in pick([20], [20, 50, 100]):
         th = thermal_response(mc, MU, temperature=T, disorder=DIS, circuit=circuit)
         full, sub = coefficients(mc, th.torque), coefficients(mc, th.torque - PI2_3 * T * Dc)
         out[circuit] = (full[1] / full[0], sub[1] / sub[0], th.seebeck)
+        if circuit == "closed":  # the thermoelectric spin current in the left domain, along n
+            b, n_b = mc.lattice.num_sites // 4, mc.texture_vectors[mc.lattice.num_sites // 4]
+            js_T = th.spin_current[b] @ n_b / (PI2_3 * T)
+            js_F = d([r.spin_current[b] @ n_b for r in er.responses])
+            print(f"lambda = {lam_c}: j_s^T / ((pi^2/3) T) = {js_T:.6g}, d j_s(field)/dE = {js_F:.6g} "
+                  f"(ratio {js_T / js_F:.5f}); spin Seebeck S_s/T = (pi^2/3) sigma_s'/sigma_s = "
+                  f"{PI2_3 * d(er.sigma_s) / er.sigma_s[1]:.4f} (lattice), "
+                  f"{PI2_3 * cont['dsigma_s'] / cont['sigma_s']:.4f} (continuum)")
+            assert abs(js_T / js_F - 1) < 1e-3  # no stiffness term in a uniform domain
     rows_c.append((lam_c, out["closed"][0], out["closed"][1], l72, c72, out["open"][0], out["open"][1], l74, c74,
                    out["open"][2]))
 table(rows_c, ["lambda", "closed", "closed - D", "Eq.72 lat", "Eq.72 cont", "open", "open - D", "Eq.74 lat",
