@@ -27,7 +27,6 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, gmres
 
 from . import _core
 from ._validate import check_model, finite_float
@@ -82,7 +81,7 @@ class FermiSea:
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
-                 nodes: int = 16, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
+                 nodes: int = 12, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
                  bottom: float | None = None):
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
@@ -90,6 +89,7 @@ class FermiSea:
         self.model, self.mu, self.disorder = model, fermi_energy, disorder
         self.bottom = spectrum_bottom(model) if bottom is None else bottom
         self.system = self._system if system is None else system
+        self.ladder_tolerance = 1e-3 * tolerance  # the RR ladders' error stays far below the contour's
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
         previous = None
         while True:
@@ -138,53 +138,88 @@ class FermiSea:
     def __call__(self, U: np.ndarray):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""
         U = np.ascontiguousarray(U, dtype=complex)
+        if all(isinstance(c, _core.Correlator) for c in self.correlators):
+            # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
+            born = None if self.borns[0] is None else np.ascontiguousarray(self.borns[0].superoperator)
+            try:
+                ys, yji, yij, _ = _core.sea_response(self.correlators, self.weights, born, U,
+                                                     tolerance=self.ladder_tolerance, restart=20)
+            except RuntimeError as error:
+                raise SCBAConvergenceError(str(error)) from error
+        else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
+            ys, yji, yij = self._python_sum(U)
+        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
+        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+        return sites, bonds
+
+    def _python_sum(self, U):
+        """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
 
         def node(k):
             corr, born = self.correlators[k], self.borns[k]
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
-            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True, tolerance=1e-11,
-                               restart=20)
+            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,
+                               tolerance=self.ladder_tolerance, restart=20)
             return lad.sites, lad.bonds, lad.bonds_ij
 
         ys = yji = yij = 0.0
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # C++ applies release the GIL
             for w, (s, bji, bij) in zip(self.weights, pool.map(node, range(len(self.weights)))):
                 ys, yji, yij = ys + w * s, yji + w * bji, yij + w * bij
-        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
-        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
-        return sites, bonds
+        return ys, yji, yij
 
 
 def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
     """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
 
-    GMRES on chi u = -density, preconditioned by the local compressibility (chi ~ -diag(dn/dmu)
-    in a metal; the non-local Friedel part converges in a few iterations).  Returns (u, the
-    number of GMRES iterations).
+    Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
+    """
+    u, iterations, _, _ = screen(sea, density, tolerance=tolerance)
+    return u, iterations
+
+
+def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100):
+    """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
+    site and bond blocks of rho_sea[u]).
+
+    Right-preconditioned by the local compressibility, u = P v with P = -diag(1/(dn/dmu)) (chi ~
+    -diag(dn/dmu) in a metal; the non-local Friedel part converges in a few iterations).  The
+    Arnoldi basis Z of P-preconditioned directions is kept together with the Fermi-sea blocks of
+    each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j] need
+    no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
+    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
     """
     model = sea.model
     N = model.lattice.num_sites
-    scale = np.abs(density).max()
+    b = -np.asarray(density, dtype=float)
+    scale, beta = np.abs(b).max(), np.linalg.norm(b)
     if scale == 0:
-        return np.zeros(N), 0
-
-    def chi(u):
-        return site_observables(model, sea(u[:, None, None] * IDENTITY2)[0])["charge_density"]
-
+        return np.zeros(N), 0, *(np.zeros_like(x) for x in sea(np.zeros((N, 2, 2), complex)))
     comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
-    A = LinearOperator((N, N), matvec=chi, dtype=float)
-    M = LinearOperator((N, N), matvec=lambda v: -v / comp, dtype=float)
-    count = [0]
-
-    def callback(_):
-        count[0] += 1
-
-    u, info = gmres(A, -density, M=M, rtol=tolerance, atol=0.0, restart=100, maxiter=20,
-                    callback=callback, callback_type="pr_norm")
-    if info != 0:
-        raise SCBAConvergenceError(f"the screening potential did not converge (GMRES info={info})")
-    return u, count[0]
+    V, Z, S, B = [b / beta], [], [], []
+    H = np.zeros((max_iterations + 1, max_iterations))
+    for j in range(max_iterations):
+        z = -V[j] / comp
+        sites, bonds = sea(z[:, None, None] * IDENTITY2)
+        w = site_observables(model, sites)["charge_density"]
+        Z.append(z), S.append(sites), B.append(bonds)
+        for i in range(j + 1):  # modified Gram-Schmidt
+            H[i, j] = V[i] @ w
+            w = w - H[i, j] * V[i]
+        H[j + 1, j] = np.linalg.norm(w)
+        g = np.zeros(j + 2)
+        g[0] = beta
+        y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
+        V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
+        residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
+        if np.abs(residual).max() <= tolerance * scale or H[j + 1, j] == 0:
+            break
+    else:
+        raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
+                                   f"(charge left {np.abs(residual).max() / scale:.3g} of the unscreened)")
+    u = np.tensordot(y, np.array(Z), 1)
+    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
 # ----------------------------------------------------------------------------- one drive, one method
@@ -193,8 +228,7 @@ def with_screening(sea: FermiSea, sites, bonds):
     blocks and the fields that document it."""
     model = sea.model
     unscreened = site_observables(model, sites)["charge_density"]
-    u, iterations = screening_potential(sea, unscreened)
-    s_sea, b_sea = sea(u[:, None, None] * IDENTITY2)
+    u, iterations, s_sea, b_sea = screen(sea, unscreened)
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]
     info = {"screening_potential": u, "unscreened_charge_density": unscreened,
