@@ -30,7 +30,7 @@ import numpy as np
 
 from . import _core
 from ._validate import check_model, finite_float
-from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
+from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
                        random_site_blocks, realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
 from .keldysh import sea_contour, spectrum_bottom
@@ -45,6 +45,8 @@ UNITS = {
     "right": "per unit rise d(mu) of the right lead's chemical potential",
     "bias": "per unit bias, leads at mu +- 1/2",
     "field": "per unit bias, leads at mu +- 1/2, every site kept charge neutral by a screening potential",
+    "internal_field": ("per unit electric field E inside the sample (charge +1): Fermi-surface RA bubble with the "
+                       "bare current vertex, no ladder (spintex.kubo_bubble)"),
 }
 UNIT_SYSTEM = ("T = 0; hbar = e = a = 1, energies in units of t; spin density in Pauli units "
                "(s = <sigma>); currents in particles per unit time, positive left to right")
@@ -266,6 +268,27 @@ def clean_response(model: Model, energy: float, drive: str) -> Response:
                                 **info)
 
 
+def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs: bool = False):
+    """The SCBA at the Fermi energy and the correlator of its propagator: (correlator, Born map,
+    SCBASolution).
+
+    The correlator applies C[Y] = G Y G^dag (or G Y G) with G = (E - H - Sigma_L - Sigma_R - Sigma)^-1.
+    With spin-orbit impurities, or ``pairs=True``, it is the block sweep over site pairs
+    (:class:`spintex.disorder.PairCorrelator` with its :class:`~spintex.disorder.PairBornMap`),
+    which also takes sources on bonds; without spin-orbit impurities the local self-energy then
+    sits on the (i, i) pairs.  Otherwise the site sweep ``_core.Correlator``.
+    """
+    sol = scba(model, energy, disorder)
+    if disorder.soc:
+        return PairCorrelator(model, energy, sol.born, sol.self_energy), sol.born, sol
+    if not pairs:
+        return _core.Correlator(model.device, energy, sol.self_energy), sol.born, sol
+    born = PairBornMap(model, disorder, sol.born)
+    sigma = np.zeros((len(born.pairs), 2, 2), complex)
+    sigma[:model.lattice.num_sites] = sol.self_energy
+    return PairCorrelator(model, energy, born, sigma), born, sol
+
+
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres") -> Response:
     """Linear response of ``drive`` in the SCBA with vertex corrections.
 
@@ -276,10 +299,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
     not the same through every slice; the lead currents are.
     """
-    sol = scba(model, energy, disorder)
-    born = sol.born
-    corr = PairCorrelator(model, energy, born, sol.self_energy) if disorder.soc else \
-        _core.Correlator(model.device, energy, sol.self_energy)
+    corr, born, sol = fermi_level_system(model, energy, disorder)
     wl, wr = DRIVE_WEIGHTS[drive]
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
