@@ -51,8 +51,8 @@ std::vector<Block2> born_map(const std::vector<Superoperator>& born, const std::
 
 /// The site blocks of G X G (RR, no lead terms).
 std::vector<Block2> rr_sites(const Correlator& node, const std::vector<Block2>& X) {
-  std::vector<Block2> sites, bonds;
-  node.apply(X, 0.0, 0.0, sites, bonds, Pairing::RetardedRetarded);
+  std::vector<Block2> sites;
+  node.apply_sites(X, Pairing::RetardedRetarded, sites);
   return sites;
 }
 

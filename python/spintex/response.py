@@ -30,8 +30,9 @@ import numpy as np
 
 from . import _core
 from ._validate import check_model, finite_float
-from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
-                       random_site_blocks, realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
+from .disorder import (BornMap, Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError,
+                       lattice_arrays, random_site_blocks, realization, sample_stream, scba, solve_ladder,
+                       spin_orbit_balance)
 from .integration import Progress, _integrate
 from .keldysh import sea_contour, spectrum_bottom
 from .model import IDENTITY2, Model
@@ -92,6 +93,7 @@ class FermiSea:
         self.bottom = spectrum_bottom(model) if bottom is None else bottom
         self.system = self._system if system is None else system
         self.ladder_tolerance = 1e-3 * tolerance  # the RR ladders' error stays far below the contour's
+        self._born = None if disorder is None else BornMap(model, disorder)
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
         previous = None
         while True:
@@ -134,8 +136,14 @@ class FermiSea:
         self-energy (started from ``initial``, a neighbouring node's)."""
         if disorder is None:
             return _core.Correlator(self.model.device, z), None, None
-        sol = scba(self.model, z, disorder, initial=initial)
-        return _core.Correlator(self.model.device, z, sol.self_energy), sol.born, sol.self_energy
+        last = {}
+
+        def green(sigma):  # the last iterate's correlator is the converged one: no extra sweep
+            last["correlator"] = _core.Correlator(self.model.device, z, sigma)
+            return last["correlator"].retarded_sites
+
+        sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
+        return last["correlator"], sol.born, sol.self_energy
 
     def __call__(self, U: np.ndarray):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""
