@@ -61,7 +61,7 @@ def test_contour_ladders_in_one_core_call_equal_the_python_ladder_solver():
     ys, yji, yij, iterations = st._core.sea_response(sea.correlators, sea.weights, sea.borns[0].superoperator, U,
                                                      tolerance=1e-13)
     assert iterations.min() > 1  # the ladder did work at every node
-    for ours, theirs in zip((ys, yji, yij), sea._python_sum(U)):
+    for ours, theirs in zip((ys, yji, yij), sea._python_sum(sea.weights, sea.correlators, sea.borns, U)):
         assert np.abs(ours - theirs).max() < 1e-10 * np.abs(theirs).max()
 
 

@@ -78,9 +78,20 @@ class FermiSea:
 
     on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
     real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
-    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy).  The
-    node count doubles from ``nodes`` until the response to a uniform potential converges to
-    ``tolerance`` (relative; ``error_estimate``, see the loop).
+    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy), solved at
+    all nodes in one core call (:func:`spintex._core.sea_response`: GMRES per node, nodes in
+    parallel) to ``1e-3 x tolerance``.
+
+    The node count doubles from ``nodes`` until the bare (ladder-free) response G U G to a
+    uniform potential changes by less than ``0.1 sqrt(tolerance)`` (relative) between two
+    levels; the bare and the dressed integrands share their analytic structure (both are built
+    from the same G(z)), so the bare probe, one sweep per node, decides the node count for both.
+    ``error_estimate`` = change^2 (Gauss-Legendre converges geometrically, so n nodes err by
+    about the square of the n/2 error); ``coarse_error`` = the change itself, about the error of
+    the previous level's rule, which is kept: ``self(U, accuracy=a)`` uses it when
+    ``coarse_error <= a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is
+    -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
+    :func:`screen`).
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
@@ -97,24 +108,26 @@ class FermiSea:
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
         previous = None
         while True:
-            self._build(nodes)
-            probe = site_observables(model, self(uniform)[0])["charge_density"]
+            rule = self._build(nodes)
+            probe = site_observables(model, self._density_matrix(rule, uniform, ladder=False)[0])["charge_density"]
             if previous is not None:
-                change = float(np.abs(probe - previous).max() / max(np.abs(probe).max(), 1e-300))
+                change = float(np.abs(probe - previous[1]).max() / max(np.abs(probe).max(), 1e-300))
                 # Gauss-Legendre on the arc converges geometrically: the error of n nodes is about
                 # change(n/2 -> n)^2 (measured: 2e-10 at 64 nodes after a change of 1e-5 from 32)
-                self.error_estimate = change**2
+                self.error_estimate, self.coarse_error = change**2, change
                 if change < 0.1 * np.sqrt(tolerance):
                     break
                 if nodes >= max_nodes:
                     raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
                                        f"{nodes} nodes (last change {self.error_estimate:.3g})")
-            previous, nodes = probe, 2 * nodes
-        self.compressibility = -probe  # d n_i / d mu of the device at fixed leads: -chi . 1
+            previous, nodes = (rule, probe), 2 * nodes
+        self._rule, self._coarse = rule, previous[0]
+        self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
+        self.compressibility = -probe  # -chi_bare . 1: the preconditioner of screen()
 
     def _build(self, n: int):
+        """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule."""
         z, w = sea_contour(self.mu, self.bottom, n)
-        self.weights, self.nodes = w, z
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
         # the contour so that every SCBA starts from its neighbour's self-energy
         workers = min(os.cpu_count() or 1, n)
@@ -129,7 +142,7 @@ class FermiSea:
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             built = [item for part in pool.map(walk, runs) for item in part]
-        self.correlators, self.borns, self.self_energies = (list(x) for x in zip(*built))
+        return (z, w, *(list(x) for x in zip(*built)))
 
     def _system(self, z, disorder, initial=None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
@@ -145,28 +158,35 @@ class FermiSea:
         sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
         return last["correlator"], sol.born, sol.self_energy
 
-    def __call__(self, U: np.ndarray):
-        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""
+    def __call__(self, U: np.ndarray, *, accuracy: float | None = None):
+        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
+        ``accuracy`` (relative), the coarser rule when its error is below it."""
+        coarse = accuracy is not None and self._coarse is not None and self.coarse_error <= accuracy
+        return self._density_matrix(self._coarse if coarse else self._rule, U)
+
+    def _density_matrix(self, rule, U, ladder: bool = True):
+        """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G."""
         U = np.ascontiguousarray(U, dtype=complex)
-        if all(isinstance(c, _core.Correlator) for c in self.correlators):
+        _, weights, correlators, borns, _ = rule
+        if all(isinstance(c, _core.Correlator) for c in correlators):
             # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
-            born = None if self.borns[0] is None else np.ascontiguousarray(self.borns[0].superoperator)
+            born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
             try:
-                ys, yji, yij, _ = _core.sea_response(self.correlators, self.weights, born, U,
+                ys, yji, yij, _ = _core.sea_response(correlators, weights, born, U,
                                                      tolerance=self.ladder_tolerance, restart=20)
             except RuntimeError as error:
                 raise SCBAConvergenceError(str(error)) from error
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
-            ys, yji, yij = self._python_sum(U)
+            ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U)
         sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
         bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
         return sites, bonds
 
-    def _python_sum(self, U):
+    def _python_sum(self, weights, correlators, borns, U):
         """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
 
         def node(k):
-            corr, born = self.correlators[k], self.borns[k]
+            corr, born = correlators[k], borns[k]
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
             lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,
@@ -175,7 +195,7 @@ class FermiSea:
 
         ys = yji = yij = 0.0
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # C++ applies release the GIL
-            for w, (s, bji, bij) in zip(self.weights, pool.map(node, range(len(self.weights)))):
+            for w, (s, bji, bij) in zip(weights, pool.map(node, range(len(weights)))):
                 ys, yji, yij = ys + w * s, yji + w * bji, yij + w * bij
         return ys, yji, yij
 
@@ -199,6 +219,11 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j] need
     no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
     ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
+
+    Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): once the
+    relative residual is r_j, a product chi z_j with relative error eps changes the solution by
+    about eps r_j, so step j may use the coarser contour rule of ``sea`` when its error is below
+    0.01 x tolerance / r_j (the later steps, at half the nodes).
     """
     model = sea.model
     N = model.lattice.num_sites
@@ -209,9 +234,10 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
     V, Z, S, B = [b / beta], [], [], []
     H = np.zeros((max_iterations + 1, max_iterations))
+    left = 1.0  # max |residual| / max |density| before this step
     for j in range(max_iterations):
         z = -V[j] / comp
-        sites, bonds = sea(z[:, None, None] * IDENTITY2)
+        sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.01 * tolerance / left)
         w = site_observables(model, sites)["charge_density"]
         Z.append(z), S.append(sites), B.append(bonds)
         for i in range(j + 1):  # modified Gram-Schmidt
@@ -223,11 +249,12 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
         V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
         residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
-        if np.abs(residual).max() <= tolerance * scale or H[j + 1, j] == 0:
+        left = np.abs(residual).max() / scale
+        if left <= tolerance or H[j + 1, j] == 0:
             break
     else:
         raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
-                                   f"(charge left {np.abs(residual).max() / scale:.3g} of the unscreened)")
+                                   f"(charge left {left:.3g} of the unscreened)")
     u = np.tensordot(y, np.array(Z), 1)
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
