@@ -13,8 +13,8 @@ Drives (per unit strength, T = 0, leads at the Fermi energy E):
   seeds' transport formulas describe:  ``rho = rho_bias + rho_sea[u]`` with ``n_i = 0``.
   rho_sea[U] is the Fermi-sea (static) response to dH = sum_i c_i^dag U_i c_i at fixed chemical
   potential (:class:`FermiSea`); u solves the N x N linear system ``chi u = -n_bias`` by GMRES
-  (chi u = n[rho_sea[u]]) preconditioned by the local compressibility.  Derivation:
-  docs/physics.md, section 12.
+  (chi u = n[rho_sea[u]], :func:`screen`) preconditioned by the local compressibility.
+  Derivation and numerics: docs/physics.md, section 12.
 
 Disorder methods: clean (one RGF sweep), SCBA (ladder vertex corrections: RA on the real axis
 for the Fermi-surface part, RR at every contour node for the Fermi-sea part), and samples (the
@@ -93,12 +93,13 @@ class FermiSea:
     the square of the n/2 error); ``coarse_error`` = the change itself, about the error of the
     half rule, which is kept: ``self(U, accuracy=a)`` uses it when ``coarse_error <= a`` (the
     inexact Krylov steps of :func:`screen`).  ``compressibility`` is -chi_bare . 1, the local
-    compressibility without the ladder (the preconditioner of :func:`screen`).
+    compressibility without the ladder (the preconditioner of :func:`screen`).  ``initial``: the
+    SCBA self-energy at the Fermi energy, if known, to start the solve at the node next to it.
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
                  nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
-                 bottom: float | None = None):
+                 bottom: float | None = None, initial=None):
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
                                       "RR ladder on site pairs) is not implemented; use method='samples'")
@@ -107,6 +108,7 @@ class FermiSea:
         self.system = self._system if system is None else system
         self.ladder_tolerance = 1e-3 * tolerance  # the RR ladders' error stays far below the contour's
         self._born = None if disorder is None else BornMap(model, disorder)
+        self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
 
         def probe(rule):
@@ -141,7 +143,8 @@ class FermiSea:
         runs = np.array_split(np.arange(n), workers)
 
         def walk(run):
-            out, sigma = [], None
+            # the run that starts next to E_F (node 0) starts from Sigma(E_F) when it is known
+            out, sigma = [], self._initial if run[0] == 0 else None
             for k in run:
                 corr, born, sigma = self.system(z[k], self.disorder, sigma)
                 out.append((corr, born, sigma))
@@ -256,7 +259,7 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     b = -np.asarray(density, dtype=float)
     scale, beta = np.abs(b).max(), np.linalg.norm(b)
     if scale == 0:
-        return np.zeros(N), 0, *(np.zeros_like(x) for x in sea(np.zeros((N, 2, 2), complex)))
+        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex)
     comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
     V, Z, S, B = [b / beta], [], [], []
     H = np.zeros((max_iterations + 1, max_iterations))
@@ -265,7 +268,9 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         z = -V[j] / comp
         sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
         w = site_observables(model, sites)["charge_density"]
-        Z.append(z), S.append(sites), B.append(bonds)
+        Z.append(z)
+        S.append(sites)
+        B.append(bonds)
         for i in range(j + 1):  # modified Gram-Schmidt
             H[i, j] = V[i] @ w
             w = w - H[i, j] * V[i]
@@ -366,7 +371,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
     info = {}
     if drive == "field":
-        sites, bonds, info = with_screening(FermiSea(model, energy, disorder), sites, bonds)
+        sites, bonds, info = with_screening(FermiSea(model, energy, disorder, initial=sol.self_energy), sites, bonds)
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
