@@ -86,7 +86,8 @@ class FermiSea:
     bare (ladder-free) response G U G to a uniform potential changes between the two by more than
     allows ``error_estimate`` = change^(n / n_coarse) < 0.01 x tolerance (Gauss-Legendre converges
     geometrically, error(n) ~ q^n, and the change is about the coarser rule's error), the node
-    count grows by half, the previous rule becoming the coarse one.  The bare and the dressed
+    count grows by half, the previous rule becoming the coarse one and giving every SCBA of the
+    new rule its starting Sigma (interpolated, :meth:`_sigma_at`).  The bare and the dressed
     integrands share their analytic structure (both are built from the same G(z)), so the bare
     probe, one sweep per node, decides the node count for both.  The half rule of the first
     comparison costs no SCBA solves: its Sigma(z) is the polynomial through the first rule's
@@ -133,16 +134,18 @@ class FermiSea:
                 raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
                                    f"{rule[0].size} nodes (last change {change:.3g})")
             # grow by half: the rule just built becomes the coarse one
-            coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + rule[0].size // 2)
+            coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + rule[0].size // 2, rule)
         self._rule, self._coarse = rule, coarse
         self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the preconditioner of screen()
 
-    def _build(self, n: int):
-        """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule."""
+    def _build(self, n: int, previous=None):
+        """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
+        ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
         z, w = sea_contour(self.mu, self.bottom, n)
+        guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
-        # the contour so that every SCBA starts from its neighbour's self-energy
+        # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
         workers = min(os.cpu_count() or 1, n)
         runs = np.array_split(np.arange(n), workers)
 
@@ -150,7 +153,7 @@ class FermiSea:
             # the run that starts next to E_F (node 0) starts from Sigma(E_F) when it is known
             out, sigma = [], self._initial if run[0] == 0 else None
             for k in run:
-                corr, born, sigma = self.system(z[k], self.disorder, sigma)
+                corr, born, sigma = self.system(z[k], self.disorder, sigma if guesses[k] is None else guesses[k])
                 out.append((corr, born, sigma))
             return out
 
@@ -158,19 +161,24 @@ class FermiSea:
             built = [item for part in pool.map(walk, runs) for item in part]
         return (z, w, *(list(x) for x in zip(*built)))
 
+    def _sigma_at(self, rule, n: int) -> np.ndarray:
+        """Sigma(z) at the nodes of the n-node rule, from ``rule``'s: the degree m - 1 polynomial in
+        the Gauss-Legendre variable x (z = z(x), :func:`sea_contour`) through its m self-energies
+        (Sigma is analytic along the contour)."""
+        legendre = np.polynomial.legendre
+        z, sigmas = rule[0], rule[4]
+        x, xn = legendre.leggauss(z.size)[0], legendre.leggauss(n)[0]
+        values = np.array(sigmas).reshape(z.size, -1)
+        coef = legendre.legfit(x, values.real, z.size - 1) + 1j * legendre.legfit(x, values.imag, z.size - 1)
+        return legendre.legval(xn, coef).T.reshape(n, *np.shape(sigmas[0]))
+
     def _interpolated(self, rule):
-        """The rule with half the nodes, with Sigma(z) interpolated from ``rule``: the degree n - 1
-        polynomial in the Gauss-Legendre variable x (z = z(x), :func:`sea_contour`) through the n
-        nodes' self-energies, one sweep per node instead of an SCBA solve."""
-        z, _, _, _, sigmas = rule
-        zc, wc = sea_contour(self.mu, self.bottom, z.size // 2)
+        """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
+        one sweep per node instead of an SCBA solve."""
+        zc, wc = sea_contour(self.mu, self.bottom, rule[0].size // 2)
         if self.disorder is None:
             return zc, wc, [_core.Correlator(self.model.device, zz) for zz in zc], [None] * zc.size, [None] * zc.size
-        x, xc = np.polynomial.legendre.leggauss(z.size)[0], np.polynomial.legendre.leggauss(zc.size)[0]
-        values = np.array(sigmas).reshape(z.size, -1)
-        legendre = np.polynomial.legendre
-        coef = legendre.legfit(x, values.real, z.size - 1) + 1j * legendre.legfit(x, values.imag, z.size - 1)
-        sigma_c = legendre.legval(xc, coef).T.reshape(zc.size, *np.shape(sigmas[0]))
+        sigma_c = self._sigma_at(rule, zc.size)
         correlators = [_core.Correlator(self.model.device, zz, sc) for zz, sc in zip(zc, sigma_c)]
         return zc, wc, correlators, [self._born] * zc.size, list(sigma_c)
 
