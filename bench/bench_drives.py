@@ -67,8 +67,9 @@ for label, model, energy, disorder in cases:
           f"{field.cpu:.1f} CPUs)")
     b, sea, (tb, ts, tg), steps = field_split(model, energy, disorder)
     total = [tb[k] + ts[k] + tg[k] for k in range(2)]
+    coarser = ", ".join(str(r[0].size) for _, r in sea._coarser)
     print(f"    split (wall / CPU s): bias part {tb[0]:.2f} / {tb[1]:.2f}, Fermi-sea build ({sea.nodes.size} nodes, "
-          f"+{sea._coarse[0].size} coarse) {ts[0]:.2f} / {ts[1]:.2f}, screening ({steps} GMRES steps) "
+          f"coarser rules {coarser}) {ts[0]:.2f} / {ts[1]:.2f}, screening ({steps} GMRES steps) "
           f"{tg[0]:.2f} / {tg[1]:.2f}; total {total[0]:.2f} / {total[1]:.2f} = {total[0] / tb[0]:.1f}x / "
           f"{total[1] / tb[1]:.1f}x the bias part")
     if "chain" in label:

@@ -92,9 +92,9 @@ class FermiSea:
     probe, one sweep per node, decides the node count for both.  The half rule of the first
     comparison costs no SCBA solves: its Sigma(z) is the polynomial through the first rule's
     (Sigma is analytic along the contour; :meth:`_interpolated`), so its error includes that
-    interpolation's.  ``coarse_error`` = the last change, about the error of the coarse rule,
-    which is kept: ``self(U, accuracy=a)`` uses it when ``coarse_error <= a`` (the inexact
-    Krylov steps of :func:`screen`).  ``compressibility`` is -chi_bare . 1, the local
+    interpolation's.  The coarser rules are kept with their changes (each about that rule's
+    error; ``coarse_error`` is the last one): ``self(U, accuracy=a)`` uses the coarsest rule whose
+    error is below ``a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is -chi_bare . 1, the local
     compressibility without the ladder (the preconditioner of :func:`screen`).  ``initial``: the
     SCBA self-energy at the Fermi energy, if known, to start the solve at the node next to it.
     """
@@ -120,6 +120,7 @@ class FermiSea:
         # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
         coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
         coarse_probe = probe(coarse)
+        coarser = []  # (error, rule), coarsest first
         while True:
             fine_probe = probe(rule)
             change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
@@ -128,6 +129,7 @@ class FermiSea:
             # issue's chain: change(12 -> 24) = 1.8e-6, error(24) = 1.7e-10)
             self.error_estimate = change ** (rule[0].size / coarse[0].size)
             self.coarse_error = change
+            coarser.append((change, coarse))
             if self.error_estimate < 0.01 * tolerance:
                 break
             if rule[0].size >= max_nodes:
@@ -135,7 +137,7 @@ class FermiSea:
                                    f"{rule[0].size} nodes (last change {change:.3g})")
             # grow by half: the rule just built becomes the coarse one
             coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + rule[0].size // 2, rule)
-        self._rule, self._coarse = rule, coarse
+        self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the preconditioner of screen()
 
@@ -198,9 +200,9 @@ class FermiSea:
 
     def __call__(self, U: np.ndarray, *, accuracy: float | None = None):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
-        ``accuracy`` (relative), the coarser rule when its error is below it."""
-        coarse = accuracy is not None and self._coarse is not None and self.coarse_error <= accuracy
-        return self._density_matrix(self._coarse if coarse else self._rule, U)
+        ``accuracy`` (relative), the coarsest rule whose error is below it."""
+        usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
+        return self._density_matrix(usable[0] if usable else self._rule, U)
 
     def _density_matrix(self, rule, U, ladder: bool = True):
         """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G."""
@@ -261,7 +263,7 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
     coefficient y_j of a direction added when the relative residual is r is of order r, so a
     contour sum with relative error eps there changes the result by about eps r.  Step j
-    therefore uses the coarser contour rule of ``sea`` when its error is below 0.1 x tolerance / r
+    therefore uses the coarsest contour rule of ``sea`` whose error is below 0.1 x tolerance / r
     (all steps but the first, for the issue's wire): each such step adds at most about
     0.1 x tolerance to the relative error of rho_sea.  The charge left is exact either way: it is
     the charge of the returned blocks (n of each step's blocks enters the Arnoldi relation).
