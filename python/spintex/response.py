@@ -94,9 +94,10 @@ class FermiSea:
     (Sigma is analytic along the contour; :meth:`_interpolated`), so its error includes that
     interpolation's.  The coarser rules are kept with their changes (each about that rule's
     error; ``coarse_error`` is the last one): ``self(U, accuracy=a)`` uses the coarsest rule whose
-    error is below ``a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is -chi_bare . 1, the local
-    compressibility without the ladder (the preconditioner of :func:`screen`).  ``initial``: the
-    SCBA self-energy at the Fermi energy, if known, to start the solve at the node next to it.
+    error is below ``a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is
+    -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
+    :func:`screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
+    the solve at the node next to it.
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
