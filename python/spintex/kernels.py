@@ -456,10 +456,13 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
     if lat.dim != 1 or lat.sites_per_slice != 1:
         raise ValueError("nonlocal_torque needs a chain (dim 1, one site per slice)")
     E = finite_float(energy, "energy")
-    M = np.asarray(model.exchange, dtype=float)
-    if not np.allclose(M, M[0]):
+    exchange = np.asarray(model.exchange, dtype=float)
+    if not np.allclose(exchange, exchange[0]):
         raise ValueError("nonlocal_torque needs a uniform exchange")
-    M, t = float(M[0]), float(model.hopping)
+    if np.any(model.onsite != 0) or model.lead_onsite != 0 or np.any(model.zeeman != 0) or model.leads != "magnetic":
+        raise ValueError("nonlocal_torque needs the bare texture: no on-site terms, Zeeman field or "
+                         "non-magnetic leads")
+    M, t = float(exchange[0]), float(model.hopping)
     n = model.texture_vectors
     R, A = texture_gauge(n, link=link)
     N = len(n)
