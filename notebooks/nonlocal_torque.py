@@ -63,10 +63,14 @@ assert err0 < 1e-4
 # ## Abrupt walls on a clean chain: the 2k_F torque, lattice against the convolution
 # Walls of width lambda rotating n by 18 degrees (angle pi/10) and by 180 degrees.  ``profile``:
 # max |T_lattice - T_conv| / max |T_lattice| over the chain; ``B``: the fitted non-adiabatic
-# coefficient (fit_torque, B n x d_x n); ``osc``: max |T| of the oscillation left of the wall,
-# where n = z and the whole torque is the interference of the incident and spin-flip reflected or
-# transmitted waves at q = k_up +- k_down; ``fit`` the residual of the least-squares fit of that
-# oscillation to cos and sin of (k_up + k_down) x and (k_up - k_down) x.
+# coefficient (fit_torque, B n x d_x n).  Left of the wall (n = z) the torque is the interference
+# of the incident waves with the spin-flip reflected ones (q = k_up + k_down, the 2k_F torque) and
+# of the two spin components of the transmitted ones (q = k_up - k_down); ``back`` is the ratio
+# lattice / convolution of the amplitude of the first, from a least-squares fit of T_y there to cos
+# and sin of both wavevectors (``fit``: its residual).  The first order in A is the Born
+# approximation of the spin-flip reflection amplitude, so ``back`` should be |r| / |r_Born| =
+# sqrt(P_back / P_back^Born): P_back from ``st.chain_scattering`` (transfer matrix), P_back^Born the
+# same for a wall rotating n by pi/200, times 200^2 (first order is quadratic in the angle).
 
 # %%
 L = pick(121, 201)
@@ -81,18 +85,23 @@ for angle, name in ((np.pi / 10, "18 deg"), (np.pi, "180 deg")):
         left = slice(5, L // 2 - int(4 * width) - 5)
         xl = np.arange(L)[left]
         basis = np.stack([f(q * xl) for q in (ku + kd, ku - kd) for f in (np.cos, np.sin)], axis=1)
-        ty = lat.torque[left, 1]
-        coef, *_ = np.linalg.lstsq(basis, ty, rcond=None)
-        fit = float(np.linalg.norm(ty - basis @ coef) / np.linalg.norm(ty))
-        osc_l, osc_c = np.abs(lat.torque[left]).max(), np.abs(conv.torque[left]).max()
+        amp, fits = [], []
+        for T in (lat.torque, conv.torque):
+            coef, *_ = np.linalg.lstsq(basis, T[left, 1], rcond=None)
+            amp.append(np.hypot(coef[0], coef[1]))
+            fits.append(float(np.linalg.norm(T[left, 1] - basis @ coef) / np.linalg.norm(T[left, 1])))
+        exact = st.chain_scattering(model, E).probability[1, 0]
+        born = st.chain_scattering(chain(L, partial_wall(L, width, np.pi / 200)), E).probability[1, 0]
+        born *= (angle / (np.pi / 200)) ** 2
         rows.append((name, width, width * (ku + kd) / 2, width * (ku - kd), rel_error(lat.torque, conv.torque),
-                     fl.nonadiabatic, fc.nonadiabatic, float(osc_l), float(osc_c), osc_l / osc_c, fit))
+                     fl.nonadiabatic, fc.nonadiabatic, amp[0] / amp[1], float(np.sqrt(exact / born)), max(fits)))
         curves[(name, width)] = (lat.torque[:, 1], conv.torque[:, 1])
-table(rows, ["wall", "lambda", "lambda k_F", "lambda dk", "profile", "B lattice", "B conv", "osc lattice",
-             "osc conv", "osc ratio", "fit"])
+table(rows, ["wall", "lambda", "lambda k_F", "lambda dk", "profile", "B lattice", "B conv", "back",
+             "sqrt(P/P_Born)", "fit"])
 small_angle = [r for r in rows if r[0] == "18 deg" and r[2] <= 1.0]
-assert all(r[4] < 0.05 and abs(r[9] - 1) < 0.05 for r in small_angle)      # lambda k_F <~ 1: within 5 %
-assert all(r[10] < 1e-2 for r in rows)          # the oscillation is k_up +- k_down (to the quadrature)
+assert all(r[4] < 0.05 and abs(r[7] - 1) < 0.02 for r in small_angle)       # lambda k_F <~ 1: within 5 %
+assert all(abs(r[7] / r[8] - 1) < 1e-2 for r in rows if r[2] <= 2)          # 2k_F amplitude = |r| / |r_Born|
+assert all(r[9] < 1e-2 for r in rows if r[2] <= 2)                          # wavevectors k_up +- k_down
 assert all(r[4] > 0.5 for r in rows if r[0] == "180 deg")                   # a 180-degree wall is not first order
 
 # %% [markdown]
