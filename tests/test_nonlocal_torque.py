@@ -81,9 +81,21 @@ def test_gauge_field_of_a_neel_wall():
 
 
 def test_arguments_are_validated():
-    with pytest.raises(ValueError, match="chain"):
-        K.nonlocal_torque(st.Model(st.lattice.strip(4, 3), exchange=M), E)
+    with pytest.raises(ValueError, match="spin_currents"):
+        K.nonlocal_torque(st.Model(st.lattice.strip(4, 3), exchange=M), E, spin_currents=(0.1, 0.0))
     with pytest.raises(ValueError, match="link"):
         K.texture_gauge(np.tile([0.0, 0.0, 1.0], (3, 1)), link="log")
     with pytest.raises(ValueError, match="bare texture"):
         K.nonlocal_torque(st.Model(st.lattice.chain(5), exchange=M, zeeman=(0, 0, 0.1)), E)
+
+
+def test_bar_is_a_sum_over_transverse_modes():
+    # a 3 x 3 bar with a texture uniform across the slices: each transverse mode is a chain at
+    # E - eps_m (modes with one or both spins open at E = -2.5)
+    L = 41
+    lat = st.lattice.bar(L, 3, 3)
+    theta = 1e-3 * 2 * np.arctan(np.exp((lat.positions[:, 0] - L // 2) / 0.5)) / np.pi
+    model = st.Model(lat, exchange=M, texture=np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))
+    lattice = st.linear_response(model, -2.5, drive="bias").torque
+    conv = K.nonlocal_torque(model, -2.5).torque
+    assert np.abs(lattice - conv).max() < 1e-5 * np.abs(lattice).max()

@@ -438,7 +438,9 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
 
     Parameters
     ----------
-    model : spintex.Model on a chain (``lattice.dim == 1``, one site per slice), uniform M.
+    model : spintex.Model, uniform M, no on-site terms.  A chain, or a strip or bar whose texture is
+        uniform across each slice: its transverse modes m are independent chains at E - eps_m (each
+        weighted by its mode profile |phi_m|^2; ballistic bias drive only).
     energy : Fermi energy.
     spin_currents : (j_up, j_down), optional
         Particle currents of the majority / minority channels in the uniform region per unit drive;
@@ -453,8 +455,7 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
     and the adiabatic potential (O(A^2)) matters when ``lambda k_down <~ 1``.
     """
     lat = model.lattice
-    if lat.dim != 1 or lat.sites_per_slice != 1:
-        raise ValueError("nonlocal_torque needs a chain (dim 1, one site per slice)")
+    W = lat.sites_per_slice
     E = finite_float(energy, "energy")
     exchange = np.asarray(model.exchange, dtype=float)
     if not np.allclose(exchange, exchange[0]):
@@ -463,9 +464,36 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
         raise ValueError("nonlocal_torque needs the bare texture: no on-site terms, Zeeman field or "
                          "non-magnetic leads")
     M, t = float(exchange[0]), float(model.hopping)
-    n = model.texture_vectors
+    n_sites = model.texture_vectors
+    n = n_sites[::W]
+    if W > 1:
+        if np.abs(n_sites - np.repeat(n, W, axis=0)).max() > 1e-12:
+            raise ValueError("nonlocal_torque on a strip or bar needs a texture uniform across each slice")
+        if spin_currents is not None:
+            raise ValueError("spin_currents applies to chains; strips and bars take the ballistic bias drive")
     R, A = texture_gauge(n, link=link)
-    N = len(n)
+    if W == 1:
+        modes = [(0.0, np.ones(1))]
+    else:                                   # transverse modes of the slice: independent chains
+        inside = lat.bonds[(lat.bonds < W).all(axis=1)]
+        h = np.zeros((W, W))
+        h[inside[:, 0], inside[:, 1]] = h[inside[:, 1], inside[:, 0]] = -t
+        eps, vec = np.linalg.eigh(h)
+        modes = list(zip(eps, (np.abs(vec) ** 2).T))
+    rot = np.zeros((len(n_sites), 3))
+    shifts = (0.0, 0.0)
+    for eps_m, weight in modes:
+        r, shifts_m = _chain_rotated(E - eps_m, M, t, A, spin_currents)
+        rot += np.kron(r, weight[:, None]) if W > 1 else r
+        shifts = tuple(a + b for a, b in zip(shifts, shifts_m))
+    spin = np.einsum("xab,xb->xa", np.repeat(R, W, axis=0), rot)
+    torque = M * np.cross(n_sites, spin)
+    return NonlocalTorque(spin, torque, rot[:, :2], A, shifts)
+
+
+def _chain_rotated(E, M, t, A, spin_currents):
+    """The rotated-frame spin density (N, 3) of one chain (see :func:`nonlocal_torque`) and the shifts."""
+    N = len(A) + 1
     x = np.arange(N)
     spins = {1: np.array([1.0, 0.0]), -1: np.array([0.0, 1.0])}        # sigma_z = +1: majority
     open_ = {s: abs(E + s * M) < 2 * t for s in (1, -1)}
@@ -494,6 +522,4 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
             psi1 = np.stack([G0[1] @ Vpsi[:, 0], G0[-1] @ Vpsi[:, 1]], axis=1)
             w = direction * shifts[s] / 2 / (2 * np.pi)
             rot += w * 2 * np.real(np.einsum("xb,abc,xc->xa", psi0.conj(), pauli, psi1))
-    spin = np.einsum("xab,xb->xa", R, rot)
-    torque = M * np.cross(n, spin)
-    return NonlocalTorque(spin, torque, rot[:, :2], A, (shifts[1], shifts[-1]))
+    return rot, (shifts[1], shifts[-1])
