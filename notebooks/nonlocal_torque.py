@@ -71,6 +71,8 @@ assert err0 < 1e-4
 # approximation of the spin-flip reflection amplitude, so ``back`` should be |r| / |r_Born| =
 # sqrt(P_back / P_back^Born): P_back from ``st.chain_scattering`` (transfer matrix), P_back^Born the
 # same for a wall rotating n by pi/200, times 200^2 (first order is quadratic in the angle).
+# ``phase shift``: phase of the lattice's 2k_F oscillation minus the convolution's (rad), the phase
+# of r / r_Born: with the amplitude it makes the profile error of the 180-degree walls.
 
 # %%
 L = pick(121, 201)
@@ -85,21 +87,23 @@ for angle, name in ((np.pi / 10, "18 deg"), (np.pi, "180 deg")):
         left = slice(5, L // 2 - int(4 * width) - 5)
         xl = np.arange(L)[left]
         basis = np.stack([f(q * xl) for q in (ku + kd, ku - kd) for f in (np.cos, np.sin)], axis=1)
-        amp, fits = [], []
+        amp, fits, phase = [], [], []
         for T in (lat.torque, conv.torque):
             coef, *_ = np.linalg.lstsq(basis, T[left, 1], rcond=None)
             amp.append(np.hypot(coef[0], coef[1]))
+            phase.append(np.angle(coef[0] - 1j * coef[1]))
             fits.append(float(np.linalg.norm(T[left, 1] - basis @ coef) / np.linalg.norm(T[left, 1])))
         exact = st.chain_scattering(model, E).probability[1, 0]
         born = st.chain_scattering(chain(L, partial_wall(L, width, np.pi / 200)), E).probability[1, 0]
         born *= (angle / (np.pi / 200)) ** 2
         rows.append((name, width, width * (ku + kd) / 2, width * (ku - kd), rel_error(lat.torque, conv.torque),
-                     fl.nonadiabatic, fc.nonadiabatic, amp[0] / amp[1], float(np.sqrt(exact / born)), max(fits)))
+                     fl.nonadiabatic, fc.nonadiabatic, amp[0] / amp[1], float(np.sqrt(exact / born)), max(fits),
+                     float(np.angle(np.exp(1j * (phase[0] - phase[1]))))))
         curves[(name, width)] = (lat.torque[:, 1], conv.torque[:, 1])
 table(rows, ["wall", "lambda", "lambda k_F", "lambda dk", "profile", "B lattice", "B conv", "back",
-             "sqrt(P/P_Born)", "fit"])
+             "sqrt(P/P_Born)", "fit", "phase shift"])
 small_angle = [r for r in rows if r[0] == "18 deg" and r[2] <= 1.0]
-assert all(r[4] < 0.05 and abs(r[7] - 1) < 0.02 for r in small_angle)       # lambda k_F <~ 1: within 5 %
+assert all(r[4] < 0.05 and abs(r[7] - 1) < 0.02 and abs(r[10]) < 0.03 for r in small_angle)       # lambda k_F <~ 1: within 5 %
 assert all(abs(r[7] / r[8] - 1) < 1e-2 for r in rows if r[2] <= 2)          # 2k_F amplitude = |r| / |r_Born|
 assert all(r[9] < 1e-2 for r in rows if r[2] <= 2)                          # wavevectors k_up +- k_down
 assert all(r[4] > 0.5 for r in rows if r[0] == "180 deg")                   # a 180-degree wall is not first order
@@ -122,12 +126,14 @@ assert abs(rows_a[1][2] / rows_a[0][2] - 1) < 0.1
 
 # %%
 fig = Figure(figsize=(9, 3.2))
-for i, key in enumerate([("18 deg", widths[0]), ("180 deg", widths[0])]):
+for i, key in enumerate([("18 deg", 1.0), ("180 deg", 1.0)]):
     ax = fig.add_subplot(1, 2, i + 1)
     a, b = curves[key]
-    ax.plot(np.arange(L) - L // 2, a, "k-", lw=1, label="lattice")
-    ax.plot(np.arange(L) - L // 2, b, "r--", lw=1, label="convolution (first order in A)")
-    ax.set_title(f"{key} wall, lambda = {key[1]}")
+    r = np.arange(L) - L // 2
+    near = np.abs(r) <= 25
+    ax.plot(r[near], a[near], "k.-", lw=1, label="lattice")
+    ax.plot(r[near], b[near], "r.--", lw=1, label="convolution (first order in A)")
+    ax.set_title(f"{key[0]} wall, lambda = {key[1]}")
     ax.set_xlabel("x - x0")
     ax.set_ylabel("T_y per unit bias")
     ax.legend(fontsize=7)
