@@ -449,10 +449,14 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
         applies within a mean free path of the texture (the oscillation decays on l in the wire).
     link : "angle" or "sine", see :func:`texture_gauge`.
 
-    Validity: lowest order in A.  Exact for small-amplitude textures (n = z + u, |u| << 1) at any
-    width; for a 180-degree wall the neglected orders are O(1) when the spin-mixing is strong,
-    ``lambda (k_up - k_down) <~ 1`` (the forward Rosen-Zener mixing; first order overestimates it),
-    and the adiabatic potential (O(A^2)) matters when ``lambda k_down <~ 1``.
+    Validity: lowest order in A (docs/physics.md section 17).  Exact for small-amplitude textures
+    (n = z + u, |u| << 1) at any width, and within 5 % for walls rotating n by <~ 25 degrees.  A
+    180-degree wall is not small (the integral of A is pi/2 at any width): the error grows as the
+    square of the rotation angle; the amplitude of the 2k_F (q = k_up + k_down) oscillation is the
+    Born spin-flip reflection amplitude (5 % for lambda k_F >~ 1.3), its phase is off by ~pi/2, and
+    the forward mixing (a Rosen-Zener pulse of area pi) is never first order, so the torque inside
+    the wall is off by O(1) unless the adiabatic spin-current term dominates (diffusive wire,
+    lambda (k_up - k_down) >~ 3).
     """
     lat = model.lattice
     W = lat.sites_per_slice
