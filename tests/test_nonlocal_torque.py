@@ -1,0 +1,101 @@
+"""st.kernels.nonlocal_torque: seed 001 Eqs. 40-41 (first order in the gauge field) on a chain,
+against the lattice response of small-amplitude textures, its local limit (chi1(0) = 1: the
+adiabatic torque of the spin current) and the structure of its 2k_F oscillation."""
+import numpy as np
+import pytest
+
+import spintex as st
+
+K = st.kernels
+M, E = 0.8, -1.0
+
+
+def _wall(length, width, angle):
+    x = np.arange(length, dtype=float)
+    theta = angle / np.pi * 2 * np.arctan(np.exp((x - length // 2) / width))
+    return np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1)
+
+
+def _chain(length, texture):
+    return st.Model(st.lattice.chain(length), exchange=M, texture=texture)
+
+
+def _error(model):
+    lat = st.linear_response(model, E, drive="bias").torque
+    return np.abs(lat - K.nonlocal_torque(model, E).torque).max() / np.abs(lat).max()
+
+
+def test_small_amplitude_texture_equals_the_lattice_response():
+    # conventions at one point: a 1e-3 tilt is first order in A, so the lattice and the
+    # convolution agree up to O(1e-6) (signs of the torque, the gauge field and the current)
+    L = 61
+    x = np.arange(L)
+    theta = 1e-3 * np.exp(-(((x - L // 2) / 2.0) ** 2))
+    assert _error(_chain(L, np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))) < 1e-4
+
+
+def test_error_is_second_order_in_the_rotation_angle():
+    # an abrupt wall (lambda k_F ~ 1) rotating n by 9 and by 18 degrees: the error of the first-order
+    # convolution grows by 4 (the next order is A^3), so a 180-degree wall is not first order
+    e1, e2 = (_error(_chain(61, _wall(61, 1.0, a))) for a in (np.pi / 20, np.pi / 10))
+    assert e2 < 0.05
+    assert e2 / e1 == pytest.approx(4, rel=0.05)
+
+
+def test_local_limit_is_the_adiabatic_torque_of_the_spin_current():
+    # chi1~(q -> 0) = 1: for a wide wall A -> -(j_up - j_down)/2, B -> 0, with O(1/lambda^2) corrections
+    out = []
+    for width in (4.0, 8.0):
+        L = int(20 * width + 41)
+        model = _chain(L, st.textures.neel_wall(L // 2, width))
+        fit = st.fit_torque(model, K.nonlocal_torque(model, E, spin_currents=(0.1, 0.05)).torque)
+        out.append(fit.adiabatic / -0.025 - 1)
+        assert abs(fit.nonadiabatic) < 1e-5
+    assert 0 < out[1] < 0.012
+    assert out[0] / out[1] == pytest.approx(4, rel=0.1)
+
+
+def test_ballistic_oscillation_has_the_stoner_wavevectors():
+    # left of an abrupt wall (n = z) the torque is the interference of incident and spin-flip
+    # scattered waves: exactly cos and sin of (k_up + k_down) x and (k_up - k_down) x
+    ku, kd = K.fermi_wavevectors(E, M)
+    L = 81
+    model = _chain(L, st.textures.neel_wall(L // 2, 0.5))
+    ty = K.nonlocal_torque(model, E).torque[:30, 1]
+    x = np.arange(30)
+    basis = np.stack([f(q * x) for q in (ku + kd, ku - kd) for f in (np.cos, np.sin)], axis=1)
+    coef, *_ = np.linalg.lstsq(basis, ty, rcond=None)
+    assert np.abs(ty).max() > 1e-2
+    assert np.linalg.norm(ty - basis @ coef) < 1e-10 * np.linalg.norm(ty)
+
+
+def test_gauge_field_of_a_neel_wall():
+    n = st.textures.neel_wall(10, 1.5)(np.stack([np.arange(21.0), 0 * np.arange(21.0), 0 * np.arange(21.0)], 1))
+    R, A = K.texture_gauge(n)
+    theta = np.arctan2(n[:, 0], n[:, 2])
+    np.testing.assert_allclose(np.einsum("iab,b->ia", R, [0, 0, 1]), n, atol=1e-14)
+    np.testing.assert_allclose(A[:, 1], -np.diff(theta) / 2, atol=1e-14)
+    np.testing.assert_allclose(A[:, [0, 2]], 0, atol=1e-14)
+    _, S = K.texture_gauge(n, link="sine")
+    np.testing.assert_allclose(S[:, 1], -np.sin(np.diff(theta) / 2), atol=1e-14)
+
+
+def test_arguments_are_validated():
+    with pytest.raises(ValueError, match="spin_currents"):
+        K.nonlocal_torque(st.Model(st.lattice.strip(4, 3), exchange=M), E, spin_currents=(0.1, 0.0))
+    with pytest.raises(ValueError, match="link"):
+        K.texture_gauge(np.tile([0.0, 0.0, 1.0], (3, 1)), link="log")
+    with pytest.raises(ValueError, match="bare texture"):
+        K.nonlocal_torque(st.Model(st.lattice.chain(5), exchange=M, zeeman=(0, 0, 0.1)), E)
+
+
+def test_bar_is_a_sum_over_transverse_modes():
+    # a 3 x 3 bar with a texture uniform across the slices: each transverse mode is a chain at
+    # E - eps_m (modes with one or both spins open at E = -2.5)
+    L = 41
+    lat = st.lattice.bar(L, 3, 3)
+    theta = 1e-3 * 2 * np.arctan(np.exp((lat.positions[:, 0] - L // 2) / 0.5)) / np.pi
+    model = st.Model(lat, exchange=M, texture=np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))
+    lattice = st.linear_response(model, -2.5, drive="bias").torque
+    conv = K.nonlocal_torque(model, -2.5).torque
+    assert np.abs(lattice - conv).max() < 1e-5 * np.abs(lattice).max()
