@@ -46,18 +46,29 @@ def sweep_throughput(points: int, workers: int, folder: str) -> float:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       env=WORKER_ENV) as cluster, Client(cluster) as client:
         client.run(lambda: None)  # workers up before the clock starts
+        cpu = sum(client.run(cpu_seconds).values())
         busy, t = machine_busy_seconds(), time.perf_counter()
         st.sweep(scba_strip, grid, energies=0.5, disorder=onsite_disorder, observables=("transmission", "torque"),
                  client=client, run_dir=os.path.join(folder, f"w{workers}"), progress=False)
         elapsed = time.perf_counter() - t
         load = (machine_busy_seconds() - busy) / elapsed
-    print(f"  {workers} worker(s): {points} SCBA points in {elapsed:.1f} s = {points / elapsed:.2f} points/s "
+        cpu = sum(client.run(cpu_seconds).values()) - cpu
+    print(f"  {workers} worker(s): {points} SCBA points in {elapsed:.1f} s = {points / elapsed:.2f} points/s; "
+          f"workers busy {cpu / (workers * elapsed):.0%} of their wall time, {cpu / points * 1e3:.0f} CPU-ms per point "
           f"(machine load during the run {load:.2f} of {os.cpu_count()} cores)")
     return points / elapsed
 
 
-def worker_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rss_mb() -> tuple:
+    """(peak, current) resident memory of this process in MB."""
+    import psutil  # a dependency of distributed
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, psutil.Process().memory_info().rss / 2**20
 
 
 def ensemble_memory(samples: int, per_task: int, folder: str):
@@ -71,14 +82,14 @@ def ensemble_memory(samples: int, per_task: int, folder: str):
         t0 = time.perf_counter()
 
         def checkpoint(done, total):
-            peaks = sorted(client.run(worker_rss_mb).values())
-            rows.append((done * per_task, time.perf_counter() - t0, worker_rss_mb(), peaks))
+            rows.append((done * per_task, time.perf_counter() - t0, rss_mb(), sorted(client.run(rss_mb).values())))
 
         r = st.ensemble(model, 0.5, disorder, samples_per_task=per_task, client=client,
                         run_dir=os.path.join(folder, "ensemble"), progress=checkpoint)
-    print("  samples  time/s  driver peak RSS/MB  worker peak RSS/MB")
-    for n, t, driver, peaks in rows:
-        print(f"  {n:7d}  {t:6.1f}  {driver:18.0f}  {', '.join(f'{p:.0f}' for p in peaks)}")
+    print("  samples  time/s  driver RSS/MB (peak, now)  workers RSS/MB (peak, now)")
+    for n, t, driver, workers in rows:
+        print(f"  {n:7d}  {t:6.1f}  {driver[0]:10.0f} {driver[1]:6.0f}        "
+              f"{'   '.join(f'{p:.0f} {c:.0f}' for p, c in workers)}")
     print(f"  <T_y> summed over sites: {r.torque[:, 1].sum():.6g} +- "
           f"{np.sqrt((r.torque_stderr[:, 1] ** 2).sum()):.2g} (crude, for scale)")
 
