@@ -13,6 +13,7 @@ worker ran what.  Realization k is seeded ``SeedSequence(seed, spawn_key=(k,))``
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import itertools
@@ -451,15 +452,17 @@ def grid_coordinate(values):
 
 
 def fingerprint(obj) -> str:
-    """Text that changes when ``obj`` does: source of functions, arrays of models, repr and seed of disorders."""
+    """Text that changes when ``obj`` does: source of functions, arrays of models, fields of disorders."""
     if isinstance(obj, FixedModel):
         m = obj.model
         h = hashlib.sha256(repr(m).encode())
         for a in (m.site_blocks, m.bond_blocks, m.bonds, m.lead_cell("left"), m.lead_cell("right")):
             h.update(np.ascontiguousarray(a).tobytes())
         return "model " + h.hexdigest()
-    if isinstance(obj, Disorder):
-        return f"{obj!r} seed={obj.resolved_seed}"
+    if isinstance(obj, Disorder):  # its fields (a sweep of samples has an explicit seed; SCBA draws none)
+        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
+        return repr({k: hashlib.sha256(v.tobytes()).hexdigest() if isinstance(v, np.ndarray) else v
+                     for k, v in fields.items()})
     if callable(obj):
         try:
             return inspect.getsource(obj)
