@@ -204,3 +204,5 @@ def test_the_same_call_again_reads_its_chunks(tmp_path):
     again = st.sweep(build, {"exchange": [0.3], "onsite": [0.05, 0.1]}, progress=lambda d, t: reported.append(d), **kw)
     assert reported == []  # nothing recomputed
     xr.testing.assert_identical(first, again)
+    with xr.open_dataset(tmp_path / "p0-1_e0-2.nc", engine="h5netcdf") as chunk:  # chunks are NetCDF too
+        np.testing.assert_array_equal(chunk.torque.values, first.torque.sel(exchange=0.3, onsite=0.1).values)

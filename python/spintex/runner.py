@@ -7,7 +7,7 @@ import os
 import sys
 
 from ._validate import positive_int
-from .dataset import write_netcdf
+from .dataset import write_chunk
 from .integration import Progress
 
 #: worker environment: one thread per worker, BLAS included (parallelism comes from the workers)
@@ -81,7 +81,7 @@ def identity(x):
 def run_chunk(job, chunk, path: str) -> str:
     """Task body: compute and write one chunk (nothing if its file exists: a retried duplicate)."""
     if not os.path.exists(path):
-        write_netcdf(job.run(chunk), path)
+        write_chunk(job.run(chunk), path)
     return path
 
 
