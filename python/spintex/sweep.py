@@ -84,7 +84,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         Where the chunks run: a ``distributed.Client``; or a scheduler address ("tcp://...",
         also read from ``DASK_SCHEDULER_ADDRESS``); or "synchronous" (in this process, no
         Dask); by default a ``LocalCluster`` of ``workers`` processes (default: one per core),
-        one thread each, BLAS at one thread, closed at the end.
+        one thread each, BLAS at one thread, closed at the end (in a script, call sweep under
+        ``if __name__ == "__main__":``: the worker processes re-import the script).  ``build``,
+        ``disorder`` and ``reductions`` travel to the workers by cloudpickle.
     retries : int
         Dask retries of a chunk that raised (a lost worker's chunks are rescheduled by Dask).
     progress : bool or callable
