@@ -100,15 +100,20 @@ def main():
     p.add_argument("--points", type=int, default=200)
     p.add_argument("--samples", type=int, default=400)
     p.add_argument("--samples-per-task", type=int, default=20)
+    p.add_argument("--repeats", type=int, default=3, help="sweep runs per worker count (best of)")
     p.add_argument("--only", choices=("sweep", "ensemble"), help="run one of the two parts")
     args = p.parse_args()
     print(f"cpus={os.cpu_count()}  OMP_NUM_THREADS=1  SPINTEX_BLAS_THREADS=1 (driver and workers)")
     with tempfile.TemporaryDirectory() as folder:
         if args.only != "ensemble":
             print(f"1. sweep of {args.points} SCBA points, strip 100 x 10, one energy each")
-            one = sweep_throughput(args.points, 1, folder)
-            two = sweep_throughput(args.points, 2, folder)
-            print(f"  throughput ratio 2 workers / 1 worker: {two / one:.2f}x (target >= 1.8x)")
+            best = {1: 0.0, 2: 0.0}
+            for k in range(args.repeats):  # alternating, best of each: the machine is shared
+                for workers in (1, 2):
+                    run = os.path.join(folder, f"r{k}")
+                    best[workers] = max(best[workers], sweep_throughput(args.points, workers, run))
+            print(f"  throughput ratio 2 workers / 1 worker, best of {args.repeats} each: "
+                  f"{best[2] / best[1]:.2f}x (target >= 1.8x)")
         if args.only != "sweep":
             print(f"2. ensemble of {args.samples} samples of a 400 x 20 strip, {args.samples_per_task} per chunk, "
                   "2 workers")
