@@ -9,7 +9,7 @@
    every finished chunk (it must stay flat: chunks are streamed to disk and merged one at a time).
 
 Workers run with OMP_NUM_THREADS = SPINTEX_BLAS_THREADS = OPENBLAS_NUM_THREADS = 1
-(spintex.sweep.WORKER_ENV); the driver too (set below).
+(spintex.runner.WORKER_ENV); the driver too (set below).
 """
 import os
 
