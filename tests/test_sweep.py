@@ -194,3 +194,15 @@ def test_own_local_cluster_of_one_worker(tmp_path):
     own = st.sweep(build, {"exchange": [0.4, 0.5]}, workers=1, run_dir=tmp_path / "own", **kw)
     serial = st.sweep(build, {"exchange": [0.4, 0.5]}, scheduler="synchronous", run_dir=tmp_path / "serial", **kw)
     xr.testing.assert_identical(data(own), data(serial))
+
+
+def test_the_same_call_again_reads_its_chunks(tmp_path):
+    kw = dict(energies=[0.4, 0.9], disorder=lambda onsite: st.Disorder(onsite=onsite), scheduler="synchronous",
+              run_dir=tmp_path, observables=("torque",))
+    first = st.sweep(build, {"exchange": [0.3], "onsite": [0.05, 0.1]}, progress=False, **kw)
+    reported = []
+    again = st.sweep(build, {"exchange": [0.3], "onsite": [0.05, 0.1]}, progress=lambda d, t: reported.append(d), **kw)
+    assert reported == []  # nothing recomputed
+    xr.testing.assert_identical(first, again)
+    with xr.open_dataset(tmp_path / "p0-1_e0-2.nc", engine="h5netcdf") as chunk:  # chunks are NetCDF too
+        np.testing.assert_array_equal(chunk.torque.values, first.torque.sel(exchange=0.3, onsite=0.1).values)

@@ -162,3 +162,35 @@ def write_netcdf(dataset, path) -> None:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def write_chunk(variables: dict, path) -> None:
+    """A sweep's chunk file: ``variables`` {name: (dims, array)} written with h5netcdf directly
+    (a quarter of the cost of going through xarray), atomically like :func:`write_netcdf`.  It is
+    NetCDF4 (``xarray.open_dataset`` reads it); each variable also keeps its dimension names in
+    the attribute ``dims``, so that :func:`read_chunk` can read it with plain h5py."""
+    import h5netcdf
+
+    path = os.fspath(path)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with h5netcdf.File(tmp, "w") as f:
+            for name, (dims, values) in variables.items():
+                values = np.asarray(values)
+                for dim, n in zip(dims, values.shape):
+                    if dim not in f.dimensions:
+                        f.dimensions[dim] = n
+                f.create_variable(name, tuple(dims), data=values).attrs["dims"] = " ".join(dims)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def read_chunk(path) -> dict:
+    """{name: (dims, array)} of a file written by :func:`write_chunk` (h5py: ten times faster
+    than opening it as a Dataset, which matters for the driver reading 10^4 chunks)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        return {name: (tuple(str(v.attrs["dims"]).split()), v[...]) for name, v in f.items() if "dims" in v.attrs}

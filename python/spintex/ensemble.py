@@ -61,12 +61,11 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
     return r
 
 
-def read_chunk_stats(path) -> RunningMean:
-    import xarray as xr
-
+def chunk_stats(variables: dict, j: int) -> RunningMean:
+    """The RunningMean of energy ``j`` of a sample chunk's variables (see :func:`sample_chunk`)."""
     s = RunningMean()
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        s.count = int(ds["count"].values[0])
-        s.mean = {k: ds[k].values[0] for k in SAMPLED}
-        s.m2 = {k: ds[f"{k}_m2"].values[0] for k in SAMPLED}
+    s.count = int(variables["count"][1][j])
+    names = [k for k in variables if k in SAMPLED]
+    s.mean = {k: variables[k][1][j] for k in names}
+    s.m2 = {k: variables[f"{k}_m2"][1][j] for k in names}
     return s

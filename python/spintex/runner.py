@@ -7,7 +7,7 @@ import os
 import sys
 
 from ._validate import positive_int
-from .dataset import write_netcdf
+from .dataset import write_chunk
 from .integration import Progress
 
 #: worker environment: one thread per worker, BLAS included (parallelism comes from the workers)
@@ -35,11 +35,13 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
 
     client, owned = connect(client, scheduler, workers)
     try:
-        # a bounded window of chunks in flight: the job (which may hold a model) is pickled per
-        # task, so submitting 10^4 chunks at once would hold 10^4 copies in the scheduler
+        # The job (which may hold a model) travels once, as the result of a task of its own: each
+        # worker fetches it once, and it is recomputed if the worker holding it is lost.  A
+        # bounded window of chunks in flight keeps the scheduler's state small for 10^4 chunks.
+        shared = client.submit(identity, job, pure=False)
         window = 4 * max(len(client.scheduler_info().get("workers", {})), 1)
         queue = iter(todo)
-        submit = lambda c, p: client.submit(run_chunk, job, c, str(p), retries=retries, pure=False)
+        submit = lambda c, p: client.submit(run_chunk, shared, c, str(p), retries=retries, pure=False)
         running = as_completed([submit(c, p) for c, p in itertools.islice(queue, window)])
         try:
             for future in running:
@@ -50,7 +52,7 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
                 for c, p in itertools.islice(queue, 1):
                     running.add(submit(c, p))
         finally:  # Ctrl-C, a failed chunk: stop what is still running; finished files stay
-            client.cancel(list(running.futures))
+            client.cancel([*running.futures, shared])
             running.clear()
     finally:
         for resource in owned:  # the client, then the LocalCluster we started
@@ -72,10 +74,14 @@ def check_execution(client, scheduler, workers, retries, progress):
         raise ValueError(f"progress must be True, False or a callable progress(done, total), got {progress!r}")
 
 
+def identity(x):
+    return x
+
+
 def run_chunk(job, chunk, path: str) -> str:
     """Task body: compute and write one chunk (nothing if its file exists: a retried duplicate)."""
     if not os.path.exists(path):
-        write_netcdf(job.run(chunk), path)
+        write_chunk(job.run(chunk), path)
     return path
 
 

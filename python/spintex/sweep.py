@@ -13,6 +13,7 @@ worker ran what.  Realization k is seeded ``SeedSequence(seed, spawn_key=(k,))``
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import itertools
@@ -25,9 +26,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ._validate import check_model, finite_float, positive_int
-from .dataset import FIELDS, netcdf_attrs, netcdf_value
+from .dataset import FIELDS, netcdf_attrs, netcdf_value, read_chunk
 from .disorder import Disorder, RunningMean
-from .ensemble import SAMPLED, averaged_response, read_chunk_stats, sample_chunk
+from .ensemble import SAMPLED, averaged_response, chunk_stats, sample_chunk
 from .model import Model
 from .observables import Response
 from .response import UNIT_SYSTEM, UNITS, check_drive, linear_response
@@ -83,7 +84,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         Where the chunks run: a ``distributed.Client``; or a scheduler address ("tcp://...",
         also read from ``DASK_SCHEDULER_ADDRESS``); or "synchronous" (in this process, no
         Dask); by default a ``LocalCluster`` of ``workers`` processes (default: one per core),
-        one thread each, BLAS at one thread, closed at the end.
+        one thread each, BLAS at one thread, closed at the end (in a script, call sweep under
+        ``if __name__ == "__main__":``: the worker processes re-import the script).  ``build``,
+        ``disorder`` and ``reductions`` travel to the workers by cloudpickle.
     retries : int
         Dask retries of a chunk that raised (a lost worker's chunks are rescheduled by Dask).
     progress : bool or callable
@@ -251,39 +254,29 @@ class Job:
     # ------------------------------------------------------------------ assembly (driver)
     def assemble(self, chunks, paths):
         """The Dataset of all chunks, read in chunk order (sample blocks merged in order)."""
-        import xarray as xr
-
         pieces: dict = {}  # (point, energies) -> {name: (dims, array)}, positions
         groups = itertools.groupby(zip(chunks, paths), key=lambda cp: (cp[0].point, cp[0].energies))
         for (point, erange), items in groups:
             items = list(items)
-            with xr.open_dataset(items[0][1], engine="h5netcdf") as first:
-                coords = {k: first[k].values for k in ("x", "y", "z") if k in first.coords}
-            if items[0][0].samples is None:
-                with xr.open_dataset(items[0][1], engine="h5netcdf") as ds:
-                    data = {k: (ds[k].dims, ds[k].values) for k in ds.data_vars}
-            else:
-                data = self.merged_samples(point, erange, [p for _, p in items])
-            pieces[point, erange] = data, coords
+            first = read_chunk(items[0][1])
+            coords = {k: first.pop(k)[1] for k in ("x", "y", "z") if k in first}
+            if items[0][0].samples is not None:
+                rest = (read_chunk(p) for _, p in items[1:])  # one at a time: constant memory
+                first = self.merged_samples(point, erange, itertools.chain([first], rest))
+            pieces[point, erange] = first, coords
         return self.combine(pieces)
 
-    def merged_samples(self, point, erange, paths) -> dict:
-        """Means and standard errors over the sample chunks of one point and energy block, and
-        the reductions of the averaged responses."""
-        import xarray as xr
-
+    def merged_samples(self, point, erange, chunk_data) -> dict:
+        """Means and standard errors over the sample chunks (``chunk_data``, an iterable of
+        :func:`read_chunk` dicts, in order) of one point and energy block, and the reductions
+        of the averaged responses."""
         stats = [RunningMean() for _ in range(erange[1] - erange[0])]
         dims = {}
-        for path in paths:
-            with xr.open_dataset(path, engine="h5netcdf") as ds:
-                for j, s in enumerate(stats):
-                    chunk = RunningMean()
-                    chunk.count = int(ds["count"].values[j])
-                    names = [str(k) for k in ds.data_vars if k != "count" and not str(k).endswith("_m2")]
-                    chunk.mean = {k: ds[k].values[j] for k in names}
-                    chunk.m2 = {k: ds[f"{k}_m2"].values[j] for k in names}
-                    dims.update({k: ds[k].dims for k in names})
-                    s.merge(chunk)
+        for part in chunk_data:
+            names = [k for k in part if k in SAMPLED]
+            dims.update({k: part[k][0] for k in names})
+            for j, s in enumerate(stats):
+                s.merge(chunk_stats(part, j))
         data = {}
         for name in (n for n in self.observables if n in SAMPLED):
             data[name] = (dims[name], np.stack([s.mean[name] for s in stats]))
@@ -337,10 +330,8 @@ class Job:
         return attrs
 
     # ------------------------------------------------------------------ chunks (workers)
-    def run(self, chunk: Chunk):
-        """The Dataset of one chunk."""
-        import xarray as xr
-
+    def run(self, chunk: Chunk) -> dict:
+        """The variables {name: (dims, array)} of one chunk, with the site positions x, y, z."""
         model, drive, disorder = self.setup(chunk.point)
         energies = self.energies[chunk.energies[0]:chunk.energies[1]]
         if chunk.samples is None:
@@ -355,9 +346,8 @@ class Job:
             data.update(self.reduce(model, responses))
         else:
             data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names())
-        ds = xr.Dataset(data, coords={"energy": energies})
         positions = model.lattice.positions
-        return ds.assign_coords({n: ("site", positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])})
+        return {**data, **{n: (("site",), positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])}}
 
     def sampled_names(self) -> tuple:
         if self.reductions or any(n in FIT_REDUCTIONS for n in self.observables):
@@ -413,7 +403,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     run_chunks(job, chunks, paths, **options)
     stats = RunningMean()
     for path in paths:
-        stats.merge(read_chunk_stats(path))
+        stats.merge(chunk_stats(read_chunk(path), 0))
     return averaged_response(model, energy, disorder, drive, stats)
 
 
@@ -451,15 +441,17 @@ def grid_coordinate(values):
 
 
 def fingerprint(obj) -> str:
-    """Text that changes when ``obj`` does: source of functions, arrays of models, repr and seed of disorders."""
+    """Text that changes when ``obj`` does: source of functions, arrays of models, fields of disorders."""
     if isinstance(obj, FixedModel):
         m = obj.model
         h = hashlib.sha256(repr(m).encode())
         for a in (m.site_blocks, m.bond_blocks, m.bonds, m.lead_cell("left"), m.lead_cell("right")):
             h.update(np.ascontiguousarray(a).tobytes())
         return "model " + h.hexdigest()
-    if isinstance(obj, Disorder):
-        return f"{obj!r} seed={obj.resolved_seed}"
+    if isinstance(obj, Disorder):  # its fields (a sweep of samples has an explicit seed; SCBA draws none)
+        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
+        return repr({k: hashlib.sha256(v.tobytes()).hexdigest() if isinstance(v, np.ndarray) else v
+                     for k, v in fields.items()})
     if callable(obj):
         try:
             return inspect.getsource(obj)
