@@ -50,7 +50,8 @@ class Progress:
 def _integrate(model: Model, energies, *, progress=None, edges: bool = True, check=None, **kw) -> dict:
     """``_core.integrate`` on ``model``.  Real energies on a lead channel threshold (``edges``,
     see :func:`_threshold_limit`) give the limit from above, E -> threshold + 0; ``check(out)``
-    selects what must stay finite there (default: every accumulated block)."""
+    selects what must stay finite there (default: every accumulated block).  ``per_energy=True``
+    (passed on): the blocks of every energy apart, (K, count, 2, 2), for the batched solvers."""
     z = np.asarray(energies, dtype=complex)
     hits = _threshold_hits(model, z) if edges else {}
     if not hits:
@@ -135,7 +136,7 @@ def _threshold_limit(model: Model, z, hits: dict, progress, check, kw) -> dict:
     merged = {}
     first = next(iter(fits.values()))[0][0]
     for key, value in first.items():
-        summed = not (key.startswith("open_channels") or key.endswith("transmission"))
+        summed = not (kw.get("per_energy") or key.startswith("open_channels") or key.endswith("transmission"))
         if summed:
             merged[key] = out[key].copy() if keep.size else np.zeros_like(value)
         else:
