@@ -91,8 +91,15 @@ def _threshold_hits(model: Model, z) -> dict:
     if real.size == 0:
         return {}
     edges = channel_thresholds(model)
+    # only energies this close to a threshold can be hits (s_max <= 1e-3 sqrt(t) below, and
+    # scale <= max(1, |E| + distance)): the loop runs on those alone, not on every energy of a batch
+    energies = np.real(z[real])
+    distance = np.abs(energies[:, None] - edges[None, :]).min(axis=1)
+    widest = (1e-3 * np.sqrt(model.hopping) * _EDGE_STEPS[-1]) ** 2
+    ulps = _EDGE_ULPS * np.finfo(float).eps * np.maximum(1.0, np.abs(energies) + distance)
+    near = (distance < widest) | (distance <= ulps)
     hits = {}
-    for k in real:
+    for k in real[near]:
         e = float(np.real(z[k]))
         c = int(np.argmin(np.abs(edges - e)))
         edge, delta = float(edges[c]), e - float(edges[c])

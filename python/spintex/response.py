@@ -340,8 +340,9 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     return r
 
 
-def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disorder | None = None, drive: str | None = None,
-                    lead: str | None = None, temperature: float = 0.0, circuit: str = "closed") -> Response:
+def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disorder | None = None,
+                    drive: str | None = None, lead: str | None = None, temperature: float = 0.0,
+                    circuit: str = "closed") -> Response:
     """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
 
     Parameters
