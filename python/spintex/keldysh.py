@@ -269,7 +269,7 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     if disorder is not None and disorder.method == "scba":  # energy by energy
         blocks = np.array([scba(model, E, disorder).retarded_sites for E in e])
     elif disorder is not None:
-        blocks = 0.0
+        blocks = np.zeros((e.size, model.lattice.num_sites, 2, 2), complex)
         for seq in sample_streams(disorder):
             sample = realization(model, disorder, np.random.default_rng(seq))
             blocks = blocks + _retarded_sites(sample, e) / disorder.samples
