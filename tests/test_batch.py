@@ -181,3 +181,12 @@ def test_bad_energy_arrays_are_value_errors_naming_energy(energies):
         st.linear_response(m, energies)
     with pytest.raises(ValueError, match="energy"):
         st.pumping(m, energies, st.texture_velocity(m, "translation"))
+
+
+def test_analysis_of_a_batch_is_a_value_error():
+    m = wall(L=12)
+    r = st.linear_response(m, [-1.0, -0.5], drive="bias")
+    with pytest.raises(ValueError, match="response"):
+        st.current_polarization(m, r)
+    with pytest.raises(ValueError, match="torque"):
+        st.fit_torque(m, r)
