@@ -330,38 +330,57 @@ Accumulated integrate(const Device& device, const Request& request,
 #endif
   const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
 
-  // Deterministic sums: each energy's weighted blocks are formed alone and added to the totals in
-  // energy order (the ordered region), so results are bitwise the same for any number of threads.
+  // One energy's sweep into `mine`; false if skipped (stopping) or failed (the error is kept).
+  auto sweep_energy = [&](Sweep& sweep, Accumulated& mine, std::size_t k) {
+    if (stop.load()) return false;
+    try {
+      sweep.run(k, mine);
+      return true;
+    } catch (...) {
+#pragma omp critical(spintex_error)
+      if (!error) error = std::current_exception();
+      stop = true;
+      return false;
+    }
+  };
+  // Progress after a finished energy, reported from the master thread (it holds the GIL hook).
+  auto report = [&]() {
+    const std::size_t finished = ++done;
+    bool master = true;
+#ifdef _OPENMP
+    master = omp_get_thread_num() == 0;
+#endif
+    if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+  };
+
 #pragma omp parallel if (parallel)
   {
     Accumulated mine;  // one energy's blocks
     resize_accumulators(device, request, mine);
     Sweep sweep(device, request, local_self_energy);
+    if (request.per_energy) {
+      // every energy has its own slot: no ordering, so a thread never waits for a slower one
+#pragma omp for schedule(dynamic, 1)
+      for (long long k = 0; k < static_cast<long long>(K); ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (!sweep_energy(sweep, mine, kk)) continue;
+        commit_energy(kk, mine, total, true);
+        report();
+      }
+    } else {
+      // Deterministic sums: each energy's weighted blocks are formed alone and added to the
+      // totals in energy order (the ordered region), so results are bitwise the same for any
+      // number of threads.
 #pragma omp for ordered schedule(dynamic, 1)
-    for (long long k = 0; k < static_cast<long long>(K); ++k) {
-      const auto kk = static_cast<std::size_t>(k);
-      bool swept = false;
-      if (!stop.load()) {
-        try {
-          sweep.run(kk, mine);
-          swept = true;
-        } catch (...) {
-#pragma omp critical(spintex_error)
-          if (!error) error = std::current_exception();
-          stop = true;
-        }
-      }
+      for (long long k = 0; k < static_cast<long long>(K); ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        const bool swept = sweep_energy(sweep, mine, kk);
 #pragma omp ordered
-      {
-        if (swept && !stop.load()) commit_energy(kk, mine, total, request.per_energy);
+        {
+          if (swept && !stop.load()) commit_energy(kk, mine, total, false);
+        }
+        if (swept) report();
       }
-      if (!swept) continue;
-      const std::size_t finished = ++done;
-      bool master = true;
-#ifdef _OPENMP
-      master = omp_get_thread_num() == 0;
-#endif
-      if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
     }
   }
   if (parallel) dense::set_blas_threads(previous_blas_threads);
