@@ -37,10 +37,8 @@ py::array_t<cplx> blocks_array(std::vector<cplx>&& v) {
 }
 
 /// (K, count, 2, 2) blocks of K energies, stored one energy after the other.
-py::array_t<cplx> blocks_array(std::vector<cplx>&& v, std::size_t energies) {
-  const auto K = static_cast<py::ssize_t>(energies);
-  const auto count = K ? static_cast<py::ssize_t>(v.size() / 4) / K : 0;
-  return to_numpy(std::move(v), {K, count, 2, 2});
+py::array_t<cplx> blocks_array(std::vector<cplx>&& v, std::size_t energies, int count) {
+  return to_numpy(std::move(v), {static_cast<py::ssize_t>(energies), static_cast<py::ssize_t>(count), 2, 2});
 }
 
 py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
@@ -208,22 +206,24 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
           throw py::error_already_set();
         }
 
-        auto blocks = [&](std::vector<cplx>&& v) {
-          return per_energy ? blocks_array(std::move(v), K) : blocks_array(std::move(v));
+        // count: sites or bonds per energy
+        auto blocks = [&](std::vector<cplx>&& v, int count) {
+          return per_energy ? blocks_array(std::move(v), K, count) : blocks_array(std::move(v));
         };
+        const int N = device.num_sites(), B = device.num_bonds();
         py::dict out;
         if (!req.retarded_weights.empty()) {
-          out["retarded_sites"] = blocks(std::move(acc.retarded_sites));
-          out["retarded_bonds_ji"] = blocks(std::move(acc.retarded_bonds_ji));
-          out["retarded_bonds_ij"] = blocks(std::move(acc.retarded_bonds_ij));
+          out["retarded_sites"] = blocks(std::move(acc.retarded_sites), N);
+          out["retarded_bonds_ji"] = blocks(std::move(acc.retarded_bonds_ji), B);
+          out["retarded_bonds_ij"] = blocks(std::move(acc.retarded_bonds_ij), B);
         }
         if (!req.left_weights.empty()) {
-          out["left_sites"] = blocks(std::move(acc.left_sites));
-          out["left_bonds"] = blocks(std::move(acc.left_bonds));
+          out["left_sites"] = blocks(std::move(acc.left_sites), N);
+          out["left_bonds"] = blocks(std::move(acc.left_bonds), B);
         }
         if (!req.right_weights.empty()) {
-          out["right_sites"] = blocks(std::move(acc.right_sites));
-          out["right_bonds"] = blocks(std::move(acc.right_bonds));
+          out["right_sites"] = blocks(std::move(acc.right_sites), N);
+          out["right_bonds"] = blocks(std::move(acc.right_bonds), B);
         }
         if (transmission || reverse_transmission) {
           const auto k = static_cast<py::ssize_t>(K);

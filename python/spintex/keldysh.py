@@ -280,6 +280,8 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
 
 def _retarded_sites(model: Model, energies: np.ndarray) -> np.ndarray:
     """G^R_ii (K, N, 2, 2) at each energy: one C++ call for all of them."""
+    if energies.size == 0:  # (the core returns no blocks for an empty request)
+        return np.zeros((0, model.lattice.num_sites, 2, 2), complex)
     out = _integrate(model, energies, retarded_weights=np.ones(energies.size), per_energy=True, check=_ldos_part)
     return out["retarded_sites"]
 
