@@ -190,3 +190,8 @@ def test_analysis_of_a_batch_is_a_value_error():
         st.current_polarization(m, r)
     with pytest.raises(ValueError, match="torque"):
         st.fit_torque(m, r)
+
+
+def test_batch_on_a_single_site_has_no_slice_boundaries():
+    r = st.linear_response(st.Model(st.lattice.chain(1), exchange=0.5), [-1.0, -0.5])
+    assert r.current.shape == (2, 0) and r.spin_current.shape == (2, 0, 3) and r.spin_density.shape == (2, 1, 3)

@@ -49,10 +49,11 @@ def site_observables(model: Model, rho_sites: np.ndarray) -> dict:
 def _boundary_sums(boundary: np.ndarray, values: np.ndarray, nb: int) -> np.ndarray:
     """(..., nb) sums of ``values`` (..., n) over the n bonds by slice boundary (``boundary``, (n,)):
     one bincount for all leading indices, each boundary summed in bond order."""
-    rows = values.reshape(-1, values.shape[-1])
+    lead = values.shape[:-1]
+    rows = values.reshape(int(np.prod(lead)), values.shape[-1])
     index = (nb * np.arange(rows.shape[0])[:, None] + boundary).ravel()
     sums = np.bincount(index, weights=rows.ravel(), minlength=rows.shape[0] * nb)
-    return sums.reshape(*values.shape[:-1], nb)
+    return sums.reshape(*lead, nb)
 
 
 def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
