@@ -81,9 +81,12 @@ def main():
           f"K = {K} energies in [{ENERGIES[0]}, {ENERGIES[-1]}]; best of {repeats}")
     print("loop / batch: the speed-up (target: the issue's figure, stated against Kwant 1.5, which is not "
           "installed here); diff: max |batch - loop| / max |loop| of the spin density")
+    print("cpu: CPU-seconds of this process in the same runs (loop/batch in CPU time: the work the batch saves, "
+          "without the parallel gain)")
     print("ref: sparse-direct reference, s per energy, quoted (not re-run); other: CPUs used by other "
           "processes during the timed runs (* if > 0.2: figures disturbed)")
     header = (f"{'system':<15} {'sites':>6} | {'loop s':>8} {'batch s':>8} {'loop/batch':>10} {'target':>6} | "
+              f"{'loop cpu':>8} {'batch cpu':>9} {'ratio':>5} | "
               f"{'batch s/E':>9} {'ref s/E':>7} {'ref/batch':>9} | {'diff':>7} {'other':>6}")
     print(header)
     print("-" * len(header))
@@ -95,8 +98,10 @@ def main():
         t_batch = best_of(lambda: batch(model), repeats)
         other = most_other(t_loop, t_batch)
         per_energy = t_batch.seconds / K
+        cpu_loop, cpu_batch = t_loop.cpu * t_loop.seconds, t_batch.cpu * t_batch.seconds
         print(f"{label:<15} {L * W:6d} | {t_loop.seconds:8.3f} {t_batch.seconds:8.3f} "
-              f"{t_loop.seconds / t_batch.seconds:10.1f} {target:6d} | {per_energy:9.5f} {ref:7.2f} "
+              f"{t_loop.seconds / t_batch.seconds:10.1f} {target:6d} | "
+              f"{cpu_loop:8.3f} {cpu_batch:9.3f} {cpu_loop / cpu_batch:5.1f} | {per_energy:9.5f} {ref:7.2f} "
               f"{ref / per_energy:9.0f} | {largest_difference(model):7.1e} {other:5.2f}{'*' if other > 0.2 else ''}",
               flush=True)
     print(f"load average at end: {load_average():.2f}")
