@@ -37,6 +37,11 @@ py::array_t<cplx> blocks_array(std::vector<cplx>&& v) {
   return to_numpy(std::move(v), {count, 2, 2});
 }
 
+/// (K, count, 2, 2) blocks of K energies, stored one energy after the other.
+py::array_t<cplx> blocks_array(std::vector<cplx>&& v, std::size_t energies, int count) {
+  return to_numpy(std::move(v), {static_cast<py::ssize_t>(energies), static_cast<py::ssize_t>(count), 2, 2});
+}
+
 py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
   std::vector<cplx> flat(4 * blocks.size());
   for (std::size_t k = 0; k < blocks.size(); ++k) {
@@ -213,7 +218,7 @@ bonds_ij, GMRES iterations per node).)doc",
       [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,
          const py::object& left_weights, const py::object& right_weights, bool transmission,
          bool reverse_transmission, std::array<double, 3> left_axis, std::array<double, 3> right_axis,
-         const py::object& local_self_energy, const py::object& progress) {
+         const py::object& local_self_energy, const py::object& progress, bool per_energy) {
         if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
         Request req;
         req.energies.assign(energies.data(), energies.data() + energies.shape(0));
@@ -223,6 +228,7 @@ bonds_ij, GMRES iterations per node).)doc",
         req.right_weights = to_weights(right_weights, K, "right_weights");
         req.transmission = transmission;
         req.reverse_transmission = reverse_transmission;
+        req.per_energy = per_energy;
         req.left_axis = Eigen::Vector3d(left_axis[0], left_axis[1], left_axis[2]);
         req.right_axis = Eigen::Vector3d(right_axis[0], right_axis[1], right_axis[2]);
         std::vector<Block2> sigma;
@@ -240,19 +246,24 @@ bonds_ij, GMRES iterations per node).)doc",
           throw py::error_already_set();
         }
 
+        // count: sites or bonds per energy
+        auto blocks = [&](std::vector<cplx>&& v, int count) {
+          return per_energy ? blocks_array(std::move(v), K, count) : blocks_array(std::move(v));
+        };
+        const int N = device.num_sites(), B = device.num_bonds();
         py::dict out;
         if (!req.retarded_weights.empty()) {
-          out["retarded_sites"] = blocks_array(std::move(acc.retarded_sites));
-          out["retarded_bonds_ji"] = blocks_array(std::move(acc.retarded_bonds_ji));
-          out["retarded_bonds_ij"] = blocks_array(std::move(acc.retarded_bonds_ij));
+          out["retarded_sites"] = blocks(std::move(acc.retarded_sites), N);
+          out["retarded_bonds_ji"] = blocks(std::move(acc.retarded_bonds_ji), B);
+          out["retarded_bonds_ij"] = blocks(std::move(acc.retarded_bonds_ij), B);
         }
         if (!req.left_weights.empty()) {
-          out["left_sites"] = blocks_array(std::move(acc.left_sites));
-          out["left_bonds"] = blocks_array(std::move(acc.left_bonds));
+          out["left_sites"] = blocks(std::move(acc.left_sites), N);
+          out["left_bonds"] = blocks(std::move(acc.left_bonds), B);
         }
         if (!req.right_weights.empty()) {
-          out["right_sites"] = blocks_array(std::move(acc.right_sites));
-          out["right_bonds"] = blocks_array(std::move(acc.right_bonds));
+          out["right_sites"] = blocks(std::move(acc.right_sites), N);
+          out["right_bonds"] = blocks(std::move(acc.right_bonds), B);
         }
         if (transmission || reverse_transmission) {
           const auto k = static_cast<py::ssize_t>(K);
@@ -270,6 +281,7 @@ bonds_ij, GMRES iterations per node).)doc",
       py::arg("transmission") = false, py::arg("reverse_transmission") = false, py::arg("left_axis") = std::array<double, 3>{0, 0, 1},
       py::arg("right_axis") = std::array<double, 3>{0, 0, 1},
       py::arg("local_self_energy") = py::none(), py::arg("progress") = py::none(),
+      py::arg("per_energy") = false,
       R"doc(Weighted sums over energies of RGF blocks (see spintex/rgf.hpp).
 
 Returns a dict of (count, 2, 2) block arrays: retarded_sites (sum w G^R_ii),
@@ -277,6 +289,8 @@ retarded_bonds_ji / _ij (G^R_ji, G^R_ij for each bond (i, j)), left_sites / left
 (sum w (G Gamma_L G^dag)_ii, _ji), right_*, and per-energy transmissions when asked: transmission and
 spin_transmission (2x2: left-lead spin s, right-lead spin s') of the injecting lead (left unless
 only right_weights are given); reverse_transmission the other direction (costs a second column).
+per_energy=True keeps every energy's weighted blocks apart: (K, count, 2, 2) arrays instead of
+the sums (the batched solvers).
 Runs energies in parallel (OpenMP) with the GIL released, summed in energy order (bitwise the
 same for any number of threads); Ctrl-C interrupts.)doc");
 }

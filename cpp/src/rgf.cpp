@@ -251,10 +251,12 @@ void validate(const Device& device, const Request& request, const std::vector<Bl
     throw std::invalid_argument("local self-energy needs one 2x2 block per site");
 }
 
-void resize_accumulators(const Device& d, const Request& r, Accumulated& a) {
-  const std::size_t N4 = 4 * static_cast<std::size_t>(d.num_sites());
-  const std::size_t B4 = 4 * static_cast<std::size_t>(d.num_bonds());
+/// Size the accumulators of `a` for `copies` sets of blocks (1: one energy or a sum; K: every
+/// energy apart).
+void resize_accumulators(const Device& d, const Request& r, Accumulated& a, std::size_t copies = 1) {
   const std::size_t K = r.energies.size();
+  const std::size_t N4 = 4 * static_cast<std::size_t>(d.num_sites()) * copies;
+  const std::size_t B4 = 4 * static_cast<std::size_t>(d.num_bonds()) * copies;
   if (!r.retarded_weights.empty()) {
     a.retarded_sites.assign(N4, 0.0);
     a.retarded_bonds_ji.assign(B4, 0.0);
@@ -281,15 +283,18 @@ std::vector<std::vector<cplx>*> block_accumulators(Accumulated& a) {
           &a.left_bonds,     &a.right_sites,       &a.right_bonds};
 }
 
-/// Add one energy's blocks (`part`) into `total` and copy its transmissions (slot k); zero the
-/// blocks of `part` for the next energy.
-void commit_energy(std::size_t k, Accumulated& part, Accumulated& total) {
+/// Add one energy's blocks (`part`) into `total` (or, `per_energy`, copy them to slot k) and copy
+/// its transmissions (slot k); zero the blocks of `part` for the next energy.
+void commit_energy(std::size_t k, Accumulated& part, Accumulated& total, bool per_energy) {
   const auto parts = block_accumulators(part);
   const auto totals = block_accumulators(total);
   for (std::size_t a = 0; a < parts.size(); ++a) {
     std::vector<cplx>& p = *parts[a];
     std::vector<cplx>& t = *totals[a];
-    for (std::size_t i = 0; i < p.size(); ++i) t[i] += p[i];
+    if (per_energy)
+      std::copy(p.begin(), p.end(), t.begin() + static_cast<std::ptrdiff_t>(k * p.size()));
+    else
+      for (std::size_t i = 0; i < p.size(); ++i) t[i] += p[i];
     std::fill(p.begin(), p.end(), cplx(0.0));
   }
   if (!part.transmission.empty()) {
@@ -306,7 +311,7 @@ Accumulated integrate(const Device& device, const Request& request,
   validate(device, request, local_self_energy);
   const std::size_t K = request.energies.size();
   Accumulated total;
-  resize_accumulators(device, request, total);
+  resize_accumulators(device, request, total, request.per_energy ? K : 1);
   total.open_channels_left.resize(K);
   total.open_channels_right.resize(K);
   for (std::size_t k = 0; k < K; ++k) {
@@ -325,38 +330,57 @@ Accumulated integrate(const Device& device, const Request& request,
 #endif
   const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
 
-  // Deterministic sums: each energy's weighted blocks are formed alone and added to the totals in
-  // energy order (the ordered region), so results are bitwise the same for any number of threads.
+  // One energy's sweep into `mine`; false if skipped (stopping) or failed (the error is kept).
+  auto sweep_energy = [&](Sweep& sweep, Accumulated& mine, std::size_t k) {
+    if (stop.load()) return false;
+    try {
+      sweep.run(k, mine);
+      return true;
+    } catch (...) {
+#pragma omp critical(spintex_error)
+      if (!error) error = std::current_exception();
+      stop = true;
+      return false;
+    }
+  };
+  // Progress after a finished energy, reported from the master thread (it holds the GIL hook).
+  auto report = [&]() {
+    const std::size_t finished = ++done;
+    bool master = true;
+#ifdef _OPENMP
+    master = omp_get_thread_num() == 0;
+#endif
+    if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+  };
+
 #pragma omp parallel if (parallel)
   {
     Accumulated mine;  // one energy's blocks
     resize_accumulators(device, request, mine);
     Sweep sweep(device, request, local_self_energy);
+    if (request.per_energy) {
+      // every energy has its own slot: no ordering, so a thread never waits for a slower one
+#pragma omp for schedule(dynamic, 1)
+      for (long long k = 0; k < static_cast<long long>(K); ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (!sweep_energy(sweep, mine, kk)) continue;
+        commit_energy(kk, mine, total, true);
+        report();
+      }
+    } else {
+      // Deterministic sums: each energy's weighted blocks are formed alone and added to the
+      // totals in energy order (the ordered region), so results are bitwise the same for any
+      // number of threads.
 #pragma omp for ordered schedule(dynamic, 1)
-    for (long long k = 0; k < static_cast<long long>(K); ++k) {
-      const auto kk = static_cast<std::size_t>(k);
-      bool swept = false;
-      if (!stop.load()) {
-        try {
-          sweep.run(kk, mine);
-          swept = true;
-        } catch (...) {
-#pragma omp critical(spintex_error)
-          if (!error) error = std::current_exception();
-          stop = true;
-        }
-      }
+      for (long long k = 0; k < static_cast<long long>(K); ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        const bool swept = sweep_energy(sweep, mine, kk);
 #pragma omp ordered
-      {
-        if (swept && !stop.load()) commit_energy(kk, mine, total);
+        {
+          if (swept && !stop.load()) commit_energy(kk, mine, total, false);
+        }
+        if (swept) report();
       }
-      if (!swept) continue;
-      const std::size_t finished = ++done;
-      bool master = true;
-#ifdef _OPENMP
-      master = omp_get_thread_num() == 0;
-#endif
-      if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
     }
   }
   if (parallel) dense::set_blas_threads(previous_blas_threads);

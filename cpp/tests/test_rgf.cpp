@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "random_device.hpp"
 #include "spintex/rgf.hpp"
@@ -109,6 +111,34 @@ TEST_P(RgfTest, RightInjectionAloneReportsRightTransmission) {
     const DenseSystem d = dense_system(device_, energies_[k]);
     const double T = (d.gamma_left * d.green * d.gamma_right * d.green.adjoint()).trace().real();
     EXPECT_NEAR(acc.transmission[k], T, kTol * std::max(1.0, T));
+  }
+}
+
+TEST_P(RgfTest, PerEnergyBlocksAreTheSingleEnergyRequests) {
+  // per_energy keeps energy k's weighted blocks at offset k: the same numbers (bitwise) as a
+  // request of energy k alone, for every part
+  Request batch = full_request();
+  batch.per_energy = true;
+  const Accumulated all = integrate(device_, batch);
+  for (std::size_t k = 0; k < energies_.size(); ++k) {
+    Request one = full_request();
+    one.energies = {energies_[k]};
+    one.retarded_weights = {batch.retarded_weights[k]};
+    one.left_weights = {batch.left_weights[k]};
+    one.right_weights = {batch.right_weights[k]};
+    const Accumulated single = integrate(device_, one);
+    const std::vector<std::pair<const std::vector<cplx>*, const std::vector<cplx>*>> parts = {
+        {&all.retarded_sites, &single.retarded_sites},       {&all.retarded_bonds_ji, &single.retarded_bonds_ji},
+        {&all.retarded_bonds_ij, &single.retarded_bonds_ij}, {&all.left_sites, &single.left_sites},
+        {&all.left_bonds, &single.left_bonds},               {&all.right_sites, &single.right_sites},
+        {&all.right_bonds, &single.right_bonds}};
+    for (const auto& [batched, alone] : parts) {
+      ASSERT_EQ(batched->size(), energies_.size() * alone->size());
+      for (std::size_t i = 0; i < alone->size(); ++i)
+        EXPECT_EQ((*batched)[k * alone->size() + i], (*alone)[i]) << "energy " << k << " entry " << i;
+    }
+    EXPECT_EQ(all.transmission[k], single.transmission[0]);
+    EXPECT_EQ(all.reverse_transmission[k], single.reverse_transmission[0]);
   }
 }
 

@@ -26,6 +26,19 @@ def finite_float(value, name: str, *, positive: bool = False, nonnegative: bool 
     return x
 
 
+def energy_batch(value, name: str = "energy") -> np.ndarray | None:
+    """None for a scalar ``value`` (the caller checks it); for an array, its energies as a
+    non-empty 1-d array of finite real numbers (a batch: results get a leading energy axis)."""
+    if np.ndim(value) == 0:
+        return None
+    e = real_array(value, name)
+    if e.ndim != 1 or e.size == 0:
+        raise ValueError(f"{name} must be a real number or a non-empty 1-d array of them, got shape {e.shape}")
+    if not np.all(np.isfinite(e)):
+        raise ValueError(f"{name} must be finite, got {_short(value)}")
+    return e
+
+
 def check_model(model, name: str = "model"):
     """``model`` itself if it is a :class:`spintex.Model`, else a ValueError saying what was expected."""
     from .model import Model  # model.py imports this module

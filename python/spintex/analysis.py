@@ -182,6 +182,9 @@ def current_polarization(model: Model, response, boundaries=None) -> float:
     lat = model.lattice
     if lat.num_slices < 2:
         raise ValueError("need at least two slices")
+    if np.ndim(response.current) != 1:
+        raise ValueError(f"response must be of one energy, got currents of shape {np.shape(response.current)} "
+                         "(a batch of energies: pass one energy at a time)")
     b = np.arange(lat.num_slices - 1) if boundaries is None else np.atleast_1d(np.asarray(boundaries))
     if b.size == 0 or b.min() < 0 or b.max() >= lat.num_slices - 1:
         raise ValueError(f"boundaries must index slice boundaries 0..{lat.num_slices - 2}")

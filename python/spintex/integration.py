@@ -50,7 +50,8 @@ class Progress:
 def _integrate(model: Model, energies, *, progress=None, edges: bool = True, check=None, **kw) -> dict:
     """``_core.integrate`` on ``model``.  Real energies on a lead channel threshold (``edges``,
     see :func:`_threshold_limit`) give the limit from above, E -> threshold + 0; ``check(out)``
-    selects what must stay finite there (default: every accumulated block)."""
+    selects what must stay finite there (default: every accumulated block).  ``per_energy=True``
+    (passed on): the blocks of every energy apart, (K, count, 2, 2), for the batched solvers."""
     z = np.asarray(energies, dtype=complex)
     hits = _threshold_hits(model, z) if edges else {}
     if not hits:
@@ -90,8 +91,15 @@ def _threshold_hits(model: Model, z) -> dict:
     if real.size == 0:
         return {}
     edges = channel_thresholds(model)
+    # only energies this close to a threshold can be hits (s_max <= 1e-3 sqrt(t) below, and
+    # scale <= max(1, |E| + distance)): the loop runs on those alone, not on every energy of a batch
+    energies = np.real(z[real])
+    distance = np.abs(energies[:, None] - edges[None, :]).min(axis=1)
+    widest = (1e-3 * np.sqrt(model.hopping) * _EDGE_STEPS[-1]) ** 2
+    ulps = _EDGE_ULPS * np.finfo(float).eps * np.maximum(1.0, np.abs(energies) + distance)
+    near = (distance < widest) | (distance <= ulps)
     hits = {}
-    for k in real:
+    for k in real[near]:
         e = float(np.real(z[k]))
         c = int(np.argmin(np.abs(edges - e)))
         edge, delta = float(edges[c]), e - float(edges[c])
@@ -135,7 +143,7 @@ def _threshold_limit(model: Model, z, hits: dict, progress, check, kw) -> dict:
     merged = {}
     first = next(iter(fits.values()))[0][0]
     for key, value in first.items():
-        summed = not (key.startswith("open_channels") or key.endswith("transmission"))
+        summed = not (kw.get("per_energy") or key.startswith("open_channels") or key.endswith("transmission"))
         if summed:
             merged[key] = out[key].copy() if keep.size else np.zeros_like(value)
         else:

@@ -27,7 +27,7 @@ UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a 
 
 def transmission(model: Model, energies) -> np.ndarray:
     """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy (at a lead
-    channel threshold: the limit from above)."""
+    channel threshold: the limit from above); all energies in one C++ call."""
     check_model(model)
     e = np.atleast_1d(real_array(energies, "energies"))
     if not np.all(np.isfinite(e)):
@@ -260,23 +260,30 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
 
 def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     """Local density of states per site, summed over spin: -(1/pi) Im Tr G^R_ii(E), shape (K, N)
-    for K energies (units 1/t).  With disorder: SCBA, or the average over samples."""
+    for K energies (units 1/t).  With disorder: SCBA (energy by energy), or the average over
+    samples.  Clean, and each sample: all energies in one C++ call."""
     check_model(model)
     e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
-    if disorder is not None and disorder.method == "scba":
-        blocks: list = [scba(model, E, disorder).retarded_sites for E in e]
+    if disorder is not None and disorder.method == "scba":  # energy by energy
+        blocks = np.array([scba(model, E, disorder).retarded_sites for E in e])
     elif disorder is not None:
-        blocks = [0.0] * e.size
+        blocks = np.zeros((e.size, model.lattice.num_sites, 2, 2), complex)
         for seq in sample_streams(disorder):
             sample = realization(model, disorder, np.random.default_rng(seq))
-            for k, E in enumerate(e):
-                out = _integrate(sample, [E], retarded_weights=np.ones(1), check=_ldos_part)
-                blocks[k] = blocks[k] + out["retarded_sites"] / disorder.samples
+            blocks = blocks + _retarded_sites(sample, e) / disorder.samples
     else:
-        blocks = [_integrate(model, [E], retarded_weights=np.ones(1), check=_ldos_part)["retarded_sites"] for E in e]
-    return np.array([-np.imag(np.trace(b, axis1=1, axis2=2)) / np.pi for b in blocks])
+        blocks = _retarded_sites(model, e)
+    return -np.imag(np.trace(blocks, axis1=-2, axis2=-1)) / np.pi
+
+
+def _retarded_sites(model: Model, energies: np.ndarray) -> np.ndarray:
+    """G^R_ii (K, N, 2, 2) at each energy: one C++ call for all of them."""
+    if energies.size == 0:  # (the core returns no blocks for an empty request)
+        return np.zeros((0, model.lattice.num_sites, 2, 2), complex)
+    out = _integrate(model, energies, retarded_weights=np.ones(energies.size), per_energy=True, check=_ldos_part)
+    return out["retarded_sites"]
 
 
 def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder: Disorder, tolerance: float):
@@ -319,4 +326,4 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
 
 def _ldos_part(out) -> np.ndarray:
     """What of G^R the LDOS uses (at a threshold only -Im Tr G_ii must have a finite limit)."""
-    return np.imag(np.trace(out["retarded_sites"], axis1=1, axis2=2))
+    return np.imag(np.trace(out["retarded_sites"], axis1=-2, axis2=-1))

@@ -15,7 +15,7 @@ Every solver produces 2x2 blocks of the one-body density matrix ``rho_ji = <c_i^
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -38,29 +38,39 @@ def pauli_traces(M) -> np.ndarray:
 
 
 def site_observables(model: Model, rho_sites: np.ndarray) -> dict:
-    """charge_density (N,), spin_density (N, 3) and torque (N, 3) from site blocks."""
-    charge = np.real(rho_sites[:, 0, 0] + rho_sites[:, 1, 1])
+    """charge_density (N,), spin_density (N, 3) and torque (N, 3) from site blocks (N, 2, 2);
+    leading axes (e.g. energies) carry through."""
+    charge = np.real(rho_sites[..., 0, 0] + rho_sites[..., 1, 1])
     spin = np.real(pauli_traces(rho_sites))
     torque = model.exchange[:, None] * np.cross(model.texture_vectors, spin)
     return {"charge_density": charge, "spin_density": spin, "torque": torque}
 
 
+def _boundary_sums(boundary: np.ndarray, values: np.ndarray, nb: int) -> np.ndarray:
+    """(..., nb) sums of ``values`` (..., n) over the n bonds by slice boundary (``boundary``, (n,)):
+    one bincount for all leading indices, each boundary summed in bond order."""
+    lead = values.shape[:-1]
+    rows = values.reshape(int(np.prod(lead)), values.shape[-1])
+    index = (nb * np.arange(rows.shape[0])[:, None] + boundary).ravel()
+    sums = np.bincount(index, weights=rows.ravel(), minlength=rows.shape[0] * nb)
+    return sums.reshape(*lead, nb)
+
+
 def bond_observables(model: Model, rho_bonds: np.ndarray) -> dict:
-    """Bond and slice-boundary particle and spin currents from bond blocks rho_ji."""
+    """Bond and slice-boundary particle and spin currents from bond blocks rho_ji (nb, 2, 2);
+    leading axes (e.g. energies) carry through."""
     T = model.bond_blocks
     T_rho = _product(T, rho_bonds)
-    bond_current = -2.0 * np.imag(T_rho[:, 0, 0] + T_rho[:, 1, 1])
+    bond_current = -2.0 * np.imag(T_rho[..., 0, 0] + T_rho[..., 1, 1])
     # Tr[(s T + T s) rho] = Tr[s (T rho + rho T)]
     bond_spin_current = -np.imag(pauli_traces(T_rho + _product(rho_bonds, T)))
     lat = model.lattice
     first = lat.slice_of_site[model.bonds[:, 0]]
     inter = lat.slice_of_site[model.bonds[:, 1]] != first
     nb = max(lat.num_slices - 1, 0)
-    current = np.bincount(first[inter], weights=bond_current[inter], minlength=nb)[:nb]
-    spin_current = np.stack(
-        [np.bincount(first[inter], weights=bond_spin_current[inter, a], minlength=nb)[:nb] for a in range(3)],
-        axis=1,
-    ) if nb else np.zeros((0, 3))
+    current = _boundary_sums(first[inter], bond_current[..., inter], nb)
+    spin_current = np.stack([_boundary_sums(first[inter], bond_spin_current[..., inter, a], nb) for a in range(3)],
+                            axis=-1)
     return {
         "current": current,
         "spin_current": spin_current,
@@ -99,7 +109,7 @@ class State:
 
     @property
     def total_torque(self) -> np.ndarray:
-        return self.torque.sum(axis=0)
+        return self.torque.sum(axis=-2)
 
 
 @dataclass
@@ -111,13 +121,17 @@ class Response(State):
     (2x2, T_{s s'} with s the spin along the left lead's magnetization and s' along the right
     one's), ``open_channels`` (left, right, counting both spins).  The particle current equals
     transmission / 2 pi.  Fields that a drive or disorder method does not produce are None.
+
+    A batch of K energies (``energy`` a (K,) array, see :meth:`stack`) has a leading energy
+    axis on every per-energy field: ``spin_density`` (K, N, 3), ``transmission`` (K,),
+    ``open_channels`` (K, 2), ...
     """
 
-    energy: float = 0.0
+    energy: float | np.ndarray = 0.0
     drive: str = "left"
-    transmission: float = 0.0
+    transmission: float | np.ndarray = 0.0
     spin_transmission: np.ndarray = field(default_factory=lambda: np.zeros((2, 2)))
-    open_channels: tuple = (0, 0)
+    open_channels: tuple | np.ndarray = (0, 0)
     # SCBA: conservation check and the spin balance split (per slice, (num_slices, 3))
     lead_conductances: tuple | None = None  #: (g out of the source lead, g into the drain lead)
     spin_current_divergence: np.ndarray | None = None  #: (J_in - J_out)/2 per slice
@@ -173,3 +187,32 @@ class Response(State):
         from .dataset import write_netcdf
 
         write_netcdf(self.to_xarray(model, config=config), path)
+
+    @classmethod
+    def stack(cls, responses) -> Response:
+        """The Responses of K energies as one, with a leading energy axis on every field that
+        has a value (numbers, arrays and tuples are stacked; text fields, fields that are None
+        everywhere and parameters equal at every energy are kept once; other parameters
+        become (K,) arrays, e.g. ``parameters["energy"]``)."""
+        out: dict = {}
+        for f in fields(cls):
+            values = [getattr(r, f.name) for r in responses]
+            if f.name == "parameters":
+                out[f.name] = {key: _stacked_parameter([p.get(key) for p in values]) for key in values[0]}
+            elif isinstance(values[0], str) or all(v is None for v in values):
+                out[f.name] = values[0]
+            else:
+                out[f.name] = np.stack([np.asarray(v) for v in values])
+        return cls(**out)
+
+
+def _stacked_parameter(values: list):
+    """The value of every energy if they agree, else their (K,) array."""
+
+    def equal(a, b) -> bool:
+        try:
+            return bool(np.array_equal(a, b))
+        except (TypeError, ValueError):  # objects whose == is not a truth value
+            return a is b
+
+    return values[0] if all(equal(v, values[0]) for v in values) else np.array(values)

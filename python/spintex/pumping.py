@@ -27,13 +27,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._validate import check_model, finite_float, real_array
+from ._validate import check_model, energy_batch, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .response import FermiSea, open_channels, screening_potential
+from .response import FermiSea, each_energy, open_channels, screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
                  "currents and emission in particles per unit time (positive: left to right; into the lead)")
@@ -194,11 +194,12 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     return -s / (2 * np.pi), -b / (2 * np.pi)
 
 
-def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None = None,
+def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Disorder | None = None,
             screened: bool = False) -> Response:
     """Adiabatic pumping response per unit rate of the motion ``velocity`` (dn/dX, (N, 3)).
 
-    Both leads at ``energy``, T = 0.  Returns a :class:`Response` (``drive="pumping"``) whose
+    Both leads at ``energy``, T = 0 (an array of K energies: one Response with a leading energy
+    axis, energy by energy).  Returns a :class:`Response` (``drive="pumping"``) whose
     arrays are the rate-linear densities, torques and currents (Kubo-Bastin, see the module
     docstring), with ``emission`` = particles emitted into the (left, right) lead per unit rate
     and ``density_rate`` = dn_i/dt.  ``current[0]`` is the current through the first slice
@@ -210,6 +211,10 @@ def pumping(model: Model, energy: float, velocity, *, disorder: Disorder | None 
     ``*_stderr`` fields and ``emission_stderr``).
     """
     check_model(model)
+    energies = energy_batch(energy, "energy")
+    if energies is not None:  # energy by energy (a Fermi sea each)
+        return each_energy(lambda e: pumping(model, e, velocity, disorder=disorder, screened=screened), energies,
+                           "pumping")
     energy = finite_float(energy, "energy")
     if disorder is not None and not isinstance(disorder, Disorder):
         raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")

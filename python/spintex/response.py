@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _core
-from ._validate import check_model, finite_float
+from ._validate import check_model, energy_batch, finite_float
 from .disorder import (BornMap, Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError,
                        lattice_arrays, random_site_blocks, realization, sample_stream, scba, solve_ladder,
                        spin_orbit_balance)
@@ -321,20 +321,31 @@ def with_screening(sea: FermiSea, sites, bonds):
     return sites, bonds, info
 
 
-def _clean_blocks(model: Model, energy: float, drive: str, local=None):
-    """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
-    blocks), with the transmission data of the lead-injected sweep."""
+def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
+    """Site and bond blocks (K, N, 2, 2), (K, nb, 2, 2) of the leads' part of ``drive`` at each of
+    K energies, in one C++ call, with the per-energy transmission data of the lead-injected sweep."""
     wl, wr = DRIVE_WEIGHTS[drive]
     kw: dict[str, np.ndarray] = {}
     if wl:
-        kw["left_weights"] = np.array([wl / (2 * np.pi)])
+        kw["left_weights"] = np.full(len(energies), wl / (2 * np.pi))
     if wr:
-        kw["right_weights"] = np.array([wr / (2 * np.pi)])
-    out = _integrate(model, [energy], transmission=True, local_self_energy=local, **kw)  # type: ignore[arg-type]
+        kw["right_weights"] = np.full(len(energies), wr / (2 * np.pi))
+    out = _integrate(model, energies, transmission=True, local_self_energy=local, per_energy=True,
+                     **kw)  # type: ignore[arg-type]
     sites = sum(out[f"{s}_sites"] for s in ("left", "right") if f"{s}_weights" in kw)
     bonds = sum(out[f"{s}_bonds"] for s in ("left", "right") if f"{s}_weights" in kw)
-    info = {"transmission": float(out["transmission"][0]), "spin_transmission": out["spin_transmission"][0],
-            "open_channels": (int(out["open_channels_left"][0]), int(out["open_channels_right"][0]))}
+    info = {"transmission": out["transmission"], "spin_transmission": out["spin_transmission"],
+            "open_channels": np.stack([out["open_channels_left"], out["open_channels_right"]], axis=-1)}
+    return sites, bonds, info
+
+
+def _clean_blocks(model: Model, energy: float, drive: str, local=None):
+    """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
+    blocks), with the transmission data of the lead-injected sweep."""
+    sites, bonds, batch = _lead_blocks(model, np.array([energy]), drive, local)
+    sites, bonds = sites[0], bonds[0]
+    info = {"transmission": float(batch["transmission"][0]), "spin_transmission": batch["spin_transmission"][0],
+            "open_channels": tuple(int(n) for n in batch["open_channels"][0])}
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
         sites, bonds, extra = with_screening(FermiSea(m, energy), sites, bonds)
@@ -349,7 +360,8 @@ def clean_response(model: Model, energy: float, drive: str) -> Response:
                                 **info)
 
 
-def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs: bool = False):
+def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs: bool = False,
+                       solution=None):
     """The SCBA at the Fermi energy and the correlator of its propagator: (correlator, Born map,
     SCBASolution).
 
@@ -357,9 +369,10 @@ def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs
     With spin-orbit impurities, or ``pairs=True``, it is the block sweep over site pairs
     (:class:`spintex.disorder.PairCorrelator` with its :class:`~spintex.disorder.PairBornMap`),
     which also takes sources on bonds; without spin-orbit impurities the local self-energy then
-    sits on the (i, i) pairs.  Otherwise the site sweep ``_core.Correlator``.
+    sits on the (i, i) pairs.  Otherwise the site sweep ``_core.Correlator``.  ``solution``: an
+    SCBASolution at this energy to use instead of solving (batched energies pass warm-started ones).
     """
-    sol = scba(model, energy, disorder)
+    sol = scba(model, energy, disorder) if solution is None else solution
     if disorder.soc:
         return PairCorrelator(model, energy, sol.born, sol.self_energy), sol.born, sol
     if not pairs:
@@ -370,7 +383,17 @@ def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs
     return PairCorrelator(model, energy, born, sigma), born, sol
 
 
-def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres") -> Response:
+def clean_batch(model: Model, energies: np.ndarray, drive: str) -> Response:
+    """:func:`clean_response` at K energies at once (one C++ call; the lead drives, not "field"),
+    with a leading energy axis."""
+    sites, bonds, info = _lead_blocks(model, energies, drive)
+    return Response.from_blocks(model, sites, bonds, energy=energies, drive=drive,
+                                parameters={"energy": energies, "drive": drive},
+                                units=f"{UNITS[drive]}; {UNIT_SYSTEM}", **info)
+
+
+def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres",
+                  solution=None) -> Response:
     """Linear response of ``drive`` in the SCBA with vertex corrections.
 
     ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
@@ -378,9 +401,10 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     ``lead_conductances`` = (g out of the source lead, g into the drain lead), equal by current
     conservation.  With spin-orbit impurities part of the current flows through the averaged
     corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
-    not the same through every slice; the lead currents are.
+    not the same through every slice; the lead currents are.  ``solution``: the SCBA solution at
+    ``energy`` if already solved (the batch starts each energy from its neighbour's).
     """
-    corr, born, sol = fermi_level_system(model, energy, disorder)
+    corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     wl, wr = DRIVE_WEIGHTS[drive]
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
@@ -453,12 +477,17 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     return r
 
 
-def linear_response(model: Model, energy: float, *, disorder: Disorder | None = None, drive: str | None = None,
-                    lead: str | None = None, temperature: float = 0.0, circuit: str = "closed") -> Response:
+def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disorder | None = None,
+                    drive: str | None = None, lead: str | None = None, temperature: float = 0.0,
+                    circuit: str = "closed") -> Response:
     """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
 
     Parameters
     ----------
+    energy : float or 1-d array
+        The Fermi energy.  K energies give one Response with a leading energy axis on every
+        per-energy field (``spin_density`` (K, N, 3), ``transmission`` (K,), ...; see
+        :func:`batched_response` for what runs in one C++ call).
     drive : "left" (default), "right", "bias" or "field"
         "left"/"right": per unit rise of that lead's chemical potential; "bias": leads at
         +1/2 and -1/2; "field": the bias plus the on-site screening potential that keeps every
@@ -474,13 +503,19 @@ def linear_response(model: Model, energy: float, *, disorder: Disorder | None = 
     channel gives zero transmission and zero response.
     """
     check_model(model)
+    energies = energy_batch(energy, "energy")
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
-        return thermal_response(model, energy, temperature=temperature, disorder=disorder, circuit=circuit)
+        def thermal(e):
+            return thermal_response(model, e, temperature=temperature, disorder=disorder, circuit=circuit)
+
+        return thermal(energy) if energies is None else each_energy(thermal, energies, "thermal drive")
     if finite_float(temperature, "temperature", nonnegative=True) != 0:
         raise ValueError(f"temperature={temperature!r} applies to drive='thermal' only: the other drives are T = 0")
     drive = check_drive(drive, lead)
+    if energies is not None:
+        return batched_response(model, energies, disorder, drive)
     energy = finite_float(energy, "energy")
     if disorder is None:
         return clean_response(model, energy, drive)
@@ -489,6 +524,43 @@ def linear_response(model: Model, energy: float, *, disorder: Disorder | None = 
     if disorder.method == "scba":
         return scba_response(model, energy, disorder, drive)
     return sampled_response(model, energy, disorder, drive)
+
+
+def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | None, drive: str) -> Response:
+    """:func:`linear_response` at each of K energies as one Response with a leading energy axis.
+
+    Clean lead drives: all energies in one C++ call (OpenMP over energies, GIL released).  The
+    field drive (a Fermi sea per energy) and samples: energy by energy.  SCBA: energy by energy,
+    each self-consistency started from the previous energy's self-energy (so the batch agrees
+    with single-energy calls to within the SCBA tolerance).
+    """
+    if disorder is None:
+        if drive != "field":
+            return clean_batch(model, energies, drive)
+        return each_energy(lambda e: clean_response(model, e, drive), energies, "field drive")
+    if not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    if disorder.method == "samples":
+        return each_energy(lambda e: sampled_response(model, e, disorder, drive), energies, "disorder samples")
+    previous = None
+
+    def solve(e):
+        nonlocal previous
+        sol = scba(model, e, disorder, initial=previous)
+        previous = sol.self_energy
+        return scba_response(model, e, disorder, drive, solution=sol)
+
+    return each_energy(solve, energies, "SCBA")
+
+
+def each_energy(solve, energies: np.ndarray, label: str) -> Response:
+    """``solve(E)`` at each energy in order, with progress, stacked (:meth:`Response.stack`)."""
+    progress = Progress(f"{label}, energy by energy")
+    responses = []
+    for k, e in enumerate(energies):
+        responses.append(solve(float(e)))
+        progress(k + 1, len(energies))
+    return Response.stack(responses)
 
 
 # ----------------------------------------------------------------------------- response fields

@@ -9,7 +9,8 @@
 ///    (G Gamma_lead G^dagger)_{ji} and the Caroli transmissions follow from it,
 /// and adds weighted 2x2 site and bond blocks of them to accumulators.  Energy integrals are
 /// weighted sums over energies, run in parallel with OpenMP and added up in energy order, so
-/// that results do not depend on the number of threads (bitwise).
+/// that results do not depend on the number of threads (bitwise); or, on request, the weighted
+/// blocks of every energy apart (batched solvers: one call for K energies).
 #pragma once
 
 #include <cstddef>
@@ -28,11 +29,14 @@ struct Request {
   bool transmission = false;           ///< per-energy Caroli transmission (and spin-resolved),
                                        ///< from the injecting lead's column (left if requested)
   bool reverse_transmission = false;   ///< also the other direction (needs both columns)
+  bool per_energy = false;             ///< keep each energy's weighted blocks apart (energy k at
+                                       ///< offset k x count) instead of summing them
   Eigen::Vector3d left_axis{0, 0, 1};  ///< spin quantization axes of the spin-resolved
   Eigen::Vector3d right_axis{0, 0, 1}; ///< transmission (the leads' magnetizations)
 };
 
-/// Accumulated blocks, each a flat array of 2x2 row-major blocks (site i or bond b).
+/// Accumulated blocks, each a flat array of 2x2 row-major blocks (site i or bond b); with
+/// Request::per_energy, K such arrays one after the other (energy-major).
 struct Accumulated {
   std::vector<cplx> retarded_sites;     ///< G^R_ii                  (N x 4)
   std::vector<cplx> retarded_bonds_ji;  ///< G^R_ji for bond (i, j)  (nb x 4)
