@@ -126,6 +126,39 @@ for W in pick([30, 40, 60], [30, 40, 60, 80]):
 table(rows_w, ["strip width W (skyrmion (8, 3), L = 60)", "Q", "F_y / (-2 pi Q J_s/W)"])
 
 # %% [markdown]
+# ## A vortex in a strip (a meron, Q = polarity / 2)
+#
+# The vortex's in-plane far field reaches the edges and the leads (magnetized along the texture
+# there), so the spin current along n is the bond spin currents of a cross-section projected on
+# the local n (on the skyrmion strip this equals the z component to 1e-6).
+
+
+def spin_current_along_n(m, r, s=3):
+    """Pauli spin current along the local n through the boundary of slices s and s + 1."""
+    n, b, sl = m.texture_vectors, m.bonds, m.lattice.slice_of_site
+    nb = n[b[:, 0]] + n[b[:, 1]]
+    proj = np.einsum("ka,ka->k", r.bond_spin_current, nb / np.linalg.norm(nb, axis=1)[:, None])
+    forward = (sl[b[:, 0]] == s) & (sl[b[:, 1]] == s + 1)
+    backward = (sl[b[:, 1]] == s) & (sl[b[:, 0]] == s + 1)
+    return proj[forward].sum() - proj[backward].sum()
+
+
+# %%
+rows_v = []
+for L, W, rc in pick([(60, 40, 4)], [(60, 40, 4), (80, 60, 4), (80, 60, 6), (100, 80, 8)]):
+    for pol in (1, -1):
+        m = st.Model(st.lattice.strip(L, W), exchange=M,
+                     texture=st.textures.vortex((L / 2 - 0.5, W / 2 - 0.5), rc, polarity=pol))
+        r = st.linear_response(m, E, drive="bias")
+        Q = st.textures.topological_charge(m)
+        Fy = st.texture_force(m, r, st.texture_velocity(m, "translation", direction=(0, 1, 0)))
+        rows_v.append((f"{L} x {W}", rc, pol, Q, Fy, Fy / (-2 * np.pi * Q * spin_current_along_n(m, r) / W)))
+table(rows_v, ["strip", "core radius", "polarity", "Q", "F_y", "F_y / (-2 pi Q J_s/W)"])
+for a, b in zip(rows_v[::2], rows_v[1::2]):
+    assert abs(a[3] - 0.5) < 1e-3 and abs(b[3] + 0.5) < 1e-3
+    assert abs(a[4] + b[4]) < 1e-9 and abs(a[5] - 1) < 0.1  # the polarity flips the force; Eq. 62 with Q = 1/2
+
+# %% [markdown]
 # ## Q = 0: a smooth trivial bubble against the radial bubble with a singular core
 #
 # The "non-winding radial bubble" (theta = (pi/2) exp(-(r/w)^2), radial in-plane part) has
