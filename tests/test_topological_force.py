@@ -116,3 +116,24 @@ def test_half_metal_small_textures_reach_the_adiabatic_limit():
     assert out["skyrmion"][0] == pytest.approx(-out["skyrmion"][1], rel=0.01)
     assert abs(out["ring"][0]) < 0.03
     assert out["radial"][0] == pytest.approx(0.45, abs=0.08)
+
+
+def test_vortex_in_a_strip_feels_half_a_skyrmion_force():
+    """A vortex (Q = polarity / 2) whose in-plane far field reaches the edges and leads: F_y within
+    10 % of -2 pi Q J_s / W (measured 0.958) with J_s projected on the local n; sign follows Q."""
+    L, W = 60, 40
+    lat = st.lattice.strip(L, W)
+    ratios = []
+    for pol in (1, -1):
+        m = st.Model(lat, exchange=M, texture=st.textures.vortex((L / 2 - 0.5, W / 2 - 0.5), 4, polarity=pol))
+        r = st.linear_response(m, E, drive="bias")
+        n, b, sl = m.texture_vectors, m.bonds, lat.slice_of_site
+        nb = n[b[:, 0]] + n[b[:, 1]]
+        proj = np.einsum("ka,ka->k", r.bond_spin_current, nb / np.linalg.norm(nb, axis=1)[:, None])
+        Js = proj[(sl[b[:, 0]] == 3) & (sl[b[:, 1]] == 4)].sum() - proj[(sl[b[:, 0]] == 4) & (sl[b[:, 1]] == 3)].sum()
+        Q = st.textures.topological_charge(m)
+        assert Q == pytest.approx(pol / 2, abs=1e-3)
+        Fy = st.texture_force(m, r, st.texture_velocity(m, "translation", direction=(0, 1, 0)))
+        ratios.append(Fy / (-2 * np.pi * Q * Js / W))
+    assert ratios[0] == pytest.approx(ratios[1], rel=1e-9)
+    assert ratios[0] == pytest.approx(1, abs=0.1)
