@@ -1,38 +1,53 @@
 """Cost of the drives: the charge-neutral field drive against the bias drive (with the split into
-the Fermi-surface ladder, the Fermi-sea build and the screening solve), and pumping against
-linear_response, on SCBA systems.
+the Fermi-surface ladder, the Fermi-sea build and the screening solve), the local (gradient
+expansion) screening against the full one, and pumping against linear_response, on SCBA systems.
 
-    python bench/bench_drives.py [--quick] [--omp-threads 2]
+    python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1]
 
-Figures printed (ratios from one run, on a possibly shared machine), never part of the tests.
+Figures printed (ratios from one run, on a possibly shared machine: wall and CPU seconds, and the
+CPUs other processes kept busy), never part of the tests.
 """
 from _timing import best_of, parse_and_set_threads
 
 args = parse_and_set_threads(__doc__.splitlines()[0])
 
+import time  # noqa: E402
+
 import numpy as np  # noqa: E402
 
 import spintex as st  # noqa: E402
+from spintex.model import IDENTITY2  # noqa: E402
+from spintex.observables import State  # noqa: E402
 from spintex.pumping import emission  # noqa: E402
-from spintex.response import FermiSea, screening_potential  # noqa: E402
+from spintex.response import FermiSea, screen  # noqa: E402
 
 repeats = args.repeats or (1 if args.quick else 2)
 
 
+def timed(fn):
+    """(result, wall seconds, CPU seconds of this process)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
 def field_split(model, energy, disorder):
-    """Seconds of the parts of one field drive: bias (SCBA + RA ladder), Fermi-sea build (SCBA at the
-    contour nodes), the screening GMRES (RR ladders at every node per step)."""
-    import time
-    t0 = time.perf_counter()
-    bias = st.linear_response(model, energy, disorder=disorder, drive="bias")
-    t1 = time.perf_counter()
-    sea = FermiSea(model, energy, disorder)
-    t2 = time.perf_counter()
-    u, steps = screening_potential(sea, bias.charge_density)
-    t3 = time.perf_counter()
-    sea(u[:, None, None] * np.eye(2))
-    t4 = time.perf_counter()
-    return t1 - t0, t2 - t1, t3 - t2 + t4 - t3, steps, sea.nodes.size
+    """The parts of one field drive, each (wall, CPU) seconds: bias (SCBA + RA ladder), Fermi-sea
+    build (SCBA at the contour nodes of two levels, bare probes), screening GMRES (one contour sum of
+    RR ladders per step, the blocks kept: no final sum)."""
+    bias, *t_bias = timed(lambda: st.linear_response(model, energy, disorder=disorder, drive="bias"))
+    sea, *t_sea = timed(lambda: FermiSea(model, energy, disorder))
+    (u, steps, _, _), *t_screen = timed(lambda: screen(sea, bias.charge_density))
+    return bias, sea, (t_bias, t_sea, t_screen), steps
+
+
+def local_screening(model, bias, sea):
+    """The gradient expansion's leading term: u_i = dn_i / (dn/dmu)_i = the local chemical potential
+    of the bias response (dn/dmu = A_ii/2pi, the SCBA local DOS), one contour sum.  Returns the
+    torque and charge density of bias + rho_sea[u]."""
+    u = bias.local_chemical_potential
+    sea_part = State.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
+    return bias.torque + sea_part.torque, bias.charge_density + sea_part.charge_density
 
 
 cases = [("chain 2001, Neel wall 100", st.Model(st.lattice.chain(2001), exchange=0.5,
@@ -47,11 +62,34 @@ print(f"OMP_NUM_THREADS={args.omp_threads}, BLAS threads={args.blas_threads}, be
 for label, model, energy, disorder in cases:
     bias = best_of(lambda: st.linear_response(model, energy, disorder=disorder, drive="bias"), repeats)
     field = best_of(lambda: st.linear_response(model, energy, disorder=disorder, drive="field"), repeats)
-    parts = field_split(model, energy, disorder)
     print(f"{label}: bias {bias.seconds:.2f} s, field {field.seconds:.2f} s, ratio {field.seconds / bias.seconds:.1f}x "
-          f"(other load {field.other:.1f} CPUs)")
-    print(f"    split: bias part {parts[0]:.2f} s, Fermi-sea build ({parts[4]} nodes) {parts[1]:.2f} s, "
-          f"screening ({parts[3]} GMRES steps + final) {parts[2]:.2f} s")
+          f"(wall; other load {bias.other:.1f} / {field.other:.1f} CPUs; this process {bias.cpu:.1f} / "
+          f"{field.cpu:.1f} CPUs)")
+    b, sea, (tb, ts, tg), steps = field_split(model, energy, disorder)
+    total = [tb[k] + ts[k] + tg[k] for k in range(2)]
+    coarser = ", ".join(str(r[0].size) for _, r in sea._coarser)
+    print(f"    split (wall / CPU s): bias part {tb[0]:.2f} / {tb[1]:.2f}, Fermi-sea build ({sea.nodes.size} nodes, "
+          f"coarser rules {coarser}) {ts[0]:.2f} / {ts[1]:.2f}, screening ({steps} GMRES steps) "
+          f"{tg[0]:.2f} / {tg[1]:.2f}; total {total[0]:.2f} / {total[1]:.2f} = {total[0] / tb[0]:.1f}x / "
+          f"{total[1] / tb[1]:.1f}x the bias part")
+    if "chain" in label:
+        full = st.linear_response(model, energy, disorder=disorder, drive="field")
+        fit = st.fit_torque(model, full)
+        (torque, charge), *tl = timed(lambda: local_screening(model, b, sea))
+        loc = st.fit_torque(model, torque)
+        inner = slice(model.lattice.num_sites // 10, -model.lattice.num_sites // 10)
+        scale = np.abs(b.charge_density).max()
+        print(f"    local screening u = dn/(dn/dmu): one contour sum {tl[0]:.2f} / {tl[1]:.2f} s against "
+              f"{tg[0]:.2f} / {tg[1]:.2f} for the GMRES; beta {loc.beta:.6f} vs {fit.beta:.6f} "
+              f"({loc.beta / fit.beta - 1:+.2e}), A {loc.adiabatic:.6f} vs {fit.adiabatic:.6f} "
+              f"({loc.adiabatic / fit.adiabatic - 1:+.2e}); charge left max {np.abs(charge).max() / scale:.2e}, "
+              f"inner 80 % {np.abs(charge[inner]).max() / scale:.2e} (full: {full.neutrality:.1e})")
+        strict_sea = FermiSea(model, energy, disorder, tolerance=1e-10)
+        strict = screen(strict_sea, b.charge_density, tolerance=1e-10)
+        ref = st.fit_torque(model, b.torque + State.from_blocks(model, strict[2], strict[3]).torque)
+        print(f"    default against a strict solve (contour and screening tolerance 1e-10, "
+              f"{strict_sea.nodes.size} nodes): beta {fit.beta / ref.beta - 1:+.1e}, "
+              f"A {fit.adiabatic / ref.adiabatic - 1:+.1e}")
     v = st.texture_velocity(model, "translation")
     lr = best_of(lambda: st.linear_response(model, energy, disorder=disorder), repeats)
     em = best_of(lambda: emission(model, energy, v, disorder=disorder), repeats)

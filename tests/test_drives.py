@@ -50,6 +50,21 @@ def test_scba_fermi_sea_response_includes_the_self_energy_change():
     assert np.abs(bare.charge_density - fd["charge_density"]).max() > 1e-3
 
 
+def test_contour_ladders_in_one_core_call_equal_the_python_ladder_solver():
+    """_core.sea_response (GMRES(20) for the RR ladder of every node, in C++) against the same sum
+    through disorder.solve_ladder (scipy's GMRES): sites and both bond directions."""
+    rng = np.random.default_rng(4)
+    lat = st.lattice.strip(9, 2)
+    m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, lat.num_sites), rashba=0.2)
+    sea = FermiSea(m, -0.7, st.Disorder(onsite=0.15, magnetic=(0.05, 0.02)), tolerance=1e-10)
+    U = random_hermitian_blocks(rng, lat.num_sites)
+    ys, yji, yij, iterations = st._core.sea_response(sea.correlators, sea.weights, sea.borns[0].superoperator, U,
+                                                     tolerance=1e-13)
+    assert iterations.min() > 1  # the ladder did work at every node
+    for ours, theirs in zip((ys, yji, yij), sea._python_sum(sea.weights, sea.correlators, sea.borns, U)):
+        assert np.abs(ours - theirs).max() < 1e-10 * np.abs(theirs).max()
+
+
 @pytest.fixture(scope="module")
 def diffusive_wall():
     L = 160

@@ -5,6 +5,7 @@
 #include "spintex/block_correlation.hpp"
 #include "spintex/correlation.hpp"
 #include "spintex/rgf.hpp"
+#include "spintex/sea.hpp"
 
 namespace spintex::bindings {
 
@@ -167,6 +168,45 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
       },
       R"doc(C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij).)doc",
       py::arg("a"), py::arg("b"), py::arg("source") = py::none());
+
+  m.def(
+      "sea_response",
+      [](const py::list& correlators, const ComplexArray& weights, const py::object& born,
+         const ComplexArray& source, double tolerance, int max_iterations, int restart) {
+        std::vector<const Correlator*> nodes;
+        for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
+        if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+        std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
+        std::vector<Superoperator> K;
+        if (!born.is_none()) {
+          ComplexArray a = py::cast<ComplexArray>(born);
+          if (a.ndim() != 3 || a.shape(1) != 4 || a.shape(2) != 4)
+            throw std::invalid_argument("born must have shape (num_sites, 4, 4)");
+          auto r = a.unchecked<3>();
+          K.resize(static_cast<std::size_t>(a.shape(0)));
+          for (py::ssize_t s = 0; s < a.shape(0); ++s)
+            for (int i = 0; i < 4; ++i)
+              for (int j = 0; j < 4; ++j) K[static_cast<std::size_t>(s)](i, j) = r(s, i, j);
+        }
+        std::vector<Block2> src = to_site_blocks(source, "source");
+        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
+          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
+        SeaOptions options{tolerance, max_iterations, restart};
+        SeaSum sum;
+        {
+          py::gil_scoped_release release;
+          sum = sea_response(nodes, w, K, src, options);
+        }
+        std::vector<int> its = sum.iterations;
+        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
+                              to_numpy(std::move(its), {static_cast<py::ssize_t>(nodes.size())}));
+      },
+      R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
+superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
+of the contour nodes, in parallel over nodes (OpenMP) with the GIL released: (sites, bonds_ji,
+bonds_ij, GMRES iterations per node).)doc",
+      py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
+      py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20);
 
   m.def(
       "integrate",

@@ -49,6 +49,16 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
                        std::vector<Block2>& sites, std::vector<Block2>& bonds, Pairing pairing,
                        std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const {
+  correlate(source, left_weight, right_weight, sites, &bonds, pairing, bonds_ij, lead_traces);
+}
+
+void Correlator::apply_sites(const std::vector<Block2>& source, Pairing pairing, std::vector<Block2>& sites) const {
+  correlate(source, 0.0, 0.0, sites, nullptr, pairing, nullptr, nullptr);
+}
+
+void Correlator::correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
+                           std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,
+                           std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const {
   const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
@@ -73,7 +83,7 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
     times_partner(t1, g_[l], gl[l]);
   }
   sites.assign(static_cast<std::size_t>(dev_.num_sites()), Block2::Zero());
-  bonds.assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
+  if (bonds_ji) bonds_ji->assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
   if (bonds_ij) bonds_ij->assign(static_cast<std::size_t>(dev_.num_bonds()), Block2::Zero());
   MatrixXc C = gl[L - 1], C_next, C_dn, C_up;
   for (int l = L - 1; l >= 0; --l) {
@@ -93,6 +103,8 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
       dense::multiply_add(P_[l], gl[l], C);
       if (ra) dense::multiply_adjoint_right(gl[l], P_[l], t1); else dense::multiply(gl[l], Q_[l], t1);
       C += t1;
+    }
+    if (l < L - 1 && bonds_ji) {  // (without bond output: sites only, the ladder's inner products)
       // C_{l+1,l} = G_{l+1} V^dag g< + C_{l+1} (g V)^dag      (RR: ... + C_{l+1} V^dag g)
       dev_.coupling_dagger_times(l, gl[l], t1);
       dense::multiply(G_[l + 1], t1, C_dn);
@@ -112,8 +124,9 @@ void Correlator::apply(const std::vector<Block2>& source, double left_weight, do
     if (lead_traces && l == 0) (*lead_traces)[0] = (gamma_left_.cwiseProduct(C.transpose())).sum();
     for (int p = 0; p < W; ++p)
       sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
+    if (!bonds_ji) continue;
     for (const BondRef& b : dev_.bonds_from_slice(l)) {
-      bonds[static_cast<std::size_t>(b.index)] = (b.inter ? C_dn : C).block<2, 2>(2 * b.to, 2 * b.from);
+      (*bonds_ji)[static_cast<std::size_t>(b.index)] = (b.inter ? C_dn : C).block<2, 2>(2 * b.to, 2 * b.from);
       if (bonds_ij)
         (*bonds_ij)[static_cast<std::size_t>(b.index)] = (b.inter ? C_up : C).block<2, 2>(2 * b.from, 2 * b.to);
     }

@@ -58,6 +58,11 @@ class BlockCorrelator:
 def apply_mixed(a: Correlator, b: Correlator,
                 source: Optional[npt.ArrayLike] = None) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
     """C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij)."""
+def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Optional[npt.ArrayLike],
+                 source: npt.ArrayLike, tolerance: float = 1e-11, max_iterations: int = 5000,
+                 restart: int = 20) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
+    """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
+    superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node)."""
 def integrate(device: Device, energies: npt.ArrayLike, retarded_weights: Optional[npt.ArrayLike] = None,
               left_weights: Optional[npt.ArrayLike] = None, right_weights: Optional[npt.ArrayLike] = None,
               transmission: bool = False, reverse_transmission: bool = False,

@@ -20,25 +20,27 @@ conserving (vertex-corrected) steady state is what :func:`spintex.linear_respons
 computes; dressing this RA source with the ladder alone is not gauge complete (the bond current
 it gives varies by a few percent along a wire).
 
-The block sweep over slice pairs (:class:`spintex.spin_orbit.PairCorrelator`) carries the bond
-source; the on-site and magnetic self-energies are embedded in its pair list when there are no
-spin-orbit impurities.  With spin-orbit impurities the response also carries
-``relaxation_torque`` and ``anomalous_spin_source`` (:func:`spintex.spin_orbit.spin_orbit_balance`).
+A user of the response engine (:mod:`spintex.response`): the SCBA propagator and its correlator
+come from :func:`spintex.response.fermi_level_system` (the block sweep over site pairs, which
+carries the bond source; without spin-orbit impurities the local self-energy sits on its (i, i)
+pairs), and the result is an engine :class:`Response` with ``drive="internal_field"``.  What is
+particular to the bubble is only the source (the bare current vertex below) and the absence of a
+ladder.  With spin-orbit impurities the response also carries ``relaxation_torque`` and
+``anomalous_spin_source`` (:func:`spintex.disorder.spin_orbit_balance`).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ._validate import check_model, finite_float
-from .disorder import BornMap, Disorder, PairBornMap, PairCorrelator, scba, spin_orbit_balance
+from .disorder import Disorder, PairBornMap, spin_orbit_balance
 from .model import Model
 from .observables import Response
-from .response import open_channels
-
-UNITS_FIELD = "per unit electric field E (charge +1, hbar = a = 1) at T = 0: Fermi-surface (RA) bubble, SCBA lifetimes"
+from .response import UNIT_SYSTEM, UNITS, fermi_level_system, open_channels
 
 
-def _check(model: Model, field, disorder) -> np.ndarray:
+def _field_per_bond(model: Model, field, disorder) -> np.ndarray:
+    """E on the slice boundaries (num_slices - 1,), checked; and the disorder checked."""
     if not isinstance(model, Model):
         raise TypeError(f"model must be a spintex.Model, got {type(model).__name__}")
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
@@ -58,8 +60,25 @@ def _check(model: Model, field, disorder) -> np.ndarray:
     return values
 
 
+def current_vertex(model: Model, born: PairBornMap, values: np.ndarray) -> np.ndarray:
+    """The source sum_b E_b J_b as 2x2 blocks on ``born.pairs``: J_b = i dx (T_ij |i><j| - T_ij^dag |j><i|)
+    on the x bonds (dx = x_j - x_i), E_b = ``values[l]`` for a bond between slices l and l + 1."""
+    lat = model.lattice
+    i, j = lat.bonds.T
+    dx = lat.bond_vectors[:, 0]
+    weight = np.zeros(len(i))
+    along = dx != 0
+    weight[along] = values[np.minimum(lat.slice_of_site[i], lat.slice_of_site[j])[along]] * dx[along]
+    T_ij = model.bond_blocks[:len(lat.bonds)]
+    source = np.zeros((len(born.pairs), 2, 2), complex)
+    np.add.at(source, born.bond_ij, 1j * weight[:, None, None] * T_ij)
+    np.add.at(source, born.bond_ji, -1j * weight[:, None, None] * np.conj(np.swapaxes(T_ij, 1, 2)))
+    return source
+
+
 def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Response:
-    """Fermi-surface response to an electric field E(x) along x, without vertex corrections (module docstring).
+    """Fermi-surface response to an electric field E(x) along x, without vertex corrections (module
+    docstring): rho = (1/2pi) G^R (sum_b E_b J_b) G^A with the SCBA G^R.
 
     Parameters
     ----------
@@ -75,46 +94,21 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     Returns
     -------
     Response
-        Densities, torques and bond currents per unit field (``transmission`` is NaN: no lead
-        is biased); with spin-orbit impurities also ``relaxation_torque`` and
-        ``anomalous_spin_source``.
+        Densities, torques and bond currents per unit field (``drive="internal_field"``;
+        ``transmission`` is NaN: no lead is biased); with spin-orbit impurities also
+        ``relaxation_torque`` and ``anomalous_spin_source``.
     """
     check_model(model)
     energy = finite_float(energy, "energy")
-    values = _check(model, field, disorder)
-    lat = model.lattice
-    N = lat.num_sites
-    sol = scba(model, energy, disorder)
+    values = _field_per_bond(model, field, disorder)
+    corr, born, sol = fermi_level_system(model, energy, disorder, pairs=True)
+    C, C_bonds = corr.apply(current_vertex(model, born, values))  # G^R Y G^A on the pairs, and C_ji
+    rho, rho_bonds = C / (2 * np.pi), C_bonds / (2 * np.pi)
+    extra = {}
     if disorder.soc:
-        born, sigma = sol.born, sol.self_energy
-    else:
-        born = PairBornMap(model, disorder, BornMap(model, disorder))
-        sigma = np.zeros((len(born.pairs), 2, 2), complex)
-        sigma[:N] = sol.self_energy
-    corr = PairCorrelator(model, energy, born, sigma)
-
-    # source sum_b E_b J_b on the x bonds: J_b = i dx (T_ij |i><j| - T_ij^dag |j><i|), dx = x_j - x_i
-    i, j = lat.bonds.T
-    dx = lat.bond_vectors[:, 0]
-    slice_of = lat.slice_of_site
-    weight = np.zeros(len(i))
-    along = dx != 0  # x bonds, between slices l and l + 1 = bond field values[l]
-    weight[along] = values[np.minimum(slice_of[i], slice_of[j])[along]] * dx[along]
-    T_ij = model.bond_blocks[:len(lat.bonds)]
-    source = np.zeros((len(born.pairs), 2, 2), complex)
-    np.add.at(source, born.bond_ij, 1j * weight[:, None, None] * T_ij)
-    np.add.at(source, born.bond_ji, -1j * weight[:, None, None] * np.conj(np.swapaxes(T_ij, 1, 2)))
-
-    C = corr.apply(source, 0.0, 0.0)[0]
-    rho = C / (2 * np.pi)
-    r = Response.from_blocks(
-        model, rho[:N], rho[born.bond_ji], energy=energy, drive="internal_field",
+        extra["relaxation_torque"], extra["anomalous_spin_source"] = spin_orbit_balance(model, born, sol.retarded, rho)
+    return Response.from_blocks(
+        model, born.sites(rho), rho_bonds, energy=energy, drive="internal_field", transmission=np.nan,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
-        parameters={"energy": energy, "disorder": disorder, "field": values,
-                    "scba_iterations": sol.iterations},
-        units=UNITS_FIELD,
-    )
-    r.transmission = np.nan
-    if disorder.soc:
-        r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded, rho)
-    return r
+        parameters={"energy": energy, "disorder": disorder, "field": values, "scba_iterations": sol.iterations},
+        units=f"{UNITS['internal_field']} at T = 0, SCBA lifetimes; {UNIT_SYSTEM}", **extra)

@@ -13,8 +13,8 @@ Drives (per unit strength, T = 0, leads at the Fermi energy E):
   seeds' transport formulas describe:  ``rho = rho_bias + rho_sea[u]`` with ``n_i = 0``.
   rho_sea[U] is the Fermi-sea (static) response to dH = sum_i c_i^dag U_i c_i at fixed chemical
   potential (:class:`FermiSea`); u solves the N x N linear system ``chi u = -n_bias`` by GMRES
-  (chi u = n[rho_sea[u]]) preconditioned by the local compressibility.  Derivation:
-  docs/physics.md, section 12.
+  (chi u = n[rho_sea[u]], :func:`screen`) preconditioned by the local compressibility.
+  Derivation and numerics: docs/physics.md, section 12.
 
 Disorder methods: clean (one RGF sweep), SCBA (ladder vertex corrections: RA on the real axis
 for the Fermi-surface part, RR at every contour node for the Fermi-sea part), and samples (the
@@ -27,12 +27,12 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, gmres
 
 from . import _core
 from ._validate import check_model, finite_float
-from .disorder import (Disorder, PairCorrelator, RunningMean, SCBAConvergenceError, lattice_arrays,
-                       random_site_blocks, realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
+from .disorder import (BornMap, Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError,
+                       lattice_arrays, random_site_blocks, realization, sample_stream, scba, solve_ladder,
+                       spin_orbit_balance)
 from .integration import Progress, _integrate
 from .keldysh import sea_contour, spectrum_bottom
 from .model import IDENTITY2, Model
@@ -46,6 +46,8 @@ UNITS = {
     "right": "per unit rise d(mu) of the right lead's chemical potential",
     "bias": "per unit bias, leads at mu +- 1/2",
     "field": "per unit bias, leads at mu +- 1/2, every site kept charge neutral by a screening potential",
+    "internal_field": ("per unit electric field E inside the sample (charge +1): Fermi-surface RA bubble with the "
+                       "bare current vertex, no ladder (spintex.kubo_bubble)"),
 }
 UNIT_SYSTEM = ("T = 0; hbar = e = a = 1, energies in units of t; spin density in Pauli units "
                "(s = <sigma>); currents in particles per unit time, positive left to right")
@@ -76,115 +78,231 @@ class FermiSea:
 
     on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
     real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
-    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy).  The
-    node count doubles from ``nodes`` until the response to a uniform potential converges to
-    ``tolerance`` (relative; ``error_estimate``, see the loop).
+    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy), solved at
+    all nodes in one core call (:func:`spintex._core.sea_response`: GMRES per node, nodes in
+    parallel) to ``1e-3 x tolerance``.
+
+    The first rule has ``nodes`` nodes and is compared with the rule of half as many; while the
+    bare (ladder-free) response G U G to a uniform potential changes between the two by more than
+    allows ``error_estimate`` = change^(n / n_coarse) < 0.01 x tolerance (Gauss-Legendre converges
+    geometrically, error(n) ~ q^n, and the change is about the coarser rule's error), the node
+    count grows by half, the previous rule becoming the coarse one and giving every SCBA of the
+    new rule its starting Sigma (interpolated, :meth:`_sigma_at`).  The bare and the dressed
+    integrands share their analytic structure (both are built from the same G(z)), so the bare
+    probe, one sweep per node, decides the node count for both.  The half rule of the first
+    comparison costs no SCBA solves: its Sigma(z) is the polynomial through the first rule's
+    (Sigma is analytic along the contour; :meth:`_interpolated`), so its error includes that
+    interpolation's.  The coarser rules are kept with their changes (each about that rule's
+    error; ``coarse_error`` is the last one): ``self(U, accuracy=a)`` uses the coarsest rule whose
+    error is below ``a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is
+    -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
+    :func:`screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
+    the solve at the node next to it.
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
-                 nodes: int = 16, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
-                 bottom: float | None = None):
+                 nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
+                 bottom: float | None = None, initial=None):
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
                                       "RR ladder on site pairs) is not implemented; use method='samples'")
         self.model, self.mu, self.disorder = model, fermi_energy, disorder
         self.bottom = spectrum_bottom(model) if bottom is None else bottom
         self.system = self._system if system is None else system
+        self.ladder_tolerance = 1e-3 * tolerance  # the RR ladders' error stays far below the contour's
+        self._born = None if disorder is None else BornMap(model, disorder)
+        self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
-        previous = None
-        while True:
-            self._build(nodes)
-            probe = site_observables(model, self(uniform)[0])["charge_density"]
-            if previous is not None:
-                change = float(np.abs(probe - previous).max() / max(np.abs(probe).max(), 1e-300))
-                # Gauss-Legendre on the arc converges geometrically: the error of n nodes is about
-                # change(n/2 -> n)^2 (measured: 2e-10 at 64 nodes after a change of 1e-5 from 32)
-                self.error_estimate = change**2
-                if change < 0.1 * np.sqrt(tolerance):
-                    break
-                if nodes >= max_nodes:
-                    raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
-                                       f"{nodes} nodes (last change {self.error_estimate:.3g})")
-            previous, nodes = probe, 2 * nodes
-        self.compressibility = -probe  # d n_i / d mu of the device at fixed leads: -chi . 1
 
-    def _build(self, n: int):
+        def probe(rule):
+            return site_observables(model, self._density_matrix(rule, uniform, ladder=False)[0])["charge_density"]
+
+        rule = self._build(nodes)
+        # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
+        coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
+        coarse_probe = probe(coarse)
+        coarser = []  # (error, rule), coarsest first
+        while True:
+            fine_probe = probe(rule)
+            change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
+            # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
+            # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (measured on the
+            # issue's chain: change(12 -> 24) = 1.8e-6, error(24) = 1.7e-10)
+            self.error_estimate = change ** (rule[0].size / coarse[0].size)
+            self.coarse_error = change
+            coarser.append((change, coarse))
+            if self.error_estimate < 0.01 * tolerance:
+                break
+            if rule[0].size >= max_nodes:
+                raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
+                                   f"{rule[0].size} nodes (last change {change:.3g})")
+            # grow by half: the rule just built becomes the coarse one
+            coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + rule[0].size // 2, rule)
+        self._rule, self._coarser = rule, coarser
+        self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
+        self.compressibility = -fine_probe  # -chi_bare . 1: the preconditioner of screen()
+
+    def _build(self, n: int, previous=None):
+        """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
+        ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
         z, w = sea_contour(self.mu, self.bottom, n)
-        self.weights, self.nodes = w, z
+        guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
-        # the contour so that every SCBA starts from its neighbour's self-energy
+        # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
         workers = min(os.cpu_count() or 1, n)
         runs = np.array_split(np.arange(n), workers)
 
         def walk(run):
-            out, sigma = [], None
+            # the run that starts next to E_F (node 0) starts from Sigma(E_F) when it is known
+            out, sigma = [], self._initial if run[0] == 0 else None
             for k in run:
-                corr, born, sigma = self.system(z[k], self.disorder, sigma)
+                corr, born, sigma = self.system(z[k], self.disorder, sigma if guesses[k] is None else guesses[k])
                 out.append((corr, born, sigma))
             return out
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             built = [item for part in pool.map(walk, runs) for item in part]
-        self.correlators, self.borns, self.self_energies = (list(x) for x in zip(*built))
+        return (z, w, *(list(x) for x in zip(*built)))
+
+    def _sigma_at(self, rule, n: int) -> np.ndarray:
+        """Sigma(z) at the nodes of the n-node rule, from ``rule``'s: the degree m - 1 polynomial in
+        the Gauss-Legendre variable x (z = z(x), :func:`sea_contour`) through its m self-energies
+        (Sigma is analytic along the contour)."""
+        legendre = np.polynomial.legendre
+        z, sigmas = rule[0], rule[4]
+        x, xn = legendre.leggauss(z.size)[0], legendre.leggauss(n)[0]
+        values = np.array(sigmas).reshape(z.size, -1)
+        coef = legendre.legfit(x, values.real, z.size - 1) + 1j * legendre.legfit(x, values.imag, z.size - 1)
+        return legendre.legval(xn, coef).T.reshape(n, *np.shape(sigmas[0]))
+
+    def _interpolated(self, rule):
+        """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
+        one sweep per node instead of an SCBA solve."""
+        zc, wc = sea_contour(self.mu, self.bottom, rule[0].size // 2)
+        if self.disorder is None:
+            return zc, wc, [_core.Correlator(self.model.device, zz) for zz in zc], [None] * zc.size, [None] * zc.size
+        sigma_c = self._sigma_at(rule, zc.size)
+        correlators = [_core.Correlator(self.model.device, zz, sc) for zz, sc in zip(zc, sigma_c)]
+        return zc, wc, correlators, [self._born] * zc.size, list(sigma_c)
 
     def _system(self, z, disorder, initial=None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
         self-energy (started from ``initial``, a neighbouring node's)."""
         if disorder is None:
             return _core.Correlator(self.model.device, z), None, None
-        sol = scba(self.model, z, disorder, initial=initial)
-        return _core.Correlator(self.model.device, z, sol.self_energy), sol.born, sol.self_energy
+        last = {}
 
-    def __call__(self, U: np.ndarray):
-        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2)."""
+        def green(sigma):  # the last iterate's correlator is the converged one: no extra sweep
+            last["correlator"] = _core.Correlator(self.model.device, z, sigma)
+            return last["correlator"].retarded_sites
+
+        sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
+        return last["correlator"], sol.born, sol.self_energy
+
+    def __call__(self, U: np.ndarray, *, accuracy: float | None = None):
+        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
+        ``accuracy`` (relative), the coarsest rule whose error is below it."""
+        usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
+        return self._density_matrix(usable[0] if usable else self._rule, U)
+
+    def _density_matrix(self, rule, U, ladder: bool = True):
+        """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G."""
         U = np.ascontiguousarray(U, dtype=complex)
+        _, weights, correlators, borns, _ = rule
+        if all(isinstance(c, _core.Correlator) for c in correlators):
+            # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
+            born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
+            try:
+                ys, yji, yij, _ = _core.sea_response(correlators, weights, born, U,
+                                                     tolerance=self.ladder_tolerance, restart=20)
+            except RuntimeError as error:
+                raise SCBAConvergenceError(str(error)) from error
+        else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
+            ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U)
+        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
+        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+        return sites, bonds
+
+    def _python_sum(self, weights, correlators, borns, U):
+        """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
 
         def node(k):
-            corr, born = self.correlators[k], self.borns[k]
+            corr, born = correlators[k], borns[k]
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
-            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True, tolerance=1e-11,
-                               restart=20)
+            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,
+                               tolerance=self.ladder_tolerance, restart=20)
             return lad.sites, lad.bonds, lad.bonds_ij
 
         ys = yji = yij = 0.0
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # C++ applies release the GIL
-            for w, (s, bji, bij) in zip(self.weights, pool.map(node, range(len(self.weights)))):
+            for w, (s, bji, bij) in zip(weights, pool.map(node, range(len(weights)))):
                 ys, yji, yij = ys + w * s, yji + w * bji, yij + w * bij
-        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
-        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
-        return sites, bonds
+        return ys, yji, yij
 
 
 def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
     """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
 
-    GMRES on chi u = -density, preconditioned by the local compressibility (chi ~ -diag(dn/dmu)
-    in a metal; the non-local Friedel part converges in a few iterations).  Returns (u, the
-    number of GMRES iterations).
+    Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
+    """
+    u, iterations, _, _ = screen(sea, density, tolerance=tolerance)
+    return u, iterations
+
+
+def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100):
+    """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
+    site and bond blocks of rho_sea[u]).
+
+    Right-preconditioned by the local compressibility, u = P v with P = -diag(1/(dn/dmu)) (chi ~
+    -diag(dn/dmu) in a metal; the non-local Friedel part converges in a few iterations).  The
+    Arnoldi basis Z of P-preconditioned directions is kept together with the Fermi-sea blocks of
+    each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j] need
+    no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
+    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
+
+    Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
+    coefficient y_j of a direction added when the relative residual is r is of order r, so a
+    contour sum with relative error eps there changes the result by about eps r.  Step j
+    therefore uses the coarsest contour rule of ``sea`` whose error is below 0.1 x tolerance / r
+    (all steps but the first, for the issue's wire): each such step adds at most about
+    0.1 x tolerance to the relative error of rho_sea.  The charge left is exact either way: it is
+    the charge of the returned blocks (n of each step's blocks enters the Arnoldi relation).
     """
     model = sea.model
     N = model.lattice.num_sites
-    scale = np.abs(density).max()
+    b = -np.asarray(density, dtype=float)
+    scale, beta = np.abs(b).max(), np.linalg.norm(b)
     if scale == 0:
-        return np.zeros(N), 0
-
-    def chi(u):
-        return site_observables(model, sea(u[:, None, None] * IDENTITY2)[0])["charge_density"]
-
+        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex)
     comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
-    A = LinearOperator((N, N), matvec=chi, dtype=float)
-    M = LinearOperator((N, N), matvec=lambda v: -v / comp, dtype=float)
-    count = [0]
-
-    def callback(_):
-        count[0] += 1
-
-    u, info = gmres(A, -density, M=M, rtol=tolerance, atol=0.0, restart=100, maxiter=20,
-                    callback=callback, callback_type="pr_norm")
-    if info != 0:
-        raise SCBAConvergenceError(f"the screening potential did not converge (GMRES info={info})")
-    return u, count[0]
+    V, Z, S, B = [b / beta], [], [], []
+    H = np.zeros((max_iterations + 1, max_iterations))
+    left = 1.0  # max |residual| / max |density| before this step
+    for j in range(max_iterations):
+        z = -V[j] / comp
+        sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
+        w = site_observables(model, sites)["charge_density"]
+        Z.append(z)
+        S.append(sites)
+        B.append(bonds)
+        for i in range(j + 1):  # modified Gram-Schmidt
+            H[i, j] = V[i] @ w
+            w = w - H[i, j] * V[i]
+        H[j + 1, j] = np.linalg.norm(w)
+        g = np.zeros(j + 2)
+        g[0] = beta
+        y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
+        V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
+        residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
+        left = np.abs(residual).max() / scale
+        if left <= tolerance or H[j + 1, j] == 0:
+            break
+    else:
+        raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
+                                   f"(charge left {left:.3g} of the unscreened)")
+    u = np.tensordot(y, np.array(Z), 1)
+    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
 # ----------------------------------------------------------------------------- one drive, one method
@@ -193,8 +311,7 @@ def with_screening(sea: FermiSea, sites, bonds):
     blocks and the fields that document it."""
     model = sea.model
     unscreened = site_observables(model, sites)["charge_density"]
-    u, iterations = screening_potential(sea, unscreened)
-    s_sea, b_sea = sea(u[:, None, None] * IDENTITY2)
+    u, iterations, s_sea, b_sea = screen(sea, unscreened)
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]
     info = {"screening_potential": u, "unscreened_charge_density": unscreened,
@@ -232,6 +349,27 @@ def clean_response(model: Model, energy: float, drive: str) -> Response:
                                 **info)
 
 
+def fermi_level_system(model: Model, energy: float, disorder: Disorder, *, pairs: bool = False):
+    """The SCBA at the Fermi energy and the correlator of its propagator: (correlator, Born map,
+    SCBASolution).
+
+    The correlator applies C[Y] = G Y G^dag (or G Y G) with G = (E - H - Sigma_L - Sigma_R - Sigma)^-1.
+    With spin-orbit impurities, or ``pairs=True``, it is the block sweep over site pairs
+    (:class:`spintex.disorder.PairCorrelator` with its :class:`~spintex.disorder.PairBornMap`),
+    which also takes sources on bonds; without spin-orbit impurities the local self-energy then
+    sits on the (i, i) pairs.  Otherwise the site sweep ``_core.Correlator``.
+    """
+    sol = scba(model, energy, disorder)
+    if disorder.soc:
+        return PairCorrelator(model, energy, sol.born, sol.self_energy), sol.born, sol
+    if not pairs:
+        return _core.Correlator(model.device, energy, sol.self_energy), sol.born, sol
+    born = PairBornMap(model, disorder, sol.born)
+    sigma = np.zeros((len(born.pairs), 2, 2), complex)
+    sigma[:model.lattice.num_sites] = sol.self_energy
+    return PairCorrelator(model, energy, born, sigma), born, sol
+
+
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres") -> Response:
     """Linear response of ``drive`` in the SCBA with vertex corrections.
 
@@ -242,16 +380,13 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
     not the same through every slice; the lead currents are.
     """
-    sol = scba(model, energy, disorder)
-    born = sol.born
-    corr = PairCorrelator(model, energy, born, sol.self_energy) if disorder.soc else \
-        _core.Correlator(model.device, energy, sol.self_energy)
+    corr, born, sol = fermi_level_system(model, energy, disorder)
     wl, wr = DRIVE_WEIGHTS[drive]
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
     info = {}
     if drive == "field":
-        sites, bonds, info = with_screening(FermiSea(model, energy, disorder), sites, bonds)
+        sites, bonds, info = with_screening(FermiSea(model, energy, disorder, initial=sol.self_energy), sites, bonds)
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),

@@ -47,7 +47,14 @@ class Correlator {
              Pairing pairing = Pairing::RetardedAdvanced,
              std::vector<Block2>* bonds_ij = nullptr, std::array<cplx, 2>* lead_traces = nullptr) const;
 
+  /// Site blocks C_ii alone of C = G Y G^dag or G Y G, Y = diag(site_source) (the inner products
+  /// of ladder solvers: the bond blocks' products are skipped).
+  void apply_sites(const std::vector<Block2>& site_source, Pairing pairing, std::vector<Block2>& sites) const;
+
  private:
+  void correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
+                 std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,
+                 std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const;
   friend void apply_mixed(const Correlator&, const Correlator&, const std::vector<Block2>&,
                           std::vector<Block2>&, std::vector<Block2>&, std::vector<Block2>&);
   const Device& dev_;

@@ -29,14 +29,16 @@ class SCBASolution:
     born: Any = None  # BornMap, or PairBornMap with spin-orbit impurities
 
 
-def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial=None) -> SCBASolution:
+def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial=None, born=None) -> SCBASolution:
     """Solve Sigma^R = S[G^R(Sigma^R)] at ``energy`` by Anderson mixing (depth 6).
 
     ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
     average over transverse momentum channels.  With spin-orbit impurities Sigma and G live on
     the site pairs of :class:`spintex.spin_orbit.PairBornMap` (block sweep over slice pairs).
+    ``born``: the Born map of ``model`` and ``disorder`` when the caller has it (solves at many
+    energies share one).
     """
-    born = born_map(model, disorder)
+    born = born_map(model, disorder) if born is None else born
     z = np.array([energy], dtype=complex)
 
     if green is None and disorder.soc:

@@ -1,0 +1,174 @@
+#include "spintex/sea.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "spintex/dense.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace spintex {
+
+namespace {
+
+/// Row-major vec of the 2x2 blocks, one after the other.
+VectorXc flatten(const std::vector<Block2>& blocks) {
+  VectorXc v(4 * static_cast<Eigen::Index>(blocks.size()));
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const auto k = 4 * static_cast<Eigen::Index>(i);
+    v(k) = blocks[i](0, 0);
+    v(k + 1) = blocks[i](0, 1);
+    v(k + 2) = blocks[i](1, 0);
+    v(k + 3) = blocks[i](1, 1);
+  }
+  return v;
+}
+
+void unflatten(const VectorXc& v, std::vector<Block2>& blocks) {
+  blocks.resize(static_cast<std::size_t>(v.size() / 4));
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const auto k = 4 * static_cast<Eigen::Index>(i);
+    blocks[i] << v(k), v(k + 1), v(k + 2), v(k + 3);
+  }
+}
+
+/// S[X] site by site: vec(S[X]_i) = K_i vec(X_i).
+std::vector<Block2> born_map(const std::vector<Superoperator>& born, const std::vector<Block2>& X) {
+  std::vector<Block2> out(X.size());
+  for (std::size_t i = 0; i < X.size(); ++i) {
+    Eigen::Matrix<cplx, 4, 1> x;
+    x << X[i](0, 0), X[i](0, 1), X[i](1, 0), X[i](1, 1);
+    const Eigen::Matrix<cplx, 4, 1> y = born[i] * x;
+    out[i] << y(0), y(1), y(2), y(3);
+  }
+  return out;
+}
+
+/// The site blocks of G X G (RR, no lead terms).
+std::vector<Block2> rr_sites(const Correlator& node, const std::vector<Block2>& X) {
+  std::vector<Block2> sites;
+  node.apply_sites(X, Pairing::RetardedRetarded, sites);
+  return sites;
+}
+
+}  // namespace
+
+int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
+                    const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
+  x = rr_sites(node, source);
+  if (born.empty()) return 0;
+  if (born.size() != source.size()) throw std::invalid_argument("born must have one superoperator per site");
+  const VectorXc b = flatten(x);
+  const double bnorm = b.norm();
+  VectorXc solution = VectorXc::Zero(b.size());
+  if (bnorm == 0.0) return 0;
+  std::vector<Block2> blocks;
+  auto apply = [&](const VectorXc& v) {  // (1 - C S) v
+    unflatten(v, blocks);
+    return VectorXc(v - flatten(rr_sites(node, born_map(born, blocks))));
+  };
+  // GMRES(m): Arnoldi with modified Gram-Schmidt; the small least-squares problem by QR
+  const int m = std::max(1, options.restart);
+  int count = 0;
+  VectorXc r = b;
+  while (true) {
+    const double beta = r.norm();
+    std::vector<VectorXc> V{r / beta};
+    MatrixXc H = MatrixXc::Zero(m + 1, m);
+    VectorXc y;
+    double residual = beta;
+    int j = 0;
+    for (; j < m && count < options.max_iterations; ++j) {
+      VectorXc w = apply(V[static_cast<std::size_t>(j)]);
+      ++count;
+      for (int i = 0; i <= j; ++i) {
+        H(i, j) = V[static_cast<std::size_t>(i)].dot(w);  // conjugates the first factor
+        w -= H(i, j) * V[static_cast<std::size_t>(i)];
+      }
+      H(j + 1, j) = w.norm();
+      VectorXc g = VectorXc::Zero(j + 2);
+      g(0) = beta;
+      const MatrixXc Hj = H.topLeftCorner(j + 2, j + 1);
+      y = Hj.householderQr().solve(g);
+      residual = (g - Hj * y).norm();
+      if (residual <= options.tolerance * bnorm || H(j + 1, j) == 0.0) {
+        ++j;
+        break;
+      }
+      V.push_back(w / H(j + 1, j).real());
+    }
+    for (int i = 0; i < static_cast<int>(y.size()); ++i) solution += y(i) * V[static_cast<std::size_t>(i)];
+    if (residual <= options.tolerance * bnorm) break;
+    if (count >= options.max_iterations)
+      throw std::runtime_error("GMRES for the RR ladder did not converge in " +
+                               std::to_string(options.max_iterations) + " steps (relative residual " +
+                               std::to_string(residual / bnorm) + ")");
+    r = b - apply(solution);
+  }
+  unflatten(solution, x);
+  return count;
+}
+
+SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
+                    const std::vector<Superoperator>& born, const std::vector<Block2>& source,
+                    const SeaOptions& options) {
+  const std::size_t K = nodes.size();
+  if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
+  SeaSum total;
+  total.iterations.assign(K, 0);
+  std::exception_ptr error = nullptr;
+  bool parallel = K > 1;
+#ifdef _OPENMP
+  parallel = parallel && omp_get_max_threads() > 1;
+#endif
+  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+  // each node's Y is formed alone and added in node order (the ordered region): bitwise the same
+  // sums for any number of threads
+#pragma omp parallel if (parallel)
+  {
+    std::vector<Block2> x, sites, bonds_ji, bonds_ij;
+#pragma omp for ordered schedule(dynamic, 1)
+    for (long long k = 0; k < static_cast<long long>(K); ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      bool done = false;
+      try {
+        const Correlator& node = *nodes[kk];
+        total.iterations[kk] = solve_rr_ladder(node, born, source, options, x);
+        std::vector<Block2> final = source;  // U + S[x]
+        if (!born.empty()) {
+          const std::vector<Block2> dressed = born_map(born, x);
+          for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
+        }
+        node.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
+        done = true;
+      } catch (...) {
+#pragma omp critical(spintex_sea_error)
+        if (!error) error = std::current_exception();
+      }
+#pragma omp ordered
+      {
+        if (done) {
+          const cplx w = weights[kk];
+          if (total.sites.empty()) {
+            total.sites.assign(sites.size(), Block2::Zero());
+            total.bonds_ji.assign(bonds_ji.size(), Block2::Zero());
+            total.bonds_ij.assign(bonds_ij.size(), Block2::Zero());
+          }
+          for (std::size_t i = 0; i < sites.size(); ++i) total.sites[i] += w * sites[i];
+          for (std::size_t i = 0; i < bonds_ji.size(); ++i) total.bonds_ji[i] += w * bonds_ji[i];
+          for (std::size_t i = 0; i < bonds_ij.size(); ++i) total.bonds_ij[i] += w * bonds_ij[i];
+        }
+      }
+    }
+  }
+  if (parallel) dense::set_blas_threads(previous_blas_threads);
+  if (error) std::rethrow_exception(error);
+  return total;
+}
+
+}  // namespace spintex
