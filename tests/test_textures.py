@@ -30,9 +30,10 @@ def test_transverse_force_on_a_skyrmion_per_spin_current_follows_seed_001_eq_62(
     """F_y = -<dH/dY> under a longitudinal current. Adiabatic limit (seed 001 Eqs. 62-65 in these
     units): F_y = A sum_i n . (d_x n x d_y n) = -2 pi Q J_s / W with J_s the Pauli spin current
     along n and W the strip width. Measured 0.935 (radius 8, wall 3) and 0.954 (radius 11, wall 4)
-    of it, approaching 1 as the skyrmion widens; the sign follows Q. (A non-winding radial bubble,
-    Q = 0, still feels 57 % of the skyrmion's force on this quasi-ballistic strip: beyond the
-    uniform-current adiabatic formula, an open question for the seed-001 issue.)"""
+    of it, approaching 1 as the skyrmion widens; the sign follows Q. (The radial bubble with Q = 0
+    that feels 57 % of this force has a singular core carrying +1/2 that the electrons do not
+    follow: its force is that of its smooth meron half; a smooth Q = 0 bubble's force falls to zero
+    as it widens. tests/test_topological_force.py, docs/physics.md section 18.)"""
     L, W, E = 60, 40, -2.5
     lat = st.lattice.strip(L, W)
     ratios = []
