@@ -82,10 +82,11 @@ def wall_resistance(model_wall: Model, model_uniform: Model, energy: float, *,
     energy = finite_float(energy, "energy")
     rw = linear_response(model_wall, energy, disorder=disorder, drive="bias")
     ru = linear_response(model_uniform, energy, disorder=disorder, drive="bias")
-    if not (rw.transmission > 0 and ru.transmission > 0):
-        raise ValueError(f"no conductance at energy={energy!r} (g_wall = {rw.transmission:.3g}, "
-                         f"g_uniform = {ru.transmission:.3g}): choose an energy inside the bands")
-    return WallResistance(1 / rw.transmission - 1 / ru.transmission, rw.transmission, ru.transmission, rw, ru)
+    gw, gu = float(rw.transmission), float(ru.transmission)  # a scalar energy: scalar conductances
+    if not (gw > 0 and gu > 0):
+        raise ValueError(f"no conductance at energy={energy!r} (g_wall = {gw:.3g}, "
+                         f"g_uniform = {gu:.3g}): choose an energy inside the bands")
+    return WallResistance(1 / gw - 1 / gu, gw, gu, rw, ru)
 
 
 def wall_force(model: Model, energy: float, *, disorder: Disorder | None = None, drive: str = "bias",
