@@ -40,6 +40,25 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
     drive = "field"           # "field" (leads at +-bias/2, every site kept neutral: the seeds'
                               # electric field; use it for beta) | "bias" | "left"
 
+    [sweep]                   # optional: the same description over a grid (spintex.sweep on Dask)
+    grid = { "texture.width" = [10.0, 20.0, 40.0], "disorder.onsite" = [0.01, 0.02] }
+    energies = [-1.0]         # Fermi energies (default: solve.fermi_energy, no energy dimension)
+    observables = ["beta", "adiabatic"]   # spintex.dataset.FIELDS and "beta", "adiabatic",
+                              # "nonadiabatic", "residual" (fits of the torque)
+    drive = "field"           # default: disorder.drive with [disorder], else "field"
+    scheduler = "synchronous" # "synchronous" (this process) | "tcp://host:port"; default: a LocalCluster
+    workers = 2               # LocalCluster worker processes (default: one per core)
+    energies_per_task = 8     # optional task sizes (default: all energies of a point in one task)
+    samples_per_task = 100    # realizations per task (disorder.method = "samples")
+    checkpoint = "chunks"     # optional folder of the finished chunks (default: spintex-runs/sweep-<hash>
+                              # in the current directory): the same command again resumes there
+
+Grid keys are ``"section.key"`` of [lattice], [model], [texture] and [disorder] (not their
+``kind``, ``method`` or ``drive``); each point is the configuration with those keys replaced, validated
+like the file itself.  Vector keys (``model.zeeman``, ``disorder.magnetic``, ...) take lists of
+lists; their coordinates are then the values as text.  A sweep is the linear response per unit
+d(mu) at T = 0 (``solve.bias`` is not used; ``solve.temperature`` must be 0).
+
 Texture parameters by kind (``center`` may be left out: it defaults to the middle of the device,
 a number x for the walls and a list [x, y] for the vortex and the skyrmion):
 
@@ -59,6 +78,8 @@ import copy
 import math
 import numbers
 import sys
+import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +89,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 __all__ = ["ConfigError", "Config", "DEFAULT_TOML", "default", "load", "parse", "from_dict",
-           "build_lattice", "build_texture", "build_model"]
+           "build_lattice", "build_texture", "build_model",
+           "sweep_grid", "point_config"]
 
 
 class ConfigError(ValueError):
@@ -245,7 +267,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "drive": (_choice("field", "bias", "left"), "field"),
 }
 
-SECTIONS = ("lattice", "model", "texture", "solve", "disorder")
+SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
 TOP_LEVEL = ("title",)
 
 
@@ -296,9 +318,11 @@ class Config:
     texture: dict
     solve: dict
     disorder: dict | None = None
+    sweep: dict | None = None
     title: str = ""
     source: str = "<dict>"
     text: str = field(default="", repr=False)
+    data: dict = field(default_factory=dict, repr=False, compare=False)  # the parsed TOML (sweep points)
 
     @property
     def mu_left(self) -> float:
@@ -314,6 +338,8 @@ class Config:
                "texture": dict(self.texture), "solve": dict(self.solve)}
         if self.disorder is not None:
             out["disorder"] = dict(self.disorder)
+        if self.sweep is not None:
+            out["sweep"] = dict(self.sweep)
         if out["model"]["lead_onsite"] is None:
             del out["model"]["lead_onsite"]
         if self.title:
@@ -387,8 +413,161 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
-    return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder,
-                  title=title, source=source, text=text)
+    sweep = _sweep_section(data, texture, disorder) if "sweep" in data else None
+    if sweep is not None and solve["temperature"] != 0:
+        raise ConfigError("with [sweep], spintex solves linear response at T = 0: set solve.temperature = 0")
+    return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder, sweep=sweep,
+                  title=title, source=source, text=text, data=copy.deepcopy(data))
+
+
+# --------------------------------------------------------------------------- [sweep]
+#: what a sweep can vary, per section (the kinds, the disorder method and the drive stay fixed)
+GRID_SECTIONS = ("lattice", "model", "texture", "disorder")
+DRIVES = ("field", "bias", "left", "right")
+FIT_OBSERVABLES = ("beta", "adiabatic", "nonadiabatic", "residual")
+
+
+def _scheduler(key, value):
+    if not isinstance(value, str) or not (value == "synchronous" or "://" in value):
+        raise _fail(key, "'synchronous' or a scheduler address like 'tcp://host:8786'", value)
+    return value
+
+
+def _energies(key, value):
+    if _is_number(value):
+        return _real()(key, value)
+    if not isinstance(value, list) or not value or not all(_is_number(v) and math.isfinite(v) for v in value):
+        raise _fail(key, "a finite number or a non-empty list of them", value)
+    return [float(v) for v in value]
+
+
+def _observables(key, value):
+    from .dataset import FIELDS
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise _fail(key, "a non-empty list of names", value)
+    for name in value:
+        if name not in FIELDS and name not in FIT_OBSERVABLES:
+            raise ConfigError(f"{key}: unknown observable {name!r}; choose from {', '.join(FIELDS)}, "
+                              f"{', '.join(FIT_OBSERVABLES)}")
+    return list(value)
+
+
+SWEEP = {
+    "grid": (None, {}),           # checked by _sweep_grid
+    "energies": (_energies, None),
+    "observables": (_observables, None),
+    "drive": (_choice(*DRIVES), None),
+    "scheduler": (_scheduler, None),
+    "workers": (_positive_int, None),
+    "energies_per_task": (_positive_int, None),
+    "samples_per_task": (_positive_int, 100),
+    "checkpoint": (_string, None),
+}
+
+
+def _grid_keys(section: str, texture: dict) -> tuple:
+    if section == "lattice":
+        return ("length", "width", "height")
+    if section == "model":
+        return tuple(MODEL)
+    if section == "texture":
+        return tuple(TEXTURES[texture["kind"]])
+    return tuple(k for k in DISORDER if k not in ("method", "drive"))
+
+
+def _sweep_grid(value, texture: dict) -> dict:
+    if not isinstance(value, dict):
+        raise _fail("sweep.grid", 'a table like { "texture.width" = [10.0, 20.0] }', value)
+    grid = {}
+    for key, values in value.items():
+        section, _, name = key.partition(".")
+        if section == "solve":
+            hint = ("use sweep.energies for the Fermi energies" if name == "fermi_energy" else
+                    "a sweep is the linear response per unit bias at T = 0")
+            raise ConfigError(f"sweep.grid key {key!r} cannot be swept: {hint}")
+        if section not in GRID_SECTIONS or not name:
+            raise ConfigError(f"unknown sweep.grid key {key!r}: grid keys are 'section.key' with a section of "
+                              + ", ".join(GRID_SECTIONS) + " (e.g. 'texture.width')")
+        allowed = _grid_keys(section, texture)
+        if name not in allowed:
+            what = f" for texture kind {texture['kind']!r}" if section == "texture" else ""
+            fixed = (f" ({section}.{name} is fixed in a sweep)" if name in ("kind", "method", "drive") else "")
+            raise ConfigError(f"unknown sweep.grid key {key!r}{what}{fixed}; allowed keys: "
+                              + ", ".join(f"{section}.{k}" for k in allowed))
+        if not isinstance(values, list) or not values:
+            raise _fail(f"sweep.grid.{key!r}", "a non-empty list of values", values)
+        labels = [grid_label(v) for v in values]
+        if len(set(labels)) != len(labels):
+            raise ConfigError(f"sweep.grid.{key!r} repeats a value: {values!r}")
+        grid[key] = values
+    return grid
+
+
+def _sweep_section(data: dict, texture: dict, disorder: dict | None) -> dict:
+    given = _section(data, "sweep")
+    _check_keys("sweep", given, SWEEP)
+    out = {"grid": _sweep_grid(given.get("grid", {}), texture)}
+    for key, (check, default) in SWEEP.items():
+        if key != "grid":
+            out[key] = check(f"sweep.{key}", given[key]) if key in given else default
+    explicit = data.get("disorder", {}).get("drive") if isinstance(data.get("disorder"), dict) else None
+    if out["drive"] is not None and explicit is not None and explicit != out["drive"]:
+        raise ConfigError(f"sweep.drive = {out['drive']!r} differs from disorder.drive = {explicit!r}: "
+                          "give one of them")
+    if out["drive"] is None:
+        out["drive"] = disorder["drive"] if disorder is not None else "field"
+    config_points = sweep_points(data, out)
+    for params in config_points:  # every point is a valid configuration
+        try:
+            point_data(data, out, params, validate=True)
+        except ConfigError as err:
+            where = ", ".join(f"{k} = {v!r}" for k, v in params.items())
+            raise ConfigError(f"sweep.grid point ({where}): {err}") from None
+    return out
+
+
+def grid_label(value):
+    """The coordinate of a grid value: the value, or its JSON text for a list (vector keys)."""
+    return json.dumps(value) if isinstance(value, list) else value
+
+
+def grid_value(label):
+    """The inverse of :func:`grid_label`."""
+    return json.loads(label) if isinstance(label, str) and label.startswith("[") else label
+
+
+def sweep_grid(config: Config) -> dict:
+    """The grid for :func:`spintex.sweep`: {"section.key": coordinate values}."""
+    if config.sweep is None:
+        raise ConfigError("the configuration has no [sweep] table")
+    return {k: [grid_label(v) for v in vs] for k, vs in config.sweep["grid"].items()}
+
+
+def sweep_points(data: dict, sweep: dict) -> list:
+    """Every grid point as {"section.key": coordinate value}, in sweep order."""
+    grid = {k: [grid_label(v) for v in vs] for k, vs in sweep["grid"].items()}
+    return [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]
+
+
+def point_data(data: dict, sweep: dict, params: dict, validate: bool = False):
+    """The parsed TOML of one grid point (without [sweep]); a :class:`Config` if ``validate``."""
+    point = copy.deepcopy({k: v for k, v in data.items() if k != "sweep"})
+    for key, label in params.items():
+        section, _, name = key.partition(".")
+        value = grid_value(label)
+        point.setdefault(section, {})[name] = value.item() if hasattr(value, "item") else value
+    if "disorder" in point:
+        point["disorder"]["drive"] = sweep["drive"]
+    return from_dict(point) if validate else point
+
+
+def point_config(config: Config, params: dict) -> Config:
+    """The configuration of one grid point (``params``: {"section.key": coordinate value})."""
+    if config.sweep is None:
+        raise ConfigError("the configuration has no [sweep] table")
+    return point_data(config.data, config.sweep, params, validate=True)
 
 
 def parse(text: str, *, source: str = "<string>") -> Config:
