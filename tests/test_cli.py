@@ -308,3 +308,100 @@ def test_a_lattice_too_large_for_memory_is_refused_with_a_clear_error(tmp_path, 
                     "[solve]\nfermi_energy = -1.0\n")
     assert main(["run", str(path), "--out", str(tmp_path)]) == 2
     assert "does not fit in memory" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- [sweep]
+SWEEP = SMALL.replace("[solve]", "[disorder]\nonsite = 0.05\nmagnetic = [0.005, 0.005]\n\n[solve]") + """
+[sweep]
+grid = { "texture.width" = [3.0, 5.0], "disorder.magnetic" = [[0.0025, 0.0025], [0.005, 0.005]] }
+observables = ["beta", "adiabatic", "transmission"]
+scheduler = "synchronous"
+checkpoint = "chunks"
+"""
+
+
+def test_sweep_table_writes_the_dataset_and_a_plot(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, SWEEP, "sweep.toml")
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    folder = Path("spintex-run-001")
+    assert "4 points" in out and str(folder / "sweep.nc") in out and (folder / "sweep.png").stat().st_size > 0
+    ds = xr.load_dataset(folder / "sweep.nc")
+    assert ds.beta.dims == ("texture.width", "disorder.magnetic")  # a scalar E_F: no energy dimension
+    assert list(ds["texture.width"].values) == [3.0, 5.0]
+    assert ds.attrs["config"] == SWEEP and float(ds.energy) == -1.0
+    # a point of the grid is the config with the keys replaced: the same numbers as a direct call
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 5.0))
+    r = st.linear_response(model, -1.0, disorder=st.Disorder(onsite=0.05, magnetic=(0.0025, 0.0025)), drive="field")
+    point = ds.sel({"texture.width": 5.0, "disorder.magnetic": "[0.0025, 0.0025]"})
+    assert float(point.beta) == pytest.approx(st.fit_torque(model, r).beta, rel=1e-12)
+    assert float(point.transmission) == pytest.approx(r.transmission, rel=1e-12)
+    assert np.all(ds.beta.sel({"disorder.magnetic": "[0.005, 0.005]"}) > ds.beta.sel({"disorder.magnetic":
+                                                                                       "[0.0025, 0.0025]"}))
+    chunks = {p: p.stat().st_mtime_ns for p in Path("chunks").glob("p*.nc")}
+    assert len(chunks) == 4  # the checkpoint
+    # the same command again: a new run folder, the chunks read back (not recomputed), the same numbers
+    assert main(["run", str(path)]) == 0
+    assert chunks == {p: p.stat().st_mtime_ns for p in Path("chunks").glob("p*.nc")}
+    xr.testing.assert_identical(xr.load_dataset("spintex-run-002/sweep.nc"), ds)
+
+
+def test_sweep_over_energies_and_the_lattice(tmp_path, capsys):
+    text = SMALL.replace("center = 20.0\n", "") + """
+[sweep]
+grid = { "lattice.length" = [30, 40] }
+energies = [-1.2, -1.0]
+observables = ["transmission", "torque"]
+scheduler = "synchronous"
+checkpoint = "%s"
+""" % (tmp_path / "chunks").as_posix()
+    assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 0
+    ds = xr.load_dataset(tmp_path / "out" / "case.nc")
+    assert ds.transmission.dims == ("lattice.length", "energy")
+    assert ds.torque.dims == ("lattice.length", "energy", "site", "component")
+    model = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(14.5, 4.0))  # centred
+    expected = st.linear_response(model, -1.2, drive="field")
+    np.testing.assert_allclose(ds.torque.sel({"lattice.length": 30}).isel(energy=0)[:30], expected.torque,
+                               rtol=1e-12, atol=1e-15)
+    assert np.isnan(ds.torque.sel({"lattice.length": 30})[:, 30:]).all()  # padded to the longest chain
+
+
+@pytest.mark.parametrize("sweep, words", [
+    ('grid = { "texture.widht" = [3.0] }', ["sweep.grid", "texture.widht", "texture.width"]),
+    ('grid = { "textur.width" = [3.0] }', ["sweep.grid", "textur.width", "lattice, model, texture, disorder"]),
+    ('grid = { "solve.fermi_energy" = [-1.0] }', ["solve.fermi_energy", "sweep.energies"]),
+    ('grid = { "texture.kind" = ["bloch_wall"] }', ["texture.kind", "fixed"]),
+    ('grid = { "texture.width" = 3.0 }', ["sweep.grid", "texture.width", "list"]),
+    ('grid = { "texture.width" = [3.0, -1.0] }', ["texture.width = -1.0", "texture.width must be > 0"]),
+    ('grid = { "disorder.magnetic" = [0.01] }', ["disorder.magnetic"]),
+    ('scheduler = "threads"', ["sweep.scheduler", "synchronous", "tcp://"]),
+    ("workers = 0", ["sweep.workers", "positive integer"]),
+    ('observables = ["beta", "betta"]', ["sweep.observables", "betta"]),
+    ("energies = []", ["sweep.energies"]),
+    ("gird = {}", ["sweep.gird", "grid"]),
+    ('drive = "bias"', ["sweep.drive", "disorder.drive"]),
+])
+def test_bad_sweep_tables_exit_2_naming_the_key(tmp_path, capsys, sweep, words):
+    text = SMALL + '[disorder]\nonsite = 0.05\ndrive = "field"\n[sweep]\n' + sweep + "\n"
+    assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spintex: error: ") and "Traceback" not in err
+    for word in words:
+        assert word in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_needs_zero_temperature():
+    with pytest.raises(cfg.ConfigError, match="temperature"):
+        cfg.parse(SMALL.replace("bias = 0.02", "bias = 0.02\ntemperature = 0.01") + "[sweep]\n")
+
+
+def test_sweep_example_is_valid():
+    c = cfg.load(Path(__file__).resolve().parents[1] / "examples" / "beta_sweep.toml")
+    assert c.sweep is not None and c.sweep["drive"] == "field" and c.sweep["scheduler"] is None
+    assert cfg.sweep_grid(c) == {"texture.width": [12.5, 25.0, 50.0, 100.0],
+                                 "disorder.magnetic": ["[0.0025, 0.0025]", "[0.005, 0.005]"]}
+    point = cfg.point_config(c, {"texture.width": 50.0, "disorder.magnetic": "[0.0025, 0.0025]"})
+    assert point.texture["width"] == 50.0 and point.disorder["magnetic"] == [0.0025, 0.0025]
+    assert point.texture["center"] == pytest.approx(800.0)

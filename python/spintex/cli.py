@@ -510,10 +510,8 @@ def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
              f"  checkpoint    {ds.attrs.get('run_dir', '')}  (the same command again resumes there)", ""]
     names = _scalars(ds)
     if names:
-        import pandas as pd
-
-        with pd.option_context("display.max_rows", 60, "display.width", 120, "display.precision", 6):
-            lines += [str(ds[names].reset_coords(drop=True).to_dataframe()), ""]
+        frame = ds[names].reset_coords(drop=True).to_dataframe()
+        lines += [frame.to_string(max_rows=60, float_format="{:.6g}".format), ""]
     lines.append(f"variables: {', '.join(str(v) for v in ds.data_vars)}")
     lines.append(f"solved in {seconds:.2f} s")
     return "\n".join(lines)

@@ -454,7 +454,7 @@ def _observables(key, value):
     return list(value)
 
 
-SWEEP = {
+SWEEP: dict = {
     "grid": (None, {}),           # checked by _sweep_grid
     "energies": (_energies, None),
     "observables": (_observables, None),
@@ -493,9 +493,9 @@ def _sweep_grid(value, texture: dict) -> dict:
         allowed = _grid_keys(section, texture)
         if name not in allowed:
             what = f" for texture kind {texture['kind']!r}" if section == "texture" else ""
-            fixed = (f" ({section}.{name} is fixed in a sweep)" if name in ("kind", "method", "drive") else "")
-            raise ConfigError(f"unknown sweep.grid key {key!r}{what}{fixed}; allowed keys: "
-                              + ", ".join(f"{section}.{k}" for k in allowed))
+            start = (f"sweep.grid key {key!r} cannot be swept ({section}.{name} is fixed in a sweep)"
+                     if name in ("kind", "method", "drive") else f"unknown sweep.grid key {key!r}{what}")
+            raise ConfigError(f"{start}; allowed keys: " + ", ".join(f"{section}.{k}" for k in allowed))
         if not isinstance(values, list) or not values:
             raise _fail(f"sweep.grid.{key!r}", "a non-empty list of values", values)
         labels = [grid_label(v) for v in values]
@@ -508,7 +508,7 @@ def _sweep_grid(value, texture: dict) -> dict:
 def _sweep_section(data: dict, texture: dict, disorder: dict | None) -> dict:
     given = _section(data, "sweep")
     _check_keys("sweep", given, SWEEP)
-    out = {"grid": _sweep_grid(given.get("grid", {}), texture)}
+    out: dict = {"grid": _sweep_grid(given.get("grid", {}), texture)}
     for key, (check, default) in SWEEP.items():
         if key != "grid":
             out[key] = check(f"sweep.{key}", given[key]) if key in given else default
