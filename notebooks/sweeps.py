@@ -72,14 +72,15 @@ if __name__ == "__main__":
           np.array2string(scaling.values, precision=4))
 
     widest = ratio.isel(wall_width=-1)
-    assert np.all(abs(widest - 1) < pick(0.01, 0.005)), widest.values  # beta -> Eq. 94 as lambda grows
+    assert np.all(abs(widest - 1) < pick(0.01, 0.002)), widest.values  # beta -> Eq. 94 as lambda grows
     deviation = abs(ratio - 1)
-    assert np.all(deviation.diff("wall_width") < 0), deviation.values  # and monotonically closer
-    assert np.all(abs(scaling.isel(wall_width=-1) - 2) < pick(0.02, 0.01)), scaling.values  # linear in Gamma_m
+    closer = (deviation.diff("wall_width") < 0) | (deviation.isel(wall_width=slice(1, None)) < 2e-3)
+    assert np.all(closer), deviation.values  # monotonically closer, down to the lattice's 1e-3 from Eq. 94
+    assert np.all(abs(scaling.isel(wall_width=-1) - 2) < pick(0.02, 0.002)), scaling.values  # linear in Gamma_m
     assert np.all(ds.transmission.sel(gamma_m=0.005) < ds.transmission.sel(gamma_m=0.0025))
     if FULL:  # Eq. 94 does not depend on Gamma_0 (the non-magnetic disorder)
         g0 = ratio.isel(wall_width=-1)
-        assert np.all(abs(g0.sel(gamma_0=0.02) / g0.sel(gamma_0=0.05) - 1) < 0.01), g0.values
+        assert np.all(abs(g0.sel(gamma_0=0.02) / g0.sel(gamma_0=0.05) - 1) < 0.002), g0.values
 
 # %% [markdown]
 # ## Plots: `st.plot.sweep` (beta with Eq. 94 dashed) and xarray's own plotting (beta / Eq. 94)
