@@ -405,3 +405,38 @@ def test_sweep_example_is_valid():
     point = cfg.point_config(c, {"texture.width": 50.0, "disorder.magnetic": "[0.0025, 0.0025]"})
     assert point.texture["width"] == 50.0 and point.disorder["magnetic"] == [0.0025, 0.0025]
     assert point.texture["center"] == pytest.approx(800.0)
+
+
+def test_sampled_sweep_keeps_standard_errors(tmp_path, capsys):
+    text = SMALL + """
+[disorder]
+onsite = 0.2
+method = "samples"
+samples = 8
+seed = 3
+
+[sweep]
+grid = { "disorder.onsite" = [0.1, 0.2] }
+observables = ["transmission", "torque"]
+scheduler = "synchronous"
+samples_per_task = 4
+checkpoint = "%s"
+""" % (tmp_path / "chunks").as_posix()
+    assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 0
+    assert "transmission_stderr" in capsys.readouterr().out
+    ds = xr.load_dataset(tmp_path / "out" / "case.nc")
+    assert ds.transmission_stderr.dims == ("disorder.onsite",) and np.all(ds.transmission_stderr > 0)
+    assert ds.torque_stderr.dims == ("disorder.onsite", "site", "component")
+    assert len(list((tmp_path / "chunks").glob("p*_s*.nc"))) == 4  # 2 points x 2 sample blocks
+
+
+def test_sweep_on_a_local_cluster_gives_the_synchronous_numbers(tmp_path, capsys):
+    text = SMALL + '[sweep]\ngrid = { "texture.width" = [3.0, 5.0] }\nobservables = ["beta", "torque"]\nworkers = 1\n'
+    here = write(tmp_path, text + f'checkpoint = "{(tmp_path / "a").as_posix()}"\n', "a.toml")
+    serial = write(tmp_path, text + f'checkpoint = "{(tmp_path / "b").as_posix()}"\nscheduler = "synchronous"\n',
+                   "b.toml")
+    for path in (here, serial):
+        assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    a, b = (xr.load_dataset(tmp_path / "out" / f"{n}.nc") for n in "ab")
+    for name in ("beta", "torque"):
+        np.testing.assert_array_equal(a[name], b[name])  # bitwise

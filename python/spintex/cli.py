@@ -509,7 +509,10 @@ def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
              f"  drive         {sw['drive']}  (linear response per unit d(mu) at T = 0)",
              f"  checkpoint    {ds.attrs.get('run_dir', '')}  (the same command again resumes there)", ""]
     names = _scalars(ds)
-    if names:
+    names += [f"{n}_stderr" for n in names if f"{n}_stderr" in ds.data_vars]  # sampled disorder
+    if names and not ds[names].sizes:  # one point, one energy
+        lines += [f"  {n} = {float(ds[n]):.6g}" for n in names] + [""]
+    elif names:
         frame = ds[names].reset_coords(drop=True).to_dataframe()
         lines += [frame.to_string(max_rows=60, float_format="{:.6g}".format), ""]
     lines.append(f"variables: {', '.join(str(v) for v in ds.data_vars)}")
