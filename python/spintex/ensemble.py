@@ -10,24 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from .dataset import FIELDS
-from .disorder import Disorder, RunningMean, lattice_arrays, random_site_blocks, realization, sample_stream
-from .model import Model
-from .observables import ARRAY_FIELDS, Response
-from .response import UNIT_SYSTEM, UNITS, _clean_blocks, balance_split, open_channels
+from .disorder import RunningMean
+from .observables import ARRAY_FIELDS
+from .response import sample_values
 
 #: what a sampled chunk can average (per realization)
 SAMPLED = (*ARRAY_FIELDS, "transmission")
-
-
-def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int) -> dict:
-    """The arrays of realization k, exactly as ``linear_response(..., disorder=samples)`` makes them."""
-    rng = np.random.default_rng(sample_stream(disorder, k))
-    if disorder.soc:
-        m, local = realization(model, disorder, rng), None
-    else:
-        m, local = model, random_site_blocks(model, disorder, rng)
-    sites, bonds, info = _clean_blocks(m, energy, drive, local)
-    return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
 
 
 def sample_chunk(model, energies, disorder, drive, samples: range, names) -> dict:
@@ -45,20 +33,6 @@ def sample_chunk(model, energies, disorder, drive, samples: range, names) -> dic
         data[n] = (dims[n], np.stack([s.mean[n] for s in stats]))
         data[f"{n}_m2"] = (dims[n], np.stack([s.m2[n] for s in stats]))
     return data
-
-
-def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean) -> Response:
-    """The Response of merged sample statistics (as ``linear_response`` builds it)."""
-    r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
-                 transmission=float(stats.mean["transmission"]),
-                 spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
-                 parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count,
-                             "seed": disorder.resolved_seed},
-                 units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
-    for name in SAMPLED:
-        setattr(r, f"{name}_stderr", stats.stderr(name))
-    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
-    return r
 
 
 def chunk_stats(variables: dict, j: int) -> RunningMean:

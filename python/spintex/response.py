@@ -442,14 +442,7 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     workers = disorder.workers or os.cpu_count() or 1
 
     def one(k):
-        rng = np.random.default_rng(sample_stream(disorder, k))
-        if disorder.soc:  # spin-orbit hoppings change the device: one per realization
-            m, local = realization(model, disorder, rng), None
-        else:  # the random potential enters the sweep as a static local term: no device copy
-            m, local = model, random_site_blocks(model, disorder, rng)
-        sites, bonds, info = _clean_blocks(m, energy, drive, local)
-        r = Response.from_blocks(m, sites, bonds)
-        return {**lattice_arrays(model, r), "transmission": info["transmission"]}
+        return sample_values(model, energy, disorder, drive, k)
 
     stats = RunningMean()
     show = progress if progress is not None else Progress("disorder samples", unit="samples")
@@ -465,6 +458,23 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     finally:
         if previous is not None:
             _core.set_blas_threads(previous)
+    return averaged_response(model, energy, disorder, drive, stats)
+
+
+def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int) -> dict:
+    """The arrays of realization k (drawn from ``SeedSequence(seed, spawn_key=(k,))``): the exact
+    response of that realization, with its transmission."""
+    rng = np.random.default_rng(sample_stream(disorder, k))
+    if disorder.soc:  # spin-orbit hoppings change the device: one per realization
+        m, local = realization(model, disorder, rng), None
+    else:  # the random potential enters the sweep as a static local term: no device copy
+        m, local = model, random_site_blocks(model, disorder, rng)
+    sites, bonds, info = _clean_blocks(m, energy, drive, local)
+    return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
+
+
+def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean) -> Response:
+    """The Response of the sample statistics ``stats`` (means, and ``*_stderr`` fields)."""
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
                  transmission=float(stats.mean["transmission"]),
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),

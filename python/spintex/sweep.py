@@ -28,10 +28,10 @@ import numpy as np
 from ._validate import check_model, finite_float, positive_int
 from .dataset import FIELDS, netcdf_attrs, netcdf_value, read_chunk
 from .disorder import Disorder, RunningMean
-from .ensemble import SAMPLED, averaged_response, chunk_stats, sample_chunk
+from .ensemble import SAMPLED, chunk_stats, sample_chunk
 from .model import Model
 from .observables import Response
-from .response import UNIT_SYSTEM, UNITS, check_drive, linear_response
+from .response import UNIT_SYSTEM, UNITS, averaged_response, check_drive, linear_response
 from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
