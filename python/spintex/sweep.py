@@ -254,7 +254,7 @@ class Job:
     # ------------------------------------------------------------------ assembly (driver)
     def assemble(self, chunks, paths):
         """The Dataset of all chunks, read in chunk order (sample blocks merged in order)."""
-        pieces: dict = {}  # (point, energies) -> {name: (dims, array)}, positions
+        pieces = {}  # (point, energies) -> {name: (dims, array)}, positions
         groups = itertools.groupby(zip(chunks, paths), key=lambda cp: (cp[0].point, cp[0].energies))
         for (point, erange), items in groups:
             items = list(items)
