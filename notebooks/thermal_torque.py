@@ -21,7 +21,7 @@ import numpy as np
 
 import spintex as st
 from spintex.thermal import energy_resolved, exchange_stiffness, mott_terms, thermal_response
-from _common import Figure, pick, save, table
+from _common import Figure, log_x, pick, save, table
 
 M, MU = 0.5, -0.8
 DIS = st.Disorder(onsite=0.05, magnetic=(0.005, 0.005))
@@ -65,7 +65,7 @@ print(f"lambda = {lam}: D / G = {D[1] / G[1]:.4f} of B, {D[0] / G[0]:.1e} of A; 
 fig = Figure(figsize=(10, 3.5))
 ax1, ax2 = fig.subplots(1, 2)
 T = np.array(temps)
-ax1.plot(T, [r[1] for r in rows], "o-", label="B_T (lattice)")
+ax1.plot(T, [r[2] for r in rows], "o-", label="B_T (lattice)")
 ax1.plot(T, PI2_3 * T * G[1], "k--", label="(pi^2/3) T G_B")
 ax1.plot(T, PI2_3 * T * F[1], "r:", label="(pi^2/3) T dB/dE (field drive)")
 ax1.set(xlabel="k_B T [t]", ylabel="B_T per unit dT", title=f"Nernst: B_T -> 0 (lambda = {lam})")
@@ -74,6 +74,7 @@ ax2.loglog(T, np.abs(dev[:, 0]), "o-", label="A_T")
 ax2.loglog(T, np.abs(dev[:, 1]), "s-", label="B_T")
 ax2.loglog(T, np.abs(dev[0, 1]) * (T / T[0]) ** 2, "k:", label="~ T^2")
 ax2.set(xlabel="k_B T [t]", ylabel="|thermal / ((pi^2/3) T G) - 1|", title="Sommerfeld corrections")
+log_x(ax2, temps)
 ax2.legend(fontsize=8)
 save(fig, "thermal_mott")
 
