@@ -37,25 +37,7 @@ E, M = -2.5, 0.5
 t_start = time.perf_counter()
 
 
-def angles(theta, phi):
-    return np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)], axis=1)
-
-
-def radial_bubble(center, width, theta_max):
-    """theta = theta_max exp(-(r/width)^2), radial in-plane part: the core (r -> 0) is singular."""
-    def texture(p):
-        d = p[:, :2] - center
-        return angles(theta_max * np.exp(-(np.hypot(d[:, 0], d[:, 1]) / width) ** 2), np.arctan2(d[:, 1], d[:, 0]))
-    return texture
-
-
-def ring_bubble(center, radius, theta_max):
-    """theta = theta_max s exp(1 - s), s = (r/radius)^2: +z at the centre and far away, smooth, Q = 0."""
-    def texture(p):
-        d = p[:, :2] - center
-        s = (np.hypot(d[:, 0], d[:, 1]) / radius) ** 2
-        return angles(theta_max * s * np.exp(1 - s), np.arctan2(d[:, 1], d[:, 0]))
-    return texture
+radial_bubble, ring_bubble = st.textures.radial_bubble, st.textures.ring_bubble  # theta_max exp(-(r/w)^2); smooth ring
 
 
 def core_charge(model, cut=0.05):

@@ -13,23 +13,7 @@ from spintex.pumping import emission
 E, M = -2.5, 0.5
 
 
-def angles(theta, phi):
-    return np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)], axis=1)
-
-
-def radial_bubble(center, width, theta_max):
-    def texture(p):
-        d = p[:, :2] - center
-        return angles(theta_max * np.exp(-(np.hypot(d[:, 0], d[:, 1]) / width) ** 2), np.arctan2(d[:, 1], d[:, 0]))
-    return texture
-
-
-def ring_bubble(center, radius, theta_max):
-    def texture(p):
-        d = p[:, :2] - center
-        s = (np.hypot(d[:, 0], d[:, 1]) / radius) ** 2
-        return angles(theta_max * s * np.exp(1 - s), np.arctan2(d[:, 1], d[:, 0]))
-    return texture
+radial_bubble, ring_bubble = st.textures.radial_bubble, st.textures.ring_bubble
 
 
 def force_per_quantum(L, W, texture):

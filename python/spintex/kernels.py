@@ -43,6 +43,7 @@ import numpy as np
 from scipy import special
 
 from ._validate import finite_float
+from .continuum._checks import _real
 from .continuum.bands import transport_dos
 
 # ---------------------------------------------------------------------------- checks
@@ -53,16 +54,6 @@ def _params(fermi_energy, exchange, hopping, dim):
     if isinstance(dim, bool) or dim not in (1, 3):
         raise ValueError(f"dim must be 1 (chain) or 3 (simple cubic), got {dim!r}")
     return mu, M, t, int(dim)
-
-
-def _wavevector(q):
-    try:
-        q = np.asarray(q, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"q must be real, got {q!r}") from None
-    if not np.all(np.isfinite(q)):
-        raise ValueError(f"q must be finite, got {q!r}")
-    return q
 
 
 def _vertex(vertex, dim):
@@ -190,7 +181,7 @@ def h1(q, fermi_energy, exchange, *, hopping=1.0, dim=1, temperature=0.0):
     """
     mu, M, t, d = _params(fermi_energy, exchange, hopping, dim)
     T = finite_float(temperature, "temperature", nonnegative=True)
-    q = _wavevector(q)
+    q = _real(q, "q")
     if T > 0:
         if d != 1:
             raise ValueError("temperature > 0 needs dim=1")
@@ -233,7 +224,7 @@ def h2(q, fermi_energy, exchange, *, hopping=1.0, dim=1):
     occupied in the up band and not in the down band).  Not the out-of-phase static response,
     which is zero (module docstring)."""
     mu, M, t, d = _params(fermi_energy, exchange, hopping, dim)
-    q = _wavevector(q)
+    q = _real(q, "q")
     out = np.zeros_like(q)
     for sigma in (1, -1):
         for k, jac in _roots(q, M, t, sigma):
@@ -287,7 +278,7 @@ def chi1(q, fermi_energy, exchange, *, hopping=1.0, dim=1, vertex="parallel"):
     """
     mu, M, t, d = _params(fermi_energy, exchange, hopping, dim)
     vertex = _vertex(vertex, d)
-    q = _wavevector(q)
+    q = _real(q, "q")
     Du, Dd = _spin_conductances(mu, M, t, d)
     if not abs(Du - Dd) > 0:
         raise ValueError("chi1 is normalized by D_up - D_down, which vanishes here (no spin current)")
@@ -327,7 +318,7 @@ def chi2(q, fermi_energy, exchange, *, hopping=1.0, dim=3, vertex="parallel"):
         raise ValueError("chi2 needs dim=3: on a chain it is a pair of delta functions at the Stoner edges "
                          "(see stoner_edges)")
     vertex = _vertex(vertex, d)
-    q = _wavevector(q)
+    q = _real(q, "q")
     Du, Dd = _spin_conductances(mu, M, t, d)
     out = np.zeros_like(q)
     for s in (1, -1):

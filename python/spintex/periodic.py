@@ -130,7 +130,6 @@ class PeriodicWire:
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
             sites, bonds, info = with_screening(self.fermi_sea(energy, disorder), sites, bonds)
-        n_perp = self.cross_section[0] * self.cross_section[1]
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),
@@ -140,8 +139,7 @@ class PeriodicWire:
             units=f"per site of the cross-section (currents: whole cross-section), {UNITS[drive]}",
             **info, **accumulation_fields(self.model, sol.retarded_sites, sites),
         )
-        for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
-            setattr(r, name, getattr(r, name) * n_perp)  # per site -> whole cross-section
+        self.whole_cross_section(r)
         r.transmission = float(abs(2 * np.pi * r.current.mean()))
         r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
         return r
@@ -163,6 +161,11 @@ class PeriodicWire:
         r = _thermal(self.model, energy, temperature, disorder, circuit, screened, None, system=self._system,
                      sea=lambda mu: self.fermi_sea(mu, disorder),
                      breakpoints=np.unique(np.concatenate([channel_thresholds(m) for m in self.channels])))
+        return self.whole_cross_section(r)
+
+    def whole_cross_section(self, r):
+        """Scale the currents of ``r``, computed on the representative slice (per site of the
+        cross-section), to the whole cross-section, in place; returns ``r``."""
         n_perp = self.cross_section[0] * self.cross_section[1]
         for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
             setattr(r, name, getattr(r, name) * n_perp)

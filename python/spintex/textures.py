@@ -135,6 +135,41 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     return texture
 
 
+def radial_bubble(center, width: float, theta_max: float) -> Texture:
+    """A bubble tilted radially out of +z: theta = theta_max exp(-(r/width)^2), phi = atan2(y, x)
+    about ``center``.  Its centre is singular on a lattice (the in-plane direction turns 90 degrees
+    per site around it): the smooth part covers a cap of the sphere (charge ~ -(1 - cos theta_max)/2)
+    and the plaquette around the centre carries the compensation, so the lattice charge is 0 for
+    theta_max < pi/2 (a meron with a lattice-scale core; docs/physics.md section 18)."""
+    c = np.zeros(3)
+    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    w = finite_float(width, "width", positive=True)
+    tm = finite_float(theta_max, "theta_max")
+
+    def texture(positions):
+        d = _xyz(positions) - c
+        return _from_angles(tm * np.exp(-(np.hypot(d[:, 0], d[:, 1]) / w) ** 2), np.arctan2(d[:, 1], d[:, 0]))
+
+    return texture
+
+
+def ring_bubble(center, radius: float, theta_max: float) -> Texture:
+    """A smooth bubble with no winding: theta = theta_max s exp(1 - s), s = (r/radius)^2, phi =
+    atan2(y, x) about ``center``; +z at the centre and far away, tilted most (theta_max) at
+    r = radius.  Topological charge 0 for theta_max < pi."""
+    c = np.zeros(3)
+    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    R = finite_float(radius, "radius", positive=True)
+    tm = finite_float(theta_max, "theta_max")
+
+    def texture(positions):
+        d = _xyz(positions) - c
+        s = (np.hypot(d[:, 0], d[:, 1]) / R) ** 2
+        return _from_angles(tm * s * np.exp(1 - s), np.arctan2(d[:, 1], d[:, 0]))
+
+    return texture
+
+
 def texture_vectors(texture, positions, *, name: str = "texture") -> np.ndarray:
     """Evaluate a texture (callable, 3-vector or (N, 3) array) into validated unit vectors (N, 3)."""
     N = _xyz(positions).shape[0]

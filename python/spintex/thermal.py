@@ -214,14 +214,15 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     mu = finite_float(energy, "energy")
     h = finite_float(step, "step", positive=True)
     _check_disorder(disorder)
-    n_perp = 1
+    wire: PeriodicWire | None = None
     solve: Callable[..., Response]
     if isinstance(model, PeriodicWire):
         if disorder is None:
             raise ValueError("a PeriodicWire needs disorder=st.Disorder(..., method='scba')")
-        wire, dis = model, disorder
-        solve, sea = (lambda e, drive: wire.linear_response(e, disorder=dis, drive=drive)), wire.fermi_sea(mu, dis)
-        n_perp, model = int(np.prod(wire.cross_section)), wire.model
+        periodic, dis = model, disorder
+        solve, sea = (lambda e, drive: periodic.linear_response(e, disorder=dis, drive=drive)), \
+            periodic.fermi_sea(mu, dis)
+        wire, model = periodic, periodic.model
     else:
         solve, sea = (lambda e, drive: linear_response(model, e, disorder=disorder, drive=drive)), \
             FermiSea(model, mu, disorder)
@@ -230,8 +231,8 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     field = [solve(mu + k * h, "field") for k, _ in stencil]
     u, _ = screening_potential(sea, np.sum([c * r.charge_density for (_, c), r in zip(stencil, bias)], axis=0))
     screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
-    for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
-        setattr(screen, name, getattr(screen, name) * n_perp)
+    if wire is not None:
+        wire.whole_cross_section(screen)
     common = {"energy": mu, "drive": "thermal", "units": f"per unit dT / ((pi^2/3) T), T -> 0; {UNIT_SYSTEM}",
               "parameters": {"energy": mu, "disorder": disorder, "step": h}}
     G = _combination(model, [(c, r) for (_, c), r in zip(stencil, bias)] + [(1.0, screen)], **common)
@@ -294,13 +295,13 @@ class EnergyResolved:
 def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None, region=None) -> EnergyResolved:
     """Field-driven torque coefficients and conductivities at each energy (see
     :class:`EnergyResolved`); ``region`` as in :func:`spintex.fit_torque`."""
-    from ._validate import real_array
+    from ._validate import energy_batch
     from .analysis import fit_torque
     from .response import linear_response
 
-    e = np.atleast_1d(real_array(energies, "energies"))
-    if e.ndim != 1 or e.size == 0 or not np.all(np.isfinite(e)):
-        raise ValueError(f"energies must be a non-empty 1-d array of finite energies, got shape {np.shape(energies)}")
+    e = energy_batch(energies, "energies")
+    if e is None:
+        e = np.array([finite_float(energies, "energies")])
     progress = Progress("energy-resolved field drive")
     rows, responses = [], []
     for k, E in enumerate(e):
