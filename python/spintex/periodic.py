@@ -28,6 +28,13 @@ from .response import (DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, bala
                        with_screening)
 
 
+def check_scba(disorder) -> Disorder:
+    """A PeriodicWire's disorder: an SCBA Disorder (the channel decomposition holds for the average)."""
+    if not isinstance(disorder, Disorder) or disorder.method != "scba":
+        raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+    return disorder
+
+
 class _ChannelSum:
     """Correlator-like average over transverse channels (weights sum to 1)."""
 
@@ -117,8 +124,7 @@ class PeriodicWire:
         """SCBA linear response to ``drive`` (see :func:`spintex.linear_response`), per site of
         the cross-section."""
         drive = check_drive(drive, lead)
-        if not isinstance(disorder, Disorder) or disorder.method != "scba":
-            raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        check_scba(disorder)
         if disorder.soc:
             raise NotImplementedError("PeriodicWire with spin-orbit impurities: their Born self-energy "
                                       "mixes transverse momenta; use a periodic bar lattice instead")
@@ -156,8 +162,7 @@ class PeriodicWire:
         thresholds (square-root edges of its clean leads; with many levels they are dense)."""
         from .thermal import _thermal
 
-        if not isinstance(disorder, Disorder) or disorder.method != "scba":
-            raise ValueError("PeriodicWire needs disorder=st.Disorder(..., method='scba')")
+        check_scba(disorder)
         r = _thermal(self.model, energy, temperature, disorder, circuit, screened, None, system=self._system,
                      sea=lambda mu: self.fermi_sea(mu, disorder),
                      breakpoints=np.unique(np.concatenate([channel_thresholds(m) for m in self.channels])))

@@ -208,7 +208,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     h^2 F'''/6 of F', 3e-4 at h = 2e-3 when F varies on a broadening scale of 0.05); disorder None
     or SCBA as for the thermal drive.  ``model`` may be a :class:`spintex.PeriodicWire` (site
     arrays per site of the cross-section, currents through the whole cross-section)."""
-    from .periodic import PeriodicWire
+    from .periodic import PeriodicWire, check_scba
     from .response import linear_response
 
     mu = finite_float(energy, "energy")
@@ -217,9 +217,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     wire: PeriodicWire | None = None
     solve: Callable[..., Response]
     if isinstance(model, PeriodicWire):
-        if disorder is None:
-            raise ValueError("a PeriodicWire needs disorder=st.Disorder(..., method='scba')")
-        periodic, dis = model, disorder
+        periodic, dis = model, check_scba(disorder)
         solve, sea = (lambda e, drive: periodic.linear_response(e, disorder=dis, drive=drive)), \
             periodic.fermi_sea(mu, dis)
         wire, model = periodic, periodic.model
