@@ -53,6 +53,21 @@ py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
   return blocks_array(std::move(flat));
 }
 
+/// (N, 4, 4) Born superoperators (None: empty, no ladder).
+std::vector<Superoperator> superoperators(const py::object& born) {
+  std::vector<Superoperator> K;
+  if (born.is_none()) return K;
+  ComplexArray a = py::cast<ComplexArray>(born);
+  if (a.ndim() != 3 || a.shape(1) != 4 || a.shape(2) != 4)
+    throw std::invalid_argument("born must have shape (num_sites, 4, 4)");
+  auto r = a.unchecked<3>();
+  K.resize(static_cast<std::size_t>(a.shape(0)));
+  for (py::ssize_t s = 0; s < a.shape(0); ++s)
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) K[static_cast<std::size_t>(s)](i, j) = r(s, i, j);
+  return K;
+}
+
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
   if (a.is_none()) return {};
   return to_site_blocks(py::cast<ComplexArray>(a), name);
@@ -182,17 +197,7 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
         for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
         if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
         std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
-        std::vector<Superoperator> K;
-        if (!born.is_none()) {
-          ComplexArray a = py::cast<ComplexArray>(born);
-          if (a.ndim() != 3 || a.shape(1) != 4 || a.shape(2) != 4)
-            throw std::invalid_argument("born must have shape (num_sites, 4, 4)");
-          auto r = a.unchecked<3>();
-          K.resize(static_cast<std::size_t>(a.shape(0)));
-          for (py::ssize_t s = 0; s < a.shape(0); ++s)
-            for (int i = 0; i < 4; ++i)
-              for (int j = 0; j < 4; ++j) K[static_cast<std::size_t>(s)](i, j) = r(s, i, j);
-        }
+        std::vector<Superoperator> K = superoperators(born);
         std::vector<Block2> src = to_site_blocks(source, "source");
         if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
           throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
@@ -212,6 +217,55 @@ of the contour nodes, in parallel over nodes (OpenMP) with the GIL released: (si
 bonds_ij, GMRES iterations per node).)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20);
+
+  m.def(
+      "scba_nodes",
+      [](const py::object& device_obj, const ComplexArray& energies, const ComplexArray& born,
+         const py::object& guesses, const py::object& first, int runs, double tolerance, double mixing,
+         int max_iterations, const py::object& progress) {
+        const Device& device = py::cast<const Device&>(device_obj);
+        if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
+        std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
+        std::vector<Superoperator> K = superoperators(born);
+        std::vector<std::vector<Block2>> g;
+        if (!guesses.is_none()) {
+          for (const py::handle& h : py::cast<py::list>(guesses))
+            g.push_back(optional_site_blocks(py::reinterpret_borrow<py::object>(h), "guesses"));
+        }
+        std::vector<Block2> start = optional_site_blocks(first, "first");
+        if (!(tolerance > 0.0) || !(mixing > 0.0 && mixing <= 1.0) || max_iterations < 1)
+          throw std::invalid_argument("tolerance > 0, 0 < mixing <= 1 and max_iterations >= 1 are required");
+        ScbaOptions options;
+        options.tolerance = tolerance;
+        options.mixing = mixing;
+        options.max_iterations = max_iterations;
+        std::shared_ptr<py::error_already_set> pending;
+        const Progress cb = python_progress(progress, pending);
+        std::vector<ScbaNode> nodes;
+        try {
+          py::gil_scoped_release release;
+          nodes = scba_nodes(device, z, K, g, start, runs, options, cb);
+        } catch (const Cancelled&) {
+          if (pending) throw *pending;
+          throw py::error_already_set();
+        }
+        py::list out;
+        for (ScbaNode& n : nodes) {
+          py::object corr = py::cast(std::move(n.correlator));
+          py::detail::keep_alive_impl(corr, device_obj);  // the correlator refers to the device
+          out.append(py::make_tuple(corr, blocks_array(n.self_energy), n.iterations, n.residual));
+        }
+        return out;
+      },
+      R"doc(The local SCBA, Sigma = S[G^R(z; Sigma)], at every energy z (complex: contour nodes) by
+Anderson mixing, in C++: the nodes in `runs` fixed contiguous runs on the OpenMP threads (results
+independent of the thread count), each node starting from guesses[k] if given, else from the node
+before it in its run (the first run's first node from `first`).  Returns a list of
+(Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual); RuntimeError if a
+node does not converge; Ctrl-C interrupts.)doc",
+      py::arg("device"), py::arg("energies"), py::arg("born"), py::arg("guesses") = py::none(),
+      py::arg("first") = py::none(), py::arg("runs") = 4, py::arg("tolerance") = 1e-10, py::arg("mixing") = 0.5,
+      py::arg("max_iterations") = 200, py::arg("progress") = py::none());
 
   m.def(
       "integrate",

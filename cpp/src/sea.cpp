@@ -1,9 +1,11 @@
 #include "spintex/sea.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 
 #include "spintex/dense.hpp"
@@ -169,6 +171,119 @@ SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vect
   if (parallel) dense::set_blas_threads(previous_blas_threads);
   if (error) std::rethrow_exception(error);
   return total;
+}
+
+ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperator>& born,
+                    const std::vector<Block2>& initial, const ScbaOptions& options) {
+  const std::size_t N = born.size();
+  if (N == 0 || static_cast<int>(N) != device.num_sites())
+    throw std::invalid_argument("born must have one superoperator per site");
+  if (!initial.empty() && initial.size() != N) throw std::invalid_argument("initial must have one block per site");
+  ScbaNode node;
+  node.self_energy = initial.empty() ? born_map(born, Correlator(device, z, {}).retarded_sites()) : initial;
+  // Anderson mixing on the real vector of Sigma (as spintex.disorder.scba: numpy's real view)
+  const Eigen::Index n = 8 * static_cast<Eigen::Index>(N);
+  std::vector<Eigen::VectorXd> xs, fs;
+  std::vector<double> history;
+  for (int it = 1; it <= options.max_iterations; ++it) {
+    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy);
+    const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
+    Eigen::VectorXd x(n), f(n);
+    double residual = 0.0;
+    for (std::size_t i = 0; i < N; ++i) {
+      for (int a = 0; a < 4; ++a) {
+        const cplx xi = node.self_energy[i](a / 2, a % 2), fi = S[i](a / 2, a % 2) - xi;
+        residual = std::max(residual, std::abs(fi));
+        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
+        x(k) = xi.real();
+        x(k + 1) = xi.imag();
+        f(k) = fi.real();
+        f(k + 1) = fi.imag();
+      }
+    }
+    history.push_back(residual);
+    if (residual < options.tolerance) {
+      node.iterations = it;
+      node.residual = residual;
+      return node;
+    }
+    xs.push_back(x);
+    fs.push_back(f);
+    if (static_cast<int>(xs.size()) > options.depth + 1) {
+      xs.erase(xs.begin());
+      fs.erase(fs.begin());
+    }
+    Eigen::VectorXd next = x + options.mixing * f;
+    const auto m = static_cast<Eigen::Index>(xs.size()) - 1;
+    if (m > 0) {
+      Eigen::MatrixXd dX(n, m), dF(n, m);
+      for (Eigen::Index j = 0; j < m; ++j) {
+        const auto jj = static_cast<std::size_t>(j);
+        dX.col(j) = xs[jj + 1] - xs[jj];
+        dF.col(j) = fs[jj + 1] - fs[jj];
+      }
+      const Eigen::VectorXd coef = dF.completeOrthogonalDecomposition().solve(f);  // min-norm least squares
+      next -= (dX + options.mixing * dF) * coef;
+    }
+    for (std::size_t i = 0; i < N; ++i)
+      for (int a = 0; a < 4; ++a) {
+        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
+        node.self_energy[i](a / 2, a % 2) = cplx(next(k), next(k + 1));
+      }
+  }
+  std::ostringstream msg;
+  msg << "SCBA did not converge at E = " << z << ": residual " << history.back() << " > tolerance "
+      << options.tolerance << " after " << options.max_iterations << " iterations";
+  throw ScbaNotConverged(msg.str());
+}
+
+std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
+                                 const std::vector<Superoperator>& born,
+                                 const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
+                                 int runs, const ScbaOptions& options, const Progress& progress) {
+  const std::size_t K = z.size();
+  if (!guesses.empty() && guesses.size() != K) throw std::invalid_argument("guesses must be empty or one per node");
+  if (runs < 1) throw std::invalid_argument("runs must be positive");
+  const std::size_t R = std::min(K, static_cast<std::size_t>(runs));
+  std::vector<ScbaNode> out(K);
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+  std::exception_ptr error = nullptr;
+  bool parallel = R > 1;
+#ifdef _OPENMP
+  parallel = parallel && omp_get_max_threads() > 1;
+#endif
+  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+  for (long long r = 0; r < static_cast<long long>(R); ++r) {
+    // run r: nodes [K r / R, K (r + 1) / R), as numpy.array_split
+    const std::size_t begin = K / R * static_cast<std::size_t>(r) + std::min<std::size_t>(static_cast<std::size_t>(r), K % R);
+    const std::size_t end = begin + K / R + (static_cast<std::size_t>(r) < K % R ? 1 : 0);
+    const std::vector<Block2>* start = r == 0 && !first.empty() ? &first : nullptr;
+    for (std::size_t k = begin; k < end && !stop.load(); ++k) {
+      try {
+        const bool guessed = !guesses.empty() && !guesses[k].empty();
+        static const std::vector<Block2> none;
+        out[k] = solve_scba(device, z[k], born, guessed ? guesses[k] : (start ? *start : none), options);
+        start = &out[k].self_energy;
+      } catch (...) {
+#pragma omp critical(spintex_scba_error)
+        if (!error) error = std::current_exception();
+        stop = true;
+        break;
+      }
+      const std::size_t finished = ++done;
+      bool master = true;
+#ifdef _OPENMP
+      master = omp_get_thread_num() == 0;
+#endif
+      if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+    }
+  }
+  if (parallel) dense::set_blas_threads(previous_blas_threads);
+  if (error) std::rethrow_exception(error);
+  if (stop.load()) throw Cancelled();
+  return out;
 }
 
 }  // namespace spintex

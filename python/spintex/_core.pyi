@@ -63,6 +63,13 @@ def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Op
                  restart: int = 20) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node)."""
+def scba_nodes(device: Device, energies: npt.ArrayLike, born: npt.ArrayLike,
+               guesses: Optional[list[Optional[npt.ArrayLike]]] = None, first: Optional[npt.ArrayLike] = None,
+               runs: int = 4, tolerance: float = 1e-10, mixing: float = 0.5, max_iterations: int = 200,
+               progress: Optional[Callable[[int, int], None]] = None
+               ) -> list[tuple[Correlator, _ComplexArray, int, float]]:
+    """The local SCBA at every (complex) energy by Anderson mixing, nodes in fixed contiguous
+    runs on the OpenMP threads: [(Correlator, Sigma (N, 2, 2), iterations, residual)]."""
 def integrate(device: Device, energies: npt.ArrayLike, retarded_weights: Optional[npt.ArrayLike] = None,
               left_weights: Optional[npt.ArrayLike] = None, right_weights: Optional[npt.ArrayLike] = None,
               transmission: bool = False, reverse_transmission: bool = False,

@@ -68,6 +68,10 @@ def check_drive(drive, lead=None) -> str:
 
 
 # ----------------------------------------------------------------------------- Fermi sea
+#: contiguous runs of contour nodes for the SCBA walk (fixed: results do not depend on the threads)
+SCBA_RUNS = 4
+
+
 class FermiSea:
     """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
 
@@ -147,6 +151,18 @@ class FermiSea:
         ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
         z, w = sea_contour(self.mu, self.bottom, n)
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
+        if self.system == self._system and self.disorder is not None:
+            # the local SCBA at every node in one core call (Anderson mixing in C++, fixed runs of
+            # nodes on the OpenMP threads, each node warm-started from its neighbour)
+            d = self.disorder
+            try:
+                nodes = _core.scba_nodes(self.model.device, z, self._born.superoperator, guesses, self._initial,
+                                         runs=SCBA_RUNS, tolerance=d.tolerance, mixing=d.mixing,
+                                         max_iterations=d.max_iterations)
+            except RuntimeError as error:
+                raise SCBAConvergenceError(f"{error} (Fermi-sea contour node; try more iterations, smaller "
+                                           "mixing, or weaker disorder)") from error
+            return (z, w, [c for c, *_ in nodes], [self._born] * n, [sigma for _, sigma, *_ in nodes])
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
         # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
         workers = min(os.cpu_count() or 1, n)
@@ -203,10 +219,14 @@ class FermiSea:
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
         ``accuracy`` (relative), the coarsest rule whose error is below it."""
         usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
-        return self._density_matrix(usable[0] if usable else self._rule, U)
+        # the RR ladders too need only that accuracy (their relative residual, with a margin of 100
+        # for the ladder's condition number), never less than ``ladder_tolerance``
+        ladder = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 0.01 * accuracy)
+        return self._density_matrix(usable[0] if usable else self._rule, U, ladder_tolerance=ladder)
 
-    def _density_matrix(self, rule, U, ladder: bool = True):
+    def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None):
         """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G."""
+        ladder_tolerance = self.ladder_tolerance if ladder_tolerance is None else ladder_tolerance
         U = np.ascontiguousarray(U, dtype=complex)
         _, weights, correlators, borns, _ = rule
         if all(isinstance(c, _core.Correlator) for c in correlators):
@@ -214,16 +234,17 @@ class FermiSea:
             born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
             try:
                 ys, yji, yij, _ = _core.sea_response(correlators, weights, born, U,
-                                                     tolerance=self.ladder_tolerance, restart=20)
+                                                     tolerance=ladder_tolerance, restart=20)
             except RuntimeError as error:
                 raise SCBAConvergenceError(str(error)) from error
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
-            ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U)
+            ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
+                                            ladder_tolerance)
         sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
         bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
         return sites, bonds
 
-    def _python_sum(self, weights, correlators, borns, U):
+    def _python_sum(self, weights, correlators, borns, U, ladder_tolerance=None):
         """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
 
         def node(k):
@@ -231,7 +252,7 @@ class FermiSea:
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
             lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,
-                               tolerance=self.ladder_tolerance, restart=20)
+                               tolerance=ladder_tolerance or self.ladder_tolerance, restart=20)
             return lad.sites, lad.bonds, lad.bonds_ij
 
         ys = yji = yij = 0.0

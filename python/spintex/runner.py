@@ -38,13 +38,12 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
         # The job (which may hold a model) travels once, as the result of a task of its own: each
         # worker fetches it once, and it is recomputed if the worker holding it is lost.  A
         # bounded window of chunks in flight keeps the scheduler's state small for 10^4 chunks.
-        # Chunks travel in groups of ``per_task`` (about 8 tasks per worker over the run, in order):
-        # a task costs the driver ~7 CPU-ms and a round trip, more than a small SCBA chunk.  Each
-        # chunk still has its own file, so resuming and retries are unchanged.
+        # Chunks travel in groups (guided_groups): a task costs the driver ~7 CPU-ms and a round
+        # trip, more than a small SCBA chunk.  Each chunk still has its own file, so resuming and
+        # retries are unchanged.
         shared = client.submit(identity, job, pure=False)
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
-        per_task = max(1, len(todo) // (8 * n_workers))
-        queue = iter([todo[k:k + per_task] for k in range(0, len(todo), per_task)])
+        queue = guided_groups(todo, n_workers)
         submit = lambda group: client.submit(run_group, shared, [(c, str(p)) for c, p in group], retries=retries,
                                              pure=False)
         running = as_completed([submit(g) for g in itertools.islice(queue, 4 * n_workers)])
@@ -63,6 +62,18 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
             resource.close()
     for tmp in paths[0].parent.glob("*.tmp"):  # partial writes of killed workers
         tmp.unlink(missing_ok=True)
+
+
+def guided_groups(todo: list, n_workers: int):
+    """Consecutive groups of ``todo``, each a 1/(4 n_workers) share of what is left (at least one
+    item): large groups while much is left (few tasks, little driver work), single chunks at the
+    end, so that no worker idles while another finishes a large last group (guided
+    self-scheduling, Polychronopoulos and Kuck, IEEE Trans. Comput. 36, 1425 (1987))."""
+    k = 0
+    while k < len(todo):
+        size = max(1, (len(todo) - k) // (4 * n_workers))
+        yield todo[k:k + size]
+        k += size
 
 
 def check_execution(client, scheduler, workers, retries, progress):

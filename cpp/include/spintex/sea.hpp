@@ -7,11 +7,18 @@
 /// then Y = C[U + S x] on sites and bonds.  `sea_response` runs the nodes in parallel (OpenMP,
 /// one node per thread) and sums w_k Y(z_k) in node order, so the result does not depend on the
 /// number of threads.
+///
+/// The contour nodes need the SCBA self-energy at complex z: `scba_nodes` solves it at every
+/// node (Anderson mixing, the algorithm of spintex.disorder.scba) in C++, nodes on the OpenMP
+/// threads in fixed contiguous runs, each node warm-started from the previous one of its run.
 #pragma once
 
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "spintex/correlation.hpp"
+#include "spintex/rgf.hpp"
 
 namespace spintex {
 
@@ -41,5 +48,42 @@ int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& bo
 SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
                     const std::vector<Superoperator>& born, const std::vector<Block2>& source,
                     const SeaOptions& options);
+
+struct ScbaOptions {
+  double tolerance = 1e-10;  ///< converged when max_i |S[G]_i - Sigma_i| (entrywise modulus) < tolerance
+  double mixing = 0.5;
+  int max_iterations = 200;
+  int depth = 6;             ///< Anderson history: the last depth + 1 iterates
+};
+
+/// A converged local SCBA at one complex energy.  `correlator` is the sweep of the last iterate
+/// Sigma (whose residual passed the test), as in the Python solver: no extra sweep.
+struct ScbaNode {
+  std::unique_ptr<Correlator> correlator;
+  std::vector<Block2> self_energy;
+  int iterations = 0;
+  double residual = 0.0;
+};
+
+/// Thrown when the SCBA does not converge (the message has the residuals).
+struct ScbaNotConverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Sigma = S[G^R(z; Sigma)] (S the local Born map) by Anderson mixing, from `initial` (empty: the
+/// Born self-energy of the clean G, one extra sweep).
+ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperator>& born,
+                    const std::vector<Block2>& initial, const ScbaOptions& options);
+
+/// solve_scba at every node z[k].  The nodes are cut into `runs` contiguous runs (independent of
+/// the number of threads, so the results are too); threads take whole runs.  Node k starts from
+/// guesses[k] when it is non-empty, else from the solution of the node before it in its run; the
+/// first node of the first run starts from `first` (empty: from scratch), that of any other run
+/// from scratch.  `progress(done, total)` is called from the master thread after each node
+/// (false: cancel, throws Cancelled).
+std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
+                                 const std::vector<Superoperator>& born,
+                                 const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
+                                 int runs, const ScbaOptions& options, const Progress& progress = nullptr);
 
 }  // namespace spintex
