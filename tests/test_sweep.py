@@ -31,10 +31,10 @@ DISORDERS = {
 
 @pytest.fixture(scope="module")
 def client():
-    from spintex.runner import WORKER_ENV
+    from spintex.runner import local_cluster
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  env=WORKER_ENV) as cluster, distributed.Client(cluster) as c:
+    with local_cluster(2) as cluster, distributed.Client(cluster) as c:
+        assert not any(c.run(lambda: __import__("dask").config.get("distributed.worker.profile.enabled")).values())
         yield c
 
 
