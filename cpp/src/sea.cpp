@@ -259,13 +259,22 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
     // run r: nodes [K r / R, K (r + 1) / R), as numpy.array_split
     const std::size_t begin = K / R * static_cast<std::size_t>(r) + std::min<std::size_t>(static_cast<std::size_t>(r), K % R);
     const std::size_t end = begin + K / R + (static_cast<std::size_t>(r) < K % R ? 1 : 0);
-    const std::vector<Block2>* start = r == 0 && !first.empty() ? &first : nullptr;
     for (std::size_t k = begin; k < end && !stop.load(); ++k) {
       try {
-        const bool guessed = !guesses.empty() && !guesses[k].empty();
-        static const std::vector<Block2> none;
-        out[k] = solve_scba(device, z[k], born, guessed ? guesses[k] : (start ? *start : none), options);
-        start = &out[k].self_energy;
+        std::vector<Block2> start;  // empty: from scratch
+        if (!guesses.empty() && !guesses[k].empty()) {
+          start = guesses[k];
+        } else if (k >= begin + 2) {  // linear extrapolation in z from the run's last two nodes
+          const cplx t = (z[k] - z[k - 1]) / (z[k - 1] - z[k - 2]);
+          start = out[k - 1].self_energy;
+          for (std::size_t i = 0; i < start.size(); ++i)
+            start[i] += t * (out[k - 1].self_energy[i] - out[k - 2].self_energy[i]);
+        } else if (k == begin + 1) {
+          start = out[k - 1].self_energy;
+        } else if (r == 0) {
+          start = first;
+        }
+        out[k] = solve_scba(device, z[k], born, start, options);
       } catch (...) {
 #pragma omp critical(spintex_scba_error)
         if (!error) error = std::current_exception();
