@@ -6,10 +6,8 @@
 #include <stdexcept>
 
 #include "spintex/dense.hpp"
+#include "spintex/parallel.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace spintex {
 
@@ -324,11 +322,8 @@ Accumulated integrate(const Device& device, const Request& request,
   std::exception_ptr error = nullptr;
 
   // Threads sweep whole energies; their BLAS calls must then stay single-threaded.
-  bool parallel = K > 1;
-#ifdef _OPENMP
-  parallel = parallel && omp_get_max_threads() > 1;
-#endif
-  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+  const TaskThreads threads(K);
+  const bool parallel = threads.parallel();
 
   // One energy's sweep into `mine`; false if skipped (stopping) or failed (the error is kept).
   auto sweep_energy = [&](Sweep& sweep, Accumulated& mine, std::size_t k) {
@@ -346,11 +341,7 @@ Accumulated integrate(const Device& device, const Request& request,
   // Progress after a finished energy, reported from the master thread (it holds the GIL hook).
   auto report = [&]() {
     const std::size_t finished = ++done;
-    bool master = true;
-#ifdef _OPENMP
-    master = omp_get_thread_num() == 0;
-#endif
-    if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+    if (master_thread() && progress && !stop.load() && !progress(finished, K)) stop = true;
   };
 
 #pragma omp parallel if (parallel)
@@ -383,7 +374,6 @@ Accumulated integrate(const Device& device, const Request& request,
       }
     }
   }
-  if (parallel) dense::set_blas_threads(previous_blas_threads);
   if (error) std::rethrow_exception(error);
   if (stop.load()) throw Cancelled();
   if (progress && !progress(K, K)) throw Cancelled();

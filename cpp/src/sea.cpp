@@ -8,11 +8,8 @@
 #include <sstream>
 #include <string>
 
-#include "spintex/dense.hpp"
+#include "spintex/parallel.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace spintex {
 
@@ -124,11 +121,8 @@ SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vect
   SeaSum total;
   total.iterations.assign(K, 0);
   std::exception_ptr error = nullptr;
-  bool parallel = K > 1;
-#ifdef _OPENMP
-  parallel = parallel && omp_get_max_threads() > 1;
-#endif
-  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+  const TaskThreads threads(K);
+  const bool parallel = threads.parallel();
   // each node's Y is formed alone and added in node order (the ordered region): bitwise the same
   // sums for any number of threads
 #pragma omp parallel if (parallel)
@@ -168,7 +162,6 @@ SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vect
       }
     }
   }
-  if (parallel) dense::set_blas_threads(previous_blas_threads);
   if (error) std::rethrow_exception(error);
   return total;
 }
@@ -249,11 +242,8 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> done{0};
   std::exception_ptr error = nullptr;
-  bool parallel = R > 1;
-#ifdef _OPENMP
-  parallel = parallel && omp_get_max_threads() > 1;
-#endif
-  const int previous_blas_threads = parallel ? dense::set_blas_threads(1) : 0;
+  const TaskThreads threads(R);
+  const bool parallel = threads.parallel();
 #pragma omp parallel for schedule(dynamic, 1) if (parallel)
   for (long long r = 0; r < static_cast<long long>(R); ++r) {
     // run r: nodes [K r / R, K (r + 1) / R), as numpy.array_split
@@ -282,14 +272,9 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
         break;
       }
       const std::size_t finished = ++done;
-      bool master = true;
-#ifdef _OPENMP
-      master = omp_get_thread_num() == 0;
-#endif
-      if (master && progress && !stop.load() && !progress(finished, K)) stop = true;
+      if (master_thread() && progress && !stop.load() && !progress(finished, K)) stop = true;
     }
   }
-  if (parallel) dense::set_blas_threads(previous_blas_threads);
   if (error) std::rethrow_exception(error);
   if (stop.load()) throw Cancelled();
   return out;
