@@ -183,9 +183,16 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     """Fermi-sea blocks -(1/2pi) Herm sum_k w_k [dG Lambda G - G Lambda dG](z_k), the energy
     derivative by central differences at z_k +- h, h = relative_step x Im z_k."""
     total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
-    for z, w, corr, born, sigma in zip(sea.nodes, sea.weights, sea.correlators, sea.borns, sea.self_energies):
-        h = relative_step * min(z.imag, 1.0)
-        plus, minus = (sea.system(zz, sea.disorder, sigma)[0] for zz in (z + h, z - h))
+    steps = relative_step * np.minimum(sea.nodes.imag, 1.0)
+    shifted = np.concatenate([sea.nodes + steps, sea.nodes - steps])
+    guesses = list(sea.self_energies) * 2  # Sigma(z) starts the SCBA at z +- h
+    if sea.core_scba:  # one core call, nodes in parallel
+        neighbours = sea.scba_at(shifted, guesses)[0]
+    else:
+        neighbours = [sea.system(zz, sea.disorder, g)[0] for zz, g in zip(shifted, guesses)]
+    n = sea.nodes.size
+    for k, (w, corr, born) in enumerate(zip(sea.weights, sea.correlators, sea.borns)):
+        h, plus, minus = steps[k], neighbours[k], neighbours[n + k]
         pairs = ((plus, corr), (minus, corr), (corr, plus), (corr, minus))
         d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in pairs]
         for k in range(3):

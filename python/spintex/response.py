@@ -151,18 +151,9 @@ class FermiSea:
         ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
         z, w = sea_contour(self.mu, self.bottom, n)
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
-        if self.system == self._system and self.disorder is not None:
-            # the local SCBA at every node in one core call (Anderson mixing in C++, fixed runs of
-            # nodes on the OpenMP threads, each node warm-started from its neighbour)
-            d = self.disorder
-            try:
-                nodes = _core.scba_nodes(self.model.device, z, self._born.superoperator, guesses, self._initial,
-                                         runs=SCBA_RUNS, tolerance=d.tolerance, mixing=d.mixing,
-                                         max_iterations=d.max_iterations)
-            except RuntimeError as error:
-                raise SCBAConvergenceError(f"{error} (Fermi-sea contour node; try more iterations, smaller "
-                                           "mixing, or weaker disorder)") from error
-            return (z, w, [c for c, *_ in nodes], [self._born] * n, [sigma for _, sigma, *_ in nodes])
+        if self.core_scba:
+            correlators, sigmas = self.scba_at(z, guesses, self._initial)
+            return z, w, correlators, [self._born] * n, sigmas
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
         # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
         workers = min(os.cpu_count() or 1, n)
@@ -179,6 +170,26 @@ class FermiSea:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             built = [item for part in pool.map(walk, runs) for item in part]
         return (z, w, *(list(x) for x in zip(*built)))
+
+    @property
+    def core_scba(self) -> bool:
+        """Whether the SCBA at complex energies runs in the core (:meth:`scba_at`): disordered,
+        without a custom ``system``."""
+        return self.system == self._system and self.disorder is not None
+
+    def scba_at(self, z, guesses=None, first=None) -> tuple:
+        """(correlators, self-energies) of the local SCBA at the complex energies ``z``, in one core
+        call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, fixed runs of nodes on the
+        OpenMP threads, each node starting from ``guesses[k]`` or else warm-started from the nodes
+        before it in its run; the first from ``first``)."""
+        d = self.disorder
+        try:
+            nodes = _core.scba_nodes(self.model.device, z, self._born.superoperator, guesses, first, runs=SCBA_RUNS,
+                                     tolerance=d.tolerance, mixing=d.mixing, max_iterations=d.max_iterations)
+        except RuntimeError as error:
+            raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
+                                       "mixing, or weaker disorder)") from error
+        return [c for c, *_ in nodes], [sigma for _, sigma, *_ in nodes]
 
     def _sigma_at(self, rule, n: int) -> np.ndarray:
         """Sigma(z) at the nodes of the n-node rule, from ``rule``'s: the degree m - 1 polynomial in
