@@ -182,9 +182,11 @@ class FermiSea:
         call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, fixed runs of nodes on the
         OpenMP threads, each node starting from ``guesses[k]`` or else warm-started from the nodes
         before it in its run; the first from ``first``)."""
-        d = self.disorder
+        d, born = self.disorder, self._born
+        if d is None or born is None:
+            raise ValueError("scba_at needs a disordered Fermi sea (disorder is None)")
         try:
-            nodes = _core.scba_nodes(self.model.device, z, self._born.superoperator, guesses, first, runs=SCBA_RUNS,
+            nodes = _core.scba_nodes(self.model.device, z, born.superoperator, guesses, first, runs=SCBA_RUNS,
                                      tolerance=d.tolerance, mixing=d.mixing, max_iterations=d.max_iterations)
         except RuntimeError as error:
             raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
