@@ -122,6 +122,21 @@ blocks C_ii and bond blocks C_ji of C for Y = diag(source) + left Gamma_L + righ
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
           py::arg("pairing") = "RA")
       .def(
+          "apply_sites",
+          [](const Correlator& c, const ComplexArray& source, const std::string& pairing) {
+            if (pairing != "RA" && pairing != "RR")
+              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
+            std::vector<Block2> src = to_site_blocks(source, "source"), sites;
+            {
+              py::gil_scoped_release release;
+              c.apply_sites(src, pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded, sites);
+            }
+            return blocks_array(sites);
+          },
+          R"doc(The site blocks C_ii alone of C = G Y G^dag (RA) or G Y G (RR) with Y = diag(source), no lead
+terms: the inner products of the ladder solvers (the bond blocks' products are skipped).)doc",
+          py::arg("source"), py::arg("pairing") = "RA")
+      .def(
           "apply_both",
           [](const Correlator& c, const py::object& source, double left, double right, const std::string& pairing) {
             return correlate(c, source, left, right, pairing, Extras::ReverseBonds);

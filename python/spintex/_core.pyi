@@ -37,6 +37,8 @@ class Correlator:
     def retarded_sites(self) -> _ComplexArray: ...
     def apply(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
               pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray]: ...
+    def apply_sites(self, source: npt.ArrayLike, pairing: str = "RA") -> _ComplexArray:
+        """The site blocks alone of G Y G^dag (RA) or G Y G (RR), Y = diag(source)."""
     def apply_both(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
                    pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
         """As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij)."""

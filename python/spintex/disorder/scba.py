@@ -119,9 +119,13 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
         else:
             raise SCBAConvergenceError(f"ladder fixed-point iteration did not converge in {max_iterations} steps")
     elif method == "gmres":
+        # the site blocks alone where the correlator can skip the bond products (the core's Correlator)
+        sites_only = getattr(correlator, "apply_sites", None)
+
         def matvec(v):
             X = v.reshape(shape)
-            return (X - correlator.apply(born(X), 0.0, 0.0, pairing)[0]).ravel()
+            S = born(X)
+            return (X - (sites_only(S, pairing) if sites_only else correlator.apply(S, 0.0, 0.0, pairing)[0])).ravel()
 
         op = LinearOperator((b.size, b.size), matvec=matvec, dtype=complex)
 
