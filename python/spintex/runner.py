@@ -15,8 +15,11 @@ WORKER_ENV = {"OMP_NUM_THREADS": "1", "SPINTEX_BLAS_THREADS": "1", "OPENBLAS_NUM
               "MKL_NUM_THREADS": "1"}
 
 
-def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None, retries=2, progress=True):
-    """Run the chunks whose file is missing (on Dask, or here for scheduler="synchronous")."""
+def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None, retries=2, progress=True,
+               on_done=None):
+    """Run the chunks whose file is missing (on Dask, or here for scheduler="synchronous").
+    ``on_done(paths)``: called in this process with the files of each finished group of chunks
+    (the driver reads them while the workers go on)."""
     check_execution(client, scheduler, workers, retries, progress)
     todo = [(c, p) for c, p in zip(chunks, paths) if not p.exists()]
     report = progress if callable(progress) else Progress("sweep", unit="chunks", enabled=bool(progress))
@@ -27,7 +30,9 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
         return
     if scheduler == "synchronous":
         for c, p in todo:
-            run_chunk(job, c, str(p))
+            finished = run_chunk(job, c, str(p))
+            if on_done is not None:
+                on_done([finished])
             done += 1
             report(done, total)
         return
@@ -49,8 +54,11 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
         running = as_completed([submit(g) for g in itertools.islice(queue, 4 * n_workers)])
         try:
             for future in running:
-                done += len(future.result())
+                finished = future.result()
                 future.release()
+                if on_done is not None:
+                    on_done(finished)
+                done += len(finished)
                 report(done, total)
                 for g in itertools.islice(queue, 1):
                     running.add(submit(g))
@@ -64,14 +72,16 @@ def run_chunks(job, chunks, paths, *, client=None, scheduler=None, workers=None,
         tmp.unlink(missing_ok=True)
 
 
-def guided_groups(todo: list, n_workers: int):
+def guided_groups(todo: list, n_workers: int, updates: int = 50):
     """Consecutive groups of ``todo``, each a 1/(4 n_workers) share of what is left (at least one
     item): large groups while much is left (few tasks, little driver work), single chunks at the
     end, so that no worker idles while another finishes a large last group (guided
-    self-scheduling, Polychronopoulos and Kuck, IEEE Trans. Comput. 36, 1425 (1987))."""
+    self-scheduling, Polychronopoulos and Kuck, IEEE Trans. Comput. 36, 1425 (1987)).  No group
+    holds more than 1/``updates`` of the chunks: progress is reported per finished group."""
+    cap = -(-len(todo) // updates)
     k = 0
     while k < len(todo):
-        size = max(1, (len(todo) - k) // (4 * n_workers))
+        size = max(1, min(cap, (len(todo) - k) // (4 * n_workers)))
         yield todo[k:k + size]
         k += size
 

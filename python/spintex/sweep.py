@@ -113,9 +113,13 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     chunks = job.chunks(energies_per_task, samples_per_task)
     folder = job.run_folder(run_dir, chunks)
     paths = [folder / c.name for c in chunks]
+    # plain chunks are read while the workers run (not the sample chunks: they are merged in
+    # order, one file at a time, at the end, in constant memory)
+    read: dict = {}
+    collect = None if any(c.samples for c in chunks) else lambda done: read.update({p: read_chunk(p) for p in done})
     run_chunks(job, chunks, paths, client=client, scheduler=scheduler, workers=workers, retries=retries,
-               progress=progress)
-    ds = job.assemble(chunks, paths)
+               progress=progress, on_done=collect)
+    ds = job.assemble(chunks, paths, read)
     ds.attrs["run_dir"] = str(folder)
     return ds
 
@@ -252,13 +256,15 @@ class Job:
         return folder
 
     # ------------------------------------------------------------------ assembly (driver)
-    def assemble(self, chunks, paths):
-        """The Dataset of all chunks, read in chunk order (sample blocks merged in order)."""
+    def assemble(self, chunks, paths, read=None):
+        """The Dataset of all chunks, read in chunk order (sample blocks merged in order); ``read``:
+        {path (str): chunk data} of the chunks already read."""
+        read = {} if read is None else read
         pieces = {}  # (point, energies) -> {name: (dims, array)}, positions
         groups = itertools.groupby(zip(chunks, paths), key=lambda cp: (cp[0].point, cp[0].energies))
         for (point, erange), items in groups:
             items = list(items)
-            first = read_chunk(items[0][1])
+            first = read.pop(str(items[0][1]), None) or read_chunk(items[0][1])
             coords = {k: first.pop(k)[1] for k in ("x", "y", "z") if k in first}
             if items[0][0].samples is not None:
                 rest = (read_chunk(p) for _, p in items[1:])  # one at a time: constant memory
