@@ -22,6 +22,8 @@ products to dominate) and 1 in L.
 
 The reference figures are those of a well-known Python package with a sparse direct solver,
 measured earlier on this machine for the same four systems (not imported or re-run here).
+bench_batch.py measures Kwant 1.5 itself when it is installed (bench/kwant_reference.py); on
+2026-11-30 its per-energy times were 0.009, 0.11, 1.4 and 1.2 s for these systems.
 """
 from __future__ import annotations
 
