@@ -201,8 +201,11 @@ class FermiSea:
         z, sigmas = rule[0], rule[4]
         x, xn = legendre.leggauss(z.size)[0], legendre.leggauss(n)[0]
         values = np.array(sigmas).reshape(z.size, -1)
-        coef = legendre.legfit(x, values.real, z.size - 1) + 1j * legendre.legfit(x, values.imag, z.size - 1)
-        return legendre.legval(xn, coef).T.reshape(n, *np.shape(sigmas[0]))
+        # interpolation (degree m - 1 through m points) as one n x m matrix on all entries at once
+        # (a least-squares fit per entry cost as much as the sweeps of the interpolated rule)
+        m = z.size
+        weights = np.linalg.solve(legendre.legvander(x, m - 1).T, legendre.legvander(xn, m - 1).T).T
+        return (weights @ values).reshape(n, *np.shape(sigmas[0]))
 
     def _interpolated(self, rule):
         """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
