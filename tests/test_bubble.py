@@ -24,24 +24,13 @@ def dense_current_vertex(model, field_of_bond):
 @pytest.mark.parametrize("soc", [0.0, 0.08], ids=["onsite", "spin-orbit"])
 def test_kubo_bubble_is_G_EJ_G_dagger(soc):
     lat = st.lattice.bar(7, 3, 3)
-    N = lat.num_sites
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(3, 1.5))
     d = st.Disorder(onsite=0.3, magnetic=(0.01, 0.02), soc=soc)
     E, field = -2.0, np.linspace(0.2, 1.4, 7) ** 2
     r = st.kubo_bubble(m, E, field=field, disorder=d)
-    sol = scba(m, E, d)
-    if soc:
-        sigma = dense_from_pairs(sol.self_energy, sol.born.pairs, N)
-    else:
-        sigma = np.zeros((N, 2, N, 2), complex)
-        sigma[np.arange(N), :, np.arange(N), :] = sol.self_energy
-        sigma = sigma.reshape(2 * N, 2 * N)
-    sl, sr = m.lead_self_energies_dense(E)
-    G = np.linalg.inv(E * np.eye(2 * N) - m.hamiltonian_dense() - sl - sr - sigma)
     slices = lat.positions[:, 0].astype(int)
     i, j = lat.bonds.T
-    rho = G @ dense_current_vertex(m, 0.5 * (field[slices[i]] + field[slices[j]])) @ G.conj().T / (2 * np.pi)
-    blocks = rho.reshape(N, 2, N, 2)[np.arange(N), :, np.arange(N), :]
+    blocks, _ = dense_bubble(m, E, d, 0.5 * (field[slices[i]] + field[slices[j]]))
     assert np.allclose(r.spin_density, np.einsum("aij,nji->na", st.model.PAULI, blocks).real, atol=1e-12)
     assert np.allclose(r.charge_density, np.einsum("nii->n", blocks).real, atol=1e-12)
     assert (r.relaxation_torque is not None) == bool(soc)

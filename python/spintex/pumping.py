@@ -191,12 +191,12 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     else:
         neighbours = [sea.system(zz, sea.disorder, g)[0] for zz, g in zip(shifted, guesses)]
     n = sea.nodes.size
-    for k, (w, corr, born) in enumerate(zip(sea.weights, sea.correlators, sea.borns)):
-        h, plus, minus = steps[k], neighbours[k], neighbours[n + k]
+    for w, corr, born, h, plus, minus in zip(sea.weights, sea.correlators, sea.borns, steps, neighbours[:n],
+                                             neighbours[n:]):
         pairs = ((plus, corr), (minus, corr), (corr, plus), (corr, minus))
         d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in pairs]
-        for k in range(3):
-            total[k] = total[k] + w * (d[0][k] - d[1][k] - d[2][k] + d[3][k]) / (2 * h)
+        for j in range(3):
+            total[j] = total[j] + w * (d[0][j] - d[1][j] - d[2][j] + d[3][j]) / (2 * h)
     s, b = _hermitian(*total)
     return -s / (2 * np.pi), -b / (2 * np.pi)
 

@@ -25,6 +25,13 @@ def _xyz(positions) -> np.ndarray:
     return out
 
 
+def _center(center) -> np.ndarray:
+    """A texture's centre (x[, y[, z]]) as a 3-vector, missing coordinates 0."""
+    c = np.zeros(3)
+    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    return c
+
+
 def _from_angles(theta, phi) -> np.ndarray:
     return np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)], axis=1)
 
@@ -90,8 +97,7 @@ def vortex(center, core_radius: float, polarity: int = 1, circulation: int = 1) 
     n_z = polarity * exp(-(r / core_radius)^2); the in-plane part points along
     phi = atan2(y - yc, x - xc) + circulation * pi/2 (curling counter-clockwise for circulation=+1).
     """
-    c = np.zeros(3)
-    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    c = _center(center)
     rc = finite_float(core_radius, "core_radius", positive=True)
     if polarity not in (1, -1) or circulation not in (1, -1):
         raise ValueError("polarity and circulation must be +1 or -1")
@@ -114,8 +120,7 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For polarity=+1
     the whole texture is reversed (core up in a -z background).
     """
-    c = np.zeros(3)
-    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    c = _center(center)
     R = finite_float(radius, "radius", positive=True)
     w = finite_float(wall_width, "wall_width", positive=True)
     helicity = finite_float(helicity, "helicity")
@@ -141,8 +146,7 @@ def radial_bubble(center, width: float, theta_max: float) -> Texture:
     per site around it): the smooth part covers a cap of the sphere (charge ~ -(1 - cos theta_max)/2)
     and the plaquette around the centre carries the compensation, so the lattice charge is 0 for
     theta_max < pi/2 (a meron with a lattice-scale core; docs/physics.md section 18)."""
-    c = np.zeros(3)
-    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    c = _center(center)
     w = finite_float(width, "width", positive=True)
     tm = finite_float(theta_max, "theta_max")
 
@@ -157,8 +161,7 @@ def ring_bubble(center, radius: float, theta_max: float) -> Texture:
     """A smooth bubble with no winding: theta = theta_max s exp(1 - s), s = (r/radius)^2, phi =
     atan2(y, x) about ``center``; +z at the centre and far away, tilted most (theta_max) at
     r = radius.  Topological charge 0 for theta_max < pi."""
-    c = np.zeros(3)
-    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    c = _center(center)
     R = finite_float(radius, "radius", positive=True)
     tm = finite_float(theta_max, "theta_max")
 
