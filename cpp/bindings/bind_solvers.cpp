@@ -207,7 +207,7 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
   m.def(
       "sea_response",
       [](const py::list& correlators, const ComplexArray& weights, const py::object& born,
-         const ComplexArray& source, double tolerance, int max_iterations, int restart) {
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
         std::vector<const Correlator*> nodes;
         for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
         if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
@@ -216,7 +216,7 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
         std::vector<Block2> src = to_site_blocks(source, "source");
         if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
           throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-        SeaOptions options{tolerance, max_iterations, restart};
+        SeaOptions options{tolerance, max_iterations, restart, bonds};
         SeaSum sum;
         {
           py::gil_scoped_release release;
@@ -229,9 +229,10 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
 of the contour nodes, in parallel over nodes (OpenMP) with the GIL released: (sites, bonds_ji,
-bonds_ij, GMRES iterations per node).)doc",
+bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond arrays empty).)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
-      py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20);
+      py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
+      py::arg("bonds") = true);
 
   m.def(
       "scba_nodes",

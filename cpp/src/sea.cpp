@@ -140,7 +140,10 @@ SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vect
           const std::vector<Block2> dressed = born_map(born, x);
           for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
         }
-        node.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
+        if (options.bonds)
+          node.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
+        else
+          node.apply_sites(final, Pairing::RetardedRetarded, sites);
         done = true;
       } catch (...) {
 #pragma omp critical(spintex_sea_error)

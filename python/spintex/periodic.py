@@ -24,8 +24,8 @@ from .model import Model
 from .integration import channel_thresholds
 from .keldysh import spectrum_bottom
 from .observables import Response
-from .response import (DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, balance_split, check_drive,
-                       with_screening)
+from .response import DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, balance_split, check_drive
+from .screening import with_screening
 
 
 def check_scba(disorder) -> Disorder:

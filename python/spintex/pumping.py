@@ -33,7 +33,8 @@ from .integration import Progress
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .response import FermiSea, each_energy, open_channels, screening_potential
+from .response import FermiSea, each_energy, open_channels
+from .screening import screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
                  "currents and emission in particles per unit time (positive: left to right; into the lead)")

@@ -13,7 +13,7 @@ Drives (per unit strength, T = 0, leads at the Fermi energy E):
   seeds' transport formulas describe:  ``rho = rho_bias + rho_sea[u]`` with ``n_i = 0``.
   rho_sea[U] is the Fermi-sea (static) response to dH = sum_i c_i^dag U_i c_i at fixed chemical
   potential (:class:`FermiSea`); u solves the N x N linear system ``chi u = -n_bias`` by GMRES
-  (chi u = n[rho_sea[u]], :func:`screen`) preconditioned by the local compressibility.
+  (chi u = n[rho_sea[u]], :func:`spintex.screening.screen`) preconditioned by chi's bulk kernel.
   Derivation and numerics: docs/physics.md, section 12.
 
 Disorder methods: clean (one RGF sweep), SCBA (ladder vertex corrections: RA on the real axis
@@ -37,6 +37,7 @@ from .integration import Progress, _integrate
 from .keldysh import sea_contour, spectrum_bottom
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
+from .screening import with_screening
 
 #: drive -> (weight of Gamma_L, weight of Gamma_R) of its Fermi-surface part
 DRIVE_WEIGHTS = {"left": (1.0, 0.0), "right": (0.0, 1.0), "bias": (0.5, -0.5), "field": (0.5, -0.5)}
@@ -98,9 +99,9 @@ class FermiSea:
     (Sigma is analytic along the contour; :meth:`_interpolated`), so its error includes that
     interpolation's.  The coarser rules are kept with their changes (each about that rule's
     error; ``coarse_error`` is the last one): ``self(U, accuracy=a)`` uses the coarsest rule whose
-    error is below ``a`` (the inexact Krylov steps of :func:`screen`).  ``compressibility`` is
+    error is below ``a`` (the inexact Krylov steps of :func:`spintex.screening.screen`).  ``compressibility`` is
     -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
-    :func:`screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
+    :func:`spintex.screening.screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
     the solve at the node next to it.
     """
 
@@ -116,10 +117,12 @@ class FermiSea:
         self.ladder_tolerance = 1e-3 * tolerance  # the RR ladders' error stays far below the contour's
         self._born = None if disorder is None else BornMap(model, disorder)
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
+        self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
 
         def probe(rule):
-            return site_observables(model, self._density_matrix(rule, uniform, ladder=False)[0])["charge_density"]
+            return site_observables(model, self._density_matrix(rule, uniform, ladder=False, bonds=False)[0])[
+                "charge_density"]
 
         rule = self._build(nodes)
         # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
@@ -144,7 +147,7 @@ class FermiSea:
             coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + rule[0].size // 2, rule)
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
-        self.compressibility = -fine_probe  # -chi_bare . 1: the preconditioner of screen()
+        self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
 
     def _build(self, n: int, previous=None):
         """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
@@ -231,17 +234,22 @@ class FermiSea:
         sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
         return last["correlator"], sol.born, sol.self_energy
 
-    def __call__(self, U: np.ndarray, *, accuracy: float | None = None):
+    def __call__(self, U: np.ndarray, *, accuracy: float | None = None, ladder: bool = True, bonds: bool = True):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
-        ``accuracy`` (relative), the coarsest rule whose error is below it."""
+        ``accuracy`` (relative), the coarsest rule whose error is below it; ``ladder=False``: the
+        bare response G U G (no vertex correction); ``bonds=False``: the site blocks alone (the
+        bond blocks may be left empty)."""
         usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
         # the RR ladders too need only that accuracy (their relative residual, with a margin of 100
         # for the ladder's condition number), never less than ``ladder_tolerance``
-        ladder = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 0.01 * accuracy)
-        return self._density_matrix(usable[0] if usable else self._rule, U, ladder_tolerance=ladder)
+        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 0.01 * accuracy)
+        return self._density_matrix(usable[0] if usable else self._rule, U, ladder=ladder, ladder_tolerance=tol,
+                                    bonds=bonds)
 
-    def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None):
-        """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G."""
+    def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
+                        bonds: bool = True):
+        """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G;
+        ``bonds=False``: the core skips the bond products (bond blocks empty)."""
         ladder_tolerance = self.ladder_tolerance if ladder_tolerance is None else ladder_tolerance
         U = np.ascontiguousarray(U, dtype=complex)
         _, weights, correlators, borns, _ = rule
@@ -250,7 +258,7 @@ class FermiSea:
             born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
             try:
                 ys, yji, yij, _ = _core.sea_response(correlators, weights, born, U,
-                                                     tolerance=ladder_tolerance, restart=20)
+                                                     tolerance=ladder_tolerance, restart=20, bonds=bonds)
             except RuntimeError as error:
                 raise SCBAConvergenceError(str(error)) from error
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
@@ -278,86 +286,7 @@ class FermiSea:
         return ys, yji, yij
 
 
-def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
-    """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
-
-    Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
-    """
-    u, iterations, _, _ = screen(sea, density, tolerance=tolerance)
-    return u, iterations
-
-
-def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100):
-    """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
-    site and bond blocks of rho_sea[u]).
-
-    Right-preconditioned by the local compressibility, u = P v with P = -diag(1/(dn/dmu)) (chi ~
-    -diag(dn/dmu) in a metal; the non-local Friedel part converges in a few iterations).  The
-    Arnoldi basis Z of P-preconditioned directions is kept together with the Fermi-sea blocks of
-    each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j] need
-    no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
-    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
-
-    Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
-    coefficient y_j of a direction added when the relative residual is r is of order r, so a
-    contour sum with relative error eps there changes the result by about eps r.  Step j
-    therefore uses the coarsest contour rule of ``sea`` whose error is below 0.1 x tolerance / r
-    (all steps but the first, for the issue's wire): each such step adds at most about
-    0.1 x tolerance to the relative error of rho_sea.  The charge left is exact either way: it is
-    the charge of the returned blocks (n of each step's blocks enters the Arnoldi relation).
-    """
-    model = sea.model
-    N = model.lattice.num_sites
-    b = -np.asarray(density, dtype=float)
-    scale, beta = np.abs(b).max(), np.linalg.norm(b)
-    if scale == 0:
-        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex)
-    comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
-    V, Z, S, B = [b / beta], [], [], []
-    H = np.zeros((max_iterations + 1, max_iterations))
-    left = 1.0  # max |residual| / max |density| before this step
-    for j in range(max_iterations):
-        z = -V[j] / comp
-        sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
-        w = site_observables(model, sites)["charge_density"]
-        Z.append(z)
-        S.append(sites)
-        B.append(bonds)
-        for i in range(j + 1):  # modified Gram-Schmidt
-            H[i, j] = V[i] @ w
-            w = w - H[i, j] * V[i]
-        H[j + 1, j] = np.linalg.norm(w)
-        g = np.zeros(j + 2)
-        g[0] = beta
-        y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
-        V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
-        residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
-        left = np.abs(residual).max() / scale
-        if left <= tolerance or H[j + 1, j] == 0:
-            break
-    else:
-        raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
-                                   f"(charge left {left:.3g} of the unscreened)")
-    u = np.tensordot(y, np.array(Z), 1)
-    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
-
-
 # ----------------------------------------------------------------------------- one drive, one method
-def with_screening(sea: FermiSea, sites, bonds):
-    """Add the screening response to Fermi-surface blocks (the field drive); returns the new
-    blocks and the fields that document it."""
-    model = sea.model
-    unscreened = site_observables(model, sites)["charge_density"]
-    u, iterations, s_sea, b_sea = screen(sea, unscreened)
-    sites, bonds = sites + s_sea, bonds + b_sea
-    residual = site_observables(model, sites)["charge_density"]
-    info = {"screening_potential": u, "unscreened_charge_density": unscreened,
-            "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
-            "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
-            "contour_error_estimate": sea.error_estimate}
-    return sites, bonds, info
-
-
 def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
     """Site and bond blocks (K, N, 2, 2), (K, nb, 2, 2) of the leads' part of ``drive`` at each of
     K energies, in one C++ call, with the per-energy transmission data of the lead-injected sweep."""

@@ -30,6 +30,7 @@ struct SeaOptions {
   double tolerance = 1e-11;  ///< GMRES: |residual| <= tolerance |C[U]| per node
   int max_iterations = 5000;
   int restart = 20;          ///< Krylov basis size of GMRES(m)
+  bool bonds = true;         ///< false: site blocks only (the bond products skipped; bonds left empty)
 };
 
 /// sum_k w_k Y(z_k) as site blocks, bond blocks Y_ji and Y_ij, and the ladder's GMRES

@@ -1,0 +1,223 @@
+"""Perfect screening: the on-site potential that keeps every site charge neutral.
+
+The field drive (and ``screened=True`` pumping and thermal drives) adds to a Fermi-surface
+response the static response rho_sea[u] (:class:`spintex.response.FermiSea`) to the potential u
+(N,) that cancels its charge: chi u = -n with chi u = n[rho_sea[u 1]], an N x N linear system
+whose every product is a contour sum of RR ladders.  :func:`screen` solves it by GMRES.
+
+Preconditioning (docs/physics.md, section 12).  chi is the static charge susceptibility: real,
+symmetric and negative definite, short-ranged in a diffusive wire (a mean free path, with the
+Friedel oscillations of 2 k_F).  Its local part alone, chi ~ -diag(dn/dmu), leaves the q
+dependence of chi(q)/chi(0) (the Lindhard function: 0.2-1.8 on the chain of the issue), which
+GMRES reduces by 7-10x per step.  :class:`BulkKernel` measures chi's translation-invariant bulk
+kernel c(dx; p', p) = chi_{(s + dx, p'), (s, p)} (slices s, sites p of a cross-section) with a few
+probe potentials on the coarse contour rule, and inverts the block-Toeplitz operator it defines
+by FFT: what is left for GMRES are the contacts and the texture's gradient corrections.  The
+charge-charge response does not depend on the direction of the magnetization, so one kernel
+serves the whole textured wire.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .disorder import SCBAConvergenceError
+from .model import IDENTITY2
+from .observables import site_observables
+
+if TYPE_CHECKING:
+    from .response import FermiSea
+
+
+class BulkKernel:
+    """The bulk charge susceptibility of a wire as a block-Toeplitz operator, and its inverse.
+
+    Probes: first a potential on the whole middle slice, whose response decides the kernel's
+    range R (in slices: where the response falls below ``cutoff`` of its peak, at most
+    (L - 1) // 4, and shortened until the probes number at most ``max_probes``); then, for each
+    cross-section site p, a unit potential at (s, p) with s in the bulk, 2 R + 1 slices apart and
+    R slices from either contact, several sites per probe (their responses do not overlap; a
+    chain needs no second probe).  The probes are bare (G U G, no ladder: one product per node,
+    and the ladder changes chi by 1-3 %).  c(dx) (W x W, dx = -R..R) is read off and symmetrized (chi is
+    symmetric).  :meth:`solve` applies the inverse of the circulant of size L + R built from c
+    (zero padding), each Fourier component's W x W block inverted with its eigenvalues kept
+    below -``floor`` x their largest magnitude (chi is negative definite; a truncated kernel
+    need not be).  ``accuracy``: the relative contour accuracy of the probes (the coarsest rule
+    that meets it; a preconditioner need not be exact).  ValueError if the wire is too short
+    for the range, or the cross-section needs more than ``max_probes`` probes.
+    """
+
+    def __init__(self, sea: FermiSea, *, accuracy: float = 1e-3, cutoff: float = 1e-3, floor: float = 1e-3,
+                 max_probes: int = 8):
+        model = sea.model
+        L, W = model.lattice.num_slices, model.lattice.sites_per_slice
+        self.slices, self.width = L, W
+        N = L * W
+
+        def response(u):
+            blocks = sea(u[:, None, None] * IDENTITY2, accuracy=accuracy, ladder=False, bonds=False)[0]
+            return site_observables(model, blocks)["charge_density"].reshape(L, W)
+
+        middle = L // 2
+        u = np.zeros((L, W))
+        u[middle] = 1.0
+        first = response(u.ravel())
+        profile = np.abs(first).max(axis=1)
+        far = np.abs(np.arange(L) - middle)
+        cap = (L - 1) // 4
+        tail = [r for r in range(1, cap + 1) if profile[far >= r].max(initial=0.0) <= cutoff * profile.max()]
+
+        def sources(r):  # slices r from a contact, responses 2 r + 1 apart
+            return list(range(2 * r, L - 2 * r, 2 * r + 1))
+
+        def probes(r):
+            return 1 if W == 1 else 1 + -(-W // len(sources(r)))
+
+        # the range where the response has fallen below ``cutoff``, shortened until the probes fit
+        fits = [r for r in range(1, (tail[0] if tail else cap) + 1) if probes(r) <= max_probes]
+        if not fits:
+            raise ValueError(f"a cross-section of {W} sites in a wire of {L} slices needs more than "
+                             f"max_probes={max_probes} probes for a bulk kernel")
+        R = self.range = fits[-1]
+        kernel = np.zeros((2 * R + 1, W, W))  # kernel[R + dx][p', p]
+        self.probes = probes(R)
+        centres = [] if W == 1 else sources(R)
+        if W == 1:  # the first probe was the unit potential at one site
+            kernel[:, 0, 0] = first[middle - R:middle + R + 1, 0]
+        for start in range(0, W if centres else 0, max(len(centres), 1)):
+            sites = range(start, min(start + len(centres), W))
+            u = np.zeros((L, W))
+            for s, p in zip(centres, sites):
+                u[s, p] = 1.0
+            n = response(u.ravel())
+            for s, p in zip(centres, sites):
+                kernel[:, :, p] = n[s - R:s + R + 1]
+        kernel = 0.5 * (kernel + np.swapaxes(kernel[::-1], 1, 2))  # c(dx)[p', p] = c(-dx)[p, p']
+        self.kernel = kernel
+        M = L + R
+        wrapped = np.zeros((M, W, W))
+        for dx in range(-R, R + 1):
+            wrapped[dx % M] = kernel[R + dx]
+        blocks = np.fft.fft(wrapped, axis=0)  # Hermitian W x W blocks (c symmetric)
+        blocks = 0.5 * (blocks + np.conj(np.swapaxes(blocks, 1, 2)))
+        values, vectors = np.linalg.eigh(blocks)
+        limit = floor * np.abs(values).max()
+        values = np.minimum(values, -limit)
+        self._inverse = np.einsum("qab,qb,qcb->qac", vectors, 1.0 / values, np.conj(vectors))
+        self._size, self._num_sites = M, N
+
+    def solve(self, v: np.ndarray) -> np.ndarray:
+        """z with (circulant c) z = v: approximately chi^-1 v."""
+        L, W, M = self.slices, self.width, self._size
+        padded = np.zeros((M, W))
+        padded[:L] = np.asarray(v, dtype=float).reshape(L, W)
+        z = np.fft.ifft(np.einsum("qab,qb->qa", self._inverse, np.fft.fft(padded, axis=0)), axis=0)
+        return z[:L].real.ravel()
+
+
+def bulk_kernel(sea: FermiSea) -> BulkKernel | None:
+    """The sea's :class:`BulkKernel` (built once, kept in ``sea.cache``), or None where it does
+    not pay: a wire of fewer than 40 slices, or one too short for the kernel's range, or a
+    cross-section needing more than 8 probes (a probe costs about as much as a GMRES step)."""
+    if "bulk_kernel" not in sea.cache:
+        kernel = None
+        if sea.model.lattice.num_slices >= 40:
+            try:
+                kernel = BulkKernel(sea)
+            except ValueError:
+                kernel = None
+        sea.cache["bulk_kernel"] = kernel
+    return sea.cache["bulk_kernel"]
+
+
+def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
+    """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
+
+    Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
+    """
+    u, iterations, _, _ = screen(sea, density, tolerance=tolerance)
+    return u, iterations
+
+
+def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100,
+           preconditioner: str = "auto"):
+    """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
+    site and bond blocks of rho_sea[u]).
+
+    Right-preconditioned, u = P v: ``preconditioner="bulk"`` inverts the bulk kernel of chi
+    (:class:`BulkKernel`), ``"local"`` the local compressibility, P = -diag(1/(dn/dmu)) (chi ~
+    -diag(dn/dmu) in a metal), ``"auto"`` the bulk kernel where :func:`bulk_kernel` builds one.
+    The Arnoldi basis Z of preconditioned directions is kept together with the Fermi-sea blocks
+    of each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j]
+    need no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
+    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
+
+    Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
+    coefficient y_j of a direction added when the relative residual is r is of order r, so a
+    contour sum with relative error eps there changes the result by about eps r.  Step j
+    therefore uses the coarsest contour rule of ``sea`` whose error is below 0.1 x tolerance / r
+    (all steps but the first, for the issue's wire): each such step adds at most about
+    0.1 x tolerance to the relative error of rho_sea.  The charge left is exact either way: it is
+    the charge of the returned blocks (n of each step's blocks enters the Arnoldi relation).
+    """
+    if preconditioner not in ("auto", "bulk", "local"):
+        raise ValueError(f"preconditioner must be 'auto', 'bulk' or 'local', got {preconditioner!r}")
+    model = sea.model
+    N = model.lattice.num_sites
+    b = -np.asarray(density, dtype=float)
+    scale, beta = np.abs(b).max(), np.linalg.norm(b)
+    if scale == 0:
+        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex)
+    comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
+    kernel = None
+    if preconditioner == "bulk":
+        kernel = bulk_kernel(sea) or BulkKernel(sea, max_probes=sea.model.lattice.sites_per_slice + 1)
+    elif preconditioner == "auto":
+        kernel = bulk_kernel(sea)
+
+    def precondition(v):
+        return kernel.solve(v) if kernel is not None else -v / comp
+
+    V, Z, S, B = [b / beta], [], [], []
+    H = np.zeros((max_iterations + 1, max_iterations))
+    left = 1.0  # max |residual| / max |density| before this step
+    for j in range(max_iterations):
+        z = precondition(V[j])
+        sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
+        w = site_observables(model, sites)["charge_density"]
+        Z.append(z)
+        S.append(sites)
+        B.append(bonds)
+        for i in range(j + 1):  # modified Gram-Schmidt
+            H[i, j] = V[i] @ w
+            w = w - H[i, j] * V[i]
+        H[j + 1, j] = np.linalg.norm(w)
+        g = np.zeros(j + 2)
+        g[0] = beta
+        y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
+        V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
+        residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
+        left = np.abs(residual).max() / scale
+        if left <= tolerance or H[j + 1, j] == 0:
+            break
+    else:
+        raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
+                                   f"(charge left {left:.3g} of the unscreened)")
+    u = np.tensordot(y, np.array(Z), 1)
+    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
+
+
+def with_screening(sea: FermiSea, sites, bonds):
+    """Add the screening response to Fermi-surface blocks (the field drive); returns the new
+    blocks and the fields that document it."""
+    model = sea.model
+    unscreened = site_observables(model, sites)["charge_density"]
+    u, iterations, s_sea, b_sea = screen(sea, unscreened)
+    sites, bonds = sites + s_sea, bonds + b_sea
+    residual = site_observables(model, sites)["charge_density"]
+    info = {"screening_potential": u, "unscreened_charge_density": unscreened,
+            "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
+            "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
+            "contour_error_estimate": sea.error_estimate}
+    return sites, bonds, info
