@@ -7,7 +7,7 @@
 namespace spintex {
 
 
-Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& sigma)
+Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& sigma, bool retarded_retarded)
     : dev_(device) {
   const int L = dev_.slices(), W = dev_.sites_per_slice();
   if (!sigma.empty() && sigma.size() != static_cast<std::size_t>(dev_.num_sites()))
@@ -16,7 +16,6 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   g_.resize(static_cast<std::size_t>(L));
   G_.resize(static_cast<std::size_t>(L));
   P_.resize(static_cast<std::size_t>(L));
-  Q_.resize(static_cast<std::size_t>(L));
   const MatrixXc sl = dev_.left().self_energy(z), sr = dev_.right().self_energy(z);
   gamma_left_ = dev_.left().broadening(z);
   gamma_right_ = dev_.right().broadening(z);
@@ -34,9 +33,6 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
     dev_.times_coupling(l, g_[l], t1);            // g V
     dense::multiply(t1, G_[l + 1], t2);     // g V G_{l+1}
     dev_.times_coupling_dagger(l, t2, P_[l]);         // P = g V G V^dag
-    dev_.coupling_dagger_times(l, g_[l], t1);         // V^dag g
-    dev_.coupling_times(l, G_[l + 1], t2);        // V G_{l+1}
-    dense::multiply(t2, t1, Q_[l]);         // Q = V G V^dag g
     G_[l] = g_[l];
     dense::multiply_add(P_[l], g_[l], G_[l]);  // G_ll = g + P g
   }
@@ -44,6 +40,19 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   for (int l = 0; l < L; ++l)
     for (int p = 0; p < W; ++p)
       retarded_sites_[static_cast<std::size_t>(l * W + p)] = G_[l].block<2, 2>(2 * p, 2 * p);
+  if (retarded_retarded) complete_retarded_retarded();
+}
+
+void Correlator::complete_retarded_retarded() {
+  if (!Q_.empty()) return;
+  const int L = dev_.slices();
+  Q_.resize(static_cast<std::size_t>(L));
+  MatrixXc t1, t2;
+  for (int l = L - 2; l >= 0; --l) {
+    dev_.coupling_dagger_times(l, g_[l], t1);  // V^dag g
+    dev_.coupling_times(l, G_[l + 1], t2);     // V G_{l+1}
+    dense::multiply(t2, t1, Q_[l]);            // Q = V G V^dag g
+  }
 }
 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
@@ -63,6 +72,7 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
   const bool ra = pairing == Pairing::RetardedAdvanced;
+  if (!ra && Q_.empty()) throw std::logic_error("G Y G needs a correlator built with its RR factors");
   // out = A * partner(B): B^dag for G^R Y G^A, B itself for G^R Y G^R
   auto times_partner = [ra](const MatrixXc& A, const MatrixXc& B, MatrixXc& out) {
     if (ra) dense::multiply_adjoint_right(A, B, out); else dense::multiply(A, B, out);
@@ -136,6 +146,7 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
 void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
                  std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij) {
   if (&a.dev_ != &b.dev_) throw std::invalid_argument("apply_mixed needs two correlators of the same device");
+  if (b.Q_.empty()) throw std::logic_error("apply_mixed needs a right correlator built with its RR factors");
   const Device& dev = a.dev_;
   const int L = dev.slices(), W = dev.sites_per_slice(), n = dev.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev.num_sites()))

@@ -182,7 +182,7 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   std::vector<Eigen::VectorXd> xs, fs;
   std::vector<double> history;
   for (int it = 1; it <= options.max_iterations; ++it) {
-    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy);
+    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy, /*retarded_retarded=*/false);
     const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
     Eigen::VectorXd x(n), f(n);
     double residual = 0.0;
@@ -199,6 +199,7 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
     }
     history.push_back(residual);
     if (residual < options.tolerance) {
+      node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
       node.iterations = it;
       node.residual = residual;
       return node;

@@ -20,8 +20,10 @@ class CorrelatorTest : public ::testing::TestWithParam<DeviceShape> {
 
   /// C = G Y G^dag (RA) or G Y G (RR) with Y = diag(source) + wl Gamma_L + wr Gamma_R, checked
   /// on every site block and on the blocks C_ji of every bond.
-  void check(cplx z, const std::vector<Block2>& sigma, double wl, double wr, Pairing pairing) {
-    const Correlator corr(device_, z, sigma);
+  void check(cplx z, const std::vector<Block2>& sigma, double wl, double wr, Pairing pairing,
+             bool completed_later = false) {
+    Correlator corr(device_, z, sigma, /*retarded_retarded=*/!completed_later);
+    if (completed_later) corr.complete_retarded_retarded();
     std::vector<Block2> sites, bonds;
     corr.apply(source_, wl, wr, sites, bonds, pairing);
     const DenseSystem d = dense_system(device_, z, sigma.empty() ? nullptr : &sigma);
@@ -54,6 +56,17 @@ TEST_P(CorrelatorTest, RetardedAdvancedMatchesDense) {
 TEST_P(CorrelatorTest, RetardedRetardedMatchesDense) {
   check(cplx(0.3, 0.0), sigma_, 0.7, -0.4, Pairing::RetardedRetarded);
   check(cplx(-0.8, 0.02), {}, 0.0, 1.0, Pairing::RetardedRetarded);
+}
+
+TEST_P(CorrelatorTest, RetardedRetardedFactorsAddedLaterMatchDense) {
+  // the SCBA iterations build correlators without Q_l and complete the converged one
+  check(cplx(0.3, 0.01), sigma_, 0.2, 0.5, Pairing::RetardedRetarded, /*completed_later=*/true);
+  check(cplx(0.3, 0.01), sigma_, 0.2, 0.5, Pairing::RetardedAdvanced, /*completed_later=*/true);
+  const Correlator light(device_, cplx(0.3, 0.01), sigma_, /*retarded_retarded=*/false);
+  std::vector<Block2> sites;
+  EXPECT_THROW(light.apply_sites(source_, Pairing::RetardedRetarded, sites), std::logic_error);
+  light.apply_sites(source_, Pairing::RetardedAdvanced, sites);  // G Y G^dag needs no Q_l
+  EXPECT_EQ(sites.size(), static_cast<std::size_t>(device_.num_sites()));
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDevices, CorrelatorTest, ::testing::ValuesIn(all_shapes()),

@@ -30,7 +30,13 @@ enum class Pairing { RetardedAdvanced, RetardedRetarded };
 class Correlator {
  public:
   /// Cache the retarded sweep at energy z with the local self-energy (N site blocks, may be empty).
-  Correlator(const Device& device, cplx z, const std::vector<Block2>& local_self_energy);
+  /// `retarded_retarded = false` skips the factors Q_l that only G Y G needs (one of the four
+  /// products per slice: the SCBA iterations need G^R alone); complete_retarded_retarded() adds them.
+  Correlator(const Device& device, cplx z, const std::vector<Block2>& local_self_energy,
+             bool retarded_retarded = true);
+
+  /// Compute the RR factors Q_l if the constructor skipped them (idempotent).
+  void complete_retarded_retarded();
 
   /// G^R_ii site blocks (N).
   const std::vector<Block2>& retarded_sites() const { return retarded_sites_; }
