@@ -235,6 +235,36 @@ bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond ar
       py::arg("bonds") = true);
 
   m.def(
+      "mixed_sea_response",
+      [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
+        std::vector<const Correlator*> a, b;
+        for (const py::handle& c : left) a.push_back(&py::cast<const Correlator&>(c));
+        for (const py::handle& c : right) b.push_back(&py::cast<const Correlator&>(c));
+        if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+        std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
+        std::vector<Superoperator> K = superoperators(born);
+        std::vector<Block2> src = to_site_blocks(source, "source");
+        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
+          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
+        SeaOptions options{tolerance, max_iterations, restart, bonds};
+        SeaSum sum;
+        {
+          py::gil_scoped_release release;
+          sum = mixed_sea_response(a, b, w, K, src, options);
+        }
+        std::vector<int> its = sum.iterations;
+        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
+                              to_numpy(std::move(its), {static_cast<py::ssize_t>(a.size())}));
+      },
+      R"doc(sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k) (the ladder at mixed energies; a_k and b_k
+the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP), the GIL released:
+(sites, bonds_ji, bonds_ij, GMRES iterations per pair).)doc",
+      py::arg("left"), py::arg("right"), py::arg("weights"), py::arg("born"), py::arg("source"),
+      py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
+      py::arg("bonds") = true);
+
+  m.def(
       "scba_nodes",
       [](const py::object& device_obj, const ComplexArray& energies, const ComplexArray& born,
          const py::object& guesses, const py::object& first, int runs, double tolerance, double mixing,

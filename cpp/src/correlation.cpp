@@ -145,6 +145,16 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
 
 void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
                  std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij) {
+  mixed_product(a, b, source, sites, &bonds_ji, &bonds_ij);
+}
+
+void apply_mixed_sites(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                       std::vector<Block2>& sites) {
+  mixed_product(a, b, source, sites, nullptr, nullptr);
+}
+
+void mixed_product(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                   std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, std::vector<Block2>* bonds_ij) {
   if (&a.dev_ != &b.dev_) throw std::invalid_argument("apply_mixed needs two correlators of the same device");
   if (b.Q_.empty()) throw std::logic_error("apply_mixed needs a right correlator built with its RR factors");
   const Device& dev = a.dev_;
@@ -165,8 +175,8 @@ void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Blo
     dense::multiply(t1, b.g_[l], h[l]);
   }
   sites.assign(static_cast<std::size_t>(dev.num_sites()), Block2::Zero());
-  bonds_ji.assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
-  bonds_ij.assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
+  if (bonds_ji) bonds_ji->assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
+  if (bonds_ij) bonds_ij->assign(static_cast<std::size_t>(dev.num_bonds()), Block2::Zero());
   MatrixXc C = h[L - 1], C_next, C_dn, C_up;
   for (int l = L - 1; l >= 0; --l) {
     if (l < L - 1) {
@@ -179,18 +189,24 @@ void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Blo
       dense::multiply_add(a.P_[l], h[l], C);
       dense::multiply(h[l], b.Q_[l], t1);
       C += t1;
-      dev.coupling_dagger_times(l, h[l], t1);     // V^dag h
-      dense::multiply(a.G_[l + 1], t1, C_dn);
-      dense::multiply_add(C_next, Xr, C_dn);
-      dev.times_coupling(l, h[l], t1);            // h V
-      dense::multiply(t1, b.G_[l + 1], C_up);
-      dense::multiply_add(X, C_next, C_up);
+      if (bonds_ji) {
+        dev.coupling_dagger_times(l, h[l], t1);     // V^dag h
+        dense::multiply(a.G_[l + 1], t1, C_dn);
+        dense::multiply_add(C_next, Xr, C_dn);
+      }
+      if (bonds_ij) {
+        dev.times_coupling(l, h[l], t1);            // h V
+        dense::multiply(t1, b.G_[l + 1], C_up);
+        dense::multiply_add(X, C_next, C_up);
+      }
     }
     for (int p = 0; p < W; ++p)
       sites[static_cast<std::size_t>(l * W + p)] = C.block<2, 2>(2 * p, 2 * p);
     for (const BondRef& bond : dev.bonds_from_slice(l)) {
-      bonds_ji[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_dn : C).block<2, 2>(2 * bond.to, 2 * bond.from);
-      bonds_ij[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_up : C).block<2, 2>(2 * bond.from, 2 * bond.to);
+      if (bonds_ji)
+        (*bonds_ji)[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_dn : C).block<2, 2>(2 * bond.to, 2 * bond.from);
+      if (bonds_ij)
+        (*bonds_ij)[static_cast<std::size_t>(bond.index)] = (bond.inter ? C_up : C).block<2, 2>(2 * bond.from, 2 * bond.to);
     }
   }
 }

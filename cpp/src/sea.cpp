@@ -48,10 +48,11 @@ std::vector<Block2> born_map(const std::vector<Superoperator>& born, const std::
   return out;
 }
 
-/// The site blocks of G X G (RR, no lead terms).
-std::vector<Block2> rr_sites(const Correlator& node, const std::vector<Block2>& X) {
+/// The site blocks of G(z_a) X G(z_b) (RR when a and b are one object; no lead terms).
+std::vector<Block2> rr_sites(const Correlator& a, const Correlator& b, const std::vector<Block2>& X) {
   std::vector<Block2> sites;
-  node.apply_sites(X, Pairing::RetardedRetarded, sites);
+  if (&a == &b) a.apply_sites(X, Pairing::RetardedRetarded, sites);
+  else apply_mixed_sites(a, b, X, sites);
   return sites;
 }
 
@@ -59,22 +60,27 @@ std::vector<Block2> rr_sites(const Correlator& node, const std::vector<Block2>& 
 
 int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
                     const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
-  x = rr_sites(node, source);
+  return solve_mixed_ladder(node, node, born, source, options, x);
+}
+
+int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
+                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
+  x = rr_sites(a, b, source);
   if (born.empty()) return 0;
   if (born.size() != source.size()) throw std::invalid_argument("born must have one superoperator per site");
-  const VectorXc b = flatten(x);
-  const double bnorm = b.norm();
-  VectorXc solution = VectorXc::Zero(b.size());
+  const VectorXc rhs = flatten(x);
+  const double bnorm = rhs.norm();
+  VectorXc solution = VectorXc::Zero(rhs.size());
   if (bnorm == 0.0) return 0;
   std::vector<Block2> blocks;
   auto apply = [&](const VectorXc& v) {  // (1 - C S) v
     unflatten(v, blocks);
-    return VectorXc(v - flatten(rr_sites(node, born_map(born, blocks))));
+    return VectorXc(v - flatten(rr_sites(a, b, born_map(born, blocks))));
   };
   // GMRES(m): Arnoldi with modified Gram-Schmidt; the small least-squares problem by QR
   const int m = std::max(1, options.restart);
   int count = 0;
-  VectorXc r = b;
+  VectorXc r = rhs;
   while (true) {
     const double beta = r.norm();
     std::vector<VectorXc> V{r / beta};
@@ -107,7 +113,7 @@ int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& bo
       throw std::runtime_error("GMRES for the RR ladder did not converge in " +
                                std::to_string(options.max_iterations) + " steps (relative residual " +
                                std::to_string(residual / bnorm) + ")");
-    r = b - apply(solution);
+    r = rhs - apply(solution);
   }
   unflatten(solution, x);
   return count;
@@ -116,7 +122,14 @@ int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& bo
 SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
                     const std::vector<Superoperator>& born, const std::vector<Block2>& source,
                     const SeaOptions& options) {
-  const std::size_t K = nodes.size();
+  return mixed_sea_response(nodes, nodes, weights, born, source, options);
+}
+
+SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
+                          const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
+                          const std::vector<Block2>& source, const SeaOptions& options) {
+  const std::size_t K = left.size();
+  if (right.size() != K) throw std::invalid_argument("left and right must have one correlator per pair");
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
@@ -133,17 +146,20 @@ SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vect
       const auto kk = static_cast<std::size_t>(k);
       bool done = false;
       try {
-        const Correlator& node = *nodes[kk];
-        total.iterations[kk] = solve_rr_ladder(node, born, source, options, x);
+        const Correlator &a = *left[kk], &b = *right[kk];
+        total.iterations[kk] = solve_mixed_ladder(a, b, born, source, options, x);
         std::vector<Block2> final = source;  // U + S[x]
         if (!born.empty()) {
           const std::vector<Block2> dressed = born_map(born, x);
           for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
         }
-        if (options.bonds)
-          node.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
-        else
-          node.apply_sites(final, Pairing::RetardedRetarded, sites);
+        if (&a != &b) {
+          mixed_product(a, b, final, sites, options.bonds ? &bonds_ji : nullptr, options.bonds ? &bonds_ij : nullptr);
+        } else if (options.bonds) {
+          a.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
+        } else {
+          a.apply_sites(final, Pairing::RetardedRetarded, sites);
+        }
         done = true;
       } catch (...) {
 #pragma omp critical(spintex_sea_error)

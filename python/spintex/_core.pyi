@@ -67,6 +67,12 @@ def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Op
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
     site blocks only."""
+def mixed_sea_response(left: list[Correlator], right: list[Correlator], weights: npt.ArrayLike,
+                       born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
+                       max_iterations: int = 5000, restart: int = 20, bonds: bool = True
+                       ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
+    """sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k): the ladder at mixed energies over pairs of
+    correlators: (sites, bonds_ji, bonds_ij, GMRES iterations per pair)."""
 def scba_nodes(device: Device, energies: npt.ArrayLike, born: npt.ArrayLike,
                guesses: Optional[list[Optional[npt.ArrayLike]]] = None, first: Optional[npt.ArrayLike] = None,
                runs: int = 4, tolerance: float = 1e-10, mixing: float = 0.5, max_iterations: int = 200,

@@ -182,24 +182,44 @@ def _screened(sea: FermiSea, Lam, density_rate):
 
 def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     """Fermi-sea blocks -(1/2pi) Herm sum_k w_k [dG Lambda G - G Lambda dG](z_k), the energy
-    derivative by central differences at z_k +- h, h = relative_step x Im z_k."""
-    total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
+    derivative by central differences at z_k +- h, h = relative_step x Im z_k, every product
+    G(z') (Lambda + S[Y]) G(z) with its ladder at mixed energies."""
     steps = relative_step * np.minimum(sea.nodes.imag, 1.0)
-    shifted = np.concatenate([sea.nodes + steps, sea.nodes - steps])
-    guesses = list(sea.self_energies) * 2  # Sigma(z) starts the SCBA at z +- h
-    if sea.core_scba:  # one core call, nodes in parallel
-        neighbours = sea.scba_at(shifted, guesses)[0]
-    else:
-        neighbours = [sea.system(zz, sea.disorder, g)[0] for zz, g in zip(shifted, guesses)]
-    n = sea.nodes.size
-    for w, corr, born, h, plus, minus in zip(sea.weights, sea.correlators, sea.borns, steps, neighbours[:n],
-                                             neighbours[n:]):
-        pairs = ((plus, corr), (minus, corr), (corr, plus), (corr, minus))
-        d = [_dressed(_Mixed(a, b), born, Lam, "RR") for a, b in pairs]
-        for j in range(3):
-            total[j] = total[j] + w * (d[0][j] - d[1][j] - d[2][j] + d[3][j]) / (2 * h)
+    plus, minus = _shifted(sea, steps)
+    here = list(sea.correlators)
+    # d/dz' [G(z') L G(z) - G(z) L G(z')] = [G+ L G - G- L G - G L G+ + G L G-] / 2h
+    pairs = [*zip(plus, here), *zip(minus, here), *zip(here, plus), *zip(here, minus)]
+    w = np.asarray(sea.weights) / (2 * steps)
+    weights = np.concatenate([w, -w, -w, w])
+    if all(isinstance(c, _core.Correlator) for pair in pairs for c in pair):
+        # every mixed ladder in one core call, pairs in parallel
+        born = sea.borns[0] if sea.disorder is not None else None
+        K = None if born is None else np.ascontiguousarray(born.superoperator)
+        total = _core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
+                                         np.ascontiguousarray(Lam, dtype=complex), tolerance=1e-12, restart=20)[:3]
+    else:  # a custom system (PeriodicWire's channel sums): the Python ladder solver
+        total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
+        borns = list(sea.borns) * 4
+        for wk, (a, b), born in zip(weights, pairs, borns):
+            d = _dressed(_Mixed(a, b), born, Lam, "RR")
+            for j in range(3):
+                total[j] = total[j] + wk * d[j]
     s, b = _hermitian(*total)
     return -s / (2 * np.pi), -b / (2 * np.pi)
+
+
+def _shifted(sea: FermiSea, steps):
+    """Correlators at z_k + h_k and z_k - h_k, each SCBA started from Sigma(z_k).  (A Taylor step
+    Sigma +- h dSigma/dz from the uniform RR ladder would miss the leads' dSigma_lead/dz, a full
+    slice block the site-source ladder cannot carry.)"""
+    shifted = np.concatenate([sea.nodes + steps, sea.nodes - steps])
+    n = sea.nodes.size
+    guesses = list(sea.self_energies) * 2  # Sigma(z) starts the SCBA at z +- h
+    if sea.core_scba:  # one core call, nodes in parallel
+        out = sea.scba_at(shifted, guesses)[0]
+    else:
+        out = [sea.system(z, sea.disorder, g)[0] for z, g in zip(shifted, guesses)]
+    return out[:n], out[n:]
 
 
 def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Disorder | None = None,

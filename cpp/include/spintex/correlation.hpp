@@ -61,8 +61,8 @@ class Correlator {
   void correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
                  std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,
                  std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const;
-  friend void apply_mixed(const Correlator&, const Correlator&, const std::vector<Block2>&,
-                          std::vector<Block2>&, std::vector<Block2>&, std::vector<Block2>&);
+  friend void mixed_product(const Correlator&, const Correlator&, const std::vector<Block2>&,
+                            std::vector<Block2>&, std::vector<Block2>*, std::vector<Block2>*);
   const Device& dev_;
   std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
   MatrixXc gamma_left_, gamma_right_;
@@ -78,5 +78,13 @@ class Correlator {
 /// terms of Kubo-Bastin responses, by differences in z_b.)
 void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
                  std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij);
+
+/// The site blocks alone of G(z_a) Y G(z_b) (the inner products of mixed-energy ladders).
+void apply_mixed_sites(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                       std::vector<Block2>& sites);
+
+/// apply_mixed with optional bond outputs (nullptr: those products skipped).
+void mixed_product(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
+                   std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, std::vector<Block2>* bonds_ij);
 
 }  // namespace spintex

@@ -45,10 +45,21 @@ struct SeaSum {
 int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
                     const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
 
+/// The same ladder at mixed energies, C[X] = (G(z_a) X G(z_b))_ii (a and b the same object: the RR
+/// ladder): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b).
+int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
+                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
+
 /// sum_k weights[k] Y(z_k) over the nodes (correlators cached at z_k with their SCBA self-energy).
 SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
                     const std::vector<Superoperator>& born, const std::vector<Block2>& source,
                     const SeaOptions& options);
+
+/// sum_k w_k Y_k with Y_k = G(a_k) (U + S[Y_k]) G(b_k): the two-energy products of energy
+/// derivatives (the Fermi-sea term of Kubo-Bastin responses, by differences), pairs in parallel.
+SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
+                          const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
+                          const std::vector<Block2>& source, const SeaOptions& options);
 
 struct ScbaOptions {
   double tolerance = 1e-10;  ///< converged when max_i |S[G]_i - Sigma_i| (entrywise modulus) < tolerance
