@@ -67,12 +67,17 @@ for label, model, energy, disorder in cases:
           f"(wall; other load {bias.other:.1f} / {field.other:.1f} CPUs; this process {bias.cpu:.1f} / "
           f"{field.cpu:.1f} CPUs)")
     b, sea, (tb, ts, tg), steps = field_split(model, energy, disorder)
+    kernel = sea.cache.get("bulk_kernel")
     total = [tb[k] + ts[k] + tg[k] for k in range(2)]
     coarser = ", ".join(str(r[0].size) for _, r in sea._coarser)
     print(f"    split (wall / CPU s): bias part {tb[0]:.2f} / {tb[1]:.2f}, Fermi-sea build ({sea.nodes.size} nodes, "
           f"coarser rules {coarser}) {ts[0]:.2f} / {ts[1]:.2f}, screening ({steps} GMRES steps) "
           f"{tg[0]:.2f} / {tg[1]:.2f}; total {total[0]:.2f} / {total[1]:.2f} = {total[0] / tb[0]:.1f}x / "
           f"{total[1] / tb[1]:.1f}x the bias part")
+    (_, local_steps, _, _), *tloc = timed(lambda: screen(sea, b.charge_density, preconditioner="local"))
+    probes = "none" if kernel is None else f"range {kernel.range} slices, {kernel.probes} probes"
+    print(f"    screening preconditioner: bulk kernel ({probes}), {steps} steps incl. the probes' cost "
+          f"{tg[0]:.2f} / {tg[1]:.2f} s; local compressibility {local_steps} steps {tloc[0]:.2f} / {tloc[1]:.2f} s")
     if "chain" in label:
         full = st.linear_response(model, energy, disorder=disorder, drive="field")
         fit = st.fit_torque(model, full)
@@ -105,3 +110,6 @@ for label, model, energy, disorder in cases:
     em_c = best_of(lambda: emission(clean, energy, v), repeats)
     print(f"    clean: emission {em_c.seconds:.3f} s vs linear_response {lr_c.seconds:.3f} s "
           f"({em_c.seconds / lr_c.seconds:.2f}x)")
+    if "chain" in label:
+        pump_c = best_of(lambda: st.pumping(clean, energy, v), repeats)
+        print(f"    clean full Kubo-Bastin pumping {pump_c.seconds:.3f} s ({pump_c.seconds / lr_c.seconds:.1f}x)")

@@ -268,7 +268,7 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
       "scba_nodes",
       [](const py::object& device_obj, const ComplexArray& energies, const ComplexArray& born,
          const py::object& guesses, const py::object& first, int runs, double tolerance, double mixing,
-         int max_iterations, const py::object& progress) {
+         int max_iterations, double fallback_mixing, const py::object& progress) {
         const Device& device = py::cast<const Device&>(device_obj);
         if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
         std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
@@ -284,6 +284,9 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
         ScbaOptions options;
         options.tolerance = tolerance;
         options.mixing = mixing;
+        if (!(fallback_mixing >= 0.0 && fallback_mixing <= 1.0))
+          throw std::invalid_argument("fallback_mixing must be in [0, 1] (0: none)");
+        options.fallback_mixing = fallback_mixing;
         options.max_iterations = max_iterations;
         std::shared_ptr<py::error_already_set> pending;
         const Progress cb = python_progress(progress, pending);
@@ -308,10 +311,11 @@ Anderson mixing, in C++: the nodes in `runs` fixed contiguous runs on the OpenMP
 independent of the thread count), each node starting from guesses[k] if given, else from the node
 before it in its run (the first run's first node from `first`).  Returns a list of
 (Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual); RuntimeError if a
-node does not converge; Ctrl-C interrupts.)doc",
+node does not converge; Ctrl-C interrupts.  fallback_mixing > 0: a node whose iteration with
+`mixing` fails or diverges starts again from its guess with that mixing.)doc",
       py::arg("device"), py::arg("energies"), py::arg("born"), py::arg("guesses") = py::none(),
       py::arg("first") = py::none(), py::arg("runs") = 4, py::arg("tolerance") = 1e-10, py::arg("mixing") = 0.5,
-      py::arg("max_iterations") = 200, py::arg("progress") = py::none());
+      py::arg("max_iterations") = 200, py::arg("fallback_mixing") = 0.0, py::arg("progress") = py::none());
 
   m.def(
       "integrate",

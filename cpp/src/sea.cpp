@@ -185,6 +185,15 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
   return total;
 }
 
+namespace {
+
+/// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with
+/// `abort_on_divergence`, also once the residual exceeds 100x the best one so far).
+void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,
+                   bool abort_on_divergence, ScbaNode& node);
+
+}  // namespace
+
 ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperator>& born,
                     const std::vector<Block2>& initial, const ScbaOptions& options) {
   const std::size_t N = born.size();
@@ -193,6 +202,31 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   if (!initial.empty() && initial.size() != N) throw std::invalid_argument("initial must have one block per site");
   ScbaNode node;
   node.self_energy = initial.empty() ? born_map(born, Correlator(device, z, {}).retarded_sites()) : initial;
+  if (options.fallback_mixing <= 0.0) {
+    anderson_scba(device, z, born, options, false, node);
+    return node;
+  }
+  const std::vector<Block2> start = node.self_energy;
+  try {
+    anderson_scba(device, z, born, options, true, node);
+    return node;
+  } catch (const ScbaNotConverged&) {
+    const int spent = node.iterations;
+    ScbaOptions safe = options;
+    safe.mixing = options.fallback_mixing;
+    safe.fallback_mixing = 0.0;
+    node.self_energy = start;
+    anderson_scba(device, z, born, safe, false, node);
+    node.iterations += spent;
+    return node;
+  }
+}
+
+namespace {
+
+void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,
+                   bool abort_on_divergence, ScbaNode& node) {
+  const std::size_t N = born.size();
   // Anderson mixing on the real vector of Sigma (as spintex.disorder.scba: numpy's real view)
   const Eigen::Index n = 8 * static_cast<Eigen::Index>(N);
   std::vector<Eigen::VectorXd> xs, fs;
@@ -214,12 +248,15 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
       }
     }
     history.push_back(residual);
+    node.iterations = it;
     if (residual < options.tolerance) {
       node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
-      node.iterations = it;
       node.residual = residual;
-      return node;
+      return;
     }
+    if (abort_on_divergence &&
+        (!std::isfinite(residual) || residual > 100.0 * *std::min_element(history.begin(), history.end())))
+      throw ScbaNotConverged("SCBA diverging");
     xs.push_back(x);
     fs.push_back(f);
     if (static_cast<int>(xs.size()) > options.depth + 1) {
@@ -249,6 +286,8 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
       << options.tolerance << " after " << options.max_iterations << " iterations";
   throw ScbaNotConverged(msg.str());
 }
+
+}  // namespace
 
 std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
                                  const std::vector<Superoperator>& born,

@@ -58,6 +58,23 @@ TEST(Scba, SolvesTheSelfConsistentEquationAgainstDense) {
   }
 }
 
+TEST(Scba, UndampedMixingWithFallbackSolvesTheSameEquation) {
+  // the contour's setting: mixing 1 first, the damped mixing kept as the fallback
+  const Device device = random_device({5, 2, Coupling::Dense}, 11);
+  ScbaOptions options;
+  options.tolerance = 1e-12;
+  options.mixing = 1.0;
+  options.fallback_mixing = 0.5;
+  for (const double gamma : {0.05, 1.0}) {  // weak, and strong disorder
+    const auto born = born_maps(device.num_sites(), gamma, 0.2 * gamma);
+    for (const cplx z : {cplx(-0.7, 0.0), cplx(-1.2, 0.3), cplx(0.4, 1.5)}) {
+      const ScbaNode node = solve_scba(device, z, born, {}, options);
+      EXPECT_LT(node.residual, 1e-12);
+      EXPECT_LT(dense_residual(device, z, born, node.self_energy), 1e-10) << "z = " << z << ", gamma " << gamma;
+    }
+  }
+}
+
 TEST(Scba, NodesDoNotDependOnThreadsAndUseGuesses) {
   const Device device = random_device({5, 3, Coupling::Scalar}, 3);
   const auto born = born_maps(device.num_sites(), 0.08, 0.0);

@@ -71,6 +71,8 @@ def check_drive(drive, lead=None) -> str:
 # ----------------------------------------------------------------------------- Fermi sea
 #: contiguous runs of contour nodes for the SCBA walk (fixed: results do not depend on the threads)
 SCBA_RUNS = 4
+#: Anderson mixing of the contour SCBA (Disorder.mixing is its fallback, :meth:`FermiSea.scba_at`)
+CONTOUR_MIXING = 1.0
 
 
 class FermiSea:
@@ -182,15 +184,19 @@ class FermiSea:
 
     def scba_at(self, z, guesses=None, first=None) -> tuple:
         """(correlators, self-energies) of the local SCBA at the complex energies ``z``, in one core
-        call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, fixed runs of nodes on the
-        OpenMP threads, each node starting from ``guesses[k]`` or else warm-started from the nodes
-        before it in its run; the first from ``first``)."""
+        call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, undamped unless that diverges
+        at a node, then with ``disorder.mixing``; fixed runs of nodes on the OpenMP threads, each
+        node starting from ``guesses[k]`` or else warm-started from the nodes before it in its run;
+        the first from ``first``)."""
         d, born = self.disorder, self._born
         if d is None or born is None:
             raise ValueError("scba_at needs a disordered Fermi sea (disorder is None)")
         try:
+            # undamped Anderson mixing first: off the real axis the Born map contracts strongly and
+            # the damping only slows it (20-30 % fewer iterations); the user's mixing if it diverges
             nodes = _core.scba_nodes(self.model.device, z, born.superoperator, guesses, first, runs=SCBA_RUNS,
-                                     tolerance=d.tolerance, mixing=d.mixing, max_iterations=d.max_iterations)
+                                     tolerance=d.tolerance, mixing=CONTOUR_MIXING, max_iterations=d.max_iterations,
+                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0)
         except RuntimeError as error:
             raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
                                        "mixing, or weaker disorder)") from error

@@ -66,6 +66,10 @@ struct ScbaOptions {
   double mixing = 0.5;
   int max_iterations = 200;
   int depth = 6;             ///< Anderson history: the last depth + 1 iterates
+  /// > 0: should the iteration with `mixing` fail or diverge (a residual 100x its best), start
+  /// again from the same guess with this mixing (e.g. undamped mixing on the contour, where the
+  /// Born map contracts strongly, with the user's damped mixing as the safe fallback).
+  double fallback_mixing = 0.0;
 };
 
 /// A converged local SCBA at one complex energy.  `correlator` is the sweep of the last iterate
