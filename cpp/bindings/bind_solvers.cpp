@@ -68,6 +68,31 @@ std::vector<Superoperator> superoperators(const py::object& born) {
   return K;
 }
 
+/// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) over pairs of correlators (the same list twice: the RR
+/// contour sum), the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per pair).
+py::tuple contour_sum(const py::list& left, const py::list& right, const ComplexArray& weights,
+                      const py::object& born, const ComplexArray& source, double tolerance, int max_iterations,
+                      int restart, bool bonds) {
+  std::vector<const Correlator*> a, b;
+  for (const py::handle& c : left) a.push_back(&py::cast<const Correlator&>(c));
+  for (const py::handle& c : right) b.push_back(&py::cast<const Correlator&>(c));
+  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+  std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
+  std::vector<Superoperator> K = superoperators(born);
+  std::vector<Block2> src = to_site_blocks(source, "source");
+  if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
+    throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
+  SeaOptions options{tolerance, max_iterations, restart, bonds};
+  SeaSum sum;
+  {
+    py::gil_scoped_release release;
+    sum = mixed_sea_response(a, b, w, K, src, options);
+  }
+  std::vector<int> its = sum.iterations;
+  return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
+                        to_numpy(std::move(its), {static_cast<py::ssize_t>(a.size())}));
+}
+
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
   if (a.is_none()) return {};
   return to_site_blocks(py::cast<ComplexArray>(a), name);
@@ -208,23 +233,8 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
       "sea_response",
       [](const py::list& correlators, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
-        std::vector<const Correlator*> nodes;
-        for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
-        if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-        std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
-        std::vector<Superoperator> K = superoperators(born);
-        std::vector<Block2> src = to_site_blocks(source, "source");
-        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
-          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-        SeaOptions options{tolerance, max_iterations, restart, bonds};
-        SeaSum sum;
-        {
-          py::gil_scoped_release release;
-          sum = sea_response(nodes, w, K, src, options);
-        }
-        std::vector<int> its = sum.iterations;
-        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
-                              to_numpy(std::move(its), {static_cast<py::ssize_t>(nodes.size())}));
+        return contour_sum(correlators, correlators, weights, born, source, tolerance, max_iterations, restart,
+                           bonds);
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
@@ -238,24 +248,7 @@ bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond ar
       "mixed_sea_response",
       [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
-        std::vector<const Correlator*> a, b;
-        for (const py::handle& c : left) a.push_back(&py::cast<const Correlator&>(c));
-        for (const py::handle& c : right) b.push_back(&py::cast<const Correlator&>(c));
-        if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-        std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
-        std::vector<Superoperator> K = superoperators(born);
-        std::vector<Block2> src = to_site_blocks(source, "source");
-        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
-          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-        SeaOptions options{tolerance, max_iterations, restart, bonds};
-        SeaSum sum;
-        {
-          py::gil_scoped_release release;
-          sum = mixed_sea_response(a, b, w, K, src, options);
-        }
-        std::vector<int> its = sum.iterations;
-        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
-                              to_numpy(std::move(its), {static_cast<py::ssize_t>(a.size())}));
+        return contour_sum(left, right, weights, born, source, tolerance, max_iterations, restart, bonds);
       },
       R"doc(sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k) (the ladder at mixed energies; a_k and b_k
 the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP), the GIL released:
