@@ -195,8 +195,9 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
         # every mixed ladder in one core call, pairs in parallel
         born = sea.borns[0] if sea.disorder is not None else None
         K = None if born is None else np.ascontiguousarray(born.superoperator)
-        total = _core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
-                                         np.ascontiguousarray(Lam, dtype=complex), tolerance=1e-12, restart=20)[:3]
+        total: list = list(_core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
+                                                    np.ascontiguousarray(Lam, dtype=complex), tolerance=1e-12,
+                                                    restart=20)[:3])
     else:  # a custom system (PeriodicWire's channel sums): the Python ladder solver
         total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
         borns = list(sea.borns) * 4

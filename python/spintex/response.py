@@ -270,9 +270,8 @@ class FermiSea:
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
                                             ladder_tolerance)
-        sites = 0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2)))
-        bonds = 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
-        return sites, bonds
+        return (0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2))),
+                0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2))))
 
     def _python_sum(self, weights, correlators, borns, U, ladder_tolerance=None):
         """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
