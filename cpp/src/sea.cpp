@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <stdexcept>
 #include <sstream>
 #include <string>
@@ -190,7 +191,66 @@ namespace {
 /// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with
 /// `abort_on_divergence`, also once the residual exceeds 100x the best one so far).
 void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,
-                   bool abort_on_divergence, ScbaNode& node);
+                   bool abort_on_divergence, ScbaNode& node) {
+  const std::size_t N = born.size();
+  // Anderson mixing on the real vector of Sigma (as spintex.disorder.scba: numpy's real view)
+  const Eigen::Index n = 8 * static_cast<Eigen::Index>(N);
+  std::vector<Eigen::VectorXd> xs, fs;
+  double residual = 0.0, best = std::numeric_limits<double>::infinity();
+  for (int it = 1; it <= options.max_iterations; ++it) {
+    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy, /*retarded_retarded=*/false);
+    const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
+    Eigen::VectorXd x(n), f(n);
+    residual = 0.0;
+    for (std::size_t i = 0; i < N; ++i) {
+      for (int a = 0; a < 4; ++a) {
+        const cplx xi = node.self_energy[i](a / 2, a % 2), fi = S[i](a / 2, a % 2) - xi;
+        residual = std::max(residual, std::abs(fi));
+        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
+        x(k) = xi.real();
+        x(k + 1) = xi.imag();
+        f(k) = fi.real();
+        f(k + 1) = fi.imag();
+      }
+    }
+    node.iterations = it;
+    if (residual < options.tolerance) {
+      node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
+      node.residual = residual;
+      return;
+    }
+    best = std::min(best, residual);
+    if (abort_on_divergence && (!std::isfinite(residual) || residual > 100.0 * best))
+      throw ScbaNotConverged("SCBA diverging");
+    xs.push_back(x);
+    fs.push_back(f);
+    if (static_cast<int>(xs.size()) > options.depth + 1) {
+      xs.erase(xs.begin());
+      fs.erase(fs.begin());
+    }
+    Eigen::VectorXd next = x + options.mixing * f;
+    const auto m = static_cast<Eigen::Index>(xs.size()) - 1;
+    if (m > 0) {
+      Eigen::MatrixXd dX(n, m), dF(n, m);
+      for (Eigen::Index j = 0; j < m; ++j) {
+        const auto jj = static_cast<std::size_t>(j);
+        dX.col(j) = xs[jj + 1] - xs[jj];
+        dF.col(j) = fs[jj + 1] - fs[jj];
+      }
+      const Eigen::VectorXd coef = dF.completeOrthogonalDecomposition().solve(f);  // min-norm least squares
+      next -= (dX + options.mixing * dF) * coef;
+    }
+    for (std::size_t i = 0; i < N; ++i)
+      for (int a = 0; a < 4; ++a) {
+        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
+        node.self_energy[i](a / 2, a % 2) = cplx(next(k), next(k + 1));
+      }
+  }
+  std::ostringstream msg;
+  msg << "SCBA did not converge at E = " << z << ": residual " << residual << " > tolerance "
+      << options.tolerance << " after " << options.max_iterations << " iterations";
+  throw ScbaNotConverged(msg.str());
+}
 
 }  // namespace
 
@@ -222,72 +282,6 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   }
 }
 
-namespace {
-
-void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,
-                   bool abort_on_divergence, ScbaNode& node) {
-  const std::size_t N = born.size();
-  // Anderson mixing on the real vector of Sigma (as spintex.disorder.scba: numpy's real view)
-  const Eigen::Index n = 8 * static_cast<Eigen::Index>(N);
-  std::vector<Eigen::VectorXd> xs, fs;
-  std::vector<double> history;
-  for (int it = 1; it <= options.max_iterations; ++it) {
-    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy, /*retarded_retarded=*/false);
-    const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
-    Eigen::VectorXd x(n), f(n);
-    double residual = 0.0;
-    for (std::size_t i = 0; i < N; ++i) {
-      for (int a = 0; a < 4; ++a) {
-        const cplx xi = node.self_energy[i](a / 2, a % 2), fi = S[i](a / 2, a % 2) - xi;
-        residual = std::max(residual, std::abs(fi));
-        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
-        x(k) = xi.real();
-        x(k + 1) = xi.imag();
-        f(k) = fi.real();
-        f(k + 1) = fi.imag();
-      }
-    }
-    history.push_back(residual);
-    node.iterations = it;
-    if (residual < options.tolerance) {
-      node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
-      node.residual = residual;
-      return;
-    }
-    if (abort_on_divergence &&
-        (!std::isfinite(residual) || residual > 100.0 * *std::min_element(history.begin(), history.end())))
-      throw ScbaNotConverged("SCBA diverging");
-    xs.push_back(x);
-    fs.push_back(f);
-    if (static_cast<int>(xs.size()) > options.depth + 1) {
-      xs.erase(xs.begin());
-      fs.erase(fs.begin());
-    }
-    Eigen::VectorXd next = x + options.mixing * f;
-    const auto m = static_cast<Eigen::Index>(xs.size()) - 1;
-    if (m > 0) {
-      Eigen::MatrixXd dX(n, m), dF(n, m);
-      for (Eigen::Index j = 0; j < m; ++j) {
-        const auto jj = static_cast<std::size_t>(j);
-        dX.col(j) = xs[jj + 1] - xs[jj];
-        dF.col(j) = fs[jj + 1] - fs[jj];
-      }
-      const Eigen::VectorXd coef = dF.completeOrthogonalDecomposition().solve(f);  // min-norm least squares
-      next -= (dX + options.mixing * dF) * coef;
-    }
-    for (std::size_t i = 0; i < N; ++i)
-      for (int a = 0; a < 4; ++a) {
-        const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
-        node.self_energy[i](a / 2, a % 2) = cplx(next(k), next(k + 1));
-      }
-  }
-  std::ostringstream msg;
-  msg << "SCBA did not converge at E = " << z << ": residual " << history.back() << " > tolerance "
-      << options.tolerance << " after " << options.max_iterations << " iterations";
-  throw ScbaNotConverged(msg.str());
-}
-
-}  // namespace
 
 std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
                                  const std::vector<Superoperator>& born,

@@ -193,7 +193,7 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     weights = np.concatenate([w, -w, -w, w])
     if all(isinstance(c, _core.Correlator) for pair in pairs for c in pair):
         # every mixed ladder in one core call, pairs in parallel
-        born = sea.borns[0] if sea.disorder is not None else None
+        born = sea.borns[0]  # None without disorder
         K = None if born is None else np.ascontiguousarray(born.superoperator)
         total: list = list(_core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
                                                     np.ascontiguousarray(Lam, dtype=complex), tolerance=1e-12,

@@ -53,7 +53,6 @@ class BulkKernel:
         model = sea.model
         L, W = model.lattice.num_slices, model.lattice.sites_per_slice
         self.slices, self.width = L, W
-        N = L * W
 
         def response(u):
             blocks = sea(u[:, None, None] * IDENTITY2, accuracy=accuracy, ladder=False, bonds=False)[0]
@@ -105,7 +104,7 @@ class BulkKernel:
         limit = floor * np.abs(values).max()
         values = np.minimum(values, -limit)
         self._inverse = np.einsum("qab,qb,qcb->qac", vectors, 1.0 / values, np.conj(vectors))
-        self._size, self._num_sites = M, N
+        self._size = M
 
     def solve(self, v: np.ndarray) -> np.ndarray:
         """z with (circulant c) z = v: approximately chi^-1 v."""
