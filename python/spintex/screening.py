@@ -8,7 +8,7 @@ whose every product is a contour sum of RR ladders.  :func:`screen` solves it by
 Preconditioning (docs/physics.md, section 12).  chi is the static charge susceptibility: real,
 symmetric and negative definite, short-ranged in a diffusive wire (a mean free path, with the
 Friedel oscillations of 2 k_F).  Its local part alone, chi ~ -diag(dn/dmu), leaves the q
-dependence of chi(q)/chi(0) (the Lindhard function: 0.2-1.8 on the chain of the issue), which
+dependence of chi(q)/chi(0) (the Lindhard function: eigenvalues 1.0-1.82 on a chain), which
 GMRES reduces by 7-10x per step.  :class:`BulkKernel` measures chi's translation-invariant bulk
 kernel c(dx; p', p) = chi_{(s + dx, p'), (s, p)} (slices s, sites p of a cross-section) with a few
 probe potentials on the coarse contour rule, and inverts the block-Toeplitz operator it defines
