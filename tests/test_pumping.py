@@ -122,6 +122,37 @@ def test_pumping_response_obeys_continuity(disorder):
     assert np.abs(r.density_rate).max() > 1e-5
 
 
+@pytest.mark.parametrize("disorder", [None, st.Disorder(onsite=0.1, magnetic=(0.03, 0.02))], ids=["clean", "scba"])
+def test_sea_term_total_derivative_form_equals_bastin_form(disorder):
+    """pumping's Fermi-sea sum 2 sum w d1X + X(E_b) with the Fermi-surface RA part equals
+    Kubo-Bastin's sum w (d1 - d2)X with the Fermi-surface RA and RR parts (the contour integral of
+    the total derivative of X(z, z) is X(E_F) - X(E_b)), to the central differences' accuracy."""
+    from spintex import _core
+    from spintex.pumping import _hermitian, _sea, _shifted, fermi_surface_response
+    from spintex.response import FermiSea
+    L, E = 30, -0.7
+    m = st.Model(st.lattice.chain(L), exchange=0.6, texture=st.textures.neel_wall(L / 2, 3))
+    Lam = perturbation(m, st.texture_velocity(m, "rotation", axis=(0, 1, 0)))
+    sea = FermiSea(m, E, disorder)
+    steps = 1e-3 * np.minimum(sea.nodes.imag, 1.0)
+    plus, minus = _shifted(sea, steps)
+    here = list(sea.correlators)
+    w = np.asarray(sea.weights) / (2 * steps)
+    born = None if disorder is None else np.ascontiguousarray(sea.borns[0].superoperator)
+    Y = _core.mixed_sea_response([*plus, *minus, *here, *here], [*here, *here, *plus, *minus],
+                                 np.concatenate([w, -w, -w, w]), born, Lam, tolerance=1e-12)
+    bastin = -_hermitian(*Y[:3])[0] / (2 * np.pi) + fermi_surface_response(m, E, disorder, Lam)[0]
+    total = _sea(sea, Lam)[0] + fermi_surface_response(m, E, disorder, Lam, retarded_retarded=False)[0]
+    scale = np.abs(bastin).max()
+    # both use central differences with h = 1e-3 Im z: truncation errors of order (h / Im z)^2 = 1e-6
+    # (measured: 3e-8 clean, 2e-7 in SCBA, where the self-energies at z +- h add tolerance / h)
+    assert np.abs(total - bastin).max() < 1e-6 * scale
+    # the RR term the total-derivative form cancels is not small
+    rr = fermi_surface_response(m, E, disorder, Lam)[0] - fermi_surface_response(m, E, disorder, Lam,
+                                                                                retarded_retarded=False)[0]
+    assert np.abs(rr).max() > 0.1 * scale
+
+
 def time_reversed(model, n, **kw):
     return st.Model(model.lattice, exchange=model.exchange, texture=-n, **kw)
 

@@ -9,10 +9,13 @@ dX/dt times
           - (1/2pi) int dE f(E) Re Tr[O (dG^R/dE Lambda G^R - G^R Lambda dG^R/dE)]      (Fermi sea)
 
 i.e. a density-matrix response rho = (1/2pi)[X_RA - Herm X_RR] - (1/2pi) Herm Y_sea, with
-X_RA = G Lambda G^dag, X_RR = G Lambda G and Y_sea = sum_k w_k d/dz' [G(z') Lambda G(z) -
-G(z) Lambda G(z')] on the contour of :func:`spintex.keldysh.contour` (energy derivatives by
-central differences of the two-energy product ``_core.apply_mixed``).  In SCBA every product
-carries its ladder (RA, RR, and mixed-energy RR), the conserving response.
+X_RA = G Lambda G^dag, X_RR = G Lambda G and Y_sea = sum_k w_k (d1 - d2) X(z_k) on the contour of
+:func:`spintex.keldysh.sea_contour`, X(z', z) = G(z') Lambda G(z) and d1, d2 its derivatives in
+the two energies.  Since d1 + d2 is the total derivative of X(z, z), whose contour integral is
+X_RR(E_F) - X(E_b), this is computed as rho = (1/2pi) X_RA - (1/2pi) Herm [2 sum_k w_k d1X(z_k) +
+X(E_b)] (the RR term cancels; E_b is the contour's real bottom end, below the spectrum), with
+d1X by central differences of the two-energy product ``_core.mixed_sea_response``.  In SCBA
+every product carries its ladder (RA, and mixed-energy RR), the conserving response.
 
 The particles emitted into lead a per unit dX (the emissivity; Brouwer's formula) are
 E_a = (1/2pi) Tr[Gamma_a (G Lambda G^dag)_{aa}] (with the ladder in SCBA): only the Fermi-surface
@@ -163,12 +166,15 @@ def _retarded_advanced(corr, born, source, vertex_corrections: bool = True):
 
 
 def fermi_surface_response(model: Model, energy: float, disorder: Disorder | None, source, *,
-                           vertex_corrections: bool = True):
+                           vertex_corrections: bool = True, retarded_retarded: bool = True):
     """The Fermi-surface part of the rate-linear response to dH/dX = ``source`` (N, 2, 2):
     site and bond blocks of (1/2pi)[X_RA - Herm X_RR] and the emission into the two leads
-    (gilbert_damping and pumping share it)."""
+    (gilbert_damping and pumping share it).  ``retarded_retarded=False``: (1/2pi) X_RA alone
+    (pumping's Fermi-sea sum in its total-derivative form cancels the RR term, :func:`_sea`)."""
     corr, born = _fermi_level_system(model, energy, disorder)
     ra_s, ra_b, emitted = _retarded_advanced(corr, born, source, vertex_corrections)
+    if not retarded_retarded:
+        return ra_s / (2 * np.pi), ra_b / (2 * np.pi), emitted
     rr_s, rr_b = _hermitian(*_dressed(corr, born, source, "RR", vertex_corrections))
     return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emitted
 
@@ -181,16 +187,24 @@ def _screened(sea: FermiSea, Lam, density_rate):
 
 
 def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
-    """Fermi-sea blocks -(1/2pi) Herm sum_k w_k [dG Lambda G - G Lambda dG](z_k), the energy
-    derivative by central differences at z_k +- h, h = relative_step x Im z_k, every product
-    G(z') (Lambda + S[Y]) G(z) with its ladder at mixed energies."""
+    """Fermi-sea blocks of the pumping response in the total-derivative form (docs/physics.md,
+    section 13):  -(1/2pi) Herm [2 sum_k w_k d1X(z_k) + X(E_b)],  with X(z', z) = G(z')
+    (Lambda + S[X]) G(z) the (mixed-energy, ladder-dressed) RR product and d1 its derivative in
+    the first energy, by central differences at z_k +- h, h = relative_step x Im z_k.
+
+    Kubo-Bastin's sea term is -(1/2pi) Herm sum_k w_k (d1 - d2)X(z_k); d1 + d2 is the total
+    derivative of Y(z) = X(z, z), whose contour integral is Y(E_F) - Y(E_b): the first cancels
+    the Fermi-surface RR term (:func:`fermi_surface_response` with ``retarded_retarded=False``),
+    the second is the Hermitian RR product at the contour's real bottom end E_b (below the
+    spectrum).  Two mixed ladders per node instead of four, and no RR ladder at E_F."""
     steps = relative_step * np.minimum(sea.nodes.imag, 1.0)
     plus, minus = _shifted(sea, steps)
+    bottom = _bottom_correlator(sea)
     here = list(sea.correlators)
-    # d/dz' [G(z') L G(z) - G(z) L G(z')] = [G+ L G - G- L G - G L G+ + G L G-] / 2h
-    pairs = [*zip(plus, here), *zip(minus, here), *zip(here, plus), *zip(here, minus)]
-    w = np.asarray(sea.weights) / (2 * steps)
-    weights = np.concatenate([w, -w, -w, w])
+    # 2 d1X = [X(z + h, z) - X(z - h, z)] / h, and X(E_b, E_b) with weight 1
+    pairs = [*zip(plus, here), *zip(minus, here), (bottom, bottom)]
+    w = np.asarray(sea.weights) / steps
+    weights = np.concatenate([w, -w, [1.0]])
     if all(isinstance(c, _core.Correlator) for pair in pairs for c in pair):
         # every mixed ladder in one core call, pairs in parallel
         born = sea.borns[0]  # None without disorder
@@ -199,8 +213,8 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
                                                     np.ascontiguousarray(Lam, dtype=complex), tolerance=1e-12,
                                                     restart=20)[:3])
     else:  # a custom system (PeriodicWire's channel sums): the Python ladder solver
-        total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij of Y_sea
-        borns = list(sea.borns) * 4
+        total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij
+        borns = [*sea.borns, *sea.borns, sea.borns[0]]
         for wk, (a, b), born in zip(weights, pairs, borns):
             d = _dressed(_Mixed(a, b), born, Lam, "RR")
             for j in range(3):
@@ -209,13 +223,28 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     return -s / (2 * np.pi), -b / (2 * np.pi)
 
 
+def _bottom_correlator(sea: FermiSea):
+    """The correlator at the contour's bottom end E_b (real, below the spectrum), with the SCBA
+    self-energy there (started from the nearest node's)."""
+    zb = np.array([complex(sea.bottom)])
+    if sea.core_scba:
+        return sea.scba_at(zb, [sea.self_energies[-1]])[0][0]
+    return sea.system(zb[0], sea.disorder, sea.self_energies[-1])[0]
+
+
 def _shifted(sea: FermiSea, steps):
-    """Correlators at z_k + h_k and z_k - h_k, each SCBA started from Sigma(z_k).  (A Taylor step
-    Sigma +- h dSigma/dz from the uniform RR ladder would miss the leads' dSigma_lead/dz, a full
-    slice block the site-source ladder cannot carry.)"""
+    """Correlators at z_k + h_k and z_k - h_k, each SCBA started from Sigma(z_k) +- h_k dSigma/dz
+    (the slope of the polynomial through the rule's self-energies, :meth:`FermiSea.sigma_slope`:
+    close to the solution, so a node needs one or two iterations).  The guess only starts the
+    iteration: every self-energy is solved to the SCBA tolerance (docs/physics.md, section 13)."""
     shifted = np.concatenate([sea.nodes + steps, sea.nodes - steps])
     n = sea.nodes.size
-    guesses = list(sea.self_energies) * 2  # Sigma(z) starts the SCBA at z +- h
+    if sea.disorder is None:
+        guesses = [None] * (2 * n)
+    else:
+        sigma, slope = np.asarray(sea.self_energies), sea.sigma_slope()
+        h = steps.reshape(-1, *[1] * (sigma.ndim - 1))
+        guesses = [*(sigma + h * slope), *(sigma - h * slope)]
     if sea.core_scba:  # one core call, nodes in parallel
         out = sea.scba_at(shifted, guesses)[0]
     else:
@@ -251,13 +280,13 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         return _sampled_pumping(model, energy, velocity, disorder, screened)
     Lam = perturbation(model, velocity)
     sea = FermiSea(model, energy, disorder)
-    density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
+    density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     extra = {}
     if screened:
         Lam, u, iterations = _screened(sea, Lam, density_rate)
         extra = {"screening_potential": u, "screening_iterations": iterations}
-        density_rate = site_observables(model, sea(Lam)[0])["charge_density"]
-    fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam)
+        density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
+    fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam, retarded_retarded=False)
     sea_sites, sea_bonds = _sea(sea, Lam)
     params = {"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
               "contour_nodes": sea.nodes.size}
@@ -297,6 +326,6 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     Lam = perturbation(model, velocity)
     if screened:
         sea = FermiSea(model, energy, disorder)
-        Lam = _screened(sea, Lam, site_observables(model, sea(Lam)[0])["charge_density"])[0]
+        Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"])[0]
     corr, born = _fermi_level_system(model, energy, disorder)
     return _retarded_advanced(corr, born, Lam)[2]

@@ -216,6 +216,23 @@ class FermiSea:
         weights = np.linalg.solve(legendre.legvander(x, m - 1).T, legendre.legvander(xn, m - 1).T).T
         return (weights @ values).reshape(n, *np.shape(sigmas[0]))
 
+    def sigma_slope(self) -> np.ndarray:
+        """dSigma/dz at the nodes of the sea's rule: the derivative of the degree m - 1 polynomial
+        in the Gauss-Legendre variable x through the m self-energies (:meth:`_sigma_at`), divided
+        by dz/dx = i r e^{i theta} pi s (:func:`sea_contour`).  (The starting guesses
+        Sigma(z) +- h dSigma/dz of pumping's SCBA solves at z +- h.)"""
+        legendre = np.polynomial.legendre
+        z, sigmas = self.nodes, self.self_energies
+        m = z.size
+        x = legendre.leggauss(m)[0]
+        values = np.array(sigmas).reshape(m, -1)
+        coefficients = np.linalg.solve(legendre.legvander(x, m - 1), values)
+        slope_x = legendre.legvander(x, m - 2) @ legendre.legder(coefficients)
+        s = 0.5 * (x + 1)
+        r = 0.5 * (self.mu - self.bottom)
+        dz_dx = 1j * r * np.exp(1j * np.pi * s**2) * np.pi * s
+        return (slope_x / dz_dx[:, None]).reshape(m, *np.shape(sigmas[0]))
+
     def _interpolated(self, rule):
         """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
         one sweep per node instead of an SCBA solve."""
