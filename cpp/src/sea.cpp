@@ -186,6 +186,55 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
   return total;
 }
 
+std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
+                                int slice, int range) {
+  const std::size_t K = nodes.size();
+  if (K == 0) throw std::invalid_argument("bare_kernel needs at least one node");
+  if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
+  const Device& device = nodes.front()->device();
+  for (const Correlator* c : nodes)
+    if (&c->device() != &device) throw std::invalid_argument("bare_kernel needs correlators of one device");
+  if (range < 0 || slice - range < 0 || slice + range > device.slices() - 1)
+    throw std::invalid_argument("bare_kernel: slices slice - range .. slice + range must lie in the device");
+  const int W = device.sites_per_slice(), D = 2 * range + 1;
+  std::vector<Block2> total(static_cast<std::size_t>(D * W * W), Block2::Zero());
+  std::exception_ptr error = nullptr;
+  const TaskThreads threads(K);
+  const bool parallel = threads.parallel();
+  // each node's products are formed alone and added in node order (the ordered region)
+#pragma omp parallel if (parallel)
+  {
+    std::vector<MatrixXc> below, above;
+    std::vector<Block2> products(total.size());
+#pragma omp for ordered schedule(dynamic, 1)
+    for (long long k = 0; k < static_cast<long long>(K); ++k) {
+      bool done = false;
+      try {
+        nodes[static_cast<std::size_t>(k)]->slice_column(slice, range, below, above);
+        for (int d = 0; d < D; ++d)
+          for (int q = 0; q < W; ++q)  // p' (row site, slice s + dx)
+            for (int p = 0; p < W; ++p)
+              products[static_cast<std::size_t>((d * W + q) * W + p)].noalias() =
+                  below[static_cast<std::size_t>(d)].block<2, 2>(2 * q, 2 * p) *
+                  above[static_cast<std::size_t>(d)].block<2, 2>(2 * p, 2 * q);
+        done = true;
+      } catch (...) {
+#pragma omp critical(spintex_kernel_error)
+        if (!error) error = std::current_exception();
+      }
+#pragma omp ordered
+      {
+        if (done) {
+          const cplx w = weights[static_cast<std::size_t>(k)];
+          for (std::size_t i = 0; i < total.size(); ++i) total[i] += w * products[i];
+        }
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return total;
+}
+
 namespace {
 
 /// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with
