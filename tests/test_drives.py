@@ -4,7 +4,7 @@ import pytest
 
 import spintex as st
 from spintex.response import FermiSea
-from spintex.screening import BulkKernel, screen, with_screening
+from spintex.screening import BulkKernel, _probed_kernel, screen, with_screening
 
 from conftest import random_unit_vectors
 
@@ -136,20 +136,26 @@ def test_screened_response_does_not_depend_on_which_lead_is_raised(diffusive_wal
 def test_bulk_kernel_is_the_susceptibility_of_the_bulk():
     """The preconditioner's kernel c(dx)[p', p] is chi's response at (s + dx, p') to a unit
     potential at (s, p) (bare, on the coarse rule: 1e-3), whichever bulk slice s: on a strip with
-    a wall the charge response does not depend on the magnetization's direction."""
+    a wall the charge response does not depend on the magnetization's direction.  The probe
+    potentials of custom systems (no slice columns) measure the same kernel."""
     lat = st.lattice.strip(60, 3)
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(30, 12))
     d = st.Disorder(onsite=0.1, magnetic=(0.01, 0.01))
     sea = FermiSea(m, -1.2, d)
     k = BulkKernel(sea)
     R, W = k.range, 3
-    assert k.kernel.shape == (2 * R + 1, W, W) and 1 <= R <= 14 and k.probes <= 8
+    assert k.kernel.shape == (2 * R + 1, W, W) and 1 <= R <= 14 and k.probes == 0
     for s, p in ((20, 0), (30, 1), (41, 2)):  # beside, on and beyond the wall's centre
         u = np.zeros((60, W))
         u[s, p] = 1.0
         n = st.State.from_blocks(m, *sea((u.ravel())[:, None, None] * np.eye(2), ladder=False)).charge_density
         column = n.reshape(60, W)[s - R:s + R + 1]
         assert np.abs(column - k.kernel[:, :, p]).max() < 3e-3 * np.abs(column).max()  # measured <= 7e-4
+    probed, R_probed, probes = _probed_kernel(sea, 1e-3, 1e-3, 8)
+    probed = 0.5 * (probed + np.swapaxes(probed[::-1], 1, 2))
+    assert R_probed <= R and 1 < probes <= 8
+    same = k.kernel[R - R_probed:R + R_probed + 1]
+    assert np.abs(same - probed).max() < 1e-3 * np.abs(probed).max()  # measured 4e-5
     # solve inverts the circulant it builds: a potential in the bulk comes back from its response
     z = np.zeros((60, W))
     z[25:35] = np.sin(np.arange(10))[:, None]
