@@ -6,7 +6,7 @@ import spintex as st
 from spintex.response import FermiSea
 from spintex.screening import BulkKernel, _probed_kernel, screen, with_screening
 
-from conftest import random_unit_vectors
+from conftest import dense_green, random_unit_vectors
 
 
 def random_hermitian_blocks(rng, N):
@@ -163,6 +163,26 @@ def test_bulk_kernel_is_the_susceptibility_of_the_bulk():
     for dx in range(-R, R + 1):
         v += np.roll(np.pad(z, ((0, R), (0, 0))), dx, axis=0) @ k.kernel[R + dx].T
     assert np.abs(k.solve(v[:60].ravel()).reshape(60, W) - z).max() < 1e-10
+
+
+def test_slice_column_and_bare_kernel_are_blocks_of_the_dense_green_function(random_model):
+    """Correlator.slice_column: G_{l,s} and G_{s,l} over a window of slices; bare_kernel: the sum
+    over nodes of the site-pair products G_ij G_ji around one slice (random textures, Rashba)."""
+    m = random_model
+    L, W = m.lattice.num_slices, m.lattice.sites_per_slice
+    n = 2 * W
+    G, _, _ = dense_green(m, -0.4)
+    corr = st._core.Correlator(m.device, -0.4)
+    s = L // 2
+    below, above = corr.slice_column(s, 0, L - 1)
+    for l in range(L):
+        assert np.abs(below[l] - G[l * n:(l + 1) * n, s * n:(s + 1) * n]).max() < 1e-10
+        assert np.abs(above[l] - G[s * n:(s + 1) * n, l * n:(l + 1) * n]).max() < 1e-10
+    R = min(s, L - 1 - s)
+    K = st._core.bare_kernel([corr, corr], np.array([0.3, 0.2j]), s, R)
+    Gs = G.reshape(L, W, 2, L, W, 2)
+    expected = np.einsum("dqapb,pbdqc->dqpac", Gs[s - R:s + R + 1, :, :, s], Gs[s, :, :, s - R:s + R + 1])
+    assert np.abs(K - (0.3 + 0.2j) * expected).max() < 1e-10
 
 
 def test_bulk_kernel_screening_equals_local_screening_in_fewer_steps(diffusive_wall):

@@ -1,6 +1,8 @@
 // pybind11 bindings of the energy-integrated RGF solver.
 #include <pybind11/stl.h>
 
+#include <utility>
+
 #include "numpy_helpers.hpp"
 #include "spintex/block_correlation.hpp"
 #include "spintex/correlation.hpp"
@@ -104,6 +106,23 @@ py::array_t<cplx> matrices_array(const std::vector<MatrixXc>& blocks) {
   return to_numpy(std::move(flat), {static_cast<py::ssize_t>(blocks.size()), n, n});
 }
 
+/// 2x2 blocks as an array of the given shape (its last two axes 2, 2).
+py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks, std::vector<py::ssize_t> shape) {
+  std::vector<cplx> flat(4 * blocks.size());
+  for (std::size_t k = 0; k < blocks.size(); ++k)
+    for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = blocks[k](a / 2, a % 2);
+  return to_numpy(std::move(flat), std::move(shape));
+}
+
+/// The correlators of a Python list and their weights (a 1-d array), for the contour sums.
+std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py::list& correlators,
+                                                                      const ComplexArray& weights) {
+  std::vector<const Correlator*> nodes;
+  for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
+  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+  return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
+}
+
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
   if (a.is_none()) return {};
   return to_site_blocks(py::cast<ComplexArray>(a), name);
@@ -190,18 +209,18 @@ terms: the inner products of the ladder solvers (the bond blocks' products are s
           py::arg("pairing") = "RA")
       .def(
           "slice_column",
-          [](const Correlator& c, int slice, int range) {
+          [](const Correlator& c, int slice, int first, int last) {
             std::vector<MatrixXc> below, above;
             {
               py::gil_scoped_release release;
-              c.slice_column(slice, range, below, above);
+              c.slice_column(slice, first, last, below, above);
             }
             return py::make_tuple(matrices_array(below), matrices_array(above));
           },
-          R"doc(The slice blocks of G^R in the column and row of slice s: (below, above), each (2 range + 1, n, n),
-below[range + dx] = G_{s+dx, s}, above[range + dx] = G_{s, s+dx}, dx = -range..range (those slices
-must lie in the device).)doc",
-          py::arg("slice"), py::arg("range"));
+          R"doc(The slice blocks of G^R in the column and row of slice s over the slices first..last
+(0 <= first <= s <= last < L): (below, above), each (last - first + 1, n, n), below[l - first] =
+G_{l, s}, above[l - first] = G_{s, l}.)doc",
+          py::arg("slice"), py::arg("first"), py::arg("last"));
 
   py::class_<BlockCorrelator>(m, "BlockCorrelator", R"doc(G^R and C = G Y G^dag for a non-local self-energy.
 
@@ -272,26 +291,38 @@ bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond ar
   m.def(
       "bare_kernel",
       [](const py::list& correlators, const ComplexArray& weights, int slice, int range) {
-        std::vector<const Correlator*> nodes;
-        for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
-        if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-        std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
+        const auto [nodes, w] = node_list(correlators, weights);
         std::vector<Block2> K;
         {
           py::gil_scoped_release release;
           K = bare_kernel(nodes, w, slice, range);
         }
         const auto W = static_cast<py::ssize_t>(nodes.front()->device().sites_per_slice());
-        std::vector<cplx> flat(4 * K.size());
-        for (std::size_t k = 0; k < K.size(); ++k)
-          for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = K[k](a / 2, a % 2);
-        return to_numpy(std::move(flat), {2 * static_cast<py::ssize_t>(range) + 1, W, W, 2, 2});
+        return blocks_array(K, {2 * static_cast<py::ssize_t>(range) + 1, W, W, 2, 2});
       },
       R"doc(sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
 [range + dx, p', p] (s = slice, dx = -range..range): the site block (s+dx, p') of the bare contour
 sum G U G for a unit potential on site (s, p), from the slice columns of G^R (O(range) products per
 node), nodes in parallel (OpenMP) with the GIL released.)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("slice"), py::arg("range"));
+
+  m.def(
+      "bare_block",
+      [](const py::list& correlators, const ComplexArray& weights, int first, int last) {
+        const auto [nodes, w] = node_list(correlators, weights);
+        std::vector<Block2> B;
+        {
+          py::gil_scoped_release release;
+          B = bare_block(nodes, w, first, last);
+        }
+        const auto W = static_cast<py::ssize_t>(nodes.front()->device().sites_per_slice());
+        const auto m = static_cast<py::ssize_t>(last - first + 1);
+        return blocks_array(B, {m, W, m, W, 2, 2});
+      },
+      R"doc(sum_k w_k G_{(l,p'),(s,p)}(z_k) G_{(s,p),(l,p')}(z_k) for every pair of sites in the slices
+first..last, as (m, W, m, W, 2, 2) (m = last - first + 1), index [l - first, p', s - first, p]: the
+bare contour sum G U G on that block (a contact's), one slice column per slice, nodes in parallel.)doc",
+      py::arg("correlators"), py::arg("weights"), py::arg("first"), py::arg("last"));
 
   m.def(
       "mixed_sea_response",

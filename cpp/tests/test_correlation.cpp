@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 #include <stdexcept>
 
 #include "random_device.hpp"
@@ -72,7 +73,7 @@ TEST_P(CorrelatorTest, RetardedRetardedFactorsAddedLaterMatchDense) {
 }
 
 TEST_P(CorrelatorTest, SliceColumnMatchesDenseInverse) {
-  // G_{s+dx,s} and G_{s,s+dx} for every slice s and every range that fits, with and without a
+  // G_{l,s} and G_{s,l} for every slice s and every window first..last around it, with and without a
   // local self-energy (slice 0 and the last slice carry the leads' self-energies)
   const int L = device_.slices(), n = device_.block_size();
   for (const auto& sigma : {sigma_, std::vector<Block2>{}}) {
@@ -81,20 +82,21 @@ TEST_P(CorrelatorTest, SliceColumnMatchesDenseInverse) {
     const DenseSystem d = dense_system(device_, z, sigma.empty() ? nullptr : &sigma);
     std::vector<MatrixXc> below, above;
     for (int s = 0; s < L; ++s)
-      for (int R = 0; R <= std::min(s, L - 1 - s); ++R) {
-        corr.slice_column(s, R, below, above);
-        ASSERT_EQ(below.size(), static_cast<std::size_t>(2 * R + 1));
-        for (int dx = -R; dx <= R; ++dx) {
-          const auto k = static_cast<std::size_t>(R + dx);
-          EXPECT_LT(relative_error(below[k], d.green.block((s + dx) * n, s * n, n, n)), kTol)
-              << "G_{s+dx,s}, s " << s << " dx " << dx;
-          EXPECT_LT(relative_error(above[k], d.green.block(s * n, (s + dx) * n, n, n)), kTol)
-              << "G_{s,s+dx}, s " << s << " dx " << dx;
+      for (int first = 0; first <= s; ++first)
+        for (int last = s; last < L; ++last) {
+          corr.slice_column(s, first, last, below, above);
+          ASSERT_EQ(below.size(), static_cast<std::size_t>(last - first + 1));
+          for (int l = first; l <= last; ++l) {
+            const auto k = static_cast<std::size_t>(l - first);
+            EXPECT_LT(relative_error(below[k], d.green.block(l * n, s * n, n, n)), kTol)
+                << "G_{l,s}, s " << s << " l " << l << " window " << first << ".." << last;
+            EXPECT_LT(relative_error(above[k], d.green.block(s * n, l * n, n, n)), kTol)
+                << "G_{s,l}, s " << s << " l " << l << " window " << first << ".." << last;
+          }
         }
-      }
-    EXPECT_THROW(corr.slice_column(0, 1, below, above), std::invalid_argument);
-    EXPECT_THROW(corr.slice_column(L - 1, 1, below, above), std::invalid_argument);
-    EXPECT_THROW(corr.slice_column(0, -1, below, above), std::invalid_argument);
+    EXPECT_THROW(corr.slice_column(0, 1, 1, below, above), std::invalid_argument);
+    EXPECT_THROW(corr.slice_column(L - 1, L - 1, L, below, above), std::invalid_argument);
+    EXPECT_THROW(corr.slice_column(0, -1, 0, below, above), std::invalid_argument);
   }
 }
 
@@ -140,6 +142,23 @@ TEST_P(CorrelatorTest, BareKernelIsTheContourSumOfSitePairProducts) {
                                total[static_cast<std::size_t>((s + dx) * W + q)]), kTol);
   EXPECT_THROW(bare_kernel(nodes, w, s, R + 1), std::invalid_argument);
   EXPECT_THROW(bare_kernel(nodes, {w[0]}, s, R), std::invalid_argument);
+  // every site pair of a block of slices (a contact's), against the dense inverses
+  for (const auto& [first, last] : {std::pair{0, L - 1}, std::pair{0, std::min(1, L - 1)}, std::pair{L - 1, L - 1}}) {
+    const std::vector<Block2> B = bare_block(nodes, w, first, last);
+    const int m = last - first + 1, mW = m * W;
+    ASSERT_EQ(B.size(), static_cast<std::size_t>(mW * mW));
+    for (int a = 0; a < mW; ++a)
+      for (int b = 0; b < mW; ++b) {
+        const int i = first * W + a, j = first * W + b;
+        MatrixXc expected = MatrixXc::Zero(2, 2);
+        for (std::size_t k = 0; k < z.size(); ++k)
+          expected += w[k] * site_block(dense[k].green, i, j) * site_block(dense[k].green, j, i);
+        EXPECT_LT(relative_error(B[static_cast<std::size_t>(a * mW + b)], expected), kTol)
+            << "block " << first << ".." << last << " sites " << i << ", " << j;
+      }
+  }
+  EXPECT_THROW(bare_block(nodes, w, 1, 0), std::invalid_argument);
+  EXPECT_THROW(bare_block(nodes, w, 0, L), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDevices, CorrelatorTest, ::testing::ValuesIn(all_shapes()),

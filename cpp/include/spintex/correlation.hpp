@@ -57,10 +57,10 @@ class Correlator {
   /// of ladder solvers: the bond blocks' products are skipped).
   void apply_sites(const std::vector<Block2>& site_source, Pairing pairing, std::vector<Block2>& sites) const;
 
-  /// The off-diagonal slice blocks of G^R in the column and row of slice s: below[range + dx] =
-  /// G_{s+dx, s} and above[range + dx] = G_{s, s+dx} (n x n), dx = -range..range; the slices
-  /// s - range .. s + range must lie in the device (std::invalid_argument otherwise).  2 dense
-  /// products per slice left of s and 4 right of it, from the cached sweep (derivation below).
+  /// The slice blocks of G^R in the column and row of slice s over the slices first..last
+  /// (0 <= first <= s <= last < L, std::invalid_argument otherwise): below[l - first] = G_{l,s} and
+  /// above[l - first] = G_{s,l} (n x n).  2 dense products per slice left of s and 4 right of it,
+  /// from the cached sweep (derivation below).
   ///
   /// Dyson's equation across a cut between slices l and l + 1 (H_{l,l+1} = V_l, H_{l+1,l} = V_l^dag,
   /// as in Device's coupling products), with g^(l) the Green's function of slices 0..l alone
@@ -75,7 +75,7 @@ class Correlator {
   /// starting from g^(s)_{ss} = g_s.  (The bond formula C_{l+1,l} = G_{l+1} V_l^dag g<_l above is
   /// the first of these with g replaced by g<.)  Each step right of s shares V^dag g^(l-1)_{l-1,s}
   /// (resp. g^(l-1)_{s,l-1} V) between its two products.
-  void slice_column(int s, int range, std::vector<MatrixXc>& below, std::vector<MatrixXc>& above) const;
+  void slice_column(int s, int first, int last, std::vector<MatrixXc>& below, std::vector<MatrixXc>& above) const;
 
   const Device& device() const { return dev_; }
 
