@@ -307,24 +307,6 @@ node), nodes in parallel (OpenMP) with the GIL released.)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("slice"), py::arg("range"));
 
   m.def(
-      "bare_block",
-      [](const py::list& correlators, const ComplexArray& weights, int first, int last) {
-        const auto [nodes, w] = node_list(correlators, weights);
-        std::vector<Block2> B;
-        {
-          py::gil_scoped_release release;
-          B = bare_block(nodes, w, first, last);
-        }
-        const auto W = static_cast<py::ssize_t>(nodes.front()->device().sites_per_slice());
-        const auto m = static_cast<py::ssize_t>(last - first + 1);
-        return blocks_array(B, {m, W, m, W, 2, 2});
-      },
-      R"doc(sum_k w_k G_{(l,p'),(s,p)}(z_k) G_{(s,p),(l,p')}(z_k) for every pair of sites in the slices
-first..last, as (m, W, m, W, 2, 2) (m = last - first + 1), index [l - first, p', s - first, p]: the
-bare contour sum G U G on that block (a contact's), one slice column per slice, nodes in parallel.)doc",
-      py::arg("correlators"), py::arg("weights"), py::arg("first"), py::arg("last"));
-
-  m.def(
       "mixed_sea_response",
       [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {

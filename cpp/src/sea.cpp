@@ -257,27 +257,6 @@ std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, con
   return node_sum(nodes, weights, static_cast<std::size_t>(D * W * W), fill);
 }
 
-std::vector<Block2> bare_block(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
-                               int first, int last) {
-  const Device& device = common_device(nodes, weights);
-  if (first < 0 || first > last || last > device.slices() - 1)
-    throw std::invalid_argument("bare_block needs slices 0 <= first <= last < L");
-  const int W = device.sites_per_slice(), m = last - first + 1, mW = m * W;
-  auto fill = [&](const Correlator& node, std::vector<MatrixXc>& below, std::vector<MatrixXc>& above,
-                  std::vector<Block2>& products) {
-    for (int s = first; s <= last; ++s) {
-      node.slice_column(s, first, last, below, above);
-      for (int l = 0; l < m; ++l)
-        for (int q = 0; q < W; ++q)
-          for (int p = 0; p < W; ++p)
-            products[static_cast<std::size_t>((l * W + q) * mW + (s - first) * W + p)].noalias() =
-                below[static_cast<std::size_t>(l)].block<2, 2>(2 * q, 2 * p) *
-                above[static_cast<std::size_t>(l)].block<2, 2>(2 * p, 2 * q);
-    }
-  };
-  return node_sum(nodes, weights, static_cast<std::size_t>(mW) * static_cast<std::size_t>(mW), fill);
-}
-
 namespace {
 
 /// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <utility>
 #include <stdexcept>
 
 #include "random_device.hpp"
@@ -142,23 +141,6 @@ TEST_P(CorrelatorTest, BareKernelIsTheContourSumOfSitePairProducts) {
                                total[static_cast<std::size_t>((s + dx) * W + q)]), kTol);
   EXPECT_THROW(bare_kernel(nodes, w, s, R + 1), std::invalid_argument);
   EXPECT_THROW(bare_kernel(nodes, {w[0]}, s, R), std::invalid_argument);
-  // every site pair of a block of slices (a contact's), against the dense inverses
-  for (const auto& [first, last] : {std::pair{0, L - 1}, std::pair{0, std::min(1, L - 1)}, std::pair{L - 1, L - 1}}) {
-    const std::vector<Block2> B = bare_block(nodes, w, first, last);
-    const int m = last - first + 1, mW = m * W;
-    ASSERT_EQ(B.size(), static_cast<std::size_t>(mW * mW));
-    for (int a = 0; a < mW; ++a)
-      for (int b = 0; b < mW; ++b) {
-        const int i = first * W + a, j = first * W + b;
-        MatrixXc expected = MatrixXc::Zero(2, 2);
-        for (std::size_t k = 0; k < z.size(); ++k)
-          expected += w[k] * site_block(dense[k].green, i, j) * site_block(dense[k].green, j, i);
-        EXPECT_LT(relative_error(B[static_cast<std::size_t>(a * mW + b)], expected), kTol)
-            << "block " << first << ".." << last << " sites " << i << ", " << j;
-      }
-  }
-  EXPECT_THROW(bare_block(nodes, w, 1, 0), std::invalid_argument);
-  EXPECT_THROW(bare_block(nodes, w, 0, L), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDevices, CorrelatorTest, ::testing::ValuesIn(all_shapes()),

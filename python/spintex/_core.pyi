@@ -73,9 +73,6 @@ def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Op
 def bare_kernel(correlators: list[Correlator], weights: npt.ArrayLike, slice: int, range: int) -> _ComplexArray:
     """sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
     [range + dx, p', p]: the bare contour sum G U G at (s + dx, p') for a unit potential on (s, p)."""
-def bare_block(correlators: list[Correlator], weights: npt.ArrayLike, first: int, last: int) -> _ComplexArray:
-    """sum_k w_k G_{(l,p'),(s,p)}(z_k) G_{(s,p),(l,p')}(z_k) for all site pairs of the slices first..last
-    as (m, W, m, W, 2, 2), index [l - first, p', s - first, p]."""
 def mixed_sea_response(left: list[Correlator], right: list[Correlator], weights: npt.ArrayLike,
                        born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
                        max_iterations: int = 5000, restart: int = 20, bonds: bool = True

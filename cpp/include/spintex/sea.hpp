@@ -71,14 +71,6 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
 std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
                                 int slice, int range);
 
-/// The same products for every pair of sites in the slices first..last (0 <= first <= last < L):
-///   B[(l, p'), (s, p)] = sum_k w_k G_{(l,p'),(s,p)}(z_k) G_{(s,p),(l,p')}(z_k),
-/// flattened as ((l - first) W + p') m W + (s - first) W + p with m = last - first + 1: the block of
-/// the bare susceptibility on those slices (a contact's, for a Schwarz correction of the bulk
-/// kernel).  One slice column per slice s of the block, O(m^2) products per node.
-std::vector<Block2> bare_block(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
-                               int first, int last);
-
 struct ScbaOptions {
   double tolerance = 1e-10;  ///< converged when max_i |S[G]_i - Sigma_i| (entrywise modulus) < tolerance
   double mixing = 0.5;
