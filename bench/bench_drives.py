@@ -75,8 +75,9 @@ for label, model, energy, disorder in cases:
           f"{tg[0]:.2f} / {tg[1]:.2f}; total {total[0]:.2f} / {total[1]:.2f} = {total[0] / tb[0]:.1f}x / "
           f"{total[1] / tb[1]:.1f}x the bias part")
     (_, local_steps, _, _), *tloc = timed(lambda: screen(sea, b.charge_density, preconditioner="local"))
-    probes = "none" if kernel is None else f"range {kernel.range} slices, {kernel.probes} probes"
-    print(f"    screening preconditioner: bulk kernel ({probes}), {steps} steps incl. the probes' cost "
+    probes = "none" if kernel is None else (f"range {kernel.range} slices, " + (
+        f"{kernel.probes} probes" if kernel.probes else "from the slice columns"))
+    print(f"    screening preconditioner: bulk kernel ({probes}), {steps} steps incl. the kernel's cost "
           f"{tg[0]:.2f} / {tg[1]:.2f} s; local compressibility {local_steps} steps {tloc[0]:.2f} / {tloc[1]:.2f} s")
     if "chain" in label:
         full = st.linear_response(model, energy, disorder=disorder, drive="field")

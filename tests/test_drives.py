@@ -4,9 +4,9 @@ import pytest
 
 import spintex as st
 from spintex.response import FermiSea
-from spintex.screening import BulkKernel, screen, with_screening
+from spintex.screening import BulkKernel, _probed_kernel, screen, with_screening
 
-from conftest import random_unit_vectors
+from conftest import dense_green, random_unit_vectors
 
 
 def random_hermitian_blocks(rng, N):
@@ -136,20 +136,26 @@ def test_screened_response_does_not_depend_on_which_lead_is_raised(diffusive_wal
 def test_bulk_kernel_is_the_susceptibility_of_the_bulk():
     """The preconditioner's kernel c(dx)[p', p] is chi's response at (s + dx, p') to a unit
     potential at (s, p) (bare, on the coarse rule: 1e-3), whichever bulk slice s: on a strip with
-    a wall the charge response does not depend on the magnetization's direction."""
+    a wall the charge response does not depend on the magnetization's direction.  The probe
+    potentials of custom systems (no slice columns) measure the same kernel."""
     lat = st.lattice.strip(60, 3)
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(30, 12))
     d = st.Disorder(onsite=0.1, magnetic=(0.01, 0.01))
     sea = FermiSea(m, -1.2, d)
     k = BulkKernel(sea)
     R, W = k.range, 3
-    assert k.kernel.shape == (2 * R + 1, W, W) and 1 <= R <= 14 and k.probes <= 8
+    assert k.kernel.shape == (2 * R + 1, W, W) and 1 <= R <= 14 and k.probes == 0
     for s, p in ((20, 0), (30, 1), (41, 2)):  # beside, on and beyond the wall's centre
         u = np.zeros((60, W))
         u[s, p] = 1.0
         n = st.State.from_blocks(m, *sea((u.ravel())[:, None, None] * np.eye(2), ladder=False)).charge_density
         column = n.reshape(60, W)[s - R:s + R + 1]
         assert np.abs(column - k.kernel[:, :, p]).max() < 3e-3 * np.abs(column).max()  # measured <= 7e-4
+    probed, R_probed, probes = _probed_kernel(sea, 1e-3, 1e-3, 8)
+    probed = 0.5 * (probed + np.swapaxes(probed[::-1], 1, 2))
+    assert R_probed <= R and 1 < probes <= 8
+    same = k.kernel[R - R_probed:R + R_probed + 1]
+    assert np.abs(same - probed).max() < 1e-3 * np.abs(probed).max()  # measured 4e-5
     # solve inverts the circulant it builds: a potential in the bulk comes back from its response
     z = np.zeros((60, W))
     z[25:35] = np.sin(np.arange(10))[:, None]
@@ -157,6 +163,26 @@ def test_bulk_kernel_is_the_susceptibility_of_the_bulk():
     for dx in range(-R, R + 1):
         v += np.roll(np.pad(z, ((0, R), (0, 0))), dx, axis=0) @ k.kernel[R + dx].T
     assert np.abs(k.solve(v[:60].ravel()).reshape(60, W) - z).max() < 1e-10
+
+
+def test_slice_column_and_bare_kernel_are_blocks_of_the_dense_green_function(random_model):
+    """Correlator.slice_column: G_{l,s} and G_{s,l} over a window of slices; bare_kernel: the sum
+    over nodes of the site-pair products G_ij G_ji around one slice (random textures, Rashba)."""
+    m = random_model
+    L, W = m.lattice.num_slices, m.lattice.sites_per_slice
+    n = 2 * W
+    G, _, _ = dense_green(m, -0.4)
+    corr = st._core.Correlator(m.device, -0.4)
+    s = L // 2
+    below, above = corr.slice_column(s, 0, L - 1)
+    for l in range(L):
+        assert np.abs(below[l] - G[l * n:(l + 1) * n, s * n:(s + 1) * n]).max() < 1e-10
+        assert np.abs(above[l] - G[s * n:(s + 1) * n, l * n:(l + 1) * n]).max() < 1e-10
+    R = min(s, L - 1 - s)
+    K = st._core.bare_kernel([corr, corr], np.array([0.3, 0.2j]), s, R)
+    Gs = G.reshape(L, W, 2, L, W, 2)
+    expected = np.einsum("dqapb,pbdqc->dqpac", Gs[s - R:s + R + 1, :, :, s], Gs[s, :, :, s - R:s + R + 1])
+    assert np.abs(K - (0.3 + 0.2j) * expected).max() < 1e-10
 
 
 def test_bulk_kernel_screening_equals_local_screening_in_fewer_steps(diffusive_wall):

@@ -1,6 +1,8 @@
 // pybind11 bindings of the energy-integrated RGF solver.
 #include <pybind11/stl.h>
 
+#include <utility>
+
 #include "numpy_helpers.hpp"
 #include "spintex/block_correlation.hpp"
 #include "spintex/correlation.hpp"
@@ -93,6 +95,34 @@ py::tuple contour_sum(const py::list& left, const py::list& right, const Complex
                         to_numpy(std::move(its), {static_cast<py::ssize_t>(a.size())}));
 }
 
+/// (count, n, n) row-major copy of a list of n x n blocks.
+py::array_t<cplx> matrices_array(const std::vector<MatrixXc>& blocks) {
+  const auto n = blocks.empty() ? Eigen::Index{0} : blocks.front().rows();
+  std::vector<cplx> flat(blocks.size() * static_cast<std::size_t>(n * n));
+  std::size_t k = 0;
+  for (const MatrixXc& b : blocks)
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < n; ++j) flat[k++] = b(i, j);
+  return to_numpy(std::move(flat), {static_cast<py::ssize_t>(blocks.size()), n, n});
+}
+
+/// 2x2 blocks as an array of the given shape (its last two axes 2, 2).
+py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks, std::vector<py::ssize_t> shape) {
+  std::vector<cplx> flat(4 * blocks.size());
+  for (std::size_t k = 0; k < blocks.size(); ++k)
+    for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = blocks[k](a / 2, a % 2);
+  return to_numpy(std::move(flat), std::move(shape));
+}
+
+/// The correlators of a Python list and their weights (a 1-d array), for the contour sums.
+std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py::list& correlators,
+                                                                      const ComplexArray& weights) {
+  std::vector<const Correlator*> nodes;
+  for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
+  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+  return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
+}
+
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
   if (a.is_none()) return {};
   return to_site_blocks(py::cast<ComplexArray>(a), name);
@@ -176,7 +206,21 @@ terms: the inner products of the ladder solvers (the bond blocks' products are s
           },
           R"doc(As apply_both, plus (Tr[Gamma_L C_00], Tr[Gamma_R C_last]): (sites, bonds_ji, bonds_ij, traces).)doc",
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
-          py::arg("pairing") = "RA");
+          py::arg("pairing") = "RA")
+      .def(
+          "slice_column",
+          [](const Correlator& c, int slice, int first, int last) {
+            std::vector<MatrixXc> below, above;
+            {
+              py::gil_scoped_release release;
+              c.slice_column(slice, first, last, below, above);
+            }
+            return py::make_tuple(matrices_array(below), matrices_array(above));
+          },
+          R"doc(The slice blocks of G^R in the column and row of slice s over the slices first..last
+(0 <= first <= s <= last < L): (below, above), each (last - first + 1, n, n), below[l - first] =
+G_{l, s}, above[l - first] = G_{s, l}.)doc",
+          py::arg("slice"), py::arg("first"), py::arg("last"));
 
   py::class_<BlockCorrelator>(m, "BlockCorrelator", R"doc(G^R and C = G Y G^dag for a non-local self-energy.
 
@@ -243,6 +287,24 @@ bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond ar
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
       py::arg("bonds") = true);
+
+  m.def(
+      "bare_kernel",
+      [](const py::list& correlators, const ComplexArray& weights, int slice, int range) {
+        const auto [nodes, w] = node_list(correlators, weights);
+        std::vector<Block2> K;
+        {
+          py::gil_scoped_release release;
+          K = bare_kernel(nodes, w, slice, range);
+        }
+        const auto W = static_cast<py::ssize_t>(nodes.front()->device().sites_per_slice());
+        return blocks_array(K, {2 * static_cast<py::ssize_t>(range) + 1, W, W, 2, 2});
+      },
+      R"doc(sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
+[range + dx, p', p] (s = slice, dx = -range..range): the site block (s+dx, p') of the bare contour
+sum G U G for a unit potential on site (s, p), from the slice columns of G^R (O(range) products per
+node), nodes in parallel (OpenMP) with the GIL released.)doc",
+      py::arg("correlators"), py::arg("weights"), py::arg("slice"), py::arg("range"));
 
   m.def(
       "mixed_sea_response",

@@ -143,6 +143,37 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
   }
 }
 
+void Correlator::slice_column(int s, int first, int last, std::vector<MatrixXc>& below,
+                              std::vector<MatrixXc>& above) const {
+  const int L = dev_.slices();
+  if (first < 0 || first > s || s > last || last > L - 1)
+    throw std::invalid_argument("slice_column needs slices 0 <= first <= s <= last < L");
+  const auto at = [first](int l) { return static_cast<std::size_t>(l - first); };
+  below.assign(static_cast<std::size_t>(last - first + 1), MatrixXc());
+  above.assign(static_cast<std::size_t>(last - first + 1), MatrixXc());
+  below[at(s)] = G_[static_cast<std::size_t>(s)];
+  above[at(s)] = G_[static_cast<std::size_t>(s)];
+  MatrixXc X;
+  for (int l = s - 1; l >= first; --l) {  // left of s
+    const MatrixXc& g = g_[static_cast<std::size_t>(l)];
+    dev_.times_coupling(l, g, X);                     // g_l V_l
+    dense::multiply(X, below[at(l + 1)], below[at(l)]);  // G_{l,s} = g_l V_l G_{l+1,s}
+    dev_.coupling_dagger_times(l, g, X);              // V_l^dag g_l
+    dense::multiply(above[at(l + 1)], X, above[at(l)]);  // G_{s,l} = G_{s,l+1} V_l^dag g_l
+  }
+  MatrixXc lower = g_[static_cast<std::size_t>(s)], upper = lower;  // g^(l-1)_{l-1,s}, g^(l-1)_{s,l-1}
+  for (int l = s + 1; l <= last; ++l) {  // right of s
+    const MatrixXc& G = G_[static_cast<std::size_t>(l)];
+    const MatrixXc& g = g_[static_cast<std::size_t>(l)];
+    dev_.coupling_dagger_times(l - 1, lower, X);       // V_{l-1}^dag g^(l-1)_{l-1,s}
+    dense::multiply(G, X, below[at(l)]);               // G_{l,s} = G_ll V_{l-1}^dag g^(l-1)_{l-1,s}
+    if (l < last) dense::multiply(g, X, lower);   // g^(l)_{l,s} = g_l V_{l-1}^dag g^(l-1)_{l-1,s}
+    dev_.times_coupling(l - 1, upper, X);              // g^(l-1)_{s,l-1} V_{l-1}
+    dense::multiply(X, G, above[at(l)]);               // G_{s,l} = g^(l-1)_{s,l-1} V_{l-1} G_ll
+    if (l < last) dense::multiply(X, g, upper);   // g^(l)_{s,l} = g^(l-1)_{s,l-1} V_{l-1} g_l
+  }
+}
+
 void apply_mixed(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
                  std::vector<Block2>& sites, std::vector<Block2>& bonds_ji, std::vector<Block2>& bonds_ij) {
   mixed_product(a, b, source, sites, &bonds_ji, &bonds_ij);

@@ -188,6 +188,77 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
 
 namespace {
 
+/// The correlators' common device (std::invalid_argument unless there is one, with one weight per node).
+const Device& common_device(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights) {
+  if (nodes.empty()) throw std::invalid_argument("the bare susceptibility needs at least one node");
+  if (weights.size() != nodes.size()) throw std::invalid_argument("weights must have one entry per node");
+  const Device& device = nodes.front()->device();
+  for (const Correlator* c : nodes)
+    if (&c->device() != &device) throw std::invalid_argument("the correlators must share one device");
+  return device;
+}
+
+/// sum_k w_k X_k, X_k (`count` 2x2 blocks) formed by fill(node k, X_k): nodes in parallel (OpenMP),
+/// each X_k formed alone and added in node order (the ordered region), so the sum does not depend
+/// on the number of threads.
+template <typename Fill>
+std::vector<Block2> node_sum(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
+                             std::size_t count, const Fill& fill) {
+  const std::size_t K = nodes.size();
+  std::vector<Block2> total(count, Block2::Zero());
+  std::exception_ptr error = nullptr;
+  const TaskThreads threads(K);
+  const bool parallel = threads.parallel();
+#pragma omp parallel if (parallel)
+  {
+    std::vector<MatrixXc> below, above;
+    std::vector<Block2> products(count);
+#pragma omp for ordered schedule(dynamic, 1)
+    for (long long k = 0; k < static_cast<long long>(K); ++k) {
+      bool done = false;
+      try {
+        fill(*nodes[static_cast<std::size_t>(k)], below, above, products);
+        done = true;
+      } catch (...) {
+#pragma omp critical(spintex_kernel_error)
+        if (!error) error = std::current_exception();
+      }
+#pragma omp ordered
+      {
+        if (done) {
+          const cplx w = weights[static_cast<std::size_t>(k)];
+          for (std::size_t i = 0; i < count; ++i) total[i] += w * products[i];
+        }
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return total;
+}
+
+}  // namespace
+
+std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
+                                int slice, int range) {
+  const Device& device = common_device(nodes, weights);
+  if (range < 0 || slice - range < 0 || slice + range > device.slices() - 1)
+    throw std::invalid_argument("bare_kernel: slices slice - range .. slice + range must lie in the device");
+  const int W = device.sites_per_slice(), D = 2 * range + 1;
+  auto fill = [&](const Correlator& node, std::vector<MatrixXc>& below, std::vector<MatrixXc>& above,
+                  std::vector<Block2>& products) {
+    node.slice_column(slice, slice - range, slice + range, below, above);
+    for (int d = 0; d < D; ++d)
+      for (int q = 0; q < W; ++q)  // p' (row site, slice s + dx)
+        for (int p = 0; p < W; ++p)
+          products[static_cast<std::size_t>((d * W + q) * W + p)].noalias() =
+              below[static_cast<std::size_t>(d)].block<2, 2>(2 * q, 2 * p) *
+              above[static_cast<std::size_t>(d)].block<2, 2>(2 * p, 2 * q);
+  };
+  return node_sum(nodes, weights, static_cast<std::size_t>(D * W * W), fill);
+}
+
+namespace {
+
 /// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with
 /// `abort_on_divergence`, also once the residual exceeds 100x the best one so far).
 void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,

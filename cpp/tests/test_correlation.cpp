@@ -1,10 +1,12 @@
 // Correlator::apply (G Y G^dag and G Y G) against dense products on random devices.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "random_device.hpp"
 #include "spintex/correlation.hpp"
+#include "spintex/sea.hpp"
 
 namespace spintex::test {
 namespace {
@@ -67,6 +69,78 @@ TEST_P(CorrelatorTest, RetardedRetardedFactorsAddedLaterMatchDense) {
   EXPECT_THROW(light.apply_sites(source_, Pairing::RetardedRetarded, sites), std::logic_error);
   light.apply_sites(source_, Pairing::RetardedAdvanced, sites);  // G Y G^dag needs no Q_l
   EXPECT_EQ(sites.size(), static_cast<std::size_t>(device_.num_sites()));
+}
+
+TEST_P(CorrelatorTest, SliceColumnMatchesDenseInverse) {
+  // G_{l,s} and G_{s,l} for every slice s and every window first..last around it, with and without a
+  // local self-energy (slice 0 and the last slice carry the leads' self-energies)
+  const int L = device_.slices(), n = device_.block_size();
+  for (const auto& sigma : {sigma_, std::vector<Block2>{}}) {
+    const cplx z(0.3, 0.02);
+    const Correlator corr(device_, z, sigma, /*retarded_retarded=*/false);
+    const DenseSystem d = dense_system(device_, z, sigma.empty() ? nullptr : &sigma);
+    std::vector<MatrixXc> below, above;
+    for (int s = 0; s < L; ++s)
+      for (int first = 0; first <= s; ++first)
+        for (int last = s; last < L; ++last) {
+          corr.slice_column(s, first, last, below, above);
+          ASSERT_EQ(below.size(), static_cast<std::size_t>(last - first + 1));
+          for (int l = first; l <= last; ++l) {
+            const auto k = static_cast<std::size_t>(l - first);
+            EXPECT_LT(relative_error(below[k], d.green.block(l * n, s * n, n, n)), kTol)
+                << "G_{l,s}, s " << s << " l " << l << " window " << first << ".." << last;
+            EXPECT_LT(relative_error(above[k], d.green.block(s * n, l * n, n, n)), kTol)
+                << "G_{s,l}, s " << s << " l " << l << " window " << first << ".." << last;
+          }
+        }
+    EXPECT_THROW(corr.slice_column(0, 1, 1, below, above), std::invalid_argument);
+    EXPECT_THROW(corr.slice_column(L - 1, L - 1, L, below, above), std::invalid_argument);
+    EXPECT_THROW(corr.slice_column(0, -1, 0, below, above), std::invalid_argument);
+  }
+}
+
+TEST_P(CorrelatorTest, BareKernelIsTheContourSumOfSitePairProducts) {
+  // K[dx][p'][p] = sum_k w_k G_{(s+dx,p'),(s,p)} G_{(s,p),(s+dx,p')}: the site block (s+dx, p')
+  // of sum_k w_k G U G for a unit potential on site (s, p), against dense inverses
+  const int L = device_.slices(), W = device_.sites_per_slice();
+  const std::vector<cplx> z{cplx(0.3, 0.02), cplx(-0.5, 0.4), cplx(1.1, 0.1)};
+  const std::vector<cplx> w{cplx(0.2, -0.1), cplx(-0.7, 0.3), cplx(0.05, 0.5)};
+  std::vector<Correlator> corr;
+  corr.reserve(z.size());
+  std::vector<DenseSystem> dense;
+  for (cplx e : z) {
+    corr.emplace_back(device_, e, sigma_);
+    dense.push_back(dense_system(device_, e, &sigma_));
+  }
+  std::vector<const Correlator*> nodes;
+  for (const Correlator& c : corr) nodes.push_back(&c);
+  const int s = L / 2, R = std::min(s, L - 1 - s);
+  const std::vector<Block2> K = bare_kernel(nodes, w, s, R);
+  ASSERT_EQ(K.size(), static_cast<std::size_t>((2 * R + 1) * W * W));
+  for (int dx = -R; dx <= R; ++dx)
+    for (int q = 0; q < W; ++q)
+      for (int p = 0; p < W; ++p) {
+        const int i = (s + dx) * W + q, j = s * W + p;
+        MatrixXc expected = MatrixXc::Zero(2, 2);
+        for (std::size_t k = 0; k < z.size(); ++k)
+          expected += w[k] * site_block(dense[k].green, i, j) * site_block(dense[k].green, j, i);
+        EXPECT_LT(relative_error(K[static_cast<std::size_t>(((dx + R) * W + q) * W + p)], expected), kTol)
+            << "dx " << dx << " p' " << q << " p " << p;
+      }
+  // the same as the site blocks of the RR product with a unit potential on (s, 0)
+  std::vector<Block2> source(static_cast<std::size_t>(device_.num_sites()), Block2::Zero());
+  source[static_cast<std::size_t>(s * W)] = Block2::Identity();
+  std::vector<Block2> total(source.size(), Block2::Zero()), sites;
+  for (std::size_t k = 0; k < z.size(); ++k) {
+    corr[k].apply_sites(source, Pairing::RetardedRetarded, sites);
+    for (std::size_t i = 0; i < sites.size(); ++i) total[i] += w[k] * sites[i];
+  }
+  for (int dx = -R; dx <= R; ++dx)
+    for (int q = 0; q < W; ++q)
+      EXPECT_LT(relative_error(K[static_cast<std::size_t>(((dx + R) * W + q) * W)],
+                               total[static_cast<std::size_t>((s + dx) * W + q)]), kTol);
+  EXPECT_THROW(bare_kernel(nodes, w, s, R + 1), std::invalid_argument);
+  EXPECT_THROW(bare_kernel(nodes, {w[0]}, s, R), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomDevices, CorrelatorTest, ::testing::ValuesIn(all_shapes()),

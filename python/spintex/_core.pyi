@@ -39,6 +39,9 @@ class Correlator:
               pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray]: ...
     def apply_sites(self, source: npt.ArrayLike, pairing: str = "RA") -> _ComplexArray:
         """The site blocks alone of G Y G^dag (RA) or G Y G (RR), Y = diag(source)."""
+    def slice_column(self, slice: int, first: int, last: int) -> tuple[_ComplexArray, _ComplexArray]:
+        """(below, above), each (last - first + 1, n, n): below[l - first] = G_{l, s}, above[l - first]
+        = G_{s, l}, l = first..last (0 <= first <= s <= last < L)."""
     def apply_both(self, source: Optional[npt.ArrayLike] = None, left: float = 0.0, right: float = 0.0,
                    pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
         """As apply, plus the reverse bond blocks C_ij: (sites, bonds_ji, bonds_ij)."""
@@ -67,6 +70,9 @@ def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Op
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
     site blocks only."""
+def bare_kernel(correlators: list[Correlator], weights: npt.ArrayLike, slice: int, range: int) -> _ComplexArray:
+    """sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
+    [range + dx, p', p]: the bare contour sum G U G at (s + dx, p') for a unit potential on (s, p)."""
 def mixed_sea_response(left: list[Correlator], right: list[Correlator], weights: npt.ArrayLike,
                        born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
                        max_iterations: int = 5000, restart: int = 20, bonds: bool = True

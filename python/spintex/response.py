@@ -265,12 +265,16 @@ class FermiSea:
         ``accuracy`` (relative), the coarsest rule whose error is below it; ``ladder=False``: the
         bare response G U G (no vertex correction); ``bonds=False``: the site blocks alone (the
         bond blocks may be left empty)."""
-        usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
         # the RR ladders too need only that accuracy: a relative residual equal to it leaves an
         # error of about 1 % of it (see ``ladder_tolerance``)
         tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, accuracy)
-        return self._density_matrix(usable[0] if usable else self._rule, U, ladder=ladder, ladder_tolerance=tol,
-                                    bonds=bonds)
+        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=tol, bonds=bonds)
+
+    def rule(self, accuracy: float | None = None) -> tuple:
+        """(nodes, weights, correlators, Born maps, self-energies) of the coarsest rule whose error is
+        below ``accuracy`` (relative; None: the full rule), the rule that ``self(U, accuracy=...)`` sums."""
+        usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
+        return usable[0] if usable else self._rule
 
     def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
                         bonds: bool = True):

@@ -9,10 +9,11 @@ Preconditioning (docs/physics.md, section 12).  chi is the static charge suscept
 symmetric and negative definite, short-ranged in a diffusive wire (a mean free path, with the
 Friedel oscillations of 2 k_F).  Its local part alone, chi ~ -diag(dn/dmu), leaves the q
 dependence of chi(q)/chi(0) (the Lindhard function: eigenvalues 1.0-1.82 on a chain), which
-GMRES reduces by 7-10x per step.  :class:`BulkKernel` measures chi's translation-invariant bulk
-kernel c(dx; p', p) = chi_{(s + dx, p'), (s, p)} (slices s, sites p of a cross-section) with a few
-probe potentials on the coarse contour rule, and inverts the block-Toeplitz operator it defines
-by FFT: what is left for GMRES are the contacts and the texture's gradient corrections.  The
+GMRES reduces by 7-10x per step.  :class:`BulkKernel` computes chi's translation-invariant bulk
+kernel c(dx; p', p) = chi_{(s + dx, p'), (s, p)} (slices s, sites p of a cross-section) on the
+coarse contour rule from the slice column of G^R at the middle slice (O(R) block products per
+node), and inverts the block-Toeplitz operator it defines by FFT: what is left for GMRES are the
+contacts and the texture's gradient corrections.  The
 charge-charge response does not depend on the direction of the magnetization, so one kernel
 serves the whole textured wire.
 """
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _core
 from .disorder import SCBAConvergenceError
 from .model import IDENTITY2
 from .observables import site_observables
@@ -33,19 +35,25 @@ if TYPE_CHECKING:
 class BulkKernel:
     """The bulk charge susceptibility of a wire as a block-Toeplitz operator, and its inverse.
 
-    Probes: first a potential on the whole middle slice, whose response decides the kernel's
-    range R (in slices: where the response falls below ``cutoff`` of its peak, at most
-    (L - 1) // 4, and shortened until the probes number at most ``max_probes``); then, for each
-    cross-section site p, a unit potential at (s, p) with s in the bulk, 2 R + 1 slices apart and
-    R slices from either contact, several sites per probe (their responses do not overlap; a
-    chain needs no second probe).  The probes are bare (G U G, no ladder: one product per node,
-    and the ladder changes chi by 1-3 %).  c(dx) (W x W, dx = -R..R) is read off and symmetrized (chi is
-    symmetric).  :meth:`solve` applies the inverse of the circulant of size L + R built from c
-    (zero padding), each Fourier component's W x W block inverted with its eigenvalues kept
-    below -``floor`` x their largest magnitude (chi is negative definite; a truncated kernel
-    need not be).  ``accuracy``: the relative contour accuracy of the probes (the coarsest rule
-    that meets it; a preconditioner need not be exact).  ValueError if the wire is too short
-    for the range, or the cross-section needs more than ``max_probes`` probes.
+    The kernel c(dx)[p', p] = chi_{(s + dx, p'), (s, p)} (dx = -R..R, p and p' sites of the
+    cross-section, s = L // 2 the middle slice) is bare (G U G, no ladder: the ladder changes chi
+    by 1-3 %) and summed on the coarsest contour rule of ``sea`` whose error is below ``accuracy``
+    (a preconditioner need not be exact):
+
+        c(dx)[p', p] = Tr (i/2pi)(Y - Y^dag),  Y = sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k),
+
+    the 2x2 blocks G_{(s+dx,p'),(s,p)} and G_{(s,p),(s+dx,p')} read off the slice column and row of
+    G^R (:func:`spintex._core.bare_kernel`: O(R) block products per node from the cached sweep,
+    nodes in parallel).  It is computed to the cap (L - 1) // 4 and cut at the range R (in
+    slices) beyond which the response to a unit potential on the whole middle slice stays below
+    ``cutoff`` of its peak.  For a custom ``system`` of the sea (PeriodicWire's channel sums: no
+    slice columns) it is measured instead with probe potentials (at most ``max_probes``, which
+    shorten R; ``probes``: their number, 0 from the slice columns; see :func:`_probed_kernel`).
+    c is symmetrized (chi is symmetric).  :meth:`solve` applies the inverse of the circulant of
+    size L + R built from c (zero padding), each Fourier component's W x W block inverted with
+    its eigenvalues kept below -``floor`` x their largest magnitude (chi is negative definite; a
+    truncated kernel need not be).  ValueError if the wire is too short for a kernel (L < 5), or
+    (probes) the cross-section needs more than ``max_probes`` probes.
     """
 
     def __init__(self, sea: FermiSea, *, accuracy: float = 1e-3, cutoff: float = 1e-3, floor: float = 1e-3,
@@ -53,45 +61,24 @@ class BulkKernel:
         model = sea.model
         L, W = model.lattice.num_slices, model.lattice.sites_per_slice
         self.slices, self.width = L, W
-
-        def response(u):
-            blocks = sea(u[:, None, None] * IDENTITY2, accuracy=accuracy, ladder=False, bonds=False)[0]
-            return site_observables(model, blocks)["charge_density"].reshape(L, W)
-
-        middle = L // 2
-        u = np.zeros((L, W))
-        u[middle] = 1.0
-        first = response(u.ravel())
-        profile = np.abs(first).max(axis=1)
-        far = np.abs(np.arange(L) - middle)
         cap = (L - 1) // 4
-        tail = [r for r in range(1, cap + 1) if profile[far >= r].max(initial=0.0) <= cutoff * profile.max()]
-
-        def sources(r):  # slices r from a contact, responses 2 r + 1 apart
-            return list(range(2 * r, L - 2 * r, 2 * r + 1))
-
-        def probes(r):
-            return 1 if W == 1 else 1 + -(-W // len(sources(r)))
-
-        # the range where the response has fallen below ``cutoff``, shortened until the probes fit
-        fits = [r for r in range(1, (tail[0] if tail else cap) + 1) if probes(r) <= max_probes]
-        if not fits:
-            raise ValueError(f"a cross-section of {W} sites in a wire of {L} slices needs more than "
-                             f"max_probes={max_probes} probes for a bulk kernel")
-        R = self.range = fits[-1]
-        kernel = np.zeros((2 * R + 1, W, W))  # kernel[R + dx][p', p]
-        self.probes = probes(R)
-        centres = [] if W == 1 else sources(R)
-        if W == 1:  # the first probe was the unit potential at one site
-            kernel[:, 0, 0] = first[middle - R:middle + R + 1, 0]
-        for start in range(0, W if centres else 0, max(len(centres), 1)):
-            sites = range(start, min(start + len(centres), W))
-            u = np.zeros((L, W))
-            for s, p in zip(centres, sites):
-                u[s, p] = 1.0
-            n = response(u.ravel())
-            for s, p in zip(centres, sites):
-                kernel[:, :, p] = n[s - R:s + R + 1]
+        if cap < 1:
+            raise ValueError(f"a wire of {L} slices is too short for a bulk kernel")
+        _, weights, correlators, _, _ = sea.rule(accuracy)
+        if all(isinstance(c, _core.Correlator) for c in correlators):
+            blocks = _core.bare_kernel(list(correlators), np.ascontiguousarray(weights, dtype=complex), L // 2, cap)
+            traces = np.trace(blocks, axis1=3, axis2=4)  # (2 cap + 1, W, W)
+            full = -traces.imag / np.pi  # Tr (i/2pi)(Y - Y^dag) = -Im Tr Y / pi
+            # the response to a unit potential on the whole middle slice, by slice
+            profile = np.abs(full.sum(axis=2)).max(axis=1)
+            far = np.abs(np.arange(-cap, cap + 1))
+            tail = [r for r in range(1, cap + 1) if profile[far >= r].max() <= cutoff * profile.max()]
+            R = tail[0] if tail else cap
+            kernel = full[cap - R:cap + R + 1]
+            self.probes = 0
+        else:
+            kernel, R, self.probes = _probed_kernel(sea, accuracy, cutoff, max_probes)
+        self.range = R
         kernel = 0.5 * (kernel + np.swapaxes(kernel[::-1], 1, 2))  # c(dx)[p', p] = c(-dx)[p, p']
         self.kernel = kernel
         M = L + R
@@ -115,10 +102,65 @@ class BulkKernel:
         return z[:L].real.ravel()
 
 
+def _probed_kernel(sea: FermiSea, accuracy: float, cutoff: float, max_probes: int):
+    """(c(dx) (2R + 1, W, W) unsymmetrized, R, probes) of :class:`BulkKernel` measured with probe
+    potentials, for seas whose correlators have no slice columns (a custom ``system``).
+
+    First a potential on the whole middle slice, whose response decides the range R (where it
+    falls below ``cutoff`` of its peak, at most (L - 1) // 4, and shortened until the probes number
+    at most ``max_probes``); then, for each cross-section site p, a unit potential at (s, p) with
+    s in the bulk, 2 R + 1 slices apart and R slices from either contact, several sites per probe
+    (their responses do not overlap; a chain needs no second probe).  Each probe is a bare
+    contour sum over the whole wire (G U G: one correlator apply per node).
+    """
+    model = sea.model
+    L, W = model.lattice.num_slices, model.lattice.sites_per_slice
+
+    def response(u):
+        blocks = sea(u[:, None, None] * IDENTITY2, accuracy=accuracy, ladder=False, bonds=False)[0]
+        return site_observables(model, blocks)["charge_density"].reshape(L, W)
+
+    middle = L // 2
+    u = np.zeros((L, W))
+    u[middle] = 1.0
+    first = response(u.ravel())
+    profile = np.abs(first).max(axis=1)
+    far = np.abs(np.arange(L) - middle)
+    cap = (L - 1) // 4
+    tail = [r for r in range(1, cap + 1) if profile[far >= r].max(initial=0.0) <= cutoff * profile.max()]
+
+    def sources(r):  # slices r from a contact, responses 2 r + 1 apart
+        return list(range(2 * r, L - 2 * r, 2 * r + 1))
+
+    def probes(r):
+        return 1 if W == 1 else 1 + -(-W // len(sources(r)))
+
+    # the range where the response has fallen below ``cutoff``, shortened until the probes fit
+    fits = [r for r in range(1, (tail[0] if tail else cap) + 1) if probes(r) <= max_probes]
+    if not fits:
+        raise ValueError(f"a cross-section of {W} sites in a wire of {L} slices needs more than "
+                         f"max_probes={max_probes} probes for a bulk kernel")
+    R = fits[-1]
+    kernel = np.zeros((2 * R + 1, W, W))  # kernel[R + dx][p', p]
+    centres = [] if W == 1 else sources(R)
+    if W == 1:  # the first probe was the unit potential at one site
+        kernel[:, 0, 0] = first[middle - R:middle + R + 1, 0]
+    for start in range(0, W if centres else 0, max(len(centres), 1)):
+        sites = range(start, min(start + len(centres), W))
+        u = np.zeros((L, W))
+        for s, p in zip(centres, sites):
+            u[s, p] = 1.0
+        n = response(u.ravel())
+        for s, p in zip(centres, sites):
+            kernel[:, :, p] = n[s - R:s + R + 1]
+    return kernel, R, probes(R)
+
+
 def bulk_kernel(sea: FermiSea) -> BulkKernel | None:
     """The sea's :class:`BulkKernel` (built once, kept in ``sea.cache``), or None where it does
-    not pay: a wire of fewer than 40 slices, or one too short for the kernel's range, or a
-    cross-section needing more than 8 probes (a probe costs about as much as a GMRES step)."""
+    not pay: a wire of fewer than 40 slices, or (a custom ``system``, measured by probes) one too
+    short for the kernel's range or a cross-section needing more than 8 probes (a probe costs
+    about as much as a GMRES step)."""
     if "bulk_kernel" not in sea.cache:
         kernel = None
         if sea.model.lattice.num_slices >= 40:

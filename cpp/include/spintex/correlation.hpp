@@ -57,6 +57,28 @@ class Correlator {
   /// of ladder solvers: the bond blocks' products are skipped).
   void apply_sites(const std::vector<Block2>& site_source, Pairing pairing, std::vector<Block2>& sites) const;
 
+  /// The slice blocks of G^R in the column and row of slice s over the slices first..last
+  /// (0 <= first <= s <= last < L, std::invalid_argument otherwise): below[l - first] = G_{l,s} and
+  /// above[l - first] = G_{s,l} (n x n).  2 dense products per slice left of s and 4 right of it,
+  /// from the cached sweep (derivation below).
+  ///
+  /// Dyson's equation across a cut between slices l and l + 1 (H_{l,l+1} = V_l, H_{l+1,l} = V_l^dag,
+  /// as in Device's coupling products), with g^(l) the Green's function of slices 0..l alone
+  /// (left lead included, no coupling to l + 1; its diagonal block g^(l)_{ll} is the cached g_l):
+  ///   a in 0..l, b in l+1..L-1:  G_{ab} = g^(l)_{al} V_l G_{l+1,b},  G_{ba} = G_{b,l+1} V_l^dag g^(l)_{la}.
+  /// Left of s (l < s, a = l, b = s):
+  ///   G_{l,s} = g_l V_l G_{l+1,s},   G_{s,l} = G_{s,l+1} V_l^dag g_l          (one product each).
+  /// Right of s (l > s: cut between l - 1 and l, a = s, b = l, and g^(l-1)_{l-1,l-1} = g_{l-1}):
+  ///   G_{l,s} = G_{l,l} V_{l-1}^dag g^(l-1)_{l-1,s},   G_{s,l} = g^(l-1)_{s,l-1} V_{l-1} G_{l,l},
+  /// the left-connected off-diagonal blocks by the same cut inside 0..l (Dyson for g^(l)):
+  ///   g^(l)_{l,s} = g_l V_{l-1}^dag g^(l-1)_{l-1,s},   g^(l)_{s,l} = g^(l-1)_{s,l-1} V_{l-1} g_l,
+  /// starting from g^(s)_{ss} = g_s.  (The bond formula C_{l+1,l} = G_{l+1} V_l^dag g<_l above is
+  /// the first of these with g replaced by g<.)  Each step right of s shares V^dag g^(l-1)_{l-1,s}
+  /// (resp. g^(l-1)_{s,l-1} V) between its two products.
+  void slice_column(int s, int first, int last, std::vector<MatrixXc>& below, std::vector<MatrixXc>& above) const;
+
+  const Device& device() const { return dev_; }
+
  private:
   void correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
                  std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,

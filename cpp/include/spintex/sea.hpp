@@ -61,6 +61,16 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
                           const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
                           const std::vector<Block2>& source, const SeaOptions& options);
 
+/// The bare (ladder-free) contour sum of site-pair products between slice s and its neighbours,
+///   K[dx][p'][p] = sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k),   dx = -range..range,
+/// 2x2 blocks flattened as ((dx + range) W + p') W + p: the site block (s+dx, p') of sum_k w_k
+/// G U G for a unit potential U on site (s, p), i.e. the column of the bare static
+/// susceptibility (Tr (i/2pi)(K - K^dag) = chi_{(s+dx,p'),(s,p)}).  From Correlator::slice_column
+/// (O(range) products per node instead of a whole-wire apply per source); nodes in parallel
+/// (OpenMP), summed in node order (the result does not depend on the number of threads).
+std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
+                                int slice, int range);
+
 struct ScbaOptions {
   double tolerance = 1e-10;  ///< converged when max_i |S[G]_i - Sigma_i| (entrywise modulus) < tolerance
   double mixing = 0.5;
