@@ -70,16 +70,22 @@ std::vector<Superoperator> superoperators(const py::object& born) {
   return K;
 }
 
+/// The correlators of a Python list and their weights (a 1-d array), for the contour sums.
+std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py::list& correlators,
+                                                                      const ComplexArray& weights) {
+  std::vector<const Correlator*> nodes;
+  for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
+  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+  return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
+}
+
 /// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) over pairs of correlators (the same list twice: the RR
 /// contour sum), the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per pair).
 py::tuple contour_sum(const py::list& left, const py::list& right, const ComplexArray& weights,
                       const py::object& born, const ComplexArray& source, double tolerance, int max_iterations,
                       int restart, bool bonds) {
-  std::vector<const Correlator*> a, b;
-  for (const py::handle& c : left) a.push_back(&py::cast<const Correlator&>(c));
-  for (const py::handle& c : right) b.push_back(&py::cast<const Correlator&>(c));
-  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-  std::vector<cplx> w(weights.data(), weights.data() + weights.shape(0));
+  const auto [a, w] = node_list(left, weights);
+  const std::vector<const Correlator*> b = node_list(right, weights).first;
   std::vector<Superoperator> K = superoperators(born);
   std::vector<Block2> src = to_site_blocks(source, "source");
   if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
@@ -112,15 +118,6 @@ py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks, std::vector<py
   for (std::size_t k = 0; k < blocks.size(); ++k)
     for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = blocks[k](a / 2, a % 2);
   return to_numpy(std::move(flat), std::move(shape));
-}
-
-/// The correlators of a Python list and their weights (a 1-d array), for the contour sums.
-std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py::list& correlators,
-                                                                      const ComplexArray& weights) {
-  std::vector<const Correlator*> nodes;
-  for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
-  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-  return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
 }
 
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {

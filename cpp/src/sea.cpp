@@ -16,6 +16,37 @@ namespace spintex {
 
 namespace {
 
+/// for k in 0..K-1: work(k, scratch) on the OpenMP threads (one Scratch per thread), then
+/// add(k, scratch) in order of k (the ordered region), so sums formed in add do not depend on the
+/// number of threads.  An exception in any work(k) skips its add and is rethrown at the end.
+template <typename Scratch, typename Work, typename Add>
+void ordered_for(std::size_t K, const Work& work, const Add& add) {
+  std::exception_ptr error = nullptr;
+  const TaskThreads threads(K);
+  const bool parallel = threads.parallel();
+#pragma omp parallel if (parallel)
+  {
+    Scratch scratch;
+#pragma omp for ordered schedule(dynamic, 1)
+    for (long long k = 0; k < static_cast<long long>(K); ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      bool done = false;
+      try {
+        work(kk, scratch);
+        done = true;
+      } catch (...) {
+#pragma omp critical(spintex_ordered_for_error)
+        if (!error) error = std::current_exception();
+      }
+#pragma omp ordered
+      {
+        if (done) add(kk, scratch);
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
 /// Row-major vec of the 2x2 blocks, one after the other.
 VectorXc flatten(const std::vector<Block2>& blocks) {
   VectorXc v(4 * static_cast<Eigen::Index>(blocks.size()));
@@ -134,55 +165,40 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
-  std::exception_ptr error = nullptr;
-  const TaskThreads threads(K);
-  const bool parallel = threads.parallel();
-  // each node's Y is formed alone and added in node order (the ordered region): bitwise the same
-  // sums for any number of threads
-#pragma omp parallel if (parallel)
-  {
+  struct Scratch {
     std::vector<Block2> x, sites, bonds_ji, bonds_ij;
-#pragma omp for ordered schedule(dynamic, 1)
-    for (long long k = 0; k < static_cast<long long>(K); ++k) {
-      const auto kk = static_cast<std::size_t>(k);
-      bool done = false;
-      try {
-        const Correlator &a = *left[kk], &b = *right[kk];
-        total.iterations[kk] = solve_mixed_ladder(a, b, born, source, options, x);
-        std::vector<Block2> final = source;  // U + S[x]
-        if (!born.empty()) {
-          const std::vector<Block2> dressed = born_map(born, x);
-          for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
-        }
-        if (&a != &b) {
-          mixed_product(a, b, final, sites, options.bonds ? &bonds_ji : nullptr, options.bonds ? &bonds_ij : nullptr);
-        } else if (options.bonds) {
-          a.apply(final, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, &bonds_ij);
-        } else {
-          a.apply_sites(final, Pairing::RetardedRetarded, sites);
-        }
-        done = true;
-      } catch (...) {
-#pragma omp critical(spintex_sea_error)
-        if (!error) error = std::current_exception();
-      }
-#pragma omp ordered
-      {
-        if (done) {
-          const cplx w = weights[kk];
-          if (total.sites.empty()) {
-            total.sites.assign(sites.size(), Block2::Zero());
-            total.bonds_ji.assign(bonds_ji.size(), Block2::Zero());
-            total.bonds_ij.assign(bonds_ij.size(), Block2::Zero());
-          }
-          for (std::size_t i = 0; i < sites.size(); ++i) total.sites[i] += w * sites[i];
-          for (std::size_t i = 0; i < bonds_ji.size(); ++i) total.bonds_ji[i] += w * bonds_ji[i];
-          for (std::size_t i = 0; i < bonds_ij.size(); ++i) total.bonds_ij[i] += w * bonds_ij[i];
-        }
-      }
+  };
+  const auto work = [&](std::size_t k, Scratch& t) {
+    const Correlator &a = *left[k], &b = *right[k];
+    total.iterations[k] = solve_mixed_ladder(a, b, born, source, options, t.x);
+    std::vector<Block2> final = source;  // U + S[x]
+    if (!born.empty()) {
+      const std::vector<Block2> dressed = born_map(born, t.x);
+      for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
     }
-  }
-  if (error) std::rethrow_exception(error);
+    if (&a != &b) {
+      mixed_product(a, b, final, t.sites, options.bonds ? &t.bonds_ji : nullptr,
+                    options.bonds ? &t.bonds_ij : nullptr);
+    } else if (options.bonds) {
+      a.apply(final, 0.0, 0.0, t.sites, t.bonds_ji, Pairing::RetardedRetarded, &t.bonds_ij);
+    } else {
+      a.apply_sites(final, Pairing::RetardedRetarded, t.sites);
+    }
+  };
+  // each node's Y is formed alone and added in node order: bitwise the same sums for any number
+  // of threads
+  const auto add = [&](std::size_t k, const Scratch& t) {
+    const cplx w = weights[k];
+    if (total.sites.empty()) {
+      total.sites.assign(t.sites.size(), Block2::Zero());
+      total.bonds_ji.assign(t.bonds_ji.size(), Block2::Zero());
+      total.bonds_ij.assign(t.bonds_ij.size(), Block2::Zero());
+    }
+    for (std::size_t i = 0; i < t.sites.size(); ++i) total.sites[i] += w * t.sites[i];
+    for (std::size_t i = 0; i < t.bonds_ji.size(); ++i) total.bonds_ji[i] += w * t.bonds_ji[i];
+    for (std::size_t i = 0; i < t.bonds_ij.size(); ++i) total.bonds_ij[i] += w * t.bonds_ij[i];
+  };
+  ordered_for<Scratch>(K, work, add);
   return total;
 }
 
@@ -198,41 +214,24 @@ const Device& common_device(const std::vector<const Correlator*>& nodes, const s
   return device;
 }
 
-/// sum_k w_k X_k, X_k (`count` 2x2 blocks) formed by fill(node k, X_k): nodes in parallel (OpenMP),
-/// each X_k formed alone and added in node order (the ordered region), so the sum does not depend
-/// on the number of threads.
+/// sum_k w_k X_k, X_k (`count` 2x2 blocks) formed by fill(node k, below, above, X_k) (below and
+/// above: scratch slice blocks), nodes in parallel and added in node order (ordered_for).
 template <typename Fill>
 std::vector<Block2> node_sum(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
                              std::size_t count, const Fill& fill) {
-  const std::size_t K = nodes.size();
-  std::vector<Block2> total(count, Block2::Zero());
-  std::exception_ptr error = nullptr;
-  const TaskThreads threads(K);
-  const bool parallel = threads.parallel();
-#pragma omp parallel if (parallel)
-  {
+  struct Scratch {
     std::vector<MatrixXc> below, above;
-    std::vector<Block2> products(count);
-#pragma omp for ordered schedule(dynamic, 1)
-    for (long long k = 0; k < static_cast<long long>(K); ++k) {
-      bool done = false;
-      try {
-        fill(*nodes[static_cast<std::size_t>(k)], below, above, products);
-        done = true;
-      } catch (...) {
-#pragma omp critical(spintex_kernel_error)
-        if (!error) error = std::current_exception();
-      }
-#pragma omp ordered
-      {
-        if (done) {
-          const cplx w = weights[static_cast<std::size_t>(k)];
-          for (std::size_t i = 0; i < count; ++i) total[i] += w * products[i];
-        }
-      }
-    }
-  }
-  if (error) std::rethrow_exception(error);
+    std::vector<Block2> products;
+  };
+  std::vector<Block2> total(count, Block2::Zero());
+  const auto work = [&](std::size_t k, Scratch& t) {
+    t.products.resize(count);
+    fill(*nodes[k], t.below, t.above, t.products);
+  };
+  const auto add = [&](std::size_t k, const Scratch& t) {
+    for (std::size_t i = 0; i < count; ++i) total[i] += weights[k] * t.products[i];
+  };
+  ordered_for<Scratch>(nodes.size(), work, add);
   return total;
 }
 

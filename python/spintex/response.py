@@ -221,20 +221,18 @@ class FermiSea:
 
     def sigma_slope(self) -> np.ndarray:
         """dSigma/dz at the nodes of the sea's rule: the derivative of the degree m - 1 polynomial
-        in the Gauss-Legendre variable x through the m self-energies (:meth:`_sigma_at`), divided
-        by dz/dx = i r e^{i theta} pi s (:func:`sea_contour`).  (The starting guesses
-        Sigma(z) +- h dSigma/dz of pumping's SCBA solves at z +- h.)"""
+        in the Gauss-Legendre variable x through the m self-energies (as :meth:`_sigma_at`),
+        divided by dz/dx = -w_k / v_k (w_k the rule's weights, v_k Legendre's: :func:`sea_contour`
+        has w = -(dz/dx) v).  (The starting guesses Sigma(z) +- h dSigma/dz of pumping's SCBA
+        solves at z +- h.)"""
         legendre = np.polynomial.legendre
-        z, sigmas = self.nodes, self.self_energies
-        m = z.size
-        x = legendre.leggauss(m)[0]
-        values = np.array(sigmas).reshape(m, -1)
+        m = self.nodes.size
+        x, v = legendre.leggauss(m)
+        values = np.array(self.self_energies).reshape(m, -1)
         coefficients = np.linalg.solve(legendre.legvander(x, m - 1), values)
         slope_x = legendre.legvander(x, m - 2) @ legendre.legder(coefficients)
-        s = 0.5 * (x + 1)
-        r = 0.5 * (self.mu - self.bottom)
-        dz_dx = 1j * r * np.exp(1j * np.pi * s**2) * np.pi * s
-        return (slope_x / dz_dx[:, None]).reshape(m, *np.shape(sigmas[0]))
+        dz_dx = -np.asarray(self.weights) / v
+        return (slope_x / dz_dx[:, None]).reshape(m, *np.shape(self.self_energies[0]))
 
     def _interpolated(self, rule):
         """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
