@@ -69,19 +69,27 @@ def test_contour_ladders_in_one_core_call_equal_the_python_ladder_solver():
 def test_contour_scba_in_the_core_solves_the_python_scba_equation():
     """_core.scba_nodes (Anderson mixing in C++, the FermiSea's SCBA at every contour node) against
     spintex.disorder.scba at the same complex energies: the same fixed point to the SCBA tolerance,
-    and the same self-energies whichever number of runs the nodes are cut into."""
+    and the same self-energies whichever number of runs the nodes are cut into.  A sea of
+    tolerance 1e-11 solves its nodes to the disorder's tolerance; the default sea (tolerance 1e-6)
+    to its looser ``scba_tolerance``, which bounds its distance from the fixed point too."""
     from spintex.disorder import scba
 
     rng = np.random.default_rng(7)
     lat = st.lattice.strip(12, 2)
     m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, lat.num_sites))
     d = st.Disorder(onsite=0.1, magnetic=(0.02, 0.01), tolerance=1e-12)
-    sea = FermiSea(m, -0.9, d)
+    sea = FermiSea(m, -0.9, d, tolerance=1e-11)
+    assert sea.scba_tolerance == d.tolerance
     assert len(sea.self_energies) == sea.nodes.size
     for k in range(0, sea.nodes.size, 5):
         ref = scba(m, sea.nodes[k], d)
         assert np.abs(sea.self_energies[k] - ref.self_energy).max() < 1e-10
         assert np.abs(sea.correlators[k].retarded_sites - ref.retarded_sites).max() < 1e-9
+    loose = FermiSea(m, -0.9, d)
+    assert loose.scba_tolerance > 100 * d.tolerance
+    for k in range(0, loose.nodes.size, 5):
+        ref = scba(m, loose.nodes[k], d)
+        assert np.abs(loose.self_energies[k] - ref.self_energy).max() < loose.scba_tolerance
     one = st._core.scba_nodes(m.device, sea.nodes, sea.borns[0].superoperator, runs=1, tolerance=1e-12)
     four = st._core.scba_nodes(m.device, sea.nodes, sea.borns[0].superoperator, runs=4, tolerance=1e-12)
     assert max(np.abs(a[1] - b[1]).max() for a, b in zip(one, four)) < 1e-10
