@@ -130,8 +130,9 @@ class FermiSea:
         # against the disorder's 1e-10 (tolerance 1e-6): the field drive's torque moves by 1.5e-10
         # (issue's chain) and 3e-9 (100 x 6 x 6 bar) of its largest value, with 20-27 % fewer
         # iterations.  (Pumping's SCBA at z +- h keeps the disorder's: its differences divide by h.)
-        self.scba_tolerance = None if disorder is None else max(
-            disorder.tolerance, 0.1 * tolerance * float(np.abs(self._born.superoperator).max()))
+        born = self._born
+        self.scba_tolerance = None if disorder is None or born is None else max(
+            disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
         uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
