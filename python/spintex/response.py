@@ -241,13 +241,19 @@ class FermiSea:
 
     def _interpolated(self, rule):
         """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
-        one sweep per node instead of an SCBA solve."""
-        zc, wc = sea_contour(self.mu, self.bottom, rule[0].size // 2)
-        if self.disorder is None:
-            return zc, wc, [_core.Correlator(self.model.device, zz) for zz in zc], [None] * zc.size, [None] * zc.size
-        sigma_c = self._sigma_at(rule, zc.size)
-        correlators = [_core.Correlator(self.model.device, zz, sc) for zz, sc in zip(zc, sigma_c)]
-        return zc, wc, correlators, [self._born] * zc.size, list(sigma_c)
+        one sweep per node instead of an SCBA solve, nodes on threads (the sweeps release the GIL)."""
+        n = rule[0].size // 2
+        zc, wc = sea_contour(self.mu, self.bottom, n)
+        sigma_c = [None] * n if self.disorder is None else list(self._sigma_at(rule, n))
+
+        def sweep(k):
+            if sigma_c[k] is None:
+                return _core.Correlator(self.model.device, zc[k])
+            return _core.Correlator(self.model.device, zc[k], sigma_c[k])
+
+        with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, n))) as pool:
+            correlators = list(pool.map(sweep, range(n)))
+        return zc, wc, correlators, [self._born] * n, sigma_c
 
     def _system(self, z, disorder, initial=None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
