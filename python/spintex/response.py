@@ -85,7 +85,8 @@ class FermiSea:
 
     on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
     real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
-    node and S[Y] is the RR ladder (the derivative of the self-consistent self-energy), solved at
+    node (to ``scba_tolerance``, 0.1 x tolerance x the largest Born variance, or the disorder's
+    tolerance if stricter) and S[Y] is the RR ladder (the derivative of the self-consistent self-energy), solved at
     all nodes in one core call (:func:`spintex._core.sea_response`: GMRES per node, nodes in
     parallel) to a relative residual of ``0.1 x tolerance`` (their error in rho is about 1 % of
     the residual).
