@@ -86,10 +86,10 @@ class FermiSea:
     on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
     real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
     node (to ``scba_tolerance``, 0.1 x tolerance x the largest Born variance, or the disorder's
-    tolerance if stricter) and S[Y] is the RR ladder (the derivative of the self-consistent self-energy), solved at
-    all nodes in one core call (:func:`spintex._core.sea_response`: GMRES per node, nodes in
-    parallel) to a relative residual of ``0.1 x tolerance`` (their error in rho is about 1 % of
-    the residual).
+    tolerance if stricter) and S[Y] is the RR ladder (the derivative of the self-consistent
+    self-energy), solved at all nodes in one core call (:func:`spintex._core.sea_response`: GMRES
+    per node, nodes in parallel) to a relative residual of ``0.1 x tolerance`` (their error in
+    rho is about 1 % of the residual).
 
     The first rule has ``nodes`` nodes and is compared with the rule of half as many; while the
     bare (ladder-free) response G U G to a uniform potential changes between the two by more than
@@ -99,7 +99,7 @@ class FermiSea:
     the new rule its starting Sigma (interpolated, :meth:`_sigma_at`).  (Growing by a quarter
     rather than a half: the extrapolation change^(n / n_coarse) is shorter, hence safer, and the
     rule just below a tolerance is found with fewer nodes: on bench_drives.py's bar 24 -> 30
-    nodes, error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now known (the
+    nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now known (the
     change, 5e-8), serves the screening's first step.)  The bare and the dressed
     integrands share their analytic structure (both are built from the same G(z)), so the bare
     probe, one sweep per node, decides the node count for both.  The half rule of the first
@@ -151,8 +151,8 @@ class FermiSea:
             fine_probe = probe(rule)
             change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
             # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
-            # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (measured on the
-            # issue's chain: change(12 -> 24) = 1.8e-6, error(24) = 1.7e-10)
+            # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
+            # chain change(12 -> 24) = 3.4e-6, error(24) = 2.7e-10: the estimate can be 20x low)
             self.error_estimate = change ** (rule[0].size / coarse[0].size)
             self.coarse_error = change
             coarser.append((change, coarse))
