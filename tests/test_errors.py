@@ -274,3 +274,16 @@ def test_equilibrium_with_the_fermi_energy_on_the_band_edge():
     """E_F at the band bottom of a chain: the contour converges (theta = pi s^2) to an empty band."""
     e = st.equilibrium(st.Model(st.lattice.chain(10)), fermi_energy=-2.0)
     assert np.abs(e.charge_density).max() < 1e-9
+
+
+@pytest.mark.parametrize("kwargs, match", [({"nodes": 1}, "nodes must be at least 2"),
+                                           ({"nodes": 0}, "nodes must be a positive"),
+                                           ({"nodes": 2.5}, "nodes must be a positive"),
+                                           ({"max_nodes": 0}, "max_nodes must be a positive"),
+                                           ({"tolerance": 0.0}, "tolerance must be")])
+def test_fermi_sea_checks_its_rule_arguments(kwargs, match):
+    from spintex.response import FermiSea
+
+    m = st.Model(st.lattice.chain(20), exchange=0.5)
+    with pytest.raises(ValueError, match=match):
+        FermiSea(m, -0.8, **kwargs)

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _core
-from ._validate import check_model, energy_batch, finite_float
+from ._validate import check_model, energy_batch, finite_float, positive_int
 from .disorder import (BornMap, Disorder, PairBornMap, PairCorrelator, RunningMean, SCBAConvergenceError,
                        lattice_arrays, random_site_blocks, realization, sample_stream, scba, solve_ladder,
                        spin_orbit_balance)
@@ -116,6 +116,10 @@ class FermiSea:
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
                  nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
                  bottom: float | None = None, initial=None):
+        if positive_int(nodes, "nodes") < 2:
+            raise ValueError(f"nodes must be at least 2 (the first rule is compared with half as many), got {nodes}")
+        positive_int(max_nodes, "max_nodes")
+        finite_float(tolerance, "tolerance", positive=True)
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
                                       "RR ladder on site pairs) is not implemented; use method='samples'")
