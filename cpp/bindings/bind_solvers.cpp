@@ -44,15 +44,17 @@ py::array_t<cplx> blocks_array(std::vector<cplx>&& v, std::size_t energies, int 
   return to_numpy(std::move(v), {static_cast<py::ssize_t>(energies), static_cast<py::ssize_t>(count), 2, 2});
 }
 
-py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
+/// 2x2 blocks as an array of the given shape (its last two axes 2, 2).
+py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks, std::vector<py::ssize_t> shape) {
   std::vector<cplx> flat(4 * blocks.size());
-  for (std::size_t k = 0; k < blocks.size(); ++k) {
-    flat[4 * k] = blocks[k](0, 0);
-    flat[4 * k + 1] = blocks[k](0, 1);
-    flat[4 * k + 2] = blocks[k](1, 0);
-    flat[4 * k + 3] = blocks[k](1, 1);
-  }
-  return blocks_array(std::move(flat));
+  for (std::size_t k = 0; k < blocks.size(); ++k)
+    for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = blocks[k](a / 2, a % 2);
+  return to_numpy(std::move(flat), std::move(shape));
+}
+
+/// (count, 2, 2) blocks.
+py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks) {
+  return blocks_array(blocks, {static_cast<py::ssize_t>(blocks.size()), 2, 2});
 }
 
 /// (N, 4, 4) Born superoperators (None: empty, no ladder).
@@ -110,14 +112,6 @@ py::array_t<cplx> matrices_array(const std::vector<MatrixXc>& blocks) {
     for (Eigen::Index i = 0; i < n; ++i)
       for (Eigen::Index j = 0; j < n; ++j) flat[k++] = b(i, j);
   return to_numpy(std::move(flat), {static_cast<py::ssize_t>(blocks.size()), n, n});
-}
-
-/// 2x2 blocks as an array of the given shape (its last two axes 2, 2).
-py::array_t<cplx> blocks_array(const std::vector<Block2>& blocks, std::vector<py::ssize_t> shape) {
-  std::vector<cplx> flat(4 * blocks.size());
-  for (std::size_t k = 0; k < blocks.size(); ++k)
-    for (int a = 0; a < 4; ++a) flat[4 * k + static_cast<std::size_t>(a)] = blocks[k](a / 2, a % 2);
-  return to_numpy(std::move(flat), std::move(shape));
 }
 
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {

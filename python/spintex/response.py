@@ -99,8 +99,8 @@ class FermiSea:
     the new rule its starting Sigma (interpolated, :meth:`_sigma_at`).  (Growing by a quarter
     rather than a half: the extrapolation change^(n / n_coarse) is shorter, hence safer, and the
     rule just below a tolerance is found with fewer nodes: on bench_drives.py's bar 24 -> 30
-    nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now known (the
-    change, 5e-8), serves the screening's first step.)  The bare and the dressed
+    nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now
+    known (the change, 5e-8), serves the screening's first step.)  The bare and the dressed
     integrands share their analytic structure (both are built from the same G(z)), so the bare
     probe, one sweep per node, decides the node count for both.  The half rule of the first
     comparison costs no SCBA solves: its Sigma(z) is the polynomial through the first rule's
@@ -251,13 +251,8 @@ class FermiSea:
         zc, wc = sea_contour(self.mu, self.bottom, n)
         sigma_c = [None] * n if self.disorder is None else list(self._sigma_at(rule, n))
 
-        def sweep(k):
-            if sigma_c[k] is None:
-                return _core.Correlator(self.model.device, zc[k])
-            return _core.Correlator(self.model.device, zc[k], sigma_c[k])
-
         with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, n))) as pool:
-            correlators = list(pool.map(sweep, range(n)))
+            correlators = list(pool.map(lambda k: _core.Correlator(self.model.device, zc[k], sigma_c[k]), range(n)))
         return zc, wc, correlators, [self._born] * n, sigma_c
 
     def _system(self, z, disorder, initial=None):
