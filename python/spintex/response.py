@@ -125,7 +125,7 @@ class FermiSea:
                                       "RR ladder on site pairs) is not implemented; use method='samples'")
         self.model, self.mu, self.disorder = model, fermi_energy, disorder
         self.bottom = spectrum_bottom(model) if bottom is None else bottom
-        self.system = self._system if system is None else system
+        self._custom_system = system  # (not self.system = self._system: a cycle that holds every correlator until gc)
         # the RR ladders' relative residual; their error in rho is about 1 % of it (measured on the
         # issue's chain and a 100 x 6 x 6 bar: residual 1e-9 -> 7e-12, 1e-7 -> 1e-9, 1e-6 -> 6e-9)
         self.ladder_tolerance = 0.1 * tolerance
@@ -197,10 +197,18 @@ class FermiSea:
         return (z, w, *(list(x) for x in zip(*built)))
 
     @property
+    def system(self):
+        """``system(z, disorder, initial) -> (correlator, Born map or None, Sigma or None)`` at one
+        node: the custom one given, or :meth:`_system`.  (A property, not an attribute holding the
+        bound method: that would be a reference cycle, and the sea's correlators, gigabytes on a
+        bar, would outlive it until Python's cyclic garbage collector happened to run.)"""
+        return self._system if self._custom_system is None else self._custom_system
+
+    @property
     def core_scba(self) -> bool:
         """Whether the SCBA at complex energies runs in the core (:meth:`scba_at`): disordered,
         without a custom ``system``."""
-        return self.system == self._system and self.disorder is not None
+        return self._custom_system is None and self.disorder is not None
 
     def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None) -> tuple:
         """(correlators, self-energies) of the local SCBA at the complex energies ``z``, in one core
