@@ -9,6 +9,16 @@ namespace spintex {
 
 Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& sigma, bool retarded_retarded)
     : dev_(device) {
+  sweep(z, sigma);
+  if (retarded_retarded) complete_retarded_retarded();
+}
+
+void Correlator::recompute(cplx z, const std::vector<Block2>& sigma) {
+  Q_.clear();
+  sweep(z, sigma);
+}
+
+void Correlator::sweep(cplx z, const std::vector<Block2>& sigma) {
   const int L = dev_.slices(), W = dev_.sites_per_slice();
   if (!sigma.empty() && sigma.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("local self-energy needs one 2x2 block per site");
@@ -40,7 +50,6 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   for (int l = 0; l < L; ++l)
     for (int p = 0; p < W; ++p)
       retarded_sites_[static_cast<std::size_t>(l * W + p)] = G_[l].block<2, 2>(2 * p, 2 * p);
-  if (retarded_retarded) complete_retarded_retarded();
 }
 
 void Correlator::complete_retarded_retarded() {

@@ -268,7 +268,8 @@ void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator
   std::vector<Eigen::VectorXd> xs, fs;
   double residual = 0.0, best = std::numeric_limits<double>::infinity();
   for (int it = 1; it <= options.max_iterations; ++it) {
-    node.correlator = std::make_unique<Correlator>(device, z, node.self_energy, /*retarded_retarded=*/false);
+    if (node.correlator) node.correlator->recompute(z, node.self_energy);  // the last iterate's storage
+    else node.correlator = std::make_unique<Correlator>(device, z, node.self_energy, /*retarded_retarded=*/false);
     const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
     Eigen::VectorXd x(n), f(n);
     residual = 0.0;

@@ -71,6 +71,28 @@ TEST_P(CorrelatorTest, RetardedRetardedFactorsAddedLaterMatchDense) {
   EXPECT_EQ(sites.size(), static_cast<std::size_t>(device_.num_sites()));
 }
 
+TEST_P(CorrelatorTest, RecomputedInPlaceEqualsNewlyBuilt) {
+  // an SCBA iteration redoes the sweep in the previous iterate's storage (Correlator::recompute):
+  // the same blocks as a correlator built afresh, RR factors dropped until completed again
+  Correlator reused(device_, cplx(-0.8, 0.02), {}, /*retarded_retarded=*/true);
+  reused.recompute(cplx(0.3, 0.01), sigma_);
+  const Correlator fresh(device_, cplx(0.3, 0.01), sigma_, /*retarded_retarded=*/false);
+  for (int i = 0; i < device_.num_sites(); ++i)
+    EXPECT_EQ(reused.retarded_sites()[static_cast<std::size_t>(i)], fresh.retarded_sites()[static_cast<std::size_t>(i)]);
+  std::vector<Block2> a, b, ab, bb;
+  EXPECT_THROW(reused.apply_sites(source_, Pairing::RetardedRetarded, a), std::logic_error);
+  reused.apply(source_, 0.3, 0.2, a, ab, Pairing::RetardedAdvanced);
+  fresh.apply(source_, 0.3, 0.2, b, bb, Pairing::RetardedAdvanced);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(ab, bb);
+  reused.complete_retarded_retarded();
+  Correlator full(device_, cplx(0.3, 0.01), sigma_);
+  reused.apply(source_, 0.0, 0.0, a, ab, Pairing::RetardedRetarded);
+  full.apply(source_, 0.0, 0.0, b, bb, Pairing::RetardedRetarded);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(ab, bb);
+}
+
 TEST_P(CorrelatorTest, SliceColumnMatchesDenseInverse) {
   // G_{l,s} and G_{s,l} for every slice s and every window first..last around it, with and without a
   // local self-energy (slice 0 and the last slice carry the leads' self-energies)

@@ -35,6 +35,12 @@ class Correlator {
   Correlator(const Device& device, cplx z, const std::vector<Block2>& local_self_energy,
              bool retarded_retarded = true);
 
+  /// Redo the retarded sweep at energy z with another local self-energy, in the storage of this
+  /// correlator (no allocation: an SCBA iteration reuses the previous iterate's slice blocks
+  /// instead of faulting in fresh pages, which on the benchmark machine cost as much as the
+  /// sweep); the RR factors are dropped until complete_retarded_retarded().
+  void recompute(cplx z, const std::vector<Block2>& local_self_energy);
+
   /// Compute the RR factors Q_l if the constructor skipped them (idempotent).
   void complete_retarded_retarded();
 
@@ -85,6 +91,7 @@ class Correlator {
                  std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const;
   friend void mixed_product(const Correlator&, const Correlator&, const std::vector<Block2>&,
                             std::vector<Block2>&, std::vector<Block2>*, std::vector<Block2>*);
+  void sweep(cplx z, const std::vector<Block2>& local_self_energy);
   const Device& dev_;
   std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
   MatrixXc gamma_left_, gamma_right_;
