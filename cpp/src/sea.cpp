@@ -170,12 +170,12 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
   };
   const auto work = [&](std::size_t k, Scratch& t) {
     const Correlator &a = *left[k], &b = *right[k];
-    total.iterations[k] = solve_mixed_ladder(a, b, born, source, options, t.x);
     std::vector<Block2> final = source;  // U + S[x]
     if (!born.empty()) {
+      total.iterations[k] = solve_mixed_ladder(a, b, born, source, options, t.x);
       const std::vector<Block2> dressed = born_map(born, t.x);
       for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
-    }
+    }  // (no ladder: the one product below, not a sites-only product first)
     if (&a != &b) {
       mixed_product(a, b, final, t.sites, options.bonds ? &t.bonds_ji : nullptr,
                     options.bonds ? &t.bonds_ij : nullptr);
@@ -357,9 +357,11 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
 std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
                                  const std::vector<Superoperator>& born,
                                  const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
-                                 int runs, const ScbaOptions& options, const Progress& progress) {
+                                 int runs, const ScbaOptions& options, const Progress& progress,
+                                 const std::vector<Block2>& probe) {
   const std::size_t K = z.size();
   if (!guesses.empty() && guesses.size() != K) throw std::invalid_argument("guesses must be empty or one per node");
+  if (!probe.empty() && probe.size() != born.size()) throw std::invalid_argument("probe must have one block per site");
   if (runs < 1) throw std::invalid_argument("runs must be positive");
   const std::size_t R = std::min(K, static_cast<std::size_t>(runs));
   std::vector<ScbaNode> out(K);
@@ -389,6 +391,10 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
           start = first;
         }
         out[k] = solve_scba(device, z[k], born, start, options);
+        if (!probe.empty()) {
+          out[k].correlator->apply_sites(probe, Pairing::RetardedRetarded, out[k].probe);
+          out[k].correlator.reset();
+        }
       } catch (...) {
 #pragma omp critical(spintex_scba_error)
         if (!error) error = std::current_exception();

@@ -85,8 +85,9 @@ struct ScbaOptions {
 /// A converged local SCBA at one complex energy.  `correlator` is the sweep of the last iterate
 /// Sigma (whose residual passed the test), as in the Python solver: no extra sweep.
 struct ScbaNode {
-  std::unique_ptr<Correlator> correlator;
+  std::unique_ptr<Correlator> correlator;  // null when scba_nodes was given a probe
   std::vector<Block2> self_energy;
+  std::vector<Block2> probe;  // site blocks of G U G for scba_nodes' probe U (empty without)
   int iterations = 0;
   double residual = 0.0;
 };
@@ -106,10 +107,14 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
 /// guesses[k] when it is non-empty, else from the solution of the node before it in its run; the
 /// first node of the first run starts from `first` (empty: from scratch), that of any other run
 /// from scratch.  `progress(done, total)` is called from the master thread after each node
-/// (false: cancel, throws Cancelled).
+/// (false: cancel, throws Cancelled).  With a `probe` U (N site blocks) every node returns the site
+/// blocks of G U G (RR) instead of its correlator, which is freed at once: a rule solved only to
+/// measure another's error then holds one correlator per thread, not one per node (on a
+/// 200 x 6 x 6 bar 66 MB each, and fresh pages cost as much as the sweeps that fill them).
 std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& z,
                                  const std::vector<Superoperator>& born,
                                  const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
-                                 int runs, const ScbaOptions& options, const Progress& progress = nullptr);
+                                 int runs, const ScbaOptions& options, const Progress& progress = nullptr,
+                                 const std::vector<Block2>& probe = {});
 
 }  // namespace spintex
