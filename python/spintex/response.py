@@ -96,7 +96,9 @@ class FermiSea:
     allows ``error_estimate`` = change^(n / n_coarse) < 0.01 x tolerance (Gauss-Legendre converges
     geometrically, error(n) ~ q^n, and the change is about the coarser rule's error), the node
     count grows by a quarter, the previous rule becoming the coarse one and giving every SCBA of
-    the new rule its starting Sigma (interpolated, :meth:`_sigma_at`).  (Growing by a quarter
+    the new rule its starting Sigma (interpolated, :meth:`_sigma_at`); a grown rule's correlators
+    are freed once its probe is formed and built again from its Sigma only if a sum uses that rule
+    (:meth:`_probed_build`).  (Growing by a quarter
     rather than a half: the extrapolation change^(n / n_coarse) is shorter, hence safer, and the
     rule just below a tolerance is found with fewer nodes: on bench_drives.py's bar 24 -> 30
     nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now
@@ -140,7 +142,7 @@ class FermiSea:
             disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
-        uniform = np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2))
+        uniform = np.ascontiguousarray(np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2)), dtype=complex)
 
         def probe(rule):
             return site_observables(model, self._density_matrix(rule, uniform, ladder=False, bonds=False)[0])[
@@ -149,10 +151,9 @@ class FermiSea:
         rule = self._build(nodes)
         # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
         coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
-        coarse_probe = probe(coarse)
+        coarse_probe, fine_probe = probe(coarse), probe(rule)
         coarser = []  # (error, rule), coarsest first
         while True:
-            fine_probe = probe(rule)
             change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
             # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
             # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
@@ -165,10 +166,12 @@ class FermiSea:
             if rule[0].size >= max_nodes:
                 raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
                                    f"{rule[0].size} nodes (last change {change:.3g})")
-            # grow by a quarter: the rule just built becomes the coarse one
-            coarse, coarse_probe, rule = rule, fine_probe, self._build(rule[0].size + max(1, rule[0].size // 4), rule)
+            # grow by a quarter: the rule just built becomes the coarse one; the new one, which may
+            # serve only to measure that one's error, keeps its correlators only as long as its probe
+            coarse, coarse_probe = rule, fine_probe
+            rule, fine_probe = self._probed_build(rule[0].size + max(1, rule[0].size // 4), rule, uniform)
         self._rule, self._coarser = rule, coarser
-        self.nodes, self.weights, self.correlators, self.borns, self.self_energies = rule
+        self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
 
     def _build(self, n: int, previous=None):
@@ -177,7 +180,7 @@ class FermiSea:
         z, w = sea_contour(self.mu, self.bottom, n)
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         if self.core_scba:
-            correlators, sigmas = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance)
+            correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance)
             return z, w, correlators, [self._born] * n, sigmas
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
         # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
@@ -196,6 +199,47 @@ class FermiSea:
             built = [item for part in pool.map(walk, runs) for item in part]
         return (z, w, *(list(x) for x in zip(*built)))
 
+    def _probed_build(self, n: int, previous, uniform):
+        """(the n-node rule, its bare probe: the charge response to the ``uniform`` potential).
+        With the SCBA in the core each node's correlator is freed as soon as its product G U G is
+        formed (:func:`spintex._core.scba_nodes` with a probe) and the rule's correlators are None
+        until a user of the rule builds them again from its self-energies (:meth:`_materialized`,
+        one sweep per node).  The finest rule mostly only certifies the one below it: on
+        bench_drives.py's 200 x 6 x 6 bar the field drive never sums on it, and its 30 correlators
+        would hold 2 GB of fresh pages, which cost as much to fault in as the SCBA sweeps that fill
+        them."""
+        if not self.core_scba:
+            rule = self._build(n, previous)
+            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
+        else:
+            z, w = sea_contour(self.mu, self.bottom, n)
+            guesses = list(self._sigma_at(previous, n))
+            correlators, sigmas, products = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
+                                                         probe=uniform)
+            rule = (z, w, correlators, [self._born] * n, sigmas)
+            y = np.tensordot(w, np.array(products), 1)
+            blocks = 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
+        return rule, site_observables(self.model, blocks)["charge_density"]
+
+    def _materialized(self, rule):
+        """``rule`` with a correlator at every node: those freed after a probe (None, see
+        :meth:`_probed_build`) are swept again from the rule's self-energies (one sweep per node,
+        on threads; the same blocks, since the SCBA's correlator is the sweep of its last Sigma),
+        once: the rule's list is filled in place."""
+        z, correlators, sigmas = rule[0], rule[2], rule[4]
+        missing = [k for k, c in enumerate(correlators) if c is None]
+        if missing:
+            with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
+                built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
+            for k, c in zip(missing, built):
+                correlators[k] = c
+        return rule
+
+    @property
+    def correlators(self) -> list:
+        """The correlator at every node of the sea's (finest) rule."""
+        return self._materialized(self._rule)[2]
+
     @property
     def system(self):
         """``system(z, disorder, initial) -> (correlator, Born map or None, Sigma or None)`` at one
@@ -210,12 +254,14 @@ class FermiSea:
         without a custom ``system``."""
         return self._custom_system is None and self.disorder is not None
 
-    def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None) -> tuple:
-        """(correlators, self-energies) of the local SCBA at the complex energies ``z``, in one core
+    def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None, probe=None) -> tuple:
+        """(correlators, self-energies, probes) of the local SCBA at the complex energies ``z``, in one core
         call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, undamped unless that diverges
         at a node, then with ``disorder.mixing``; fixed runs of nodes on the OpenMP threads, each
         node starting from ``guesses[k]`` or else warm-started from the nodes before it in its run;
-        the first from ``first``), each to ``tolerance`` (default: the disorder's)."""
+        the first from ``first``), each to ``tolerance`` (default: the disorder's).  With ``probe`` U
+        (N, 2, 2): the correlators are None, freed in the core, and ``probes`` holds each node's
+        site blocks of G U G (otherwise None per node)."""
         d, born = self.disorder, self._born
         if d is None or born is None:
             raise ValueError("scba_at needs a disordered Fermi sea (disorder is None)")
@@ -225,11 +271,11 @@ class FermiSea:
             nodes = _core.scba_nodes(self.model.device, z, born.superoperator, guesses, first, runs=SCBA_RUNS,
                                      tolerance=d.tolerance if tolerance is None else tolerance,
                                      mixing=CONTOUR_MIXING, max_iterations=d.max_iterations,
-                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0)
+                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0, probe=probe)
         except RuntimeError as error:
             raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
                                        "mixing, or weaker disorder)") from error
-        return [c for c, *_ in nodes], [sigma for _, sigma, *_ in nodes]
+        return [n[0] for n in nodes], [n[1] for n in nodes], [n[4] for n in nodes]
 
     def _sigma_at(self, rule, n: int) -> np.ndarray:
         """Sigma(z) at the nodes of the n-node rule, from ``rule``'s: on each panel of
@@ -293,7 +339,7 @@ class FermiSea:
         """(nodes, weights, correlators, Born maps, self-energies) of the coarsest rule whose error is
         below ``accuracy`` (relative; None: the full rule), the rule that ``self(U, accuracy=...)`` sums."""
         usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
-        return usable[0] if usable else self._rule
+        return self._materialized(usable[0] if usable else self._rule)
 
     def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
                         bonds: bool = True):
