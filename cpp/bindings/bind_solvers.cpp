@@ -314,7 +314,8 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
       "scba_nodes",
       [](const py::object& device_obj, const ComplexArray& energies, const ComplexArray& born,
          const py::object& guesses, const py::object& first, int runs, double tolerance, double mixing,
-         int max_iterations, double fallback_mixing, const py::object& progress, const py::object& probe) {
+         int max_iterations, double fallback_mixing, const py::object& progress, const py::object& probe,
+         const py::object& path) {
         const Device& device = py::cast<const Device&>(device_obj);
         if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
         std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
@@ -326,6 +327,8 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
         }
         std::vector<Block2> start = optional_site_blocks(first, "first");
         std::vector<Block2> probe_blocks = optional_site_blocks(probe, "probe");
+        std::vector<double> path_values;
+        if (!path.is_none()) path_values = py::cast<std::vector<double>>(path);
         if (!(tolerance > 0.0) || !(mixing > 0.0 && mixing <= 1.0) || max_iterations < 1)
           throw std::invalid_argument("tolerance > 0, 0 < mixing <= 1 and max_iterations >= 1 are required");
         ScbaOptions options;
@@ -340,7 +343,7 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
         std::vector<ScbaNode> nodes;
         try {
           py::gil_scoped_release release;
-          nodes = scba_nodes(device, z, K, g, start, runs, options, cb, probe_blocks);
+          nodes = scba_nodes(device, z, K, g, start, runs, options, cb, probe_blocks, path_values);
         } catch (const Cancelled&) {
           if (pending) throw *pending;
           throw py::error_already_set();
@@ -360,8 +363,9 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
       },
       R"doc(The local SCBA, Sigma = S[G^R(z; Sigma)], at every energy z (complex: contour nodes) by
 Anderson mixing, in C++: the nodes in `runs` fixed contiguous runs on the OpenMP threads (results
-independent of the thread count), each node starting from guesses[k] if given, else from the node
-before it in its run (the first run's first node from `first`).  Returns a list of
+independent of the thread count), each node starting from guesses[k] if given, else extrapolated
+from the nodes before it in its run (linearly in `path`, a real parameter of the nodes along their
+contour, or in z without one; the first run's first node from `first`).  Returns a list of
 (Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual, None); RuntimeError if
 a node does not converge; Ctrl-C interrupts.  fallback_mixing > 0: a node whose iteration with
 `mixing` fails or diverges starts again from its guess with that mixing.  With `probe` U (N, 2, 2)
@@ -370,7 +374,7 @@ freed once its product is formed.)doc",
       py::arg("device"), py::arg("energies"), py::arg("born"), py::arg("guesses") = py::none(),
       py::arg("first") = py::none(), py::arg("runs") = 4, py::arg("tolerance") = 1e-10, py::arg("mixing") = 0.5,
       py::arg("max_iterations") = 200, py::arg("fallback_mixing") = 0.0, py::arg("progress") = py::none(),
-      py::arg("probe") = py::none());
+      py::arg("probe") = py::none(), py::arg("path") = py::none());
 
   m.def(
       "integrate",

@@ -358,8 +358,9 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
                                  const std::vector<Superoperator>& born,
                                  const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
                                  int runs, const ScbaOptions& options, const Progress& progress,
-                                 const std::vector<Block2>& probe) {
+                                 const std::vector<Block2>& probe, const std::vector<double>& path) {
   const std::size_t K = z.size();
+  if (!path.empty() && path.size() != K) throw std::invalid_argument("path must be empty or one per node");
   if (!guesses.empty() && guesses.size() != K) throw std::invalid_argument("guesses must be empty or one per node");
   if (!probe.empty() && probe.size() != born.size()) throw std::invalid_argument("probe must have one block per site");
   if (runs < 1) throw std::invalid_argument("runs must be positive");
@@ -381,7 +382,8 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
         if (!guesses.empty() && !guesses[k].empty()) {
           start = guesses[k];
         } else if (k >= begin + 2) {  // linear extrapolation in z from the run's last two nodes
-          const cplx t = (z[k] - z[k - 1]) / (z[k - 1] - z[k - 2]);
+          const cplx t = path.empty() ? (z[k] - z[k - 1]) / (z[k - 1] - z[k - 2])
+                                      : cplx((path[k] - path[k - 1]) / (path[k - 1] - path[k - 2]));
           start = out[k - 1].self_energy;
           for (std::size_t i = 0; i < start.size(); ++i)
             start[i] += t * (out[k - 1].self_energy[i] - out[k - 2].self_energy[i]);

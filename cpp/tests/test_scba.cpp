@@ -94,6 +94,21 @@ TEST(Scba, NodesDoNotDependOnThreadsAndUseGuesses) {
     EXPECT_EQ(b[k].iterations, 1);
     EXPECT_EQ(b[k].self_energy, a[k].self_energy);
   }
+  // extrapolated along a path parameter instead of z: the same fixed points; with a probe U the
+  // nodes give G U G (here against the correlator of the same Sigma) and no correlator
+  std::vector<double> path;
+  for (int k = 0; k < 7; ++k) path.push_back(0.1 * k * k);
+  const std::vector<Block2> probe(static_cast<std::size_t>(device.num_sites()), Block2::Identity());
+  const auto c = scba_nodes(device, z, born, {}, {}, 3, options, nullptr, probe, path);
+  for (std::size_t k = 0; k < z.size(); ++k) {
+    EXPECT_LT(dense_residual(device, z[k], born, c[k].self_energy), 1e-9);
+    EXPECT_FALSE(c[k].correlator);
+    std::vector<Block2> sites;
+    Correlator(device, z[k], c[k].self_energy).apply_sites(probe, Pairing::RetardedRetarded, sites);
+    EXPECT_EQ(c[k].probe, sites);
+  }
+  EXPECT_THROW(scba_nodes(device, z, born, {}, {}, 3, options, nullptr, {}, {0.0, 1.0}), std::invalid_argument);
+  EXPECT_THROW(scba_nodes(device, z, born, {}, {}, 3, options, nullptr, {Block2::Identity()}), std::invalid_argument);
 }
 
 TEST(Scba, RejectsBadArgumentsAndReportsNonConvergence) {

@@ -83,7 +83,7 @@ def scba_nodes(device: Device, energies: npt.ArrayLike, born: npt.ArrayLike,
                guesses: Optional[list[Optional[npt.ArrayLike]]] = None, first: Optional[npt.ArrayLike] = None,
                runs: int = 4, tolerance: float = 1e-10, mixing: float = 0.5, max_iterations: int = 200,
                fallback_mixing: float = 0.0, progress: Optional[Callable[[int, int], None]] = None,
-               probe: Optional[npt.ArrayLike] = None
+               probe: Optional[npt.ArrayLike] = None, path: Optional[npt.ArrayLike] = None
                ) -> list[tuple[Optional[Correlator], _ComplexArray, int, float, Optional[_ComplexArray]]]:
     """The local SCBA at every (complex) energy by Anderson mixing, nodes in fixed contiguous
     runs on the OpenMP threads: [(Correlator, Sigma (N, 2, 2), iterations, residual, None)]; with

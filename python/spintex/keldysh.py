@@ -98,6 +98,15 @@ def sea_interpolation(m: int, n: int, derivative: bool = False) -> np.ndarray:
     return out
 
 
+def sea_path(n: int) -> np.ndarray:
+    """s of every node of the n-node :func:`sea_contour` (theta = pi s^2): the contour's smooth
+    parameter, in which a quantity with a square-root edge at mu (z - mu ~ i pi r s^2 there) is
+    smooth, as it is not in z."""
+    x, _, panel = sea_legendre(n)
+    a, b = np.array([(a, b) for a, b, _ in sea_panels(n)]).T[:, panel]
+    return a + 0.5 * (b - a) * (x + 1)
+
+
 def sea_contour(mu: float, bottom: float, n: int):
     """Nodes and weights of int_{-inf}^{mu} dE F(E) = sum_k w_k F(z_k) for F analytic in the upper
     half plane: the semicircle from ``bottom`` to mu, with the angle theta = pi s^2 and
@@ -116,9 +125,9 @@ def sea_contour(mu: float, bottom: float, n: int):
     mu = -2.5 (bench_drives.py's) 2.2e-7 -> 5.4e-8, the issue's chain 3.0e-10 -> 2.7e-10.
     """
     c, r = 0.5 * (mu + bottom), 0.5 * (mu - bottom)
-    x, v, panel = sea_legendre(n)
+    _, v, panel = sea_legendre(n)
     a, b = np.array([(a, b) for a, b, _ in sea_panels(n)]).T[:, panel]
-    s = a + 0.5 * (b - a) * (x + 1)
+    s = sea_path(n)
     theta = np.pi * s**2
     z = c + r * np.exp(1j * theta)
     # dz = i r e^{i theta} d theta, d theta / dx = pi s (b - a); theta runs from 0 (mu) to pi

@@ -34,7 +34,7 @@ from .disorder import (BornMap, Disorder, PairBornMap, PairCorrelator, RunningMe
                        lattice_arrays, random_site_blocks, realization, sample_stream, scba, solve_ladder,
                        spin_orbit_balance)
 from .integration import Progress, _integrate
-from .keldysh import sea_contour, sea_interpolation, sea_legendre, spectrum_bottom
+from .keldysh import sea_contour, sea_interpolation, sea_legendre, sea_path, spectrum_bottom
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .screening import with_screening
@@ -180,7 +180,8 @@ class FermiSea:
         z, w = sea_contour(self.mu, self.bottom, n)
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         if self.core_scba:
-            correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance)
+            correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
+                                                  path=sea_path(n))
             return z, w, correlators, [self._born] * n, sigmas
         # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
         # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
@@ -254,7 +255,7 @@ class FermiSea:
         without a custom ``system``."""
         return self._custom_system is None and self.disorder is not None
 
-    def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None, probe=None) -> tuple:
+    def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None, probe=None, path=None) -> tuple:
         """(correlators, self-energies, probes) of the local SCBA at the complex energies ``z``, in one core
         call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, undamped unless that diverges
         at a node, then with ``disorder.mixing``; fixed runs of nodes on the OpenMP threads, each
@@ -271,7 +272,8 @@ class FermiSea:
             nodes = _core.scba_nodes(self.model.device, z, born.superoperator, guesses, first, runs=SCBA_RUNS,
                                      tolerance=d.tolerance if tolerance is None else tolerance,
                                      mixing=CONTOUR_MIXING, max_iterations=d.max_iterations,
-                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0, probe=probe)
+                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0, probe=probe,
+                                     path=path)
         except RuntimeError as error:
             raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
                                        "mixing, or weaker disorder)") from error

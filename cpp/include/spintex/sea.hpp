@@ -104,7 +104,9 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
 
 /// solve_scba at every node z[k].  The nodes are cut into `runs` contiguous runs (independent of
 /// the number of threads, so the results are too); threads take whole runs.  Node k starts from
-/// guesses[k] when it is non-empty, else from the solution of the node before it in its run; the
+/// guesses[k] when it is non-empty, else from the solutions of the nodes before it in its run
+/// (linear extrapolation in `path`, a real parameter of the nodes along their contour, or in z if
+/// `path` is empty; from the one node before it at a run's second node); the
 /// first node of the first run starts from `first` (empty: from scratch), that of any other run
 /// from scratch.  `progress(done, total)` is called from the master thread after each node
 /// (false: cancel, throws Cancelled).  With a `probe` U (N site blocks) every node returns the site
@@ -115,6 +117,6 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
                                  const std::vector<Superoperator>& born,
                                  const std::vector<std::vector<Block2>>& guesses, const std::vector<Block2>& first,
                                  int runs, const ScbaOptions& options, const Progress& progress = nullptr,
-                                 const std::vector<Block2>& probe = {});
+                                 const std::vector<Block2>& probe = {}, const std::vector<double>& path = {});
 
 }  // namespace spintex
