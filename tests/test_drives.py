@@ -148,6 +148,38 @@ def test_certifying_rule_keeps_no_correlators_until_used():
         assert np.abs(corr.retarded_sites - ours.retarded_sites).max() < 1e-10
 
 
+@pytest.mark.parametrize("disordered", [False, True])
+def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
+    """keep_correlators=False: every contour sum sweeps the nodes' correlators again from (z, Sigma)
+    (_core.SweptNodes, one correlator per thread in memory): the same rules, probes, bulk kernel
+    and screened response as a sea that keeps them, bitwise (the same products in the same
+    order).  A sea whose correlators would not fit in half the available memory does so by
+    itself, with a ResourceWarning; its correlators cannot be handed out (MemoryError)."""
+    import spintex.response as response
+
+    lat = st.lattice.strip(44, 1)
+    m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(22, 4))
+    d = st.Disorder(onsite=0.2, magnetic=(0.05, 0.05)) if disordered else None
+    density = np.sin(np.arange(lat.num_sites) / 5.0) * 1e-3
+    kept = FermiSea(m, -0.5, d, tolerance=1e-9)
+    swept = FermiSea(m, -0.5, d, tolerance=1e-9, keep_correlators=False)
+    assert not kept.swept and swept.swept
+    assert [r[0].size for _, r in kept._coarser] == [r[0].size for _, r in swept._coarser]
+    assert np.array_equal(kept.compressibility, swept.compressibility)
+    a, b = screen(kept, density), screen(swept, density)
+    assert a[1] == b[1]
+    for x, y in zip((a[0], *a[2:]), (b[0], *b[2:])):
+        assert np.array_equal(x, y)
+    assert np.array_equal(kept.cache["bulk_kernel"].kernel, swept.cache["bulk_kernel"].kernel)
+    with pytest.raises(MemoryError, match="sweeps its correlators"):
+        swept.correlators
+    monkeypatch.setattr(response, "available_memory", lambda: 10 * kept._correlator_bytes())
+    with pytest.warns(ResourceWarning, match="swept again"):
+        auto = FermiSea(m, -0.5, d, tolerance=1e-9)
+    assert auto.swept
+    assert not FermiSea(m, -0.5, d, tolerance=1e-9, keep_correlators=True).swept
+
+
 @pytest.fixture(scope="module")
 def diffusive_wall():
     L = 160

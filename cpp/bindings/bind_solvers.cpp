@@ -1,6 +1,7 @@
 // pybind11 bindings of the energy-integrated RGF solver.
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <utility>
 
 #include "numpy_helpers.hpp"
@@ -79,6 +80,21 @@ std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py:
   for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
   if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
   return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
+}
+
+/// The nodes of a contour sum: a SweptNodes (SeaNodes' swept form), or a list of correlators
+/// (cached; `holder` keeps the SeaNodes built for them).
+const SeaNodes& sea_nodes(const py::object& nodes, std::optional<SeaNodes>& holder) {
+  if (py::isinstance<SeaNodes>(nodes)) return py::cast<const SeaNodes&>(nodes);
+  std::vector<const Correlator*> cached;
+  for (const py::handle& c : py::cast<py::list>(nodes)) cached.push_back(&py::cast<const Correlator&>(c));
+  holder.emplace(std::move(cached));
+  return *holder;
+}
+
+std::vector<cplx> weight_vector(const ComplexArray& weights) {
+  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
+  return std::vector<cplx>(weights.data(), weights.data() + weights.shape(0));
 }
 
 /// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) over pairs of correlators (the same list twice: the RR
@@ -264,37 +280,71 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
       R"doc(C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij).)doc",
       py::arg("a"), py::arg("b"), py::arg("source") = py::none());
 
+  py::class_<SeaNodes>(m, "SweptNodes", R"doc(Contour nodes whose correlators a sum sweeps again
+from their energy and self-energy, one correlator per thread in memory instead of one per node
+(sea_response, bare_kernel): the same sums as cached correlators of the same Sigma.)doc")
+      .def(py::init([](const Device& d, const ComplexArray& energies, const py::object& self_energies) {
+             if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
+             std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
+             std::vector<std::vector<Block2>> sigmas;
+             if (!self_energies.is_none())
+               for (const py::handle& h : py::cast<py::list>(self_energies))
+                 sigmas.push_back(optional_site_blocks(py::reinterpret_borrow<py::object>(h), "self_energies"));
+             return SeaNodes(d, std::move(z), std::move(sigmas));
+           }),
+           py::arg("device"), py::arg("energies"), py::arg("self_energies") = py::none(), py::keep_alive<1, 2>())
+      .def("__len__", &SeaNodes::size);
+
   m.def(
       "sea_response",
-      [](const py::list& correlators, const ComplexArray& weights, const py::object& born,
-         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
-        return contour_sum(correlators, correlators, weights, born, source, tolerance, max_iterations, restart,
-                           bonds);
+      [](const py::object& correlators, const ComplexArray& weights, const py::object& born,
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) -> py::tuple {
+        if (!py::isinstance<SeaNodes>(correlators))
+          return contour_sum(py::cast<py::list>(correlators), py::cast<py::list>(correlators), weights, born, source,
+                             tolerance, max_iterations, restart, bonds);
+        const SeaNodes& nodes = py::cast<const SeaNodes&>(correlators);
+        std::vector<cplx> w = weight_vector(weights);
+        std::vector<Superoperator> K = superoperators(born);
+        std::vector<Block2> src = to_site_blocks(source, "source");
+        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
+          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
+        SeaOptions options{tolerance, max_iterations, restart, bonds};
+        SeaSum sum;
+        {
+          py::gil_scoped_release release;
+          sum = sea_response(nodes, w, K, src, options);
+        }
+        std::vector<int> its = sum.iterations;
+        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
+                              to_numpy(std::move(its), {static_cast<py::ssize_t>(nodes.size())}));
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
-of the contour nodes, in parallel over nodes (OpenMP) with the GIL released: (sites, bonds_ji,
-bonds_ij, GMRES iterations per node); bonds=False: site blocks only (the bond arrays empty).)doc",
+of the contour nodes (a list, or a SweptNodes), in parallel over nodes (OpenMP) with the GIL
+released: (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False: site blocks only
+(the bond arrays empty).)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
       py::arg("bonds") = true);
 
   m.def(
       "bare_kernel",
-      [](const py::list& correlators, const ComplexArray& weights, int slice, int range) {
-        const auto [nodes, w] = node_list(correlators, weights);
+      [](const py::object& correlators, const ComplexArray& weights, int slice, int range) {
+        std::optional<SeaNodes> holder;
+        const SeaNodes& nodes = sea_nodes(correlators, holder);
+        std::vector<cplx> w = weight_vector(weights);
         std::vector<Block2> K;
         {
           py::gil_scoped_release release;
           K = bare_kernel(nodes, w, slice, range);
         }
-        const auto W = static_cast<py::ssize_t>(nodes.front()->device().sites_per_slice());
+        const auto W = static_cast<py::ssize_t>(nodes.device().sites_per_slice());
         return blocks_array(K, {2 * static_cast<py::ssize_t>(range) + 1, W, W, 2, 2});
       },
       R"doc(sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
 [range + dx, p', p] (s = slice, dx = -range..range): the site block (s+dx, p') of the bare contour
 sum G U G for a unit potential on site (s, p), from the slice columns of G^R (O(range) products per
-node), nodes in parallel (OpenMP) with the GIL released.)doc",
+node; a list of correlators or a SweptNodes), nodes in parallel (OpenMP) with the GIL released.)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("slice"), py::arg("range"));
 
   m.def(

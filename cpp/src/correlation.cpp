@@ -13,9 +13,10 @@ Correlator::Correlator(const Device& device, cplx z, const std::vector<Block2>& 
   if (retarded_retarded) complete_retarded_retarded();
 }
 
-void Correlator::recompute(cplx z, const std::vector<Block2>& sigma) {
-  Q_.clear();
+void Correlator::recompute(cplx z, const std::vector<Block2>& sigma, bool retarded_retarded) {
+  has_q_ = false;  // (Q_'s storage is kept for the next completion)
   sweep(z, sigma);
+  if (retarded_retarded) complete_retarded_retarded();
 }
 
 void Correlator::sweep(cplx z, const std::vector<Block2>& sigma) {
@@ -53,7 +54,7 @@ void Correlator::sweep(cplx z, const std::vector<Block2>& sigma) {
 }
 
 void Correlator::complete_retarded_retarded() {
-  if (!Q_.empty()) return;
+  if (has_q_) return;
   const int L = dev_.slices();
   Q_.resize(static_cast<std::size_t>(L));
   MatrixXc t1, t2;
@@ -62,6 +63,7 @@ void Correlator::complete_retarded_retarded() {
     dev_.coupling_times(l, G_[l + 1], t2);     // V G_{l+1}
     dense::multiply(t2, t1, Q_[l]);            // Q = V G V^dag g
   }
+  has_q_ = true;
 }
 
 void Correlator::apply(const std::vector<Block2>& source, double left_weight, double right_weight,
@@ -81,7 +83,7 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
   const bool ra = pairing == Pairing::RetardedAdvanced;
-  if (!ra && Q_.empty()) throw std::logic_error("G Y G needs a correlator built with its RR factors");
+  if (!ra && !has_q_) throw std::logic_error("G Y G needs a correlator built with its RR factors");
   // out = A * partner(B): B^dag for G^R Y G^A, B itself for G^R Y G^R
   auto times_partner = [ra](const MatrixXc& A, const MatrixXc& B, MatrixXc& out) {
     if (ra) dense::multiply_adjoint_right(A, B, out); else dense::multiply(A, B, out);
@@ -196,7 +198,7 @@ void apply_mixed_sites(const Correlator& a, const Correlator& b, const std::vect
 void mixed_product(const Correlator& a, const Correlator& b, const std::vector<Block2>& source,
                    std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, std::vector<Block2>* bonds_ij) {
   if (&a.dev_ != &b.dev_) throw std::invalid_argument("apply_mixed needs two correlators of the same device");
-  if (b.Q_.empty()) throw std::logic_error("apply_mixed needs a right correlator built with its RR factors");
+  if (!b.has_q_) throw std::logic_error("apply_mixed needs a right correlator built with its RR factors");
   const Device& dev = a.dev_;
   const int L = dev.slices(), W = dev.sites_per_slice(), n = dev.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev.num_sites()))

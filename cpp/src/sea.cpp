@@ -90,6 +90,31 @@ std::vector<Block2> rr_sites(const Correlator& a, const Correlator& b, const std
 
 }  // namespace
 
+SeaNodes::SeaNodes(std::vector<const Correlator*> cached) : cached_(std::move(cached)) {
+  if (cached_.empty()) throw std::invalid_argument("a contour sum needs at least one node");
+  for (const Correlator* c : cached_)
+    if (&c->device() != &cached_.front()->device())
+      throw std::invalid_argument("the correlators must share one device");
+}
+
+SeaNodes::SeaNodes(const Device& device, std::vector<cplx> energies, std::vector<std::vector<Block2>> self_energies)
+    : device_(&device), energies_(std::move(energies)), self_energies_(std::move(self_energies)) {
+  if (energies_.empty()) throw std::invalid_argument("a contour sum needs at least one node");
+  if (!self_energies_.empty() && self_energies_.size() != energies_.size())
+    throw std::invalid_argument("self_energies must be empty or one per node");
+}
+
+const Device& SeaNodes::device() const { return cached_.empty() ? *device_ : cached_.front()->device(); }
+
+const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scratch) const {
+  if (!cached_.empty()) return *cached_[k];
+  static const std::vector<Block2> clean;
+  const std::vector<Block2>& sigma = self_energies_.empty() ? clean : self_energies_[k];
+  if (scratch) scratch->recompute(energies_[k], sigma, /*retarded_retarded=*/true);
+  else scratch = std::make_unique<Correlator>(*device_, energies_[k], sigma);
+  return *scratch;
+}
+
 int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
                     const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
   return solve_mixed_ladder(node, node, born, source, options, x);
@@ -151,25 +176,26 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
   return count;
 }
 
-SeaSum sea_response(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
-                    const std::vector<Superoperator>& born, const std::vector<Block2>& source,
-                    const SeaOptions& options) {
-  return mixed_sea_response(nodes, nodes, weights, born, source, options);
-}
+namespace {
 
-SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
-                          const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
-                          const std::vector<Block2>& source, const SeaOptions& options) {
-  const std::size_t K = left.size();
-  if (right.size() != K) throw std::invalid_argument("left and right must have one correlator per pair");
+/// Scratch of one thread in a contour sum: the node's products, and its swept correlator.
+struct SumScratch {
+  std::vector<Block2> x, sites, bonds_ji, bonds_ij;
+  std::unique_ptr<Correlator> swept;
+};
+
+/// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) with (a_k, b_k) = pair(k, scratch).
+template <typename Pair>
+SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weights,
+                  const std::vector<Superoperator>& born, const std::vector<Block2>& source,
+                  const SeaOptions& options) {
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
-  struct Scratch {
-    std::vector<Block2> x, sites, bonds_ji, bonds_ij;
-  };
+  using Scratch = SumScratch;
   const auto work = [&](std::size_t k, Scratch& t) {
-    const Correlator &a = *left[k], &b = *right[k];
+    const auto [pa, pb] = pair(k, t);
+    const Correlator &a = *pa, &b = *pb;
     std::vector<Block2> final = source;  // U + S[x]
     if (!born.empty()) {
       total.iterations[k] = solve_mixed_ladder(a, b, born, source, options, t.x);
@@ -202,31 +228,42 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
   return total;
 }
 
-namespace {
+}  // namespace
 
-/// The correlators' common device (std::invalid_argument unless there is one, with one weight per node).
-const Device& common_device(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights) {
-  if (nodes.empty()) throw std::invalid_argument("the bare susceptibility needs at least one node");
-  if (weights.size() != nodes.size()) throw std::invalid_argument("weights must have one entry per node");
-  const Device& device = nodes.front()->device();
-  for (const Correlator* c : nodes)
-    if (&c->device() != &device) throw std::invalid_argument("the correlators must share one device");
-  return device;
+SeaSum sea_response(const SeaNodes& nodes, const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
+                    const std::vector<Block2>& source, const SeaOptions& options) {
+  const auto pair = [&](std::size_t k, SumScratch& t) {
+    const Correlator* c = &nodes.at(k, t.swept);
+    return std::make_pair(c, c);
+  };
+  return ladder_sum(nodes.size(), pair, weights, born, source, options);
 }
+
+SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
+                          const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
+                          const std::vector<Block2>& source, const SeaOptions& options) {
+  if (right.size() != left.size()) throw std::invalid_argument("left and right must have one correlator per pair");
+  const auto pair = [&](std::size_t k, SumScratch&) { return std::make_pair(left[k], right[k]); };
+  return ladder_sum(left.size(), pair, weights, born, source, options);
+}
+
+namespace {
 
 /// sum_k w_k X_k, X_k (`count` 2x2 blocks) formed by fill(node k, below, above, X_k) (below and
 /// above: scratch slice blocks), nodes in parallel and added in node order (ordered_for).
 template <typename Fill>
-std::vector<Block2> node_sum(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
-                             std::size_t count, const Fill& fill) {
+std::vector<Block2> node_sum(const SeaNodes& nodes, const std::vector<cplx>& weights, std::size_t count,
+                             const Fill& fill) {
+  if (weights.size() != nodes.size()) throw std::invalid_argument("weights must have one entry per node");
   struct Scratch {
     std::vector<MatrixXc> below, above;
     std::vector<Block2> products;
+    std::unique_ptr<Correlator> swept;
   };
   std::vector<Block2> total(count, Block2::Zero());
   const auto work = [&](std::size_t k, Scratch& t) {
     t.products.resize(count);
-    fill(*nodes[k], t.below, t.above, t.products);
+    fill(nodes.at(k, t.swept), t.below, t.above, t.products);
   };
   const auto add = [&](std::size_t k, const Scratch& t) {
     for (std::size_t i = 0; i < count; ++i) total[i] += weights[k] * t.products[i];
@@ -237,9 +274,8 @@ std::vector<Block2> node_sum(const std::vector<const Correlator*>& nodes, const 
 
 }  // namespace
 
-std::vector<Block2> bare_kernel(const std::vector<const Correlator*>& nodes, const std::vector<cplx>& weights,
-                                int slice, int range) {
-  const Device& device = common_device(nodes, weights);
+std::vector<Block2> bare_kernel(const SeaNodes& nodes, const std::vector<cplx>& weights, int slice, int range) {
+  const Device& device = nodes.device();
   if (range < 0 || slice - range < 0 || slice + range > device.slices() - 1)
     throw std::invalid_argument("bare_kernel: slices slice - range .. slice + range must lie in the device");
   const int W = device.sites_per_slice(), D = 2 * range + 1;

@@ -165,6 +165,38 @@ TEST_P(CorrelatorTest, BareKernelIsTheContourSumOfSitePairProducts) {
   EXPECT_THROW(bare_kernel(nodes, {w[0]}, s, R), std::invalid_argument);
 }
 
+TEST_P(CorrelatorTest, SweptNodesSumAsCachedOnes) {
+  // a contour sum whose nodes are swept again from (z, Sigma) inside it (SeaNodes' swept form:
+  // one correlator per thread) gives the sums of correlators cached from the same (z, Sigma),
+  // bitwise: with and without a ladder, with bonds, and the bare kernel; clean nodes too
+  const std::vector<cplx> z{cplx(0.3, 0.02), cplx(-0.5, 0.4), cplx(1.1, 0.1), cplx(-1.2, 0.05)};
+  const std::vector<cplx> w{cplx(0.2, -0.1), cplx(-0.7, 0.3), cplx(0.05, 0.5), cplx(0.3, 0.3)};
+  std::vector<Superoperator> born(static_cast<std::size_t>(device_.num_sites()));
+  for (Superoperator& K : born) K = 0.02 * Superoperator::Identity();
+  for (const bool clean : {false, true}) {
+    const std::vector<std::vector<Block2>> sigmas(clean ? 0 : z.size(), sigma_);
+    std::vector<Correlator> corr;
+    corr.reserve(z.size());
+    for (cplx e : z) corr.emplace_back(device_, e, clean ? std::vector<Block2>{} : sigma_);
+    std::vector<const Correlator*> cached;
+    for (const Correlator& c : corr) cached.push_back(&c);
+    const SeaNodes swept(device_, z, sigmas);
+    for (const bool ladder : {false, true}) {
+      SeaOptions options;
+      const auto& K = ladder ? born : std::vector<Superoperator>{};
+      const SeaSum a = sea_response(cached, w, K, source_, options), b = sea_response(swept, w, K, source_, options);
+      EXPECT_EQ(a.sites, b.sites);
+      EXPECT_EQ(a.bonds_ji, b.bonds_ji);
+      EXPECT_EQ(a.bonds_ij, b.bonds_ij);
+      EXPECT_EQ(a.iterations, b.iterations);
+    }
+    const int L = device_.slices(), s = L / 2, R = std::min(s, L - 1 - s);
+    EXPECT_EQ(bare_kernel(cached, w, s, R), bare_kernel(swept, w, s, R));
+  }
+  EXPECT_THROW(SeaNodes(device_, {}, {}), std::invalid_argument);
+  EXPECT_THROW(SeaNodes(device_, z, {sigma_}), std::invalid_argument);
+}
+
 INSTANTIATE_TEST_SUITE_P(RandomDevices, CorrelatorTest, ::testing::ValuesIn(all_shapes()),
                          [](const auto& info) { return shape_name(info.param); });
 

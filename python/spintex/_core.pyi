@@ -1,5 +1,5 @@
 """Type stubs of the compiled core (cpp/bindings)."""
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +49,11 @@ class Correlator:
                   pairing: str = "RA") -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, tuple[complex, complex]]:
         """As apply_both, plus (Tr[Gamma_L C_00], Tr[Gamma_R C_last]): (sites, bonds_ji, bonds_ij, traces)."""
 
+class SweptNodes:
+    """Contour nodes whose correlators a sum sweeps again from (z, Sigma), one per thread."""
+    def __init__(self, device: Device, energies: npt.ArrayLike,
+                 self_energies: Optional[list[Optional[npt.ArrayLike]]] = None) -> None: ...
+    def __len__(self) -> int: ...
 class BlockCorrelator:
     """G^R and C = G Y G^dag for a self-energy on site pairs of neighbouring slice groups."""
     def __init__(self, device: Device, energy: complex, group: int, pairs: npt.ArrayLike,
@@ -63,14 +68,15 @@ class BlockCorrelator:
 def apply_mixed(a: Correlator, b: Correlator,
                 source: Optional[npt.ArrayLike] = None) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
     """C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij)."""
-def sea_response(correlators: list[Correlator], weights: npt.ArrayLike, born: Optional[npt.ArrayLike],
-                 source: npt.ArrayLike, tolerance: float = 1e-11, max_iterations: int = 5000,
-                 restart: int = 20, bonds: bool = True
+def sea_response(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
+                 born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
+                 max_iterations: int = 5000, restart: int = 20, bonds: bool = True
                  ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
     site blocks only."""
-def bare_kernel(correlators: list[Correlator], weights: npt.ArrayLike, slice: int, range: int) -> _ComplexArray:
+def bare_kernel(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike, slice: int,
+                range: int) -> _ComplexArray:
     """sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index
     [range + dx, p', p]: the bare contour sum G U G at (s + dx, p') for a unit potential on (s, p)."""
 def mixed_sea_response(left: list[Correlator], right: list[Correlator], weights: npt.ArrayLike,

@@ -75,6 +75,22 @@ SCBA_RUNS = 4
 CONTOUR_MIXING = 1.0
 
 
+def available_memory() -> int:
+    """Bytes of memory available to new allocations (Linux: MemAvailable; elsewhere the free
+    physical pages), 0 if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
 class FermiSea:
     """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
 
@@ -117,7 +133,7 @@ class FermiSea:
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
                  nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
-                 bottom: float | None = None, initial=None):
+                 bottom: float | None = None, initial=None, keep_correlators: bool | None = None):
         if positive_int(nodes, "nodes") < 2:
             raise ValueError(f"nodes must be at least 2 (the first rule is compared with half as many), got {nodes}")
         positive_int(max_nodes, "max_nodes")
@@ -142,16 +158,24 @@ class FermiSea:
             disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
+        self.swept = self._sweeps_again(nodes) if keep_correlators is None else not keep_correlators
+        if self.swept and system is not None:
+            raise ValueError("keep_correlators=False needs the sea's own system (a custom system's correlators "
+                             "are kept)")
         uniform = np.ascontiguousarray(np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2)), dtype=complex)
 
         def probe(rule):
             return site_observables(model, self._density_matrix(rule, uniform, ladder=False, bonds=False)[0])[
                 "charge_density"]
 
-        rule = self._build(nodes)
+        if self.swept:
+            rule, fine_probe = self._probed_build(nodes, None, uniform)
+        else:
+            rule = self._build(nodes)
+            fine_probe = probe(rule)
         # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
         coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
-        coarse_probe, fine_probe = probe(coarse), probe(rule)
+        coarse_probe = probe(coarse)
         coarser = []  # (error, rule), coarsest first
         while True:
             change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
@@ -178,6 +202,8 @@ class FermiSea:
         """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
         ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
         z, w = sea_contour(self.mu, self.bottom, n)
+        if self.swept and self.disorder is None:  # swept again from z in every sum
+            return z, w, [None] * n, [None] * n, [None] * n
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         if self.core_scba:
             correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
@@ -214,9 +240,9 @@ class FermiSea:
             blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
         else:
             z, w = sea_contour(self.mu, self.bottom, n)
-            guesses = list(self._sigma_at(previous, n))
+            guesses = None if previous is None else list(self._sigma_at(previous, n))
             correlators, sigmas, products = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
-                                                         probe=uniform)
+                                                         probe=uniform, path=sea_path(n))
             rule = (z, w, correlators, [self._born] * n, sigmas)
             y = np.tensordot(w, np.array(products), 1)
             blocks = 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
@@ -229,7 +255,7 @@ class FermiSea:
         once: the rule's list is filled in place."""
         z, correlators, sigmas = rule[0], rule[2], rule[4]
         missing = [k for k, c in enumerate(correlators) if c is None]
-        if missing:
+        if missing and not self.swept:
             with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
                 built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
             for k, c in zip(missing, built):
@@ -238,8 +264,34 @@ class FermiSea:
 
     @property
     def correlators(self) -> list:
-        """The correlator at every node of the sea's (finest) rule."""
+        """The correlator at every node of the sea's (finest) rule (MemoryError for a swept sea)."""
+        if self.swept:
+            raise MemoryError(f"this Fermi sea sweeps its correlators again in every sum (keep_correlators=False "
+                              f"or too little memory: {self._memory_message()}); its correlators cannot be held")
         return self._materialized(self._rule)[2]
+
+    def _correlator_bytes(self) -> int:
+        """Memory of one correlator: the slice blocks g, G, P and Q (L blocks of (2W)^2 complex each)."""
+        lattice = self.model.lattice
+        return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
+
+    def _memory_message(self) -> str:
+        return (f"{self._correlator_bytes() / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available")
+
+    def _sweeps_again(self, nodes: int) -> bool:
+        """Whether the correlators the sea keeps (the first rule's and the half rule's, 1.5 x
+        ``nodes``, plus one per thread while sums run) would take more than half of the available
+        memory: then every contour sum sweeps them again from (z, Sigma) (:class:`spintex._core.SweptNodes`,
+        one correlator per thread), which costs one sweep per node and sum instead of an
+        out-of-memory kill; a warning says so."""
+        need = (nodes + nodes // 2 + (os.cpu_count() or 1)) * self._correlator_bytes()
+        available = available_memory()
+        if available <= 0 or need <= 0.5 * available:
+            return False
+        warnings.warn(f"the Fermi sea's correlators would take {need / 1e9:.3g} GB ({self._memory_message()}): "
+                      "they are swept again in every contour sum instead (slower; keep_correlators=True to force)",
+                      ResourceWarning, stacklevel=3)
+        return True
 
     @property
     def system(self):
@@ -306,6 +358,8 @@ class FermiSea:
         n = rule[0].size // 2
         zc, wc = sea_contour(self.mu, self.bottom, n)
         sigma_c = [None] * n if self.disorder is None else list(self._sigma_at(rule, n))
+        if self.swept:
+            return zc, wc, [None] * n, [self._born] * n, sigma_c
 
         with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, n))) as pool:
             correlators = list(pool.map(lambda k: _core.Correlator(self.model.device, zc[k], sigma_c[k]), range(n)))
@@ -350,11 +404,12 @@ class FermiSea:
         ladder_tolerance = self.ladder_tolerance if ladder_tolerance is None else ladder_tolerance
         U = np.ascontiguousarray(U, dtype=complex)
         _, weights, correlators, borns, _ = rule
-        if all(isinstance(c, _core.Correlator) for c in correlators):
+        nodes = self.core_nodes(rule)
+        if nodes is not None:
             # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
             born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
             try:
-                ys, yji, yij, _ = _core.sea_response(correlators, weights, born, U,
+                ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U,
                                                      tolerance=ladder_tolerance, restart=20, bonds=bonds)
             except RuntimeError as error:
                 raise SCBAConvergenceError(str(error)) from error
@@ -363,6 +418,15 @@ class FermiSea:
                                             ladder_tolerance)
         return (0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2))),
                 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2))))
+
+    def core_nodes(self, rule):
+        """What the core's contour sums take for ``rule``: its correlators, or for a swept sea a
+        :class:`spintex._core.SweptNodes` that sweeps them again from (z, Sigma); None for a custom
+        system's correlators (summed in Python)."""
+        z, _, correlators, _, sigmas = rule
+        if self.swept:
+            return _core.SweptNodes(self.model.device, z, None if self.disorder is None else list(sigmas))
+        return list(correlators) if all(isinstance(c, _core.Correlator) for c in correlators) else None
 
     def _python_sum(self, weights, correlators, borns, U, ladder_tolerance=None):
         """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""

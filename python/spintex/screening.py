@@ -64,9 +64,10 @@ class BulkKernel:
         cap = (L - 1) // 4
         if cap < 1:
             raise ValueError(f"a wire of {L} slices is too short for a bulk kernel")
-        _, weights, correlators, _, _ = sea.rule(accuracy)
-        if all(isinstance(c, _core.Correlator) for c in correlators):
-            blocks = _core.bare_kernel(list(correlators), np.ascontiguousarray(weights, dtype=complex), L // 2, cap)
+        rule = sea.rule(accuracy)
+        nodes = sea.core_nodes(rule)
+        if nodes is not None:
+            blocks = _core.bare_kernel(nodes, np.ascontiguousarray(rule[1], dtype=complex), L // 2, cap)
             traces = np.trace(blocks, axis1=3, axis2=4)  # (2 cap + 1, W, W)
             full = -traces.imag / np.pi  # Tr (i/2pi)(Y - Y^dag) = -Im Tr Y / pi
             # the response to a unit potential on the whole middle slice, by slice

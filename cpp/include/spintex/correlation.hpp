@@ -38,8 +38,9 @@ class Correlator {
   /// Redo the retarded sweep at energy z with another local self-energy, in the storage of this
   /// correlator (no allocation: an SCBA iteration reuses the previous iterate's slice blocks
   /// instead of faulting in fresh pages, which on the benchmark machine cost as much as the
-  /// sweep); the RR factors are dropped until complete_retarded_retarded().
-  void recompute(cplx z, const std::vector<Block2>& local_self_energy);
+  /// sweep); the RR factors are computed again if `retarded_retarded`, else dropped until
+  /// complete_retarded_retarded().
+  void recompute(cplx z, const std::vector<Block2>& local_self_energy, bool retarded_retarded = false);
 
   /// Compute the RR factors Q_l if the constructor skipped them (idempotent).
   void complete_retarded_retarded();
@@ -94,6 +95,7 @@ class Correlator {
   void sweep(cplx z, const std::vector<Block2>& local_self_energy);
   const Device& dev_;
   std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
+  bool has_q_ = false;                    // Q_ holds this sweep's RR factors
   MatrixXc gamma_left_, gamma_right_;
   std::vector<Block2> retarded_sites_;
 };
