@@ -128,7 +128,11 @@ class FermiSea:
     error is below ``a`` (the inexact Krylov steps of :func:`spintex.screening.screen`).  ``compressibility`` is
     -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
     :func:`spintex.screening.screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
-    the solve at the node next to it.
+    the solve at the node next to it.  ``keep_correlators``: True keeps every node's correlator
+    (its slice blocks: 4 L (2W)^2 complex numbers); False keeps only z and Sigma, and every contour
+    sum sweeps the nodes again into one correlator per thread (``swept``; the same sums, one sweep
+    more per node and sum); None (default) keeps them unless they would take more than half the
+    available memory (:meth:`_sweeps_again`, with a ResourceWarning).
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
