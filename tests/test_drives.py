@@ -172,8 +172,8 @@ def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
         assert np.array_equal(x, y)
     assert np.array_equal(kept.cache["bulk_kernel"].kernel, swept.cache["bulk_kernel"].kernel)
     with pytest.raises(MemoryError, match="sweeps its correlators"):
-        swept.correlators
-    monkeypatch.setattr(response, "available_memory", lambda: 10 * kept._correlator_bytes())
+        _ = swept.correlators
+    monkeypatch.setattr(response, "available_memory", lambda: 10 * response.correlator_bytes(m))
     with pytest.warns(ResourceWarning, match="swept again"):
         auto = FermiSea(m, -0.5, d, tolerance=1e-9)
     assert auto.swept

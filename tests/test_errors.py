@@ -287,3 +287,25 @@ def test_fermi_sea_checks_its_rule_arguments(kwargs, match):
     m = st.Model(st.lattice.chain(20), exchange=0.5)
     with pytest.raises(ValueError, match=match):
         FermiSea(m, -0.8, **kwargs)
+
+
+def test_pumping_that_cannot_hold_its_correlators_stops_before_any_work(monkeypatch):
+    """Pumping pairs correlators at two energies (z +- h and z), so it cannot sweep them again as
+    the Fermi sea can: a model whose correlators would not fit gives a MemoryError that says how
+    much it needs, before any contour work (not an out-of-memory kill)."""
+    import importlib
+
+    import spintex.response as response
+
+    pumping = importlib.import_module("spintex.pumping")  # (the package's `pumping` is the function)
+
+    m = st.Model(st.lattice.strip(30, 2), exchange=0.5, texture=st.textures.neel_wall(15, 4))
+    v = st.texture_velocity(m, "rotation")
+    monkeypatch.setattr(pumping, "available_memory", lambda: 20 * response.correlator_bytes(m))
+
+    def no_sea(*args, **kwargs):
+        raise AssertionError("the Fermi sea was built")
+
+    monkeypatch.setattr(pumping, "FermiSea", no_sea)
+    with pytest.raises(MemoryError, match="pumping on this model holds at least"):
+        st.pumping(m, -0.5, v)

@@ -27,6 +27,8 @@ currents change by the density rate dn_i/dt = (static response to Lambda)_i.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from . import _core
@@ -36,7 +38,7 @@ from .integration import Progress
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .response import FermiSea, each_energy, open_channels
+from .response import FermiSea, available_memory, correlator_bytes, each_energy, open_channels
 from .screening import screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
@@ -186,6 +188,20 @@ def _screened(sea: FermiSea, Lam, density_rate):
     return Lam + u[:, None, None] * IDENTITY2, u, iterations
 
 
+def check_memory(model: Model, nodes: int = 24) -> None:
+    """MemoryError before any work if the correlators pumping holds at once would not fit in the
+    available memory: the sea's first and half rules (1.5 x ``nodes``, at least), the rule's nodes
+    shifted to z +- h (2 x ``nodes``), the contour's bottom end and one per thread.  (The Fermi
+    sea alone can sweep its correlators again instead of keeping them; pumping's mixed products
+    pair correlators at two energies and cannot.)"""
+    need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * correlator_bytes(model)
+    available = available_memory()
+    if available > 0 and need > available:
+        raise MemoryError(f"pumping on this model holds at least {need / 1e9:.3g} GB of correlators "
+                          f"({correlator_bytes(model) / 1e9:.3g} GB each; {available / 1e9:.3g} GB available): "
+                          "use a shorter or narrower system, or the emission alone (spintex.pumping.emission)")
+
+
 def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
     """Fermi-sea blocks of the pumping response in the total-derivative form (docs/physics.md,
     section 13):  -(1/2pi) Herm [2 sum_k w_k d1X(z_k) + X(E_b)],  with X(z', z) = G(z')
@@ -281,7 +297,8 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     if disorder is not None and disorder.method == "samples":
         return _sampled_pumping(model, energy, velocity, disorder, screened)
     Lam = perturbation(model, velocity)
-    sea = FermiSea(model, energy, disorder)
+    check_memory(model)
+    sea = FermiSea(model, energy, disorder, keep_correlators=True)
     density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     extra = {}
     if screened:

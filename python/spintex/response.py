@@ -75,6 +75,13 @@ SCBA_RUNS = 4
 CONTOUR_MIXING = 1.0
 
 
+def correlator_bytes(model: Model) -> int:
+    """Memory of one cached correlator: the slice blocks g, G, P and Q, L blocks of (2W)^2 complex
+    numbers each (W sites per slice)."""
+    lattice = model.lattice
+    return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
+
+
 def available_memory() -> int:
     """Bytes of memory available to new allocations (Linux: MemAvailable; elsewhere the free
     physical pages), 0 if unknown."""
@@ -274,13 +281,8 @@ class FermiSea:
                               f"or too little memory: {self._memory_message()}); its correlators cannot be held")
         return self._materialized(self._rule)[2]
 
-    def _correlator_bytes(self) -> int:
-        """Memory of one correlator: the slice blocks g, G, P and Q (L blocks of (2W)^2 complex each)."""
-        lattice = self.model.lattice
-        return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
-
     def _memory_message(self) -> str:
-        return (f"{self._correlator_bytes() / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available")
+        return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available"
 
     def _sweeps_again(self, nodes: int) -> bool:
         """Whether the correlators the sea keeps (the first rule's and the half rule's, 1.5 x
@@ -288,7 +290,7 @@ class FermiSea:
         memory: then every contour sum sweeps them again from (z, Sigma) (:class:`spintex._core.SweptNodes`,
         one correlator per thread), which costs one sweep per node and sum instead of an
         out-of-memory kill; a warning says so."""
-        need = (nodes + nodes // 2 + (os.cpu_count() or 1)) * self._correlator_bytes()
+        need = (nodes + nodes // 2 + (os.cpu_count() or 1)) * correlator_bytes(self.model)
         available = available_memory()
         if available <= 0 or need <= 0.5 * available:
             return False
