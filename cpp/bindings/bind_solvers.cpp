@@ -73,22 +73,18 @@ std::vector<Superoperator> superoperators(const py::object& born) {
   return K;
 }
 
-/// The correlators of a Python list and their weights (a 1-d array), for the contour sums.
-std::pair<std::vector<const Correlator*>, std::vector<cplx>> node_list(const py::list& correlators,
-                                                                      const ComplexArray& weights) {
+/// The correlators of a Python list.
+std::vector<const Correlator*> correlator_list(const py::list& correlators) {
   std::vector<const Correlator*> nodes;
   for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
-  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-  return {nodes, std::vector<cplx>(weights.data(), weights.data() + weights.shape(0))};
+  return nodes;
 }
 
 /// The nodes of a contour sum: a SweptNodes (SeaNodes' swept form), or a list of correlators
 /// (cached; `holder` keeps the SeaNodes built for them).
 const SeaNodes& sea_nodes(const py::object& nodes, std::optional<SeaNodes>& holder) {
   if (py::isinstance<SeaNodes>(nodes)) return py::cast<const SeaNodes&>(nodes);
-  std::vector<const Correlator*> cached;
-  for (const py::handle& c : py::cast<py::list>(nodes)) cached.push_back(&py::cast<const Correlator&>(c));
-  holder.emplace(std::move(cached));
+  holder.emplace(correlator_list(py::cast<py::list>(nodes)));
   return *holder;
 }
 
@@ -97,26 +93,26 @@ std::vector<cplx> weight_vector(const ComplexArray& weights) {
   return std::vector<cplx>(weights.data(), weights.data() + weights.shape(0));
 }
 
-/// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) over pairs of correlators (the same list twice: the RR
-/// contour sum), the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per pair).
-py::tuple contour_sum(const py::list& left, const py::list& right, const ComplexArray& weights,
-                      const py::object& born, const ComplexArray& source, double tolerance, int max_iterations,
-                      int restart, bool bonds) {
-  const auto [a, w] = node_list(left, weights);
-  const std::vector<const Correlator*> b = node_list(right, weights).first;
-  std::vector<Superoperator> K = superoperators(born);
-  std::vector<Block2> src = to_site_blocks(source, "source");
+/// A contour sum of `count` nodes, sum(weights, born, source, options) -> SeaSum, with its
+/// arguments checked and the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per node).
+template <typename Sum>
+py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::object& born,
+                      const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
+                      const Sum& sum) {
+  const std::vector<cplx> w = weight_vector(weights);
+  const std::vector<Superoperator> K = superoperators(born);
+  const std::vector<Block2> src = to_site_blocks(source, "source");
   if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
     throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-  SeaOptions options{tolerance, max_iterations, restart, bonds};
-  SeaSum sum;
+  const SeaOptions options{tolerance, max_iterations, restart, bonds};
+  SeaSum total;
   {
     py::gil_scoped_release release;
-    sum = mixed_sea_response(a, b, w, K, src, options);
+    total = sum(w, K, src, options);
   }
-  std::vector<int> its = sum.iterations;
-  return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
-                        to_numpy(std::move(its), {static_cast<py::ssize_t>(a.size())}));
+  std::vector<int> its = total.iterations;
+  return py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji), blocks_array(total.bonds_ij),
+                        to_numpy(std::move(its), {static_cast<py::ssize_t>(count)}));
 }
 
 /// (count, n, n) row-major copy of a list of n x n blocks.
@@ -298,25 +294,13 @@ from their energy and self-energy, one correlator per thread in memory instead o
   m.def(
       "sea_response",
       [](const py::object& correlators, const ComplexArray& weights, const py::object& born,
-         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) -> py::tuple {
-        if (!py::isinstance<SeaNodes>(correlators))
-          return contour_sum(py::cast<py::list>(correlators), py::cast<py::list>(correlators), weights, born, source,
-                             tolerance, max_iterations, restart, bonds);
-        const SeaNodes& nodes = py::cast<const SeaNodes&>(correlators);
-        std::vector<cplx> w = weight_vector(weights);
-        std::vector<Superoperator> K = superoperators(born);
-        std::vector<Block2> src = to_site_blocks(source, "source");
-        if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
-          throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-        SeaOptions options{tolerance, max_iterations, restart, bonds};
-        SeaSum sum;
-        {
-          py::gil_scoped_release release;
-          sum = sea_response(nodes, w, K, src, options);
-        }
-        std::vector<int> its = sum.iterations;
-        return py::make_tuple(blocks_array(sum.sites), blocks_array(sum.bonds_ji), blocks_array(sum.bonds_ij),
-                              to_numpy(std::move(its), {static_cast<py::ssize_t>(nodes.size())}));
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
+        std::optional<SeaNodes> holder;
+        const SeaNodes& nodes = sea_nodes(correlators, holder);
+        return contour_sum(nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds,
+                           [&](const auto& w, const auto& K, const auto& src, const auto& options) {
+                             return sea_response(nodes, w, K, src, options);
+                           });
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
@@ -351,7 +335,11 @@ node; a list of correlators or a SweptNodes), nodes in parallel (OpenMP) with th
       "mixed_sea_response",
       [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
-        return contour_sum(left, right, weights, born, source, tolerance, max_iterations, restart, bonds);
+        const std::vector<const Correlator*> a = correlator_list(left), b = correlator_list(right);
+        return contour_sum(a.size(), weights, born, source, tolerance, max_iterations, restart, bonds,
+                           [&](const auto& w, const auto& K, const auto& src, const auto& options) {
+                             return mixed_sea_response(a, b, w, K, src, options);
+                           });
       },
       R"doc(sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k) (the ladder at mixed energies; a_k and b_k
 the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP), the GIL released:
