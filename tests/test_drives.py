@@ -154,7 +154,7 @@ def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
     (_core.SweptNodes, one correlator per thread in memory): the same rules, probes, bulk kernel
     and screened response as a sea that keeps them, bitwise (the same products in the same
     order).  A sea whose correlators would not fit in half the available memory does so by
-    itself, with a ResourceWarning; its correlators cannot be handed out (MemoryError)."""
+    itself, with a RuntimeWarning; its correlators cannot be handed out (MemoryError)."""
     import spintex.response as response
 
     lat = st.lattice.strip(44, 1)
@@ -174,7 +174,7 @@ def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
     with pytest.raises(MemoryError, match="sweeps its correlators"):
         _ = swept.correlators
     monkeypatch.setattr(response, "available_memory", lambda: 10 * response.correlator_bytes(m))
-    with pytest.warns(ResourceWarning, match="swept again"):
+    with pytest.warns(RuntimeWarning, match="swept again"):
         auto = FermiSea(m, -0.5, d, tolerance=1e-9)
     assert auto.swept
     assert not FermiSea(m, -0.5, d, tolerance=1e-9, keep_correlators=True).swept

@@ -139,7 +139,7 @@ class FermiSea:
     (its slice blocks: 4 L (2W)^2 complex numbers); False keeps only z and Sigma, and every contour
     sum sweeps the nodes again into one correlator per thread (``swept``; the same sums, one sweep
     more per node and sum); None (default) keeps them unless they would take more than half the
-    available memory (:meth:`_sweeps_again`, with a ResourceWarning).
+    available memory (:meth:`_sweeps_again`, with a RuntimeWarning, which Python shows by default).
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
@@ -296,7 +296,7 @@ class FermiSea:
             return False
         warnings.warn(f"the Fermi sea's correlators would take {need / 1e9:.3g} GB ({self._memory_message()}): "
                       "they are swept again in every contour sum instead (slower; keep_correlators=True to force)",
-                      ResourceWarning, stacklevel=3)
+                      RuntimeWarning, stacklevel=3)
         return True
 
     @property
