@@ -19,7 +19,7 @@ import spintex as st  # noqa: E402
 from spintex.model import IDENTITY2  # noqa: E402
 from spintex.observables import State  # noqa: E402
 from spintex.pumping import emission  # noqa: E402
-from spintex.response import FermiSea  # noqa: E402
+from spintex.sea import FermiSea  # noqa: E402
 from spintex.screening import screen  # noqa: E402
 
 repeats = args.repeats or (1 if args.quick else 2)

@@ -85,7 +85,7 @@ save(fig, "thermal_mott")
 
 # %%
 from spintex.analysis import texture_derivative  # noqa: E402
-from spintex.response import FermiSea  # noqa: E402
+from spintex.sea import FermiSea  # noqa: E402
 
 
 def local_D(model, u, d=0.01):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import spintex as st
-from spintex.response import FermiSea
+from spintex.sea import FermiSea
 from spintex.screening import BulkKernel, _probed_kernel, screen, with_screening
 
 from conftest import dense_green, random_unit_vectors
@@ -155,7 +155,7 @@ def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
     and screened response as a sea that keeps them, bitwise (the same products in the same
     order).  A sea whose correlators would not fit in half the available memory does so by
     itself, with a RuntimeWarning; its correlators cannot be handed out (MemoryError)."""
-    import spintex.response as response
+    import spintex.sea as sea_module
 
     lat = st.lattice.strip(44, 1)
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(22, 4))
@@ -173,7 +173,7 @@ def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
     assert np.array_equal(kept.cache["bulk_kernel"].kernel, swept.cache["bulk_kernel"].kernel)
     with pytest.raises(MemoryError, match="sweeps its correlators"):
         _ = swept.correlators
-    monkeypatch.setattr(response, "available_memory", lambda: 10 * response.correlator_bytes(m))
+    monkeypatch.setattr(sea_module, "available_memory", lambda: 10 * sea_module.correlator_bytes(m))
     with pytest.warns(RuntimeWarning, match="swept again"):
         auto = FermiSea(m, -0.5, d, tolerance=1e-9)
     assert auto.swept

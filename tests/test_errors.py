@@ -282,7 +282,7 @@ def test_equilibrium_with_the_fermi_energy_on_the_band_edge():
                                            ({"max_nodes": 0}, "max_nodes must be a positive"),
                                            ({"tolerance": 0.0}, "tolerance must be")])
 def test_fermi_sea_checks_its_rule_arguments(kwargs, match):
-    from spintex.response import FermiSea
+    from spintex.sea import FermiSea
 
     m = st.Model(st.lattice.chain(20), exchange=0.5)
     with pytest.raises(ValueError, match=match):
@@ -295,13 +295,13 @@ def test_pumping_that_cannot_hold_its_correlators_stops_before_any_work(monkeypa
     much it needs, before any contour work (not an out-of-memory kill)."""
     import importlib
 
-    import spintex.response as response
+    import spintex.sea as sea
 
     pumping = importlib.import_module("spintex.pumping")  # (the package's `pumping` is the function)
 
     m = st.Model(st.lattice.strip(30, 2), exchange=0.5, texture=st.textures.neel_wall(15, 4))
     v = st.texture_velocity(m, "rotation")
-    monkeypatch.setattr(pumping, "available_memory", lambda: 20 * response.correlator_bytes(m))
+    monkeypatch.setattr(pumping, "available_memory", lambda: 20 * sea.correlator_bytes(m))
 
     def no_sea(*args, **kwargs):
         raise AssertionError("the Fermi sea was built")

@@ -129,7 +129,7 @@ def test_sea_term_total_derivative_form_equals_bastin_form(disorder):
     the total derivative of X(z, z) is X(E_F) - X(E_b)), to the central differences' accuracy."""
     from spintex import _core
     from spintex.pumping import _hermitian, _sea, _shifted, fermi_surface_response
-    from spintex.response import FermiSea
+    from spintex.sea import FermiSea
     L, E = 30, -0.7
     m = st.Model(st.lattice.chain(L), exchange=0.6, texture=st.textures.neel_wall(L / 2, 3))
     Lam = perturbation(m, st.texture_velocity(m, "rotation", axis=(0, 1, 0)))

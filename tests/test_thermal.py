@@ -5,7 +5,7 @@ import pytest
 
 import spintex as st
 from spintex.analysis import texture_derivative
-from spintex.response import FermiSea
+from spintex.sea import FermiSea
 from spintex.thermal import energy_resolved, exchange_stiffness, mott_terms, thermal_response, thermal_window
 
 

@@ -24,7 +24,8 @@ from .model import Model
 from .integration import channel_thresholds
 from .keldysh import spectrum_bottom
 from .observables import Response
-from .response import DRIVE_WEIGHTS, UNITS, FermiSea, accumulation_fields, balance_split, check_drive
+from .response import DRIVE_WEIGHTS, UNITS, accumulation_fields, balance_split, check_drive
+from .sea import FermiSea
 from .screening import with_screening
 
 

@@ -38,7 +38,8 @@ from .integration import Progress
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .response import FermiSea, available_memory, correlator_bytes, each_energy, open_channels
+from .response import each_energy, open_channels
+from .sea import FermiSea, available_memory, correlator_bytes
 from .screening import screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "

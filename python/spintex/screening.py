@@ -1,7 +1,7 @@
 """Perfect screening: the on-site potential that keeps every site charge neutral.
 
 The field drive (and ``screened=True`` pumping and thermal drives) adds to a Fermi-surface
-response the static response rho_sea[u] (:class:`spintex.response.FermiSea`) to the potential u
+response the static response rho_sea[u] (:class:`spintex.sea.FermiSea`) to the potential u
 (N,) that cancels its charge: chi u = -n with chi u = n[rho_sea[u 1]], an N x N linear system
 whose every product is a contour sum of RR ladders.  :func:`screen` solves it by GMRES.
 
@@ -29,7 +29,7 @@ from .model import IDENTITY2
 from .observables import site_observables
 
 if TYPE_CHECKING:
-    from .response import FermiSea
+    from .sea import FermiSea
 
 
 class BulkKernel:

@@ -35,7 +35,9 @@ from .disorder import Disorder, scba, solve_ladder
 from .integration import Progress, _integrate, channel_thresholds, fermi_window_rule
 from .model import Model
 from .observables import ARRAY_FIELDS, Response
-from .response import IDENTITY2, UNIT_SYSTEM, FermiSea, balance_split, open_channels
+from .model import IDENTITY2
+from .response import UNIT_SYSTEM, balance_split, open_channels
+from .sea import FermiSea
 from .screening import screening_potential, with_screening
 
 UNITS_THERMAL = "per unit temperature difference T_L - T_R (leads at T +- dT/2, k_B = 1)"

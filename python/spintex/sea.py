@@ -1,0 +1,408 @@
+"""The Fermi sea: the static density-matrix response at fixed chemical potential, on the contour.
+
+:class:`FermiSea` is the part of the response engine (:mod:`spintex.response`) that the field
+drive's screening (:mod:`spintex.screening`), screened and full pumping (:mod:`spintex.pumping`)
+and the thermal drive need: the contour rules (:func:`spintex.keldysh.sea_contour`) with their
+measured errors, the SCBA self-energy at every node (in the core), the cached or swept
+correlators, and the RR-ladder-dressed contour sum rho[U] for any local perturbation U.
+Derivation and numerics: docs/physics.md, section 12.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from . import _core
+from ._validate import finite_float, positive_int
+from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
+from .keldysh import sea_contour, sea_interpolation, sea_legendre, sea_path, spectrum_bottom
+from .model import IDENTITY2, Model
+from .observables import site_observables
+
+#: contiguous runs of contour nodes for the SCBA walk (fixed: results do not depend on the threads)
+SCBA_RUNS = 4
+#: Anderson mixing of the contour SCBA (Disorder.mixing is its fallback, :meth:`FermiSea.scba_at`)
+CONTOUR_MIXING = 1.0
+
+
+def correlator_bytes(model: Model) -> int:
+    """Memory of one cached correlator: the slice blocks g, G, P and Q, L blocks of (2W)^2 complex
+    numbers each (W sites per slice)."""
+    lattice = model.lattice
+    return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new allocations (Linux: MemAvailable; elsewhere the free
+    physical pages), 0 if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+class FermiSea:
+    """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
+
+    For dH = sum_i c_i^dag U_i c_i (U_i Hermitian 2x2) and both leads at ``fermi_energy``, T = 0:
+
+        rho[U] = (i/2pi) (Y - Y^dag),   Y = int dE f(E) dG^R(E) = sum_k w_k Y(z_k),
+        Y(z) = G(z) (U + S[Y(z)]) G(z)
+
+    on the contour of :func:`sea_contour` (G^R is analytic in the upper half plane, so the
+    real-axis integral equals the contour sum).  With SCBA, Sigma(z) is solved at every
+    node (to ``scba_tolerance``, 0.1 x tolerance x the largest Born variance, or the disorder's
+    tolerance if stricter) and S[Y] is the RR ladder (the derivative of the self-consistent
+    self-energy), solved at all nodes in one core call (:func:`spintex._core.sea_response`: GMRES
+    per node, nodes in parallel) to a relative residual of ``0.1 x tolerance`` (their error in
+    rho is about 1 % of the residual).
+
+    The first rule has ``nodes`` nodes and is compared with the rule of half as many; while the
+    bare (ladder-free) response G U G to a uniform potential changes between the two by more than
+    allows ``error_estimate`` = change^(n / n_coarse) < 0.01 x tolerance (Gauss-Legendre converges
+    geometrically, error(n) ~ q^n, and the change is about the coarser rule's error), the node
+    count grows by a quarter, the previous rule becoming the coarse one and giving every SCBA of
+    the new rule its starting Sigma (interpolated, :meth:`_sigma_at`); a grown rule's correlators
+    are freed once its probe is formed and built again from its Sigma only if a sum uses that rule
+    (:meth:`_probed_build`).  (Growing by a quarter
+    rather than a half: the extrapolation change^(n / n_coarse) is shorter, hence safer, and the
+    rule just below a tolerance is found with fewer nodes: on bench_drives.py's bar 24 -> 30
+    nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now
+    known (the change, 5e-8), serves the screening's first step.)  The bare and the dressed
+    integrands share their analytic structure (both are built from the same G(z)), so the bare
+    probe, one sweep per node, decides the node count for both.  The half rule of the first
+    comparison costs no SCBA solves: its Sigma(z) is the polynomial through the first rule's
+    (Sigma is analytic along the contour; :meth:`_interpolated`), so its error includes that
+    interpolation's.  The coarser rules are kept with their changes (each about that rule's
+    error; ``coarse_error`` is the last one): ``self(U, accuracy=a)`` uses the coarsest rule whose
+    error is below ``a`` (the inexact Krylov steps of :func:`spintex.screening.screen`).  ``compressibility`` is
+    -chi_bare . 1, the local compressibility without the ladder (the preconditioner of
+    :func:`spintex.screening.screen`).  ``initial``: the SCBA self-energy at the Fermi energy, if known, to start
+    the solve at the node next to it.  ``keep_correlators``: True keeps every node's correlator
+    (its slice blocks: 4 L (2W)^2 complex numbers); False keeps only z and Sigma, and every contour
+    sum sweeps the nodes again into one correlator per thread (``swept``; the same sums, one sweep
+    more per node and sum); None (default) keeps them unless they would take more than half the
+    available memory (:meth:`_sweeps_again`, with a RuntimeWarning, which Python shows by default).
+    """
+
+    def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
+                 nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
+                 bottom: float | None = None, initial=None, keep_correlators: bool | None = None):
+        if positive_int(nodes, "nodes") < 2:
+            raise ValueError(f"nodes must be at least 2 (the first rule is compared with half as many), got {nodes}")
+        positive_int(max_nodes, "max_nodes")
+        finite_float(tolerance, "tolerance", positive=True)
+        if disorder is not None and disorder.soc:
+            raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
+                                      "RR ladder on site pairs) is not implemented; use method='samples'")
+        self.model, self.mu, self.disorder = model, fermi_energy, disorder
+        self.bottom = spectrum_bottom(model) if bottom is None else bottom
+        self._custom_system = system  # (not self.system = self._system: a cycle that holds every correlator until gc)
+        # the RR ladders' relative residual; their error in rho is about 1 % of it (measured on the
+        # issue's chain and a 100 x 6 x 6 bar: residual 1e-9 -> 7e-12, 1e-7 -> 1e-9, 1e-6 -> 6e-9)
+        self.ladder_tolerance = 0.1 * tolerance
+        self._born = None if disorder is None else BornMap(model, disorder)
+        # the contour SCBA's tolerance (max |dSigma| per site block): 0.1 x tolerance x the largest
+        # Born variance (|Sigma| is of that order), or the disorder's own if stricter.  Measured
+        # against the disorder's 1e-10 (tolerance 1e-6): the field drive's torque moves by 1.5e-10
+        # (issue's chain) and 3e-9 (100 x 6 x 6 bar) of its largest value, with 20-27 % fewer
+        # iterations.  (Pumping's SCBA at z +- h keeps the disorder's: its differences divide by h.)
+        born = self._born
+        self.scba_tolerance = None if disorder is None or born is None else max(
+            disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
+        self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
+        self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
+        self.swept = self._sweeps_again(nodes) if keep_correlators is None else not keep_correlators
+        if self.swept and system is not None:
+            raise ValueError("keep_correlators=False needs the sea's own system (a custom system's correlators "
+                             "are kept)")
+        uniform = np.ascontiguousarray(np.broadcast_to(IDENTITY2, (model.lattice.num_sites, 2, 2)), dtype=complex)
+
+        def probe(rule):
+            return site_observables(model, self._density_matrix(rule, uniform, ladder=False, bonds=False)[0])[
+                "charge_density"]
+
+        if self.swept:
+            rule, fine_probe = self._probed_build(nodes, None, uniform)
+        else:
+            rule = self._build(nodes)
+            fine_probe = probe(rule)
+        # a custom system hook (PeriodicWire's) solves its SCBA at the half rule's nodes too
+        coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
+        coarse_probe = probe(coarse)
+        coarser = []  # (error, rule), coarsest first
+        while True:
+            change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
+            # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
+            # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
+            # chain change(12 -> 24) = 3.4e-6, error(24) = 2.7e-10: the estimate can be 20x low)
+            self.error_estimate = change ** (rule[0].size / coarse[0].size)
+            self.coarse_error = change
+            coarser.append((change, coarse))
+            if self.error_estimate < 0.01 * tolerance:
+                break
+            if rule[0].size >= max_nodes:
+                raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
+                                   f"{rule[0].size} nodes (last change {change:.3g})")
+            # grow by a quarter: the rule just built becomes the coarse one; the new one, which may
+            # serve only to measure that one's error, keeps its correlators only as long as its probe
+            coarse, coarse_probe = rule, fine_probe
+            rule, fine_probe = self._probed_build(rule[0].size + max(1, rule[0].size // 4), rule, uniform)
+        self._rule, self._coarser = rule, coarser
+        self.nodes, self.weights, _, self.borns, self.self_energies = rule
+        self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
+
+    def _build(self, n: int, previous=None):
+        """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
+        ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
+        z, w = sea_contour(self.mu, self.bottom, n)
+        if self.swept and self.disorder is None:  # swept again from z in every sum
+            return z, w, [None] * n, [None] * n, [None] * n
+        guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
+        if self.core_scba:
+            correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
+                                                  path=sea_path(n))
+            return z, w, correlators, [self._born] * n, sigmas
+        # contiguous runs of nodes on threads (the sweeps release the GIL), each run walking along
+        # the contour so that, without a guess, every SCBA starts from its neighbour's self-energy
+        workers = min(os.cpu_count() or 1, n)
+        runs = np.array_split(np.arange(n), workers)
+
+        def walk(run):
+            # the run that starts next to E_F (node 0) starts from Sigma(E_F) when it is known
+            out, sigma = [], self._initial if run[0] == 0 else None
+            for k in run:
+                corr, born, sigma = self.system(z[k], self.disorder, sigma if guesses[k] is None else guesses[k])
+                out.append((corr, born, sigma))
+            return out
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            built = [item for part in pool.map(walk, runs) for item in part]
+        return (z, w, *(list(x) for x in zip(*built)))
+
+    def _probed_build(self, n: int, previous, uniform):
+        """(the n-node rule, its bare probe: the charge response to the ``uniform`` potential).
+        With the SCBA in the core each node's correlator is freed as soon as its product G U G is
+        formed (:func:`spintex._core.scba_nodes` with a probe) and the rule's correlators are None
+        until a user of the rule builds them again from its self-energies (:meth:`_materialized`,
+        one sweep per node).  The finest rule mostly only certifies the one below it: on
+        bench_drives.py's 200 x 6 x 6 bar the field drive never sums on it, and its 30 correlators
+        would hold 2 GB of fresh pages, which cost as much to fault in as the SCBA sweeps that fill
+        them."""
+        if not self.core_scba:
+            rule = self._build(n, previous)
+            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
+        else:
+            z, w = sea_contour(self.mu, self.bottom, n)
+            guesses = None if previous is None else list(self._sigma_at(previous, n))
+            correlators, sigmas, products = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
+                                                         probe=uniform, path=sea_path(n))
+            rule = (z, w, correlators, [self._born] * n, sigmas)
+            y = np.tensordot(w, np.array(products), 1)
+            blocks = 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
+        return rule, site_observables(self.model, blocks)["charge_density"]
+
+    def _materialized(self, rule):
+        """``rule`` with a correlator at every node: those freed after a probe (None, see
+        :meth:`_probed_build`) are swept again from the rule's self-energies (one sweep per node,
+        on threads; the same blocks, since the SCBA's correlator is the sweep of its last Sigma),
+        once: the rule's list is filled in place."""
+        z, correlators, sigmas = rule[0], rule[2], rule[4]
+        missing = [k for k, c in enumerate(correlators) if c is None]
+        if missing and not self.swept:
+            with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
+                built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
+            for k, c in zip(missing, built):
+                correlators[k] = c
+        return rule
+
+    @property
+    def correlators(self) -> list:
+        """The correlator at every node of the sea's (finest) rule (MemoryError for a swept sea)."""
+        if self.swept:
+            raise MemoryError(f"this Fermi sea sweeps its correlators again in every sum (keep_correlators=False "
+                              f"or too little memory: {self._memory_message()}); its correlators cannot be held")
+        return self._materialized(self._rule)[2]
+
+    def _memory_message(self) -> str:
+        return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available"
+
+    def _sweeps_again(self, nodes: int) -> bool:
+        """Whether the correlators the sea keeps (the first rule's and the half rule's, 1.5 x
+        ``nodes``, plus one per thread while sums run) would take more than half of the available
+        memory: then every contour sum sweeps them again from (z, Sigma) (:class:`spintex._core.SweptNodes`,
+        one correlator per thread), which costs one sweep per node and sum instead of an
+        out-of-memory kill; a warning says so."""
+        need = (nodes + nodes // 2 + (os.cpu_count() or 1)) * correlator_bytes(self.model)
+        available = available_memory()
+        if available <= 0 or need <= 0.5 * available:
+            return False
+        warnings.warn(f"the Fermi sea's correlators would take {need / 1e9:.3g} GB ({self._memory_message()}): "
+                      "they are swept again in every contour sum instead (slower; keep_correlators=True to force)",
+                      RuntimeWarning, stacklevel=3)
+        return True
+
+    @property
+    def system(self):
+        """``system(z, disorder, initial) -> (correlator, Born map or None, Sigma or None)`` at one
+        node: the custom one given, or :meth:`_system`.  (A property, not an attribute holding the
+        bound method: that would be a reference cycle, and the sea's correlators, gigabytes on a
+        bar, would outlive it until Python's cyclic garbage collector happened to run.)"""
+        return self._system if self._custom_system is None else self._custom_system
+
+    @property
+    def core_scba(self) -> bool:
+        """Whether the SCBA at complex energies runs in the core (:meth:`scba_at`): disordered,
+        without a custom ``system``."""
+        return self._custom_system is None and self.disorder is not None
+
+    def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None, probe=None, path=None) -> tuple:
+        """(correlators, self-energies, probes) of the local SCBA at the complex energies ``z``, in one core
+        call (:func:`spintex._core.scba_nodes`: Anderson mixing in C++, undamped unless that diverges
+        at a node, then with ``disorder.mixing``; fixed runs of nodes on the OpenMP threads, each
+        node starting from ``guesses[k]`` or else warm-started from the nodes before it in its run;
+        the first from ``first``), each to ``tolerance`` (default: the disorder's).  With ``probe`` U
+        (N, 2, 2): the correlators are None, freed in the core, and ``probes`` holds each node's
+        site blocks of G U G (otherwise None per node)."""
+        d, born = self.disorder, self._born
+        if d is None or born is None:
+            raise ValueError("scba_at needs a disordered Fermi sea (disorder is None)")
+        try:
+            # undamped Anderson mixing first: off the real axis the Born map contracts strongly and
+            # the damping only slows it (20-30 % fewer iterations); the user's mixing if it diverges
+            nodes = _core.scba_nodes(self.model.device, z, born.superoperator, guesses, first, runs=SCBA_RUNS,
+                                     tolerance=d.tolerance if tolerance is None else tolerance,
+                                     mixing=CONTOUR_MIXING, max_iterations=d.max_iterations,
+                                     fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0, probe=probe,
+                                     path=path)
+        except RuntimeError as error:
+            raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
+                                       "mixing, or weaker disorder)") from error
+        return [n[0] for n in nodes], [n[1] for n in nodes], [n[4] for n in nodes]
+
+    def _sigma_at(self, rule, n: int) -> np.ndarray:
+        """Sigma(z) at the nodes of the n-node rule, from ``rule``'s: on each panel of
+        :func:`sea_contour`, the polynomial in the panel's Gauss-Legendre variable through the
+        rule's self-energies there (Sigma is analytic along the contour), as one n x m matrix
+        (:func:`spintex.keldysh.sea_interpolation`) on all entries at once."""
+        sigmas = rule[4]
+        values = np.array(sigmas).reshape(rule[0].size, -1)
+        return (sea_interpolation(rule[0].size, n) @ values).reshape(n, *np.shape(sigmas[0]))
+
+    def sigma_slope(self) -> np.ndarray:
+        """dSigma/dz at the nodes of the sea's rule: the x-derivative of the polynomials of
+        :meth:`_sigma_at` (x each panel's Gauss-Legendre variable) divided by dz/dx = -w_k / v_k
+        (w_k the rule's weights, v_k the panel's Legendre weights: :func:`sea_contour` has
+        w = -(dz/dx) v).  (The starting guesses Sigma(z) +- h dSigma/dz of pumping's SCBA solves
+        at z +- h.)"""
+        m = self.nodes.size
+        values = np.array(self.self_energies).reshape(m, -1)
+        slope_x = sea_interpolation(m, m, derivative=True) @ values
+        dz_dx = -np.asarray(self.weights) / sea_legendre(m)[1]
+        return (slope_x / dz_dx[:, None]).reshape(m, *np.shape(self.self_energies[0]))
+
+    def _interpolated(self, rule):
+        """The rule with half the nodes, with Sigma(z) interpolated from ``rule`` (:meth:`_sigma_at`):
+        one sweep per node instead of an SCBA solve, nodes on threads (the sweeps release the GIL)."""
+        n = rule[0].size // 2
+        zc, wc = sea_contour(self.mu, self.bottom, n)
+        sigma_c = [None] * n if self.disorder is None else list(self._sigma_at(rule, n))
+        if self.swept:
+            return zc, wc, [None] * n, [self._born] * n, sigma_c
+
+        with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, n))) as pool:
+            correlators = list(pool.map(lambda k: _core.Correlator(self.model.device, zc[k], sigma_c[k]), range(n)))
+        return zc, wc, correlators, [self._born] * n, sigma_c
+
+    def _system(self, z, disorder, initial=None):
+        """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
+        self-energy (started from ``initial``, a neighbouring node's)."""
+        if disorder is None:
+            return _core.Correlator(self.model.device, z), None, None
+        last = {}
+
+        def green(sigma):  # the last iterate's correlator is the converged one: no extra sweep
+            last["correlator"] = _core.Correlator(self.model.device, z, sigma)
+            return last["correlator"].retarded_sites
+
+        sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
+        return last["correlator"], sol.born, sol.self_energy
+
+    def __call__(self, U: np.ndarray, *, accuracy: float | None = None, ladder: bool = True, bonds: bool = True):
+        """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
+        ``accuracy`` (relative), the coarsest rule whose error is below it; ``ladder=False``: the
+        bare response G U G (no vertex correction); ``bonds=False``: the site blocks alone (the
+        bond blocks may be left empty)."""
+        # the RR ladders too need only that accuracy: their error in rho is about 1 % of their
+        # relative residual (see ``ladder_tolerance``), so a residual of 10 x the accuracy leaves
+        # about 0.1 of it (the 100 x 6 x 6 bar's field drive: the torque moves by 2e-8 of its
+        # largest value against residuals equal to the accuracy, with 12 % less screening time)
+        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
+        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=tol, bonds=bonds)
+
+    def rule(self, accuracy: float | None = None) -> tuple:
+        """(nodes, weights, correlators, Born maps, self-energies) of the coarsest rule whose error is
+        below ``accuracy`` (relative; None: the full rule), the rule that ``self(U, accuracy=...)`` sums."""
+        usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
+        return self._materialized(usable[0] if usable else self._rule)
+
+    def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
+                        bonds: bool = True):
+        """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G;
+        ``bonds=False``: the core skips the bond products (bond blocks empty)."""
+        ladder_tolerance = self.ladder_tolerance if ladder_tolerance is None else ladder_tolerance
+        U = np.ascontiguousarray(U, dtype=complex)
+        _, weights, correlators, borns, _ = rule
+        nodes = self.core_nodes(rule)
+        if nodes is not None:
+            # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
+            born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
+            try:
+                ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U,
+                                                     tolerance=ladder_tolerance, restart=20, bonds=bonds)
+            except RuntimeError as error:
+                raise SCBAConvergenceError(str(error)) from error
+        else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
+            ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
+                                            ladder_tolerance)
+        return (0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2))),
+                0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2))))
+
+    def core_nodes(self, rule):
+        """What the core's contour sums take for ``rule``: its correlators, or for a swept sea a
+        :class:`spintex._core.SweptNodes` that sweeps them again from (z, Sigma); None for a custom
+        system's correlators (summed in Python)."""
+        z, _, correlators, _, sigmas = rule
+        if self.swept:
+            return _core.SweptNodes(self.model.device, z, None if self.disorder is None else list(sigmas))
+        return list(correlators) if all(isinstance(c, _core.Correlator) for c in correlators) else None
+
+    def _python_sum(self, weights, correlators, borns, U, ladder_tolerance=None):
+        """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""
+
+        def node(k):
+            corr, born = correlators[k], borns[k]
+            if born is None:
+                return corr.apply_both(U, 0.0, 0.0, "RR")
+            lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,
+                               tolerance=ladder_tolerance or self.ladder_tolerance, restart=20)
+            return lad.sites, lad.bonds, lad.bonds_ij
+
+        ys = yji = yij = 0.0
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # C++ applies release the GIL
+            for w, (s, bji, bij) in zip(weights, pool.map(node, range(len(weights)))):
+                ys, yji, yij = ys + w * s, yji + w * bji, yij + w * bij
+        return ys, yji, yij
+
+
+# ----------------------------------------------------------------------------- one drive, one method
