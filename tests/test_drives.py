@@ -148,6 +148,32 @@ def test_certifying_rule_keeps_no_correlators_until_used():
         assert np.abs(corr.retarded_sites - ours.retarded_sites).max() < 1e-10
 
 
+def test_clean_sea_keeps_only_the_correlators_of_its_first_rules(monkeypatch):
+    """A clean sea's grown rules hold no correlators: their probes and every later sum on them
+    sweep the correlators inside the sum (a clean bar at a lead threshold grows to 71 nodes, and
+    kept, all its rules' correlators filled the memory).  The correlators themselves are built
+    when asked for (pumping), unless they would take more than half the free memory
+    (MemoryError); the sums are the same either way."""
+    import spintex.sea as sea_module
+
+    rng = np.random.default_rng(5)
+    lat = st.lattice.strip(20, 2)
+    m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, lat.num_sites))
+    sea = FermiSea(m, -0.5, tolerance=1e-11)
+    assert sea.nodes.size > 24 and all(c is None for c in sea._rule[2])
+    assert all(c is not None for _, rule in sea._coarser if rule[0].size <= 24 for c in rule[2])
+    U = random_hermitian_blocks(rng, lat.num_sites)
+    swept = sea(U)
+    assert all(c is None for c in sea._rule[2])
+    monkeypatch.setattr(sea_module, "available_memory", lambda: 1)
+    with pytest.raises(MemoryError):
+        _ = sea.correlators
+    monkeypatch.undo()
+    assert all(c is not None for c in sea.correlators)
+    for a, b in zip(swept, sea(U)):
+        assert np.array_equal(a, b)
+
+
 @pytest.mark.parametrize("disordered", [False, True])
 def test_swept_sea_gives_the_kept_sea_results(disordered, monkeypatch):
     """keep_correlators=False: every contour sum sweeps the nodes' correlators again from (z, Sigma)

@@ -107,6 +107,32 @@ def test_an_exception_in_the_progress_callback_stops_the_loop():
     assert len(calls) == 1
 
 
+def test_ctrl_c_stops_a_fermi_sea_contour_sum_between_nodes():
+    """The contour sums (sea_response, mixed_sea_response) check for Ctrl-C between nodes: a
+    KeyboardInterrupt raised where the signal check runs stops the sum after one node, with no
+    partial result (on a large bar one sum of RR ladders can take minutes)."""
+    from spintex.sea import FermiSea
+
+    m = st.Model(st.lattice.strip(30, 2), exchange=0.5, texture=st.textures.neel_wall(15, 4))
+    sea = FermiSea(m, -0.5, st.Disorder(onsite=0.1, magnetic=(0.02, 0.02)))
+    U = np.ascontiguousarray(np.broadcast_to(np.eye(2, dtype=complex), (m.lattice.num_sites, 2, 2)))
+    born = sea.borns[0].superoperator
+    calls = []
+
+    def stop(done, total):
+        calls.append(done)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _core.sea_response(sea.correlators, sea.weights, born, U, progress=stop)
+    assert len(calls) == 1
+    with pytest.raises(KeyboardInterrupt):
+        _core.mixed_sea_response(sea.correlators, sea.correlators, sea.weights, born, U, progress=stop)
+    assert len(calls) == 2
+    full = _core.sea_response(sea.correlators, sea.weights, born, U, progress=lambda done, total: None)
+    assert np.array_equal(full[0], _core.sea_response(sea.correlators, sea.weights, born, U)[0])
+
+
 # ----------------------------------------------------------------------------- robustness issue, item 3
 def _solver_calls(bad):
     d = st.Disorder(onsite=0.05, magnetic=(0.01, 0.01))

@@ -93,22 +93,28 @@ std::vector<cplx> weight_vector(const ComplexArray& weights) {
   return std::vector<cplx>(weights.data(), weights.data() + weights.shape(0));
 }
 
-/// A contour sum of `count` nodes, sum(weights, born, source, options) -> SeaSum, with its
+/// A contour sum of `count` nodes, sum(weights, born, source, options, progress) -> SeaSum, with its
 /// arguments checked and the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per node).
+/// Ctrl-C (and an exception from `progress(done, total)`) stops it between nodes.
 template <typename Sum>
 py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::object& born,
                       const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
-                      const Sum& sum) {
+                      const py::object& progress, const Sum& sum) {
   const std::vector<cplx> w = weight_vector(weights);
   const std::vector<Superoperator> K = superoperators(born);
   const std::vector<Block2> src = to_site_blocks(source, "source");
   if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
     throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
   const SeaOptions options{tolerance, max_iterations, restart, bonds};
+  std::shared_ptr<py::error_already_set> pending;
+  const Progress cb = python_progress(progress, pending);
   SeaSum total;
-  {
+  try {
     py::gil_scoped_release release;
-    total = sum(w, K, src, options);
+    total = sum(w, K, src, options, cb);
+  } catch (const Cancelled&) {
+    if (pending) throw *pending;
+    throw py::error_already_set();
   }
   std::vector<int> its = total.iterations;
   return py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji), blocks_array(total.bonds_ij),
@@ -294,22 +300,24 @@ from their energy and self-energy, one correlator per thread in memory instead o
   m.def(
       "sea_response",
       [](const py::object& correlators, const ComplexArray& weights, const py::object& born,
-         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
+         const py::object& progress) {
         std::optional<SeaNodes> holder;
         const SeaNodes& nodes = sea_nodes(correlators, holder);
-        return contour_sum(nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds,
-                           [&](const auto& w, const auto& K, const auto& src, const auto& options) {
-                             return sea_response(nodes, w, K, src, options);
+        return contour_sum(nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
+                           [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
+                             return sea_response(nodes, w, K, src, options, cb);
                            });
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
 of the contour nodes (a list, or a SweptNodes), in parallel over nodes (OpenMP) with the GIL
 released: (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False: site blocks only
-(the bond arrays empty).)doc",
+(the bond arrays empty).  Ctrl-C, or an exception from progress(done, total), stops it between
+nodes.)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
-      py::arg("bonds") = true);
+      py::arg("bonds") = true, py::arg("progress") = py::none());
 
   m.def(
       "bare_kernel",
@@ -334,11 +342,12 @@ node; a list of correlators or a SweptNodes), nodes in parallel (OpenMP) with th
   m.def(
       "mixed_sea_response",
       [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
-         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds) {
+         const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
+         const py::object& progress) {
         const std::vector<const Correlator*> a = correlator_list(left), b = correlator_list(right);
-        return contour_sum(a.size(), weights, born, source, tolerance, max_iterations, restart, bonds,
-                           [&](const auto& w, const auto& K, const auto& src, const auto& options) {
-                             return mixed_sea_response(a, b, w, K, src, options);
+        return contour_sum(a.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
+                           [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
+                             return mixed_sea_response(a, b, w, K, src, options, cb);
                            });
       },
       R"doc(sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k) (the ladder at mixed energies; a_k and b_k
@@ -346,7 +355,7 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
 (sites, bonds_ji, bonds_ij, GMRES iterations per pair).)doc",
       py::arg("left"), py::arg("right"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
-      py::arg("bonds") = true);
+      py::arg("bonds") = true, py::arg("progress") = py::none());
 
   m.def(
       "scba_nodes",

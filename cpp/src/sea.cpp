@@ -18,10 +18,14 @@ namespace {
 
 /// for k in 0..K-1: work(k, scratch) on the OpenMP threads (one Scratch per thread), then
 /// add(k, scratch) in order of k (the ordered region), so sums formed in add do not depend on the
-/// number of threads.  An exception in any work(k) skips its add and is rethrown at the end.
+/// number of threads.  An exception in any work(k) stops the remaining work and is rethrown at the
+/// end; so does `progress(done, K)` returning false (called by the master thread after each of
+/// its tasks; Cancelled): a long contour sum answers Ctrl-C between nodes.
 template <typename Scratch, typename Work, typename Add>
-void ordered_for(std::size_t K, const Work& work, const Add& add) {
+void ordered_for(std::size_t K, const Work& work, const Add& add, const Progress& progress) {
   std::exception_ptr error = nullptr;
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> finished{0};
   const TaskThreads threads(K);
   const bool parallel = threads.parallel();
 #pragma omp parallel if (parallel)
@@ -31,20 +35,29 @@ void ordered_for(std::size_t K, const Work& work, const Add& add) {
     for (long long k = 0; k < static_cast<long long>(K); ++k) {
       const auto kk = static_cast<std::size_t>(k);
       bool done = false;
-      try {
-        work(kk, scratch);
-        done = true;
-      } catch (...) {
+      if (!stop.load()) {
+        try {
+          work(kk, scratch);
+          done = true;
+        } catch (...) {
 #pragma omp critical(spintex_ordered_for_error)
-        if (!error) error = std::current_exception();
+          if (!error) error = std::current_exception();
+          stop = true;
+        }
+      }
+      if (done) {
+        const std::size_t count = ++finished;
+        if (master_thread() && progress && !progress(count, K)) stop = true;
       }
 #pragma omp ordered
       {
-        if (done) add(kk, scratch);
+        if (done && !stop.load()) add(kk, scratch);
       }
     }
   }
   if (error) std::rethrow_exception(error);
+  // (also when the other threads took every task: the master thread reports at least once)
+  if (stop.load() || (progress && !progress(K, K))) throw Cancelled();
 }
 
 /// Row-major vec of the 2x2 blocks, one after the other.
@@ -188,7 +201,7 @@ struct SumScratch {
 template <typename Pair>
 SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weights,
                   const std::vector<Superoperator>& born, const std::vector<Block2>& source,
-                  const SeaOptions& options) {
+                  const SeaOptions& options, const Progress& progress) {
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
@@ -224,27 +237,27 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
     for (std::size_t i = 0; i < t.bonds_ji.size(); ++i) total.bonds_ji[i] += w * t.bonds_ji[i];
     for (std::size_t i = 0; i < t.bonds_ij.size(); ++i) total.bonds_ij[i] += w * t.bonds_ij[i];
   };
-  ordered_for<Scratch>(K, work, add);
+  ordered_for<Scratch>(K, work, add, progress);
   return total;
 }
 
 }  // namespace
 
 SeaSum sea_response(const SeaNodes& nodes, const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
-                    const std::vector<Block2>& source, const SeaOptions& options) {
+                    const std::vector<Block2>& source, const SeaOptions& options, const Progress& progress) {
   const auto pair = [&](std::size_t k, SumScratch& t) {
     const Correlator* c = &nodes.at(k, t.swept);
     return std::make_pair(c, c);
   };
-  return ladder_sum(nodes.size(), pair, weights, born, source, options);
+  return ladder_sum(nodes.size(), pair, weights, born, source, options, progress);
 }
 
 SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
                           const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
-                          const std::vector<Block2>& source, const SeaOptions& options) {
+                          const std::vector<Block2>& source, const SeaOptions& options, const Progress& progress) {
   if (right.size() != left.size()) throw std::invalid_argument("left and right must have one correlator per pair");
   const auto pair = [&](std::size_t k, SumScratch&) { return std::make_pair(left[k], right[k]); };
-  return ladder_sum(left.size(), pair, weights, born, source, options);
+  return ladder_sum(left.size(), pair, weights, born, source, options, progress);
 }
 
 namespace {
@@ -268,7 +281,7 @@ std::vector<Block2> node_sum(const SeaNodes& nodes, const std::vector<cplx>& wei
   const auto add = [&](std::size_t k, const Scratch& t) {
     for (std::size_t i = 0; i < count; ++i) total[i] += weights[k] * t.products[i];
   };
-  ordered_for<Scratch>(nodes.size(), work, add);
+  ordered_for<Scratch>(nodes.size(), work, add, nullptr);  // (O(range) products per node: fast)
   return total;
 }
 

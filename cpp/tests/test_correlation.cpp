@@ -193,6 +193,11 @@ TEST_P(CorrelatorTest, SweptNodesSumAsCachedOnes) {
     const int L = device_.slices(), s = L / 2, R = std::min(s, L - 1 - s);
     EXPECT_EQ(bare_kernel(cached, w, s, R), bare_kernel(swept, w, s, R));
   }
+  // a progress callback that says stop: the remaining nodes are skipped, Cancelled is thrown
+  std::size_t calls = 0;
+  const Progress stop = [&calls](std::size_t, std::size_t) { ++calls; return false; };
+  EXPECT_THROW(sea_response(SeaNodes(device_, z, {}), w, born, source_, SeaOptions{}, stop), Cancelled);
+  EXPECT_EQ(calls, 1u);
   EXPECT_THROW(SeaNodes(device_, {}, {}), std::invalid_argument);
   EXPECT_THROW(SeaNodes(device_, z, {sigma_}), std::invalid_argument);
 }

@@ -70,7 +70,8 @@ def apply_mixed(a: Correlator, b: Correlator,
     """C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij)."""
 def sea_response(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
                  born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
-                 max_iterations: int = 5000, restart: int = 20, bonds: bool = True
+                 max_iterations: int = 5000, restart: int = 20, bonds: bool = True,
+                 progress: Optional[Callable[[int, int], None]] = None
                  ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
@@ -81,7 +82,8 @@ def bare_kernel(correlators: Union[list[Correlator], SweptNodes], weights: npt.A
     [range + dx, p', p]: the bare contour sum G U G at (s + dx, p') for a unit potential on (s, p)."""
 def mixed_sea_response(left: list[Correlator], right: list[Correlator], weights: npt.ArrayLike,
                        born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
-                       max_iterations: int = 5000, restart: int = 20, bonds: bool = True
+                       max_iterations: int = 5000, restart: int = 20, bonds: bool = True,
+                       progress: Optional[Callable[[int, int], None]] = None
                        ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
     """sum_k w_k Y_k, Y_k = G(a_k) (U + S[Y_k]) G(b_k): the ladder at mixed energies over pairs of
     correlators: (sites, bonds_ji, bonds_ij, GMRES iterations per pair)."""

@@ -300,6 +300,7 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     Lam = perturbation(model, velocity)
     check_memory(model)
     sea = FermiSea(model, energy, disorder, keep_correlators=True)
+    check_memory(model, sea.nodes.size)  # (a clean sea at a threshold may have grown far beyond 24)
     density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     extra = {}
     if screened:

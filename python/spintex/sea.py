@@ -198,9 +198,15 @@ class FermiSea:
         one sweep per node).  The finest rule mostly only certifies the one below it: on
         bench_drives.py's 200 x 6 x 6 bar the field drive never sums on it, and its 30 correlators
         would hold 2 GB of fresh pages, which cost as much to fault in as the SCBA sweeps that fill
-        them."""
-        if not self.core_scba:
+        them.  A clean sea's rules need no SCBA: their correlators are None from the start and the
+        probe sweeps them inside the sum (a clean bar at a lead threshold grows to 71 nodes, and
+        kept, the correlators of all its rules filled the memory).  A custom system's are built."""
+        if self._custom_system is not None:
             rule = self._build(n, previous)
+            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
+        elif self.disorder is None:
+            z, w = sea_contour(self.mu, self.bottom, n)
+            rule = (z, w, [None] * n, [None] * n, [None] * n)
             blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
         else:
             z, w = sea_contour(self.mu, self.bottom, n)
@@ -213,13 +219,17 @@ class FermiSea:
         return rule, site_observables(self.model, blocks)["charge_density"]
 
     def _materialized(self, rule):
-        """``rule`` with a correlator at every node: those freed after a probe (None, see
-        :meth:`_probed_build`) are swept again from the rule's self-energies (one sweep per node,
-        on threads; the same blocks, since the SCBA's correlator is the sweep of its last Sigma),
-        once: the rule's list is filled in place."""
+        """``rule`` with a correlator at every node, for users that need the correlators themselves
+        (:attr:`correlators`: pumping's mixed products): those freed after a probe or never built
+        (None, see :meth:`_probed_build`) are swept from the rule's self-energies (one sweep per
+        node, on threads; the same blocks, since the SCBA's correlator is the sweep of its last
+        Sigma), once: the rule's list is filled in place.  Unless they would take more than half the
+        available memory: then they stay None (and :attr:`correlators` raises MemoryError)."""
         z, correlators, sigmas = rule[0], rule[2], rule[4]
         missing = [k for k, c in enumerate(correlators) if c is None]
-        if missing and not self.swept:
+        available = available_memory()  # (0: unknown)
+        if missing and not self.swept and (available <= 0 or len(missing) * correlator_bytes(self.model)
+                                           <= 0.5 * available):
             with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
                 built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
             for k, c in zip(missing, built):
@@ -229,10 +239,11 @@ class FermiSea:
     @property
     def correlators(self) -> list:
         """The correlator at every node of the sea's (finest) rule (MemoryError for a swept sea)."""
-        if self.swept:
+        correlators = [] if self.swept else self._materialized(self._rule)[2]
+        if self.swept or any(c is None for c in correlators):
             raise MemoryError(f"this Fermi sea sweeps its correlators again in every sum (keep_correlators=False "
                               f"or too little memory: {self._memory_message()}); its correlators cannot be held")
-        return self._materialized(self._rule)[2]
+        return correlators
 
     def _memory_message(self) -> str:
         return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available"
@@ -352,9 +363,13 @@ class FermiSea:
 
     def rule(self, accuracy: float | None = None) -> tuple:
         """(nodes, weights, correlators, Born maps, self-energies) of the coarsest rule whose error is
-        below ``accuracy`` (relative; None: the full rule), the rule that ``self(U, accuracy=...)`` sums."""
+        below ``accuracy`` (relative; None: the full rule), the rule that ``self(U, accuracy=...)`` sums.
+        A grown rule's correlators are None: its sums sweep them (:meth:`core_nodes`), which costs
+        what building them would and faults in no fresh memory (a clean 50 x 6 x 6 bar's field drive,
+        whose screening sums on grown rules: 10.5-10.8 s and 0.74 GB peak, against 11.6 s and
+        4.6 GB with every rule's correlators kept)."""
         usable = [rule for error, rule in self._coarser if accuracy is not None and error <= accuracy]
-        return self._materialized(usable[0] if usable else self._rule)
+        return usable[0] if usable else self._rule
 
     def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
                         bonds: bool = True):
@@ -383,9 +398,11 @@ class FermiSea:
         :class:`spintex._core.SweptNodes` that sweeps them again from (z, Sigma); None for a custom
         system's correlators (summed in Python)."""
         z, _, correlators, _, sigmas = rule
-        if self.swept:
+        if self._custom_system is not None:
+            return list(correlators) if all(isinstance(c, _core.Correlator) for c in correlators) else None
+        if self.swept or any(c is None for c in correlators):
             return _core.SweptNodes(self.model.device, z, None if self.disorder is None else list(sigmas))
-        return list(correlators) if all(isinstance(c, _core.Correlator) for c in correlators) else None
+        return list(correlators)
 
     def _python_sum(self, weights, correlators, borns, U, ladder_tolerance=None):
         """sum_k w_k Y(z_k) (sites, bonds_ji, bonds_ij) for correlators with the Correlator interface."""

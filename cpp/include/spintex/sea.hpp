@@ -74,15 +74,18 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
 
 /// sum_k weights[k] Y(z_k) over the nodes (correlators at z_k with their SCBA self-energy).
+/// `progress(done, total)` is called by the master thread after each of its nodes (false: the
+/// remaining nodes are skipped and Cancelled is thrown; the bindings check Ctrl-C there).
 SeaSum sea_response(const SeaNodes& nodes, const std::vector<cplx>& weights,
                     const std::vector<Superoperator>& born, const std::vector<Block2>& source,
-                    const SeaOptions& options);
+                    const SeaOptions& options, const Progress& progress = nullptr);
 
 /// sum_k w_k Y_k with Y_k = G(a_k) (U + S[Y_k]) G(b_k): the two-energy products of energy
 /// derivatives (the Fermi-sea term of Kubo-Bastin responses, by differences), pairs in parallel.
 SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
                           const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
-                          const std::vector<Block2>& source, const SeaOptions& options);
+                          const std::vector<Block2>& source, const SeaOptions& options,
+                          const Progress& progress = nullptr);
 
 /// The bare (ladder-free) contour sum of site-pair products between slice s and its neighbours,
 ///   K[dx][p'][p] = sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k),   dx = -range..range,
