@@ -193,9 +193,10 @@ class FermiSea:
     def _probed_build(self, n: int, previous, uniform):
         """(the n-node rule, its bare probe: the charge response to the ``uniform`` potential).
         With the SCBA in the core each node's correlator is freed as soon as its product G U G is
-        formed (:func:`spintex._core.scba_nodes` with a probe) and the rule's correlators are None
-        until a user of the rule builds them again from its self-energies (:meth:`_materialized`,
-        one sweep per node).  The finest rule mostly only certifies the one below it: on
+        formed (:func:`spintex._core.scba_nodes` with a probe) and the rule's correlators stay None:
+        a sum on the rule sweeps them from its self-energies (:meth:`core_nodes`), and only
+        :attr:`correlators` builds them (:meth:`_materialized`).  The finest rule mostly only
+        certifies the one below it: on
         bench_drives.py's 200 x 6 x 6 bar the field drive never sums on it, and its 30 correlators
         would hold 2 GB of fresh pages, which cost as much to fault in as the SCBA sweeps that fill
         them.  A clean sea's rules need no SCBA: their correlators are None from the start and the
