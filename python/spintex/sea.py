@@ -73,8 +73,8 @@ class FermiSea:
     geometrically, error(n) ~ q^n, and the change is about the coarser rule's error), the node
     count grows by a quarter, the previous rule becoming the coarse one and giving every SCBA of
     the new rule its starting Sigma (interpolated, :meth:`_sigma_at`); a grown rule's correlators
-    are freed once its probe is formed and built again from its Sigma only if a sum uses that rule
-    (:meth:`_probed_build`).  (Growing by a quarter
+    are freed once its probe is formed, and the sums that use that rule sweep its nodes again from
+    their Sigma (:meth:`_probed_build`).  (Growing by a quarter
     rather than a half: the extrapolation change^(n / n_coarse) is shorter, hence safer, and the
     rule just below a tolerance is found with fewer nodes: on bench_drives.py's bar 24 -> 30
     nodes, estimated error 8e-10, instead of 24 -> 36, and the 24-node rule, its error now
