@@ -306,7 +306,8 @@ def test_equilibrium_with_the_fermi_energy_on_the_band_edge():
                                            ({"nodes": 0}, "nodes must be a positive"),
                                            ({"nodes": 2.5}, "nodes must be a positive"),
                                            ({"max_nodes": 0}, "max_nodes must be a positive"),
-                                           ({"tolerance": 0.0}, "tolerance must be")])
+                                           ({"tolerance": 0.0}, "tolerance must be"),
+                                           ({"keep_correlators": "no"}, "keep_correlators must be None")])
 def test_fermi_sea_checks_its_rule_arguments(kwargs, match):
     from spintex.sea import FermiSea
 

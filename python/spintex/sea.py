@@ -122,6 +122,9 @@ class FermiSea:
             disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
+        if keep_correlators not in (None, True, False):
+            raise ValueError(f"keep_correlators must be None (decide by the free memory), True or False, "
+                             f"got {keep_correlators!r}")
         self.swept = self._sweeps_again(nodes) if keep_correlators is None else not keep_correlators
         if self.swept and system is not None:
             raise ValueError("keep_correlators=False needs the sea's own system (a custom system's correlators "
