@@ -51,6 +51,11 @@ def available_memory() -> int:
         return 0
 
 
+def density_blocks(y: np.ndarray) -> np.ndarray:
+    """rho = (i/2pi)(Y - Y^dag), blockwise, from the blocks Y_i of a contour sum of G^R products."""
+    return 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
+
+
 class FermiSea:
     """Static (Fermi-sea) density-matrix response to a local perturbation at fixed chemical potential.
 
@@ -168,9 +173,9 @@ class FermiSea:
     def _build(self, n: int, previous=None):
         """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With
         ``previous`` (a coarser rule) every SCBA starts from Sigma interpolated from it."""
-        z, w = sea_contour(self.mu, self.bottom, n)
         if self.swept and self.disorder is None:  # swept again from z in every sum
-            return z, w, [None] * n, [None] * n, [None] * n
+            return self._clean_rule(n)
+        z, w = sea_contour(self.mu, self.bottom, n)
         guesses = [None] * n if previous is None or self.disorder is None else list(self._sigma_at(previous, n))
         if self.core_scba:
             correlators, sigmas, _ = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
@@ -199,28 +204,28 @@ class FermiSea:
         formed (:func:`spintex._core.scba_nodes` with a probe) and the rule's correlators stay None:
         a sum on the rule sweeps them from its self-energies (:meth:`core_nodes`), and only
         :attr:`correlators` builds them (:meth:`_materialized`).  The finest rule mostly only
-        certifies the one below it: on
-        bench_drives.py's 200 x 6 x 6 bar the field drive never sums on it, and its 30 correlators
-        would hold 2 GB of fresh pages, which cost as much to fault in as the SCBA sweeps that fill
-        them.  A clean sea's rules need no SCBA: their correlators are None from the start and the
-        probe sweeps them inside the sum (a clean bar at a lead threshold grows to 71 nodes, and
-        kept, the correlators of all its rules filled the memory).  A custom system's are built."""
-        if self._custom_system is not None:
-            rule = self._build(n, previous)
-            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
-        elif self.disorder is None:
-            z, w = sea_contour(self.mu, self.bottom, n)
-            rule = (z, w, [None] * n, [None] * n, [None] * n)
-            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
-        else:
+        certifies the one below it: on bench_drives.py's 200 x 6 x 6 bar the field drive never sums
+        on it, and its 30 correlators would hold 2 GB of fresh pages, which cost as much to fault in
+        as the SCBA sweeps that fill them.  A clean sea's rules need no SCBA: their correlators are
+        None from the start and the probe sweeps them inside the sum (a clean bar at a lead
+        threshold grows to 71 nodes, and kept, the correlators of all its rules filled the memory).
+        A custom system's are built."""
+        if self.core_scba:
             z, w = sea_contour(self.mu, self.bottom, n)
             guesses = None if previous is None else list(self._sigma_at(previous, n))
             correlators, sigmas, products = self.scba_at(z, guesses, self._initial, tolerance=self.scba_tolerance,
                                                          probe=uniform, path=sea_path(n))
             rule = (z, w, correlators, [self._born] * n, sigmas)
-            y = np.tensordot(w, np.array(products), 1)
-            blocks = 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
+            blocks = density_blocks(np.tensordot(w, np.array(products), 1))
+        else:
+            rule = self._clean_rule(n) if self._custom_system is None else self._build(n, previous)
+            blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
         return rule, site_observables(self.model, blocks)["charge_density"]
+
+    def _clean_rule(self, n: int):
+        """The n-node rule of a clean sea without correlators (its sums sweep them from z)."""
+        z, w = sea_contour(self.mu, self.bottom, n)
+        return z, w, [None] * n, [None] * n, [None] * n
 
     def _materialized(self, rule):
         """``rule`` with a correlator at every node, for users that need the correlators themselves
@@ -243,11 +248,12 @@ class FermiSea:
     @property
     def correlators(self) -> list:
         """The correlator at every node of the sea's (finest) rule (MemoryError for a swept sea)."""
-        correlators = [] if self.swept else self._materialized(self._rule)[2]
-        if self.swept or any(c is None for c in correlators):
-            raise MemoryError(f"this Fermi sea sweeps its correlators again in every sum (keep_correlators=False "
-                              f"or too little memory: {self._memory_message()}); its correlators cannot be held")
-        return correlators
+        if not self.swept:
+            correlators = self._materialized(self._rule)[2]
+            if all(c is not None for c in correlators):
+                return correlators
+        raise MemoryError(f"this Fermi sea sweeps its correlators again in every sum (keep_correlators=False "
+                          f"or too little memory: {self._memory_message()}); its correlators cannot be held")
 
     def _memory_message(self) -> str:
         return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available"
@@ -394,8 +400,7 @@ class FermiSea:
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
                                             ladder_tolerance)
-        return (0.5j / np.pi * (ys - np.conj(np.swapaxes(ys, 1, 2))),
-                0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2))))
+        return density_blocks(ys), 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
 
     def core_nodes(self, rule):
         """What the core's contour sums take for ``rule``: its correlators, or for a swept sea a
