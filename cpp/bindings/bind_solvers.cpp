@@ -88,10 +88,12 @@ const SeaNodes& sea_nodes(const py::object& nodes, std::optional<SeaNodes>& hold
   return *holder;
 }
 
-std::vector<cplx> weight_vector(const ComplexArray& weights) {
-  if (weights.ndim() != 1) throw std::invalid_argument("weights must be a 1-d array");
-  return std::vector<cplx>(weights.data(), weights.data() + weights.shape(0));
+/// The entries of a 1-d complex array (std::invalid_argument naming it otherwise).
+std::vector<cplx> complex_vector(const ComplexArray& a, const char* name) {
+  if (a.ndim() != 1) throw std::invalid_argument(std::string(name) + " must be a 1-d array");
+  return std::vector<cplx>(a.data(), a.data() + a.shape(0));
 }
+
 
 /// A contour sum of `count` nodes, sum(weights, born, source, options, progress) -> SeaSum, with its
 /// arguments checked and the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per node).
@@ -100,7 +102,7 @@ template <typename Sum>
 py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::object& born,
                       const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
                       const py::object& progress, const Sum& sum) {
-  const std::vector<cplx> w = weight_vector(weights);
+  const std::vector<cplx> w = complex_vector(weights, "weights");
   const std::vector<Superoperator> K = superoperators(born);
   const std::vector<Block2> src = to_site_blocks(source, "source");
   if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
@@ -135,6 +137,15 @@ py::array_t<cplx> matrices_array(const std::vector<MatrixXc>& blocks) {
 std::vector<Block2> optional_site_blocks(const py::object& a, const char* name) {
   if (a.is_none()) return {};
   return to_site_blocks(py::cast<ComplexArray>(a), name);
+}
+
+/// A Python list of optional (N, 2, 2) site blocks (None: an empty list).
+std::vector<std::vector<Block2>> site_block_list(const py::object& list, const char* name) {
+  std::vector<std::vector<Block2>> out;
+  if (!list.is_none())
+    for (const py::handle& h : py::cast<py::list>(list))
+      out.push_back(optional_site_blocks(py::reinterpret_borrow<py::object>(h), name));
+  return out;
 }
 
 /// What Correlator.apply returns beyond (sites, bonds_ji).
@@ -286,13 +297,7 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
 from their energy and self-energy, one correlator per thread in memory instead of one per node
 (sea_response, bare_kernel): the same sums as cached correlators of the same Sigma.)doc")
       .def(py::init([](const Device& d, const ComplexArray& energies, const py::object& self_energies) {
-             if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
-             std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
-             std::vector<std::vector<Block2>> sigmas;
-             if (!self_energies.is_none())
-               for (const py::handle& h : py::cast<py::list>(self_energies))
-                 sigmas.push_back(optional_site_blocks(py::reinterpret_borrow<py::object>(h), "self_energies"));
-             return SeaNodes(d, std::move(z), std::move(sigmas));
+             return SeaNodes(d, complex_vector(energies, "energies"), site_block_list(self_energies, "self_energies"));
            }),
            py::arg("device"), py::arg("energies"), py::arg("self_energies") = py::none(), py::keep_alive<1, 2>())
       .def("__len__", &SeaNodes::size);
@@ -324,7 +329,7 @@ nodes.)doc",
       [](const py::object& correlators, const ComplexArray& weights, int slice, int range) {
         std::optional<SeaNodes> holder;
         const SeaNodes& nodes = sea_nodes(correlators, holder);
-        std::vector<cplx> w = weight_vector(weights);
+        std::vector<cplx> w = complex_vector(weights, "weights");
         std::vector<Block2> K;
         {
           py::gil_scoped_release release;
@@ -364,14 +369,9 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
          int max_iterations, double fallback_mixing, const py::object& progress, const py::object& probe,
          const py::object& path) {
         const Device& device = py::cast<const Device&>(device_obj);
-        if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
-        std::vector<cplx> z(energies.data(), energies.data() + energies.shape(0));
+        const std::vector<cplx> z = complex_vector(energies, "energies");
         std::vector<Superoperator> K = superoperators(born);
-        std::vector<std::vector<Block2>> g;
-        if (!guesses.is_none()) {
-          for (const py::handle& h : py::cast<py::list>(guesses))
-            g.push_back(optional_site_blocks(py::reinterpret_borrow<py::object>(h), "guesses"));
-        }
+        const std::vector<std::vector<Block2>> g = site_block_list(guesses, "guesses");
         std::vector<Block2> start = optional_site_blocks(first, "first");
         std::vector<Block2> probe_blocks = optional_site_blocks(probe, "probe");
         std::vector<double> path_values;
@@ -429,9 +429,8 @@ freed once its product is formed.)doc",
          const py::object& left_weights, const py::object& right_weights, bool transmission,
          bool reverse_transmission, std::array<double, 3> left_axis, std::array<double, 3> right_axis,
          const py::object& local_self_energy, const py::object& progress, bool per_energy) {
-        if (energies.ndim() != 1) throw std::invalid_argument("energies must be a 1-d array");
         Request req;
-        req.energies.assign(energies.data(), energies.data() + energies.shape(0));
+        req.energies = complex_vector(energies, "energies");
         const std::size_t K = req.energies.size();
         req.retarded_weights = to_weights(retarded_weights, K, "retarded_weights");
         req.left_weights = to_weights(left_weights, K, "left_weights");
