@@ -205,8 +205,7 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
-  using Scratch = SumScratch;
-  const auto work = [&](std::size_t k, Scratch& t) {
+  const auto work = [&](std::size_t k, SumScratch& t) {
     const auto [pa, pb] = pair(k, t);
     const Correlator &a = *pa, &b = *pb;
     std::vector<Block2> final = source;  // U + S[x]
@@ -226,7 +225,7 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
   };
   // each node's Y is formed alone and added in node order: bitwise the same sums for any number
   // of threads
-  const auto add = [&](std::size_t k, const Scratch& t) {
+  const auto add = [&](std::size_t k, const SumScratch& t) {
     const cplx w = weights[k];
     if (total.sites.empty()) {
       total.sites.assign(t.sites.size(), Block2::Zero());
@@ -237,7 +236,7 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
     for (std::size_t i = 0; i < t.bonds_ji.size(); ++i) total.bonds_ji[i] += w * t.bonds_ji[i];
     for (std::size_t i = 0; i < t.bonds_ij.size(); ++i) total.bonds_ij[i] += w * t.bonds_ij[i];
   };
-  ordered_for<Scratch>(K, work, add, progress);
+  ordered_for<SumScratch>(K, work, add, progress);
   return total;
 }
 
