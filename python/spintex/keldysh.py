@@ -175,6 +175,12 @@ def fermi_complex(z, mu: float, temperature: float):
     return 1.0 / (np.exp(np.clip(x.real, -700, 700) + 1j * x.imag) + 1.0)
 
 
+def density_blocks(y: np.ndarray) -> np.ndarray:
+    """rho = (i/2pi)(Y - Y^dag), blockwise, from the site blocks Y_i of a contour sum of G^R
+    products (the equilibrium part of the module docstring, and the Fermi sea's response)."""
+    return 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
+
+
 def _converge_by_doubling(evaluate, n: int, tolerance: float, what: str):
     """Call ``evaluate(n) -> (sites, bonds, nodes)`` with n, 2n, ... until the blocks change by
     less than ``tolerance``; returns (sites, bonds, nodes, last change)."""
@@ -208,7 +214,7 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     def evaluate(n):
         z, w = contour(mu, temperature, bottom, n)
         out = retarded(z, w)
-        sites = 0.5j / np.pi * (out["retarded_sites"] - np.conj(np.swapaxes(out["retarded_sites"], 1, 2)))
+        sites = density_blocks(out["retarded_sites"])
         bonds = 0.5j / np.pi * (out["retarded_bonds_ji"] - np.conj(np.swapaxes(out["retarded_bonds_ij"], 1, 2)))
         return sites, bonds, z.size
 

@@ -18,7 +18,7 @@ import numpy as np
 from . import _core
 from ._validate import finite_float, positive_int
 from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
-from .keldysh import sea_contour, sea_interpolation, sea_legendre, sea_path, spectrum_bottom
+from .keldysh import density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path, spectrum_bottom
 from .model import IDENTITY2, Model
 from .observables import site_observables
 
@@ -49,11 +49,6 @@ def available_memory() -> int:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return 0
-
-
-def density_blocks(y: np.ndarray) -> np.ndarray:
-    """rho = (i/2pi)(Y - Y^dag), blockwise, from the blocks Y_i of a contour sum of G^R products."""
-    return 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
 
 
 class FermiSea:
