@@ -429,7 +429,7 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
         std::vector<Block2> start;  // empty: from scratch
         if (!guesses.empty() && !guesses[k].empty()) {
           start = guesses[k];
-        } else if (k >= begin + 2) {  // linear extrapolation in z from the run's last two nodes
+        } else if (k >= begin + 2) {  // linear extrapolation from the run's last two nodes, in s (path) or z
           const cplx t = path.empty() ? (z[k] - z[k - 1]) / (z[k - 1] - z[k - 2])
                                       : cplx((path[k] - path[k - 1]) / (path[k - 1] - path[k - 2]));
           start = out[k - 1].self_energy;
