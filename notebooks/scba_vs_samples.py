@@ -16,7 +16,7 @@ length, width, samples = pick((12, 4, 100), (40, 6, 800))
 lat = st.lattice.bar(length, width, width)
 m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(length / 2, 3.0))
 # E_F off the leads' subband thresholds: E = -1.5 (used before) is one (e_m = 0, -2t + M) of the 6x6
-# bar, where the clean transmission is singular (41.99 with 39 open channels); -1.4 is 0.05 away
+# bar, where the clean transmission is singular (41.99 with 39 open channels); -1.4 is 0.1 away
 # from the nearest threshold.
 E = -1.4
 edges = st.integration.channel_thresholds(m)

@@ -14,7 +14,7 @@ from . import _core, continuum, lattice, plot, textures
 _core.set_blas_threads(int(_os.environ.get("SPINTEX_BLAS_THREADS", "1")))
 from .damping import gilbert_damping
 from .bubble import kubo_bubble
-from . import bulk, kernels
+from . import bulk, kernels, periodic
 from .disorder import Disorder, SCBAConvergenceError
 from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
 from .keldysh import equilibrium, ldos, nonequilibrium, transmission
@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "chain_scattering",
     "continuum", "current_polarization", "energy_resolved", "ensemble", "equilibrium", "fit_torque",
-    "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "plot",
-    "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",
+    "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "periodic",
+    "plot", "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",
     "wall_force", "wall_resistance",
 ]
