@@ -239,7 +239,7 @@ def test_screened_response_does_not_depend_on_which_lead_is_raised(diffusive_wal
     field = st.linear_response(m, -0.8, disorder=d, drive="field")
     left = st.linear_response(m, -0.8, disorder=d, drive="left")
     sea = FermiSea(m, -0.8, d)
-    sites, bonds, info = with_screening(sea, *_blocks(m, left))
+    sites, bonds, info = with_screening(lambda: sea, *_blocks(m, left), m)
     screened_left = st.State.from_blocks(m, sites, bonds)
     scale = np.abs(field.spin_density).max()
     diff = np.abs(screened_left.spin_density - field.spin_density).max(axis=1)

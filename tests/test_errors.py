@@ -336,3 +336,83 @@ def test_pumping_that_cannot_hold_its_correlators_stops_before_any_work(monkeypa
     monkeypatch.setattr(pumping, "FermiSea", no_sea)
     with pytest.raises(MemoryError, match="pumping on this model holds at least"):
         st.pumping(m, -0.5, v)
+
+
+# ----------------------------------------------------------------------------- energies at the band's ends
+@pytest.fixture
+def small_wall():
+    return st.Model(st.lattice.chain(12), exchange=0.5, texture=st.textures.neel_wall(6, 2))
+
+
+@pytest.mark.parametrize("energy, disorder", [(-6.0, None), (2.6, None), (3.0, None), (-6.0, st.Disorder(onsite=0.05)),
+                                              (3.0, st.Disorder(onsite=0.05))])
+def test_field_drive_without_open_channels_is_zero(small_wall, energy, disorder):
+    """No lead channel open at E_F: the bias response is zero and so is its screening (the Fermi
+    sea, a full or empty band, is not built).  (2.6 is above the bands but inside the Gershgorin
+    bound of the clean chain.  The SCBA at 2.6 does not converge: it sits at a bound state of the
+    wall, where the real-axis SCBA iteration oscillates, a limitation not tested here.)"""
+    r = st.linear_response(small_wall, energy, disorder=disorder, drive="field")
+    assert r.screening_iterations == 0 and r.neutrality == 0.0
+    assert np.abs(r.torque).max() == 0.0 and np.abs(r.screening_potential).max() == 0.0
+
+
+@pytest.mark.parametrize("energy", [-6.0, 2.6, 3.0])
+def test_pumping_outside_the_bands_is_zero(small_wall, energy):
+    """Below the spectrum no state is filled, above it every state is: a moving texture changes
+    nothing (up to the rounding of a contour that encloses the whole spectrum or none of it)."""
+    r = st.pumping(small_wall, energy, st.texture_velocity(small_wall, "rotation"))
+    assert r.emission == (0.0, 0.0)
+    assert np.abs(r.torque).max() < 1e-6 and np.abs(r.density_rate).max() < 1e-6
+    inside = st.pumping(small_wall, -1.0, st.texture_velocity(small_wall, "rotation"))
+    assert np.abs(inside.torque).max() > 1e-2  # (the bound above is not loose for this wall)
+
+
+def test_clean_fermi_sea_at_a_divergent_threshold_is_refused():
+    """A clean uniform wire at a lead channel threshold: its density of states diverges there, so
+    the static (Fermi-sea) response has no finite limit: a ValueError in one sweep, not a contour
+    grown to max_nodes."""
+    m = st.Model(st.lattice.chain(12))
+    with pytest.raises(ValueError, match="threshold"):
+        st.linear_response(m, -2.0, drive="field")
+    with pytest.raises(ValueError, match="threshold"):
+        st.pumping(m, -2.0, np.zeros((12, 3)))
+
+
+def test_scba_at_a_lead_threshold_starts_from_a_broadened_propagator():
+    """The clean G_0 is singular at a threshold of a clean uniform wire; the SCBA starts from the
+    Born self-energy of G = -i/t instead (was: RuntimeError "singular block ... shift the energy
+    off the real axis", which the API does not allow)."""
+    m = st.Model(st.lattice.chain(12))
+    r = st.linear_response(m, -2.0, disorder=st.Disorder(onsite=0.01))
+    assert np.isfinite(r.transmission) and np.all(np.isfinite(r.spin_density))
+    above = st.linear_response(m, -1.99, disorder=st.Disorder(onsite=0.01))
+    assert 0 <= r.transmission < above.transmission
+
+
+def test_scba_on_a_single_slice_is_refused():
+    m = st.Model(st.lattice.chain(1), exchange=0.5)
+    with pytest.raises(ValueError, match="2 slices"):
+        st.linear_response(m, -1.0, disorder=st.Disorder(onsite=0.01))
+
+
+def test_more_argument_checks(small_wall):
+    m = small_wall
+    v = st.texture_velocity(m, "rotation")
+    with pytest.raises(ValueError, match="tolerance"):
+        st.nonequilibrium(m, mu_left=-0.99, mu_right=-1.01, tolerance=0)
+    with pytest.raises(ValueError, match="1-d"):
+        st.transmission(m, [[-1.0, -0.5]])
+    with pytest.raises(ValueError, match="disorder"):
+        st.ldos(m, -1.0, disorder=0.1)
+    with pytest.raises(ValueError, match="screened"):
+        st.pumping(m, -1.0, v, screened="no")
+    with pytest.raises(ValueError, match="circuit"):
+        st.linear_response(m, -1.0, circuit="bogus")
+    with pytest.raises(ValueError, match="lead"):
+        st.linear_response(m, -1.0, drive="thermal", temperature=0.01, lead="right")
+    with pytest.raises(ValueError, match="model"):
+        st.texture_velocity(None, "rotation")
+    with pytest.raises(ValueError, match="model"):
+        st.texture_force(None, np.zeros((12, 3)), v)
+    with pytest.raises(ValueError, match="circuit='open'"):
+        st.linear_response(m, 3.0, drive="thermal", temperature=0.01, circuit="open")

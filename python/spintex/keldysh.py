@@ -30,8 +30,8 @@ def transmission(model: Model, energies) -> np.ndarray:
     channel threshold: the limit from above); all energies in one C++ call."""
     check_model(model)
     e = np.atleast_1d(real_array(energies, "energies"))
-    if not np.all(np.isfinite(e)):
-        raise ValueError("energies must be finite")
+    if e.ndim != 1 or not np.all(np.isfinite(e)):
+        raise ValueError(f"energies must be a finite scalar or 1-d array, got shape {np.shape(energies)}")
     return _integrate(model, e, transmission=True)["transmission"]
 
 
@@ -314,6 +314,7 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
     T = finite_float(temperature, "temperature", nonnegative=True)
     t_l = T if temperature_left is None else finite_float(temperature_left, "temperature_left", nonnegative=True)
     t_r = T if temperature_right is None else finite_float(temperature_right, "temperature_right", nonnegative=True)
+    tolerance = finite_float(tolerance, "tolerance", positive=True)
     progress = Progress("nonequilibrium")
     eq_sites, eq_bonds, eq_info = _equilibrium_blocks(model, mu_r, t_r, tolerance, progress)
     w_sites, w_bonds, w_info = _window_blocks(model, mu_l, mu_r, t_l, t_r, tolerance, progress)
@@ -333,6 +334,8 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
+    if disorder is not None and not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
     if disorder is not None and disorder.method == "scba":  # energy by energy
         blocks = np.array([scba(model, E, disorder).retarded_sites for E in e])
     elif disorder is not None:

@@ -136,7 +136,7 @@ class PeriodicWire:
         lad = solve_ladder(corr, born, left=wl, right=wr)
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
-            sites, bonds, info = with_screening(self.fermi_sea(energy, disorder), sites, bonds)
+            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder), sites, bonds, self.model)
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),

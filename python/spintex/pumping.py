@@ -58,6 +58,7 @@ def texture_velocity(model: Model, kind: str = "translation", *, direction=(1.0,
     spuriously through the large longitudinal response).
     ``"rotation"``: rotation about ``axis`` at unit angular velocity, v = axis x n.
     """
+    check_model(model)
     n = model.texture_vectors
     if kind == "rotation":
         a = np.asarray(axis, dtype=float)
@@ -92,6 +93,7 @@ def _lattice_gradient(model: Model, d: np.ndarray) -> np.ndarray:
 
 def check_velocity(model: Model, velocity) -> np.ndarray:
     """A real (N, 3) velocity field tangent to the texture (v_i . n_i = 0)."""
+    check_model(model)
     v = np.asarray(velocity)
     N = model.lattice.num_sites
     if v.shape != (N, 3):
@@ -293,6 +295,8 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         return each_energy(lambda e: pumping(model, e, velocity, disorder=disorder, screened=screened), energies,
                            "pumping")
     energy = finite_float(energy, "energy")
+    if not isinstance(screened, (bool, np.bool_)):
+        raise ValueError(f"screened must be True or False, got {screened!r}")
     if disorder is not None and not isinstance(disorder, Disorder):
         raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
     if disorder is not None and disorder.method == "samples":
@@ -344,6 +348,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     surface part of :func:`pumping` alone (cheap: one correlation, plus the screening potential
     when ``screened``)."""
     energy = finite_float(energy, "energy")
+    if not isinstance(screened, (bool, np.bool_)):
+        raise ValueError(f"screened must be True or False, got {screened!r}")
     Lam = perturbation(model, velocity)
     if screened:
         sea = FermiSea(model, energy, disorder)

@@ -94,7 +94,7 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None):
             "open_channels": tuple(int(n) for n in batch["open_channels"][0])}
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
-        sites, bonds, extra = with_screening(FermiSea(m, energy), sites, bonds)
+        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy), sites, bonds, m)
         info.update(extra)
     return sites, bonds, info
 
@@ -150,13 +150,17 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     not the same through every slice; the lead currents are.  ``solution``: the SCBA solution at
     ``energy`` if already solved (the batch starts each energy from its neighbour's).
     """
+    if model.lattice.num_slices < 2 and not disorder.soc:
+        raise ValueError("an SCBA response needs a device of at least 2 slices (its conductance is the current "
+                         f"through a slice boundary); this lattice has {model.lattice.num_slices}")
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     wl, wr = DRIVE_WEIGHTS[drive]
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
     info = {}
     if drive == "field":
-        sites, bonds, info = with_screening(FermiSea(model, energy, disorder, initial=sol.self_energy), sites, bonds)
+        sites, bonds, info = with_screening(lambda: FermiSea(model, energy, disorder, initial=sol.self_energy), sites,
+                                            bonds, model)
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
@@ -263,12 +267,17 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
+        if lead is not None:
+            raise ValueError(f"lead={lead!r} applies to the lead drives; drive='thermal' heats both leads")
+
         def thermal(e):
             return thermal_response(model, e, temperature=temperature, disorder=disorder, circuit=circuit)
 
         return thermal(energy) if energies is None else each_energy(thermal, energies, "thermal drive")
     if finite_float(temperature, "temperature", nonnegative=True) != 0:
         raise ValueError(f"temperature={temperature!r} applies to drive='thermal' only: the other drives are T = 0")
+    if circuit != "closed":
+        raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
     if energies is not None:
         return batched_response(model, energies, disorder, drive)

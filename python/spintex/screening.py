@@ -19,7 +19,7 @@ serves the whole textured wire.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from .model import IDENTITY2
 from .observables import site_observables
 
 if TYPE_CHECKING:
+    from .model import Model
     from .sea import FermiSea
 
 
@@ -250,11 +251,18 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
-def with_screening(sea: FermiSea, sites, bonds):
+def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model):
     """Add the screening response to Fermi-surface blocks (the field drive); returns the new
-    blocks and the fields that document it."""
-    model = sea.model
+    blocks and the fields that document it.  The Fermi sea (``make_sea()``) is built only if the
+    blocks carry charge: with no lead channel open at the Fermi energy (below or above every band)
+    the bias response is zero and so is its screening, while the sea's contour would have nothing
+    to integrate (a full or an empty band)."""
     unscreened = site_observables(model, sites)["charge_density"]
+    if not np.any(unscreened):
+        return sites, bonds, {"screening_potential": np.zeros(model.lattice.num_sites),
+                              "unscreened_charge_density": unscreened, "neutrality": 0.0,
+                              "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
+    sea = make_sea()
     u, iterations, s_sea, b_sea = screen(sea, unscreened)
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]

@@ -18,7 +18,9 @@ import numpy as np
 from . import _core
 from ._validate import finite_float, positive_int
 from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
-from .keldysh import density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path, spectrum_bottom
+from .integration import channel_thresholds
+from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
+                      spectrum_bottom)
 from .model import IDENTITY2, Model
 from .observables import site_observables
 
@@ -49,6 +51,13 @@ def available_memory() -> int:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return 0
+
+
+def _change(fine: np.ndarray, coarse: np.ndarray, hopping: float) -> float:
+    """max |fine - coarse| relative to max |fine|, or to 1e-8 / hopping if that is smaller (a
+    compressibility that small is zero at any tolerance: a full or empty band, whose sums are
+    rounding, against 1/(pi t) per site in a metal)."""
+    return float(np.abs(fine - coarse).max() / max(np.abs(fine).max(), 1e-8 / hopping))
 
 
 class FermiSea:
@@ -105,8 +114,21 @@ class FermiSea:
         if disorder is not None and disorder.soc:
             raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
                                       "RR ladder on site pairs) is not implemented; use method='samples'")
-        self.model, self.mu, self.disorder = model, fermi_energy, disorder
-        self.bottom = spectrum_bottom(model) if bottom is None else bottom
+        self.model, self.mu, self.disorder = model, finite_float(fermi_energy, "fermi_energy"), disorder
+        if bottom is None:
+            # below the spectrum (no states under mu) the response is zero: the arc from mu - 1
+            # to mu encloses nothing and sums to rounding (accepted by the floor of ``_change``)
+            bottom = min(spectrum_bottom(model), self.mu - 1.0)
+        elif not finite_float(bottom, "bottom") < self.mu:
+            raise ValueError(f"bottom must lie below the Fermi energy {self.mu!r} (and below the spectrum), "
+                             f"got {bottom!r}")
+        self.bottom = bottom
+        if disorder is None and system is None:
+            # a clean wire's Fermi sea at a lead channel threshold: G ~ (z - E_c)^(-1/2) makes the
+            # static response diverge where the wire has a threshold state; the real-axis check
+            # of the retarded sites says so (ValueError) in one sweep instead of a contour grown
+            # to max_nodes
+            _retarded_sites(model, np.array([self.mu]))
         self._custom_system = system  # (not self.system = self._system: a cycle that holds every correlator until gc)
         # the RR ladders' relative residual; their error in rho is about 1 % of it (measured on the
         # issue's chain and a 100 x 6 x 6 bar: residual 1e-9 -> 7e-12, 1e-7 -> 1e-9, 1e-6 -> 6e-9)
@@ -145,7 +167,7 @@ class FermiSea:
         coarse_probe = probe(coarse)
         coarser = []  # (error, rule), coarsest first
         while True:
-            change = float(np.abs(fine_probe - coarse_probe).max() / max(np.abs(fine_probe).max(), 1e-300))
+            change = _change(fine_probe, coarse_probe, model.hopping)
             # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
             # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
             # chain change(12 -> 24) = 3.4e-6, error(24) = 2.7e-10: the estimate can be 20x low)
@@ -156,7 +178,7 @@ class FermiSea:
                 break
             if rule[0].size >= max_nodes:
                 raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
-                                   f"{rule[0].size} nodes (last change {change:.3g})")
+                                   f"{rule[0].size} nodes (last change {change:.3g}){self._threshold_hint()}")
             # grow by a quarter: the rule just built becomes the coarse one; the new one, which may
             # serve only to measure that one's error, keeps its correlators only as long as its probe
             coarse, coarse_probe = rule, fine_probe
@@ -164,6 +186,16 @@ class FermiSea:
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
+
+    def _threshold_hint(self) -> str:
+        """Why a contour may not converge: the Fermi energy next to a lead channel threshold."""
+        edges = channel_thresholds(self.model)
+        if edges.size == 0:
+            return ""
+        edge = float(edges[np.argmin(np.abs(edges - self.mu))])
+        return (f"; the Fermi energy is {abs(self.mu - edge):.3g} from the lead channel threshold {edge:.9g}, where "
+                "the density of states of a clean wire diverges: move it further away, raise max_nodes, or add "
+                "disorder")
 
     def _build(self, n: int, previous=None):
         """(nodes, weights, correlators, Born maps, self-energies) of the n-node rule.  With

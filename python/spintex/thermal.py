@@ -152,11 +152,15 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
     if circuit == "open":
         j_t = Response.from_blocks(model, sites, bonds).current.mean()
         j_v = Response.from_blocks(model, v_sites, v_bonds).current.mean()
+        if not j_v:
+            raise ValueError(f"circuit='open' needs a conducting wire: at mu = {mu!r}, T = {T!r} no current flows "
+                             "(no lead channel open in the thermal window), so no voltage can cancel one")
         seebeck = float(-j_t / j_v)
         sites, bonds = sites + seebeck * v_sites, bonds + seebeck * v_bonds
     extra: dict = {}
     if screened:
-        sites, bonds, extra = with_screening((sea or (lambda e: FermiSea(model, e, disorder)))(mu), sites, bonds)
+        make = sea or (lambda e: FermiSea(model, e, disorder))
+        sites, bonds, extra = with_screening(lambda: make(mu), sites, bonds, model)
     r = Response.from_blocks(
         model, sites, bonds, energy=mu, drive="thermal", transmission=float("nan"),
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, mu),

@@ -52,7 +52,7 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
 
     progress = Progress(f"SCBA at E = {energy:g}", unit="iterations", estimate=False)
     # start from ``initial`` (e.g. the solution at a neighbouring energy) or the Born self-energy of G_0
-    sigma = born(green(None)) if initial is None else np.array(initial, dtype=complex)
+    sigma = _first_self_energy(green, born, model.hopping) if initial is None else np.array(initial, dtype=complex)
     history, xs, fs = [], [], []
     for it in range(1, disorder.max_iterations + 1):
         G = green(sigma)
@@ -81,6 +81,19 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
         f"{disorder.tolerance:g} after {disorder.max_iterations} iterations (last residuals: "
         f"{', '.join(f'{r:.2g}' for r in history[-5:])}); try more iterations, smaller mixing, "
         "or weaker disorder")
+
+
+def _first_self_energy(green, born, hopping: float) -> np.ndarray:
+    """The SCBA's start: the Born self-energy of the clean G_0, or, where G_0 does not exist on
+    the real axis (a lead channel threshold of a clean wire, whose threshold state makes a block
+    singular), that of the broadened G = -i/t on every site: the disorder then keeps G finite."""
+    try:
+        return born(green(None))
+    except RuntimeError as error:
+        if "singular block" not in str(error) or not isinstance(born, BornMap):
+            raise
+        sites = born.superoperator.shape[0]
+        return born(np.ascontiguousarray(np.broadcast_to(-1j / hopping * np.eye(2), (sites, 2, 2))))
 
 
 @dataclass
@@ -138,7 +151,10 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
         x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=restart, maxiter=max_iterations,
                         callback=callback, callback_type="pr_norm")
         if info != 0:
-            raise SCBAConvergenceError(f"GMRES for the ladder equation did not converge (info={info})")
+            raise SCBAConvergenceError(
+                f"GMRES for the ladder equation did not converge (info={info}): the ladder is nearly singular "
+                "where the leads carry almost no current out of the wire (an energy within a tiny distance above a "
+                "lead channel threshold: spintex.integration.channel_thresholds); move the energy away from it")
         x = x.reshape(shape)
     else:
         raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
