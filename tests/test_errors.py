@@ -416,3 +416,16 @@ def test_more_argument_checks(small_wall):
         st.texture_force(None, np.zeros((12, 3)), v)
     with pytest.raises(ValueError, match="circuit='open'"):
         st.linear_response(m, 3.0, drive="thermal", temperature=0.01, circuit="open")
+
+
+def test_chain_scattering_refuses_thresholds_and_lost_flux(small_wall):
+    """At a lead threshold a mode has zero velocity (was: NaN probabilities with a warning); through
+    20 sites of a barrier the transfer-matrix product loses flux conservation to rounding (was:
+    T = 1.25 returned)."""
+    with pytest.raises(ValueError, match="threshold"):
+        st.chain_scattering(small_wall, -2.5)
+    barrier = st.Model(st.lattice.chain(60), onsite=np.r_[np.zeros(20), 5 * np.ones(20), np.zeros(20)])
+    with pytest.raises(ValueError, match="flux"):
+        st.chain_scattering(barrier, -1.0)
+    short = st.Model(st.lattice.chain(60), onsite=np.r_[np.zeros(28), 5 * np.ones(4), np.zeros(28)])
+    assert st.chain_scattering(short, -1.0).transmission() == pytest.approx(st.transmission(short, -1.0)[0], rel=1e-8)

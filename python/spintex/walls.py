@@ -212,10 +212,21 @@ def chain_scattering(model: Model, energy: float) -> ChainScattering:
     k = np.concatenate([k_l, k_r])
     is_open = np.abs(k.imag) < 1e-14
     v = np.where(is_open, 2 * t * np.abs(np.sin(k.real)), 0.0)
+    if np.any(is_open & (v < 1e-9 * t)):
+        raise ValueError(f"energy {E!r} is a lead channel threshold (a mode of zero velocity): its scattering "
+                         "probabilities have no limit there; shift the energy slightly")
     out_order = np.array([2, 3, 0, 1])  # amplitude rows -> channel labels
     P = np.zeros((4, 4))
     amp = np.abs(amplitude) ** 2
     both = is_open[out_order][:, None] & is_open[None, :]
     P[out_order] = np.where(both, amp * np.divide(v[out_order][:, None], v[None, :], where=both,
                                                   out=np.zeros((4, 4))), 0.0)
+    # flux conservation: what enters through an open channel leaves through the open ones.  The
+    # transfer matrices grow as e^(kappa L) through a barrier or gap, and their product loses it
+    # to rounding: then the probabilities are meaningless
+    leak = np.abs(P.sum(axis=0) - 1.0)[is_open].max(initial=0.0)
+    if not leak < 1e-8:
+        raise ValueError(f"the transfer matrices of this chain are too ill-conditioned at energy {E!r} (the "
+                         f"probabilities miss flux conservation by {leak:.3g}: an evanescent stretch of many sites); "
+                         "use st.transmission (recursive Green's functions) or a shorter chain")
     return ChainScattering(E, P, np.where(is_open, k.real, np.nan))
