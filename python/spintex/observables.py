@@ -120,7 +120,9 @@ class Response(State):
     source lead to the other; with disorder the dimensionless conductance), ``spin_transmission``
     (2x2, T_{s s'} with s the spin along the left lead's magnetization and s' along the right
     one's), ``open_channels`` (left, right, counting both spins).  The particle current equals
-    transmission / 2 pi.  Fields that a drive or disorder method does not produce are None.
+    transmission / 2 pi.  Fields that a drive or disorder method does not produce are None;
+    ``transmission`` and ``spin_transmission``, which every Response has, are NaN where the drive
+    has no source lead (pumping, the thermal drive) and ``spin_transmission`` also with disorder.
 
     A batch of K energies (``energy`` a (K,) array, see :meth:`stack`) has a leading energy
     axis on every per-energy field: ``spin_density`` (K, N, 3), ``transmission`` (K,),
