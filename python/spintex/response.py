@@ -153,8 +153,10 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     if model.lattice.num_slices < 2 and not disorder.soc:
         raise ValueError("an SCBA response needs a device of at least 2 slices (its conductance is the current "
                          f"through a slice boundary); this lattice has {model.lattice.num_slices}")
-    corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     wl, wr = DRIVE_WEIGHTS[drive]
+    if not disorder.soc and not _drive_enters(model, energy, drive):
+        return _no_channel_response(model, energy, disorder, drive, open_channels(model, energy))
+    corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
     info = {}
@@ -180,6 +182,32 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
         g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
         r.lead_conductances = (abs(g), abs(g))
     r.transmission = float(r.lead_conductances[1])
+    r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
+    return r
+
+
+def _drive_enters(model: Model, energy: float, drive: str) -> bool:
+    """Whether a lead that ``drive`` raises has an open channel at ``energy``."""
+    channels = open_channels(model, energy)
+    return any(w and n for w, n in zip(DRIVE_WEIGHTS[drive], channels))
+
+
+def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive: str, channels) -> Response:
+    """The SCBA response where no lead the drive raises has an open channel: zero, as for a clean
+    wire (nothing enters the wire), without an SCBA solve, which on the real axis outside the
+    leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
+    N, nb = model.lattice.num_sites, len(model.bonds)
+    zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
+    info = {}
+    if drive == "field":
+        _, _, info = with_screening(lambda: None, zero_sites, zero_bonds, model)  # (zero: no sea)
+    r = Response.from_blocks(
+        model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
+        open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,
+                                            "scba_iterations": 0, "no_open_channel": True},
+        units=f"{UNITS[drive]} (SCBA average); {UNIT_SYSTEM}", **info,
+        **accumulation_fields(model, zero_sites, zero_sites))
+    r.lead_conductances, r.transmission = (0.0, 0.0), 0.0
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
@@ -311,6 +339,8 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
 
     def solve(e):
         nonlocal previous
+        if not disorder.soc and not _drive_enters(model, e, drive):
+            return scba_response(model, e, disorder, drive)  # zero: no SCBA solve
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy
         return scba_response(model, e, disorder, drive, solution=sol)
