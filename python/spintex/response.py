@@ -35,7 +35,7 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import with_screening
+from .screening import no_screening, with_screening
 from .sea import FermiSea
 
 #: drive -> (weight of Gamma_L, weight of Gamma_R) of its Fermi-surface part
@@ -198,9 +198,7 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
     leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
-    info = {}
-    if drive == "field":
-        _, _, info = with_screening(lambda: None, zero_sites, zero_bonds, model)  # (zero: no sea)
+    info = no_screening(model) if drive == "field" else {}
     r = Response.from_blocks(
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
         open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,

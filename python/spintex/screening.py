@@ -251,6 +251,13 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
+def no_screening(model: Model) -> dict:
+    """The fields of :func:`with_screening` for blocks without charge: nothing to screen."""
+    N = model.lattice.num_sites
+    return {"screening_potential": np.zeros(N), "unscreened_charge_density": np.zeros(N), "neutrality": 0.0,
+            "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
+
+
 def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model):
     """Add the screening response to Fermi-surface blocks (the field drive); returns the new
     blocks and the fields that document it.  The Fermi sea (``make_sea()``) is built only if the
@@ -259,9 +266,7 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model)
     to integrate (a full or an empty band)."""
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
-        return sites, bonds, {"screening_potential": np.zeros(model.lattice.num_sites),
-                              "unscreened_charge_density": unscreened, "neutrality": 0.0,
-                              "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
+        return sites, bonds, no_screening(model)
     sea = make_sea()
     u, iterations, s_sea, b_sea = screen(sea, unscreened)
     sites, bonds = sites + s_sea, bonds + b_sea
