@@ -380,3 +380,138 @@ def test_two_current_model_is_consistent():
         ct.two_current_model(e, m, 1)
     with pytest.raises(ValueError, match="band"):
         ct.two_current_model(1.5, m, 1, onsite=0.01)
+
+
+# ---------------------------------------------------------------------------- kernels at their special points
+KERNEL_PAIRS = [(1.0, 0.5), (0.8, 0.05), (1.0, 0.0), (0.5, 0.45)]
+
+
+@pytest.mark.parametrize("k_up,k_down", KERNEL_PAIRS)
+def test_h1_takes_its_limits_at_the_stoner_edges(k_up, k_down):
+    big, small, s = k_up + k_down, k_up - k_down, (k_up ** 3 - k_down ** 3) / (12 * np.pi ** 2)
+    # Tolerance from the derivative: summed over the spins the logs of Eq. 32 at q = k_up - k_down
+    # cancel, and at q = K = k_up + k_down H1~ has a y ln|y| term (y = q/K - 1) of coefficient
+    # 3(1 - zeta^2)/(2(3 + zeta^2)) <= 1/2, so |dH1/dq| <= (s/K)(|ln|y|| / 2 + b) with a regular slope
+    # b <= 1 (0.2-0.5 for these pairs).  Integrated over delta: (s delta/K)(|ln(delta/K)| + 3) / 2; we
+    # allow twice that.
+    delta = 1e-7
+    tol = s * delta / big * (abs(np.log(delta / big)) + 3)
+    for edge in (small, big):
+        left, limit, right = ct.kernel_h1([edge - delta, edge, edge + delta], k_up, k_down)
+        assert np.isfinite(limit) and abs(left - limit) < tol and abs(right - limit) < tol
+    grid = ct.kernel_h1(np.linspace(0, 3, 7), 1.0, 0.5)  # the auditor's grid: edges at 0.5 and 1.5
+    assert np.all(np.isfinite(grid)) and grid[0] == pytest.approx((1 - 0.125) / (12 * np.pi ** 2), rel=1e-15)
+
+
+def test_h1_chi1_series_match_the_closed_forms_and_large_q():
+    from spintex.continuum.kernels import _chi1_tilde, _h1_tilde
+    for z in (0.01, 0.3, 1.0):
+        for x0 in (0.5, 2.0):  # where the series take over: continuous to rounding
+            x = x0 * np.array([1 - 1e-12, 1, 1 + 1e-12])
+            assert np.ptp(_h1_tilde(x, z)) < 1e-11 and np.ptp(_chi1_tilde(x, z)) < 1e-11
+        # x -> infinity: H1~ -> (1 + 3 zeta^2)/((3 + zeta^2) x^2), chi1~ -> 2/3 of that; O(1/x^2) corrections
+        x = 1e5
+        assert _h1_tilde(x, z) == pytest.approx((1 + 3 * z * z) / ((3 + z * z) * x * x), rel=1e-9)
+        assert _chi1_tilde(x, z) == pytest.approx(2 / 3 * (1 + 3 * z * z) / ((3 + z * z) * x * x), rel=1e-9)
+    for q in (0.0, 5e-324, 1e200):  # no overflow or 0/0 at the extremes
+        values = [f(q, 1.0, 0.5, dim=d) for f in (ct.kernel_h1, ct.kernel_h2, ct.kernel_chi1) for d in (1, 3)]
+        assert np.all(np.isfinite(values))
+    assert ct.kernel_h1(1e200, 1.0, 0.5) == 0.0 and ct.kernel_h2(0.0, 1.0, 0.5) == 0.0
+
+
+@pytest.mark.parametrize("k_up,k_down", KERNEL_PAIRS)
+def test_chi1_diverges_logarithmically_at_the_stoner_edges(k_up, k_down):
+    # chi1 is a Fermi-surface sum: the 3D edges are log divergences, not removable singularities.
+    # chi1~ ~ -c ln|q - q0| with c = 1/(2(3 + zeta^2)) at k_up - k_down and zeta^2/(2(3 + zeta^2)) at
+    # k_up + k_down (both at once for k_down = 0).  The rest, (1 - x^2) ln|1 - x| and a regular part,
+    # changes by ~|y ln y| + |y| < 2e-6 between the points (y = 1e-7/K): hence abs=5e-6.
+    big, small = k_up + k_down, k_up - k_down
+    z = small / big
+    slopes = {small: 1 / (2 * (3 + z * z)), big: z * z / (2 * (3 + z * z))}
+    if k_down == 0:
+        slopes = {big: (1 + z * z) / (2 * (3 + z * z))}
+    for edge, c in slopes.items():
+        assert ct.kernel_chi1(edge, k_up, k_down) == np.inf
+        for side in (-1, 1):
+            near, far = ct.kernel_chi1(edge + side * np.array([1e-9, 1e-7]), k_up, k_down)
+            assert near - far == pytest.approx(c * np.log(100), abs=5e-6)
+    if k_down == 0:  # the printed (1 + s zeta) denominator no longer gives 0/0: continuous in k_down
+        q = np.array([0.3, 0.7, 1.8])
+        assert ct.kernel_chi1(q, k_up, 0.0) == pytest.approx(ct.kernel_chi1(q, k_up, 1e-9), rel=1e-7)
+
+
+def test_one_dimensional_kernels_at_their_poles():
+    k_up, k_down = 1.0, 0.5
+    kappa2, q = k_up ** 2 - k_down ** 2, np.array([0.0, 0.2, 0.7, 1.2, 3.0, -0.7])
+    four_points = sum(np.sign(k) * 2 * (k + q / 2) / (2 * k * q + q ** 2 + s * kappa2)
+                      for s, kf in ((1, k_up), (-1, k_down)) for k in (kf, -kf)) * (k_up + k_down) / 4
+    assert ct.kernel_chi1(q, k_up, k_down, dim=1) == pytest.approx(four_points, rel=1e-13)
+    for pole in (0.5, 1.5, -1.5):  # sign-changing simple poles: no limit to return
+        with pytest.raises(ValueError, match="q must avoid the poles"):
+            ct.kernel_chi1([0.2, pole], k_up, k_down, dim=1)
+    assert ct.kernel_h1(1.5, k_up, k_down, dim=1) == np.inf  # ln|(q + K)/(q - K)|: +inf from both sides
+    assert ct.kernel_h1(0.5, k_up, k_down, dim=1) == pytest.approx(
+        ct.kernel_h1(0.5 + 1e-9, k_up, k_down, dim=1), rel=1e-8)  # smooth at k_up - k_down
+    with pytest.raises(ValueError, match="k_up must exceed k_down"):
+        ct.kernel_h1(0.3, 0.5, 0.5)
+
+
+# ---------------------------------------------------------------------------- zero divisors and flags
+def test_zero_divisors_raise_or_give_their_limits():
+    with pytest.raises(ValueError, match="dsigma_s must be non-zero"):
+        ct.thermal_beta(1.0, 0.0, 0.1, 0.1)
+    open_circuit = dict(circuit="open", sigma_c=1.0, dsigma_c=0.5)
+    with pytest.raises(ValueError, match="dsigma_s/sigma_s must differ from dsigma_c/sigma_c"):
+        ct.thermal_beta(2.0, 1.0, 0.1, 0.1, **open_circuit)
+    with pytest.raises(ValueError, match="sigma_c must be non-zero"):
+        ct.thermal_beta(1.0, 1.0, 0.1, 0.1, circuit="open", sigma_c=0.0, dsigma_c=0.5)
+    # sigma_s -> 0 in the open circuit: beta' / (sigma_s'/sigma_s - ...) -> 0
+    assert ct.thermal_beta(0.0, 1.0, 0.1, 0.3, **open_circuit) == 0.1
+    assert ct.thermal_beta(1e-12, 1.0, 0.1, 0.3, **open_circuit) == pytest.approx(0.1, abs=1e-11)
+    assert ct.thermal_beta(1.3, 0.4, 0.1, 0.3, **open_circuit) == pytest.approx(0.1 + 0.3 / (0.4 / 1.3 - 0.5))
+    with pytest.raises(ValueError, match="sigma must be non-zero"):
+        ct.spin_seebeck(0.0, 1.0, 0.01)
+    with pytest.raises(ValueError, match="sigma_s must differ from delta_sigma_s"):
+        ct.spin_amr_ratio(1.0, 1.0)
+    assert ct.spin_amr_ratio(0.3, 0.0) == -1.0  # rho_s,perp -> infinity
+    assert ct.spin_amr_ratio(0.3, 1.3) == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="direction"):
+        ct.anisotropic_beta(0.1, [0, 0, 0])
+    with pytest.raises(ValueError, match="direction"):
+        ct.anisotropic_beta(0.1, [[0, 0, 1], [0, 0, 0]])
+    with pytest.raises(ValueError, match="fermi_energy"):
+        ct.mean_free_path(1.0, 1.0, 2, onsite=0.1)  # nu_down = dos(0) on the square lattice diverges
+
+
+def test_polarization_pole_of_seed_001_beta():
+    nu, m = (0.2, 0.1), 0.5
+    isotropic = ct.beta_spin_flip_anisotropic(*nu, m, magnetic=(0.01, 0.01), current_polarization=0.0)
+    assert isotropic == ct.beta_spin_flip(*nu, m, magnetic=(0.01, 0.01))  # the 1/P_j term vanishes
+    with pytest.raises(ValueError, match="current_polarization must be non-zero"):
+        ct.beta_spin_flip_anisotropic(*nu, m, magnetic=(0.02, 0.0), current_polarization=0.0)
+
+
+def test_soc_rates_are_finite_where_the_dos_diverges():
+    square = ct.soc_born_rates(1.0, 1.0, 2, 0.02, direction=(1, 0, 0))  # nu_down = dos(0) = inf, w_down = 0
+    assert np.all(np.isfinite(square)) and square.gamma_down == 0.0 and square.flip_rate_up > 0
+    w_up = ct.mean_square_velocity(2.0, 2) / 4
+    assert square.flip_rate_up == pytest.approx(4 * np.pi * 0.02 * w_up * ct.transport_dos(0.0, 2) / 4)
+    assert ct.soc_born_rates(0.0, 2.0, 1, 0.02) == (0.0, 0.0, 0.0, 0.0)  # chain band edges
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None, 0.0])
+def test_gilbert_damping_flag_must_be_a_bool(flag):
+    with pytest.raises(ValueError, match="vertex_corrections must be True or False"):
+        ct.gilbert_damping(0.2, 0.1, magnetic=(0.01, 0.0), vertex_corrections=flag)
+
+
+def test_gilbert_damping_accepts_numpy_bools():
+    for flag in (True, False):
+        assert ct.gilbert_damping(0.2, 0.1, magnetic=(0.01, 0.0), onsite=0.3, vertex_corrections=np.bool_(flag)) \
+            == ct.gilbert_damping(0.2, 0.1, magnetic=(0.01, 0.0), onsite=0.3, vertex_corrections=flag)
+
+
+def test_wide_walls_do_not_overflow():
+    assert ct.wall_form_factor(1.0, 1000.0) == 0.0  # sech(1571): cosh would overflow
+    assert ct.wall_form_factor(0.3, 3.0) == pytest.approx(np.pi / 2 / np.cosh(0.45 * np.pi), rel=1e-15)
+    assert ct.wall_resistance(0.3, 0.5, 800.0, forward="rosen-zener") == 0.0

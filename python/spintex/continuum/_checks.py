@@ -24,6 +24,21 @@ def _real(value, name: str, *, positive=False, nonnegative=False) -> np.ndarray:
     return x
 
 
+def _flag(value, name: str) -> bool:
+    """A bool switch: Python or NumPy bool only (a string such as 'no' would silently be true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _nonzero(x: np.ndarray, name: str, why: str) -> np.ndarray:
+    """x itself, after checking that no entry is zero (a divisor of the formula; ``why`` says so)."""
+    if np.any(x == 0):
+        got = f"got {float(x)!r}" if x.ndim == 0 else f"got a zero among shape {x.shape}"
+        raise ValueError(f"{name} must be non-zero ({why}); {got}")
+    return x
+
+
 def _dim(dim) -> int:
     if isinstance(dim, bool) or dim not in (1, 2, 3):
         raise ValueError(f"dim must be 1, 2 or 3, got {dim!r}")

@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 from scipy import integrate, interpolate
 
-from ._checks import _out, _real
+from ._checks import _nonzero, _out, _real
 
 
 # ---------------------------------------------------------------------------- texture dynamics
@@ -137,10 +137,15 @@ def thermal_beta(sigma_s, dsigma_s, beta, dbeta, *, circuit="closed", sigma_c=No
     follow from the Mott formula of t_el = (sigma_s/2)(d_x n + beta n x d_x n) E (Eq. 59): closed,
     t_th ~ (sigma_s beta)' / sigma_s'; open, the internal field E = -S_c grad T adds
     -(sigma_c'/sigma_c) t_el.
+
+    beta_T = B_T/A_T diverges where the adiabatic thermal torque A_T vanishes: ValueError for
+    dsigma_s = 0 (closed) or sigma_s'/sigma_s = sigma_c'/sigma_c (open); sigma_c must be non-zero.
+    sigma_s = 0 is allowed (open circuit: the limit beta_T = beta).
     """
     s, ds = _real(sigma_s, "sigma_s"), _real(dsigma_s, "dsigma_s")
     b, db = _real(beta, "beta"), _real(dbeta, "dbeta")
     if circuit == "closed":
+        _nonzero(ds, "dsigma_s", "beta_T diverges when sigma_s does not vary with energy")
         return _out(b + db * s / ds)
     if circuit != "open":
         raise ValueError(f"circuit must be 'closed' or 'open', got {circuit!r}")
@@ -148,12 +153,21 @@ def thermal_beta(sigma_s, dsigma_s, beta, dbeta, *, circuit="closed", sigma_c=No
         raise ValueError("circuit='open' needs sigma_c and dsigma_c (the charge conductivity, its energy "
                          "derivative)")
     c, dc = _real(sigma_c, "sigma_c"), _real(dsigma_c, "dsigma_c")
-    return _out(b + db / (ds / s - dc / c))
+    _nonzero(c, "sigma_c", "the charge Seebeck coefficient divides by it")
+    # beta' / (sigma_s'/sigma_s - sigma_c'/sigma_c), multiplied through by sigma_s sigma_c
+    seebeck_difference = ds * c - s * dc    # sigma_s sigma_c (S_s - S_c) / (pi^2 T / 3)
+    if np.any(seebeck_difference == 0):
+        raise ValueError("dsigma_s/sigma_s must differ from dsigma_c/sigma_c in the open circuit (beta_T diverges "
+                         f"there), got sigma_s={sigma_s!r}, dsigma_s={dsigma_s!r}, sigma_c={sigma_c!r}, "
+                         f"dsigma_c={dsigma_c!r}")
+    return _out(b + db * s * c / seebeck_difference)
 
 
 def spin_seebeck(sigma, dsigma, temperature):
     """Seebeck coefficient of a conductivity, seed 004 Eq. 68: ``S = (pi^2/3) T sigma'/sigma``
     (k_B = e = 1; S_s from sigma_s, S_c from sigma_c).  The open-circuit chemical-potential
-    difference per unit dT is dmu/dT = -S_c (a lead-to-lead Seebeck coefficient of a wire)."""
+    difference per unit dT is dmu/dT = -S_c (a lead-to-lead Seebeck coefficient of a wire).
+    sigma must be non-zero (ValueError)."""
     temp = float(_real(temperature, "temperature", nonnegative=True))
-    return _out(np.pi ** 2 / 3 * temp * _real(dsigma, "dsigma") / _real(sigma, "sigma"))
+    sig = _nonzero(_real(sigma, "sigma"), "sigma", "S = (pi^2/3) T sigma'/sigma")
+    return _out(np.pi ** 2 / 3 * temp * _real(dsigma, "dsigma") / sig)

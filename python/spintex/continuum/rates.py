@@ -8,7 +8,7 @@ from typing import Tuple
 
 import numpy as np
 
-from ._checks import _magnetic, _nu, _out, _real
+from ._checks import _flag, _magnetic, _nu, _out, _real
 from .bands import mean_square_velocity, spin_dos
 
 
@@ -113,15 +113,22 @@ def beta_spin_flip_anisotropic(nu_up, nu_down, exchange, *, magnetic, current_po
     000 and P_j the current polarization (:func:`current_polarization`; seed 001's P = j_s/j).
     Equals :func:`beta_spin_flip` for isotropic spins; the seeds disagree otherwise (longitudinal
     spins only: (pi Gamma_par nu_+/M)(1 - P_nu/P_j) here, zero when P_j = P_nu = nu_-/nu_+, against
-    seed 000's pi Gamma_par nu_+/M).  Arguments as in :func:`beta_spin_flip`, plus P_j in [-1, 1] \\ {0}.
+    seed 000's pi Gamma_par nu_+/M).  Arguments as in :func:`beta_spin_flip`, plus P_j in [-1, 1].
+    P_j = 0 is allowed where the 1/P_j term vanishes identically (Gamma_perp = Gamma_par or
+    nu_up = nu_down: its limit, Eq. 94's beta); elsewhere it is a pole (ValueError).
     """
     perp, par = _magnetic(magnetic)
     p = _real(current_polarization, "current_polarization")
-    if not np.all((np.abs(p) <= 1) & (p != 0)):
-        raise ValueError(f"current_polarization must be in [-1, 1] and non-zero, got {current_polarization!r}")
+    if not np.all(np.abs(p) <= 1):
+        raise ValueError(f"current_polarization must be in [-1, 1], got {current_polarization!r}")
     up, down = _nu(nu_up, nu_down)
     m = _real(exchange, "exchange", positive=True)
-    return _out(np.pi / m * ((perp + par) * (up + down) + (perp - par) * (up - down) / p))
+    anisotropic = (perp - par) * (up - down)
+    if np.any((p == 0) & (anisotropic != 0)):
+        raise ValueError("current_polarization must be non-zero when Gamma_perp != Gamma_par and nu_up != nu_down "
+                         f"(Eq. 83 divides by it), got {current_polarization!r}")
+    pole_free = np.where(anisotropic == 0, 0.0, anisotropic / np.where(p == 0, 1.0, p))
+    return _out(np.pi / m * ((perp + par) * (up + down) + pole_free))
 
 
 def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_corrections=True):
@@ -159,7 +166,7 @@ def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_corrections=
     vertex_corrections : bool, optional
         False gives the bare bubble, pi [(Gamma_0 + Gamma_par) nu_up nu_down + Gamma_perp
         (nu_up^2 + nu_down^2)], for lattice calculations without ladder corrections (which damp
-        spuriously with non-magnetic disorder).
+        spuriously with non-magnetic disorder).  A Python or NumPy bool (anything else: ValueError).
 
     Returns
     -------
@@ -169,7 +176,7 @@ def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_corrections=
     perp, par = _magnetic(magnetic)
     g0 = float(_real(onsite, "onsite", nonnegative=True))
     up, down = _nu(nu_up, nu_down)
-    longitudinal = 2 * par if vertex_corrections else g0 + par
+    longitudinal = 2 * par if _flag(vertex_corrections, "vertex_corrections") else g0 + par
     return _out(np.pi * (longitudinal * up * down + perp * (up ** 2 + down ** 2)))
 
 
@@ -200,7 +207,8 @@ def two_current_model(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0
     nu_sigma (:func:`spin_dos`), gamma_sigma and tau_sigma = 1/(2 gamma_sigma)
     (:func:`born_broadening`), <v_x^2>_sigma, D_sigma = tau_sigma <v_x^2>_sigma, sigma_sigma =
     nu_sigma D_sigma, P_j, spin-flip rates and diffusion lengths (seed 000 Eqs. 110-112), beta
-    (seed 000 Eq. 94), beta_anisotropic (seed 001 Eq. 83; nan if P_j = 0) and alpha_S
+    (seed 000 Eq. 94), beta_anisotropic (seed 001 Eq. 83; nan at its pole, P_j = 0 with
+    Gamma_perp != Gamma_par and nu_up != nu_down) and alpha_S
     (:func:`gilbert_damping`).  Scalars only; E_F +- M must both lie inside the band (finite DOS)
     and some disorder is needed.
     """
@@ -219,8 +227,9 @@ def two_current_model(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0
     pj = current_polarization(*cond)
     rates = spin_flip_rates(*nu, magnetic=magnetic)
     lengths = spin_diffusion_lengths(*diff, *rates)
+    perp, par = _magnetic(magnetic)
     aniso = (beta_spin_flip_anisotropic(*nu, m, magnetic=magnetic, current_polarization=pj)
-             if pj != 0 else math.nan)
+             if pj != 0 or (perp - par) * (nu[0] - nu[1]) == 0 else math.nan)
     return TwoCurrentModel(nu, gam, tau, v2, diff, cond, pj, rates, lengths[:2], lengths[2],
                            beta_spin_flip(*nu, m, magnetic=magnetic), aniso,
                            gilbert_damping(*nu, magnetic=magnetic))
@@ -228,8 +237,12 @@ def two_current_model(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0
 
 def mean_free_path(fermi_energy, exchange, dim: int, *, hopping=1.0, onsite=0.0, magnetic=(0.0, 0.0)):
     """(l_up, l_down): v_sigma tau_sigma with v_sigma = sqrt(d <v_x^2>_sigma) the rms Fermi speed
-    and tau_sigma = 1/(2 gamma_sigma) from the Born rates (seed 000 Eq. 9)."""
+    and tau_sigma = 1/(2 gamma_sigma) from the Born rates (seed 000 Eq. 9).  Scalars; inf for a spin
+    band without scattering (gamma_sigma = 0)."""
     nu = spin_dos(fermi_energy, exchange, dim, hopping)
+    if not all(math.isfinite(x) for x in nu):
+        raise ValueError(f"fermi_energy +- exchange must avoid the divergences of the DOS, got {fermi_energy!r} "
+                         f"+- {exchange!r}")
     gammas = born_broadening(*nu, onsite=onsite, magnetic=magnetic)
     out = []
     for sigma, gamma in zip((1, -1), gammas):

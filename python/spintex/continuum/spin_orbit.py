@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import ArrayLike, _dim, _hopping, _out, _real
-from .bands import dos, mean_square_velocity
+from .bands import mean_square_velocity, transport_dos
 
 
 #: dbeta/beta of spin-orbit impurities, seed 002 Eq. 46.
@@ -38,6 +38,8 @@ def soc_born_rates(fermi_energy, exchange, dim: int, soc, *, direction=(0.0, 0.0
     ``gamma_sigma = 2 pi Gamma_so sum_a [n_a^2 w_sigma^2 nu_sigma + (1 - n_a^2) w_sigma w_sigmabar
     nu_sigmabar]`` and ``1/tau_sf,sigma = 4 pi Gamma_so w_sigma w_sigmabar nu_sigmabar sum_a
     (1 - n_a^2)``, summed over the active a (3D: all, sum_a (1 - n_a^2) = 2 for any n; 2D: a = z).
+    They are evaluated with w_sigma nu_sigma = Phi(E_F + sigma M)/4t^2 (:func:`transport_dos`), which
+    stays finite where nu diverges (2D: E_F +- M = 0, where w = 0; chain band edges).
     Continuum limit (w -> k_F^2/3): tau_sigma^-1 = (4 pi/9) Gamma_so (k_sigma^4 nu_sigma + 2 k_up^2
     k_down^2 nu_sigmabar).  Seed 002 Eq. 21 has 1/3, 2/3 where this has 2/9, 4/9: it drops the
     -k_a^2 of sum_ij eps_aij^2 k_j^2 (its own Eq. D2 uses 2/9), so its rates are 3/2 of these.
@@ -64,12 +66,12 @@ def soc_born_rates(fermi_energy, exchange, dim: int, soc, *, direction=(0.0, 0.0
         raise ValueError(f"direction must be a non-zero 3-vector, got {direction!r}")
     n2 = (n / np.linalg.norm(n)) ** 2
     e, m = _real(fermi_energy, "fermi_energy"), _real(exchange, "exchange", nonnegative=True)
-    nu = [np.asarray(dos(e + s * m, d, t)) for s in (1, -1)]
     w = [np.asarray(mean_square_velocity(e + s * m, d, t)) / (4 * t * t) for s in (1, -1)]
+    w_nu = [np.asarray(transport_dos(e + s * m, d, t)) / (4 * t * t) for s in (1, -1)]
     active = {1: [], 2: [2], 3: [0, 1, 2]}[d]
     par, flip = sum(n2[a] for a in active), sum(1 - n2[a] for a in active)
-    gam = [2 * np.pi * g * (par * w[i] ** 2 * nu[i] + flip * w[i] * w[1 - i] * nu[1 - i]) for i in (0, 1)]
-    rate = [4 * np.pi * g * flip * w[0] * w[1] * nu[1 - i] for i in (0, 1)]
+    gam = [2 * np.pi * g * w[i] * (par * w_nu[i] + flip * w_nu[1 - i]) for i in (0, 1)]
+    rate = [4 * np.pi * g * flip * w[i] * w_nu[1 - i] for i in (0, 1)]
     return SocBornRates(_out(gam[0]), _out(gam[1]), _out(rate[0]), _out(rate[1]))
 
 
@@ -150,10 +152,16 @@ def spin_amr(fermi_energy, exchange, soc, lifetime_up, lifetime_down, *, hopping
 def spin_amr_ratio(delta_sigma_s, sigma_s):
     """Spin AMR ``(rho_s,par - rho_s,perp)/rho_s,perp = (delta/sigma_s)/(1 - delta/sigma_s)``, seed 002 Eq. 40.
 
-    ``sigma_s`` is the full sigma_s0 + delta_sigma_s; the ratio equals delta_sigma_s/sigma_s0.
+    ``sigma_s`` is the full sigma_s0 + delta_sigma_s; the ratio equals delta_sigma_s/sigma_s0 and is
+    computed in that form, so sigma_s = 0 (rho_s,perp infinite) gives its limit -1; sigma_s0 = 0
+    (rho_s,par infinite) raises ValueError.
     """
-    r = _real(delta_sigma_s, "delta_sigma_s") / _real(sigma_s, "sigma_s")
-    return _out(r / (1 - r))
+    delta = _real(delta_sigma_s, "delta_sigma_s")
+    sigma0 = _real(sigma_s, "sigma_s") - delta
+    if np.any(sigma0 == 0):
+        raise ValueError("sigma_s must differ from delta_sigma_s (sigma_s0 = sigma_s - delta_sigma_s = 0 makes "
+                         f"rho_s,par infinite), got sigma_s={sigma_s!r}, delta_sigma_s={delta_sigma_s!r}")
+    return _out(delta / sigma0)
 
 
 def anisotropic_beta(beta, direction, current_direction=(1.0, 0.0, 0.0), anisotropy=SOC_BETA_ANISOTROPY):
@@ -168,7 +176,7 @@ def anisotropic_beta(beta, direction, current_direction=(1.0, 0.0, 0.0), anisotr
     ----------
     beta : float
     direction : array_like, shape (..., 3)
-        n on the sites.
+        n on the sites; non-zero vectors (normalized here).
     current_direction : 3-vector, optional
     anisotropy : float, optional
         dbeta/beta.
@@ -178,5 +186,8 @@ def anisotropic_beta(beta, direction, current_direction=(1.0, 0.0, 0.0), anisotr
     j = _real(current_direction, "current_direction")
     if n.shape[-1:] != (3,) or j.shape != (3,) or not np.linalg.norm(j) > 0:
         raise ValueError("direction must have shape (..., 3) and current_direction be a non-zero 3-vector")
-    cos2 = (n @ j) ** 2 / (np.sum(n * n, axis=-1) * (j @ j))
+    norm2 = np.sum(n * n, axis=-1)
+    if np.any(norm2 == 0):
+        raise ValueError(f"direction must hold non-zero 3-vectors (n has no direction at zero), got {direction!r}")
+    cos2 = (n @ j) ** 2 / (norm2 * (j @ j))
     return _out(b * (1 + float(_real(anisotropy, "anisotropy")) * cos2))

@@ -51,6 +51,12 @@ import numpy as np
 from ._checks import _hopping, _real
 
 
+def _sech(y):
+    """sech y without the overflow of cosh for |y| > 710 (it underflows to 0 there instead)."""
+    decay = np.exp(-np.abs(y))
+    return 2 * decay / (1 + decay * decay)
+
+
 def chain_fermi_wavevectors(energy, exchange, hopping: float = 1.0) -> tuple:
     """(k_+, k_-): Fermi wave numbers of the majority and minority bands of the chain,
     cos k_s = -(E_F + s M) / (2t).  ValueError if a spin band is not at the Fermi level."""
@@ -68,7 +74,7 @@ def wall_form_factor(q, width):
     """a(q) = int dx e^{-iqx} theta'(x)/2 = (pi/2) sech(pi q lambda / 2) for the Neel/Bloch wall
     theta = 2 arctan exp(x/lambda) (the Fourier transform of the gauge field |A^+-|)."""
     lam = _real(width, "width", positive=True)
-    return 0.5 * np.pi / np.cosh(0.5 * np.pi * _real(q, "q") * lam)
+    return 0.5 * np.pi * _sech(0.5 * np.pi * _real(q, "q") * lam)
 
 
 def wall_scattering_born(energy, exchange, width, hopping: float = 1.0, forward: str = "born") -> tuple:
@@ -93,7 +99,7 @@ def wall_scattering_born(energy, exchange, width, hopping: float = 1.0, forward:
         return float(M**2 * wall_form_factor(q, width) ** 2 / (np.sin(q / 2) ** 2 * vv))
 
     if forward == "rosen-zener":
-        return p(kp + km), float(1 / np.cosh(0.5 * np.pi * float(_real(width, "width")) * (kp - km)) ** 2)
+        return p(kp + km), float(_sech(0.5 * np.pi * float(_real(width, "width")) * (kp - km)) ** 2)
     return p(kp + km), p(kp - km)
 
 
@@ -129,7 +135,7 @@ def wall_resistance_parabolic(energy, exchange, width, hopping: float = 1.0) -> 
     lam = float(_real(width, "width", positive=True))
     kp, km = chain_fermi_wavevectors(energy, M, t)
     n, vv = (kp + km) / np.pi, 4 * t * t * np.sin(kp) * np.sin(km)
-    sech2 = 1 / np.cosh(0.5 * np.pi * lam * np.array([kp - km, kp + km])) ** 2
+    sech2 = _sech(0.5 * np.pi * lam * np.array([kp - km, kp + km])) ** 2
     return float(M**2 / (2 * n**2 * vv) * sech2.sum())
 
 
