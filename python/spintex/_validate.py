@@ -72,6 +72,30 @@ def real_array(value, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be an array of real numbers, got {_short(value)}") from None
 
 
+def finite_array(value, name: str) -> np.ndarray:
+    """:func:`real_array` whose entries must also all be finite (no NaN or inf)."""
+    a = real_array(value, name)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite (no NaN or infinite values)")
+    return a
+
+
+def check_state_matches(model, state, name: str = "response"):
+    """ValueError unless the per-site and per-boundary arrays of ``state`` (a Response or State,
+    possibly with a leading energy axis) have the sizes of ``model``'s lattice."""
+    lat = model.lattice
+    expected = {"charge_density": lat.num_sites, "current": max(lat.num_slices - 1, 0)}
+    for field, size in expected.items():
+        values = getattr(state, field, None)
+        if values is None:
+            continue
+        got = np.shape(values)
+        if len(got) == 0 or got[-1] != size:
+            raise ValueError(f"{name} does not belong to this model: its {field} has shape {got}, but the model's "
+                             f"lattice has {lat.num_sites} sites in {lat.num_slices} slices")
+    return state
+
+
 def normalized_rows(v: np.ndarray) -> tuple:
     """(v / |v| row-wise, |v|) without overflow or underflow for huge or tiny finite vectors."""
     scale = np.abs(v).max(axis=-1, keepdims=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_model, real_array
+from ._validate import boolean, check_model, check_state_matches, finite_array, finite_float, real_array
 from .model import Model
 from .response import warn_if_not_field_driven
 
@@ -111,6 +111,21 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
         deflection around a skyrmion); the default region then uses |grad n|.
     """
     check_model(model)
+    threshold = finite_float(threshold, "threshold", nonnegative=True)
+    if threshold >= 1:
+        raise ValueError(f"threshold must be in [0, 1) (a fraction of the largest |d_x n|), got {threshold!r}")
+    transverse = boolean(transverse, "transverse")
+    if spin_orbit is not None and not isinstance(spin_orbit, (bool, np.bool_)):
+        raise ValueError(f"spin_orbit must be True, False or None (fit when the model has Rashba coupling), "
+                         f"got {spin_orbit!r}")
+    with_soc = bool(model.rashba) if spin_orbit is None else bool(spin_orbit)
+    if isinstance(extra, np.ndarray) and extra.ndim == 2:
+        raise ValueError("extra must be a sequence of (N, 3) arrays, e.g. extra=[field], not a single array")
+    try:
+        extra = list(extra)
+    except TypeError:
+        raise ValueError(f"extra must be a sequence of (N, 3) arrays, got {type(extra).__name__}") from None
+    extra = [finite_array(e, f"extra[{k}]") for k, e in enumerate(extra)]
     if hasattr(torque, "torque"):
         warn_if_not_field_driven(torque)
         torque = torque.torque
@@ -138,13 +153,11 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     if not mask.any():
         raise ValueError("region selects no site")
     columns = [dn[mask].ravel(), np.cross(model.texture_vectors[mask], dn[mask]).ravel()]
-    with_soc = bool(model.rashba) if spin_orbit is None else bool(spin_orbit)
     if with_soc:
         columns += [f[mask].ravel() for f in spin_orbit_fields(model)]
     if transverse:
         columns += [dn_y[mask].ravel(), np.cross(model.texture_vectors[mask], dn_y[mask]).ravel()]
     for k, e in enumerate(extra):
-        e = np.asarray(e, dtype=float)
         if e.shape != (N, 3):
             raise ValueError(f"extra[{k}] must have shape ({N}, 3), got {e.shape}")
         columns.append(e[mask].ravel())
@@ -179,9 +192,14 @@ def current_polarization(model: Model, response, boundaries=None) -> float:
     averaged over slice ``boundaries`` (default: all), n taken as the mean texture of the two
     slices of each boundary.  In a uniform ferromagnet this is (sigma_up - sigma_down)/(sigma_up
     + sigma_down), the current polarization of the seeds."""
+    check_model(model)
     lat = model.lattice
     if lat.num_slices < 2:
         raise ValueError("need at least two slices")
+    if not hasattr(response, "current") or not hasattr(response, "spin_current"):
+        raise ValueError(f"response must be a Response (e.g. st.linear_response(model, energy)), "
+                         f"got {type(response).__name__}")
+    check_state_matches(model, response)
     if np.ndim(response.current) != 1:
         raise ValueError(f"response must be of one energy, got currents of shape {np.shape(response.current)} "
                          "(a batch of energies: pass one energy at a time)")

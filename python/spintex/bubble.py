@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_model, finite_float
+from ._validate import check_model, finite_float, real_array
 from .disorder import Disorder, PairBornMap, spin_orbit_balance
 from .model import Model
 from .observables import Response
@@ -41,22 +41,25 @@ from .response import UNIT_SYSTEM, UNITS, fermi_level_system, open_channels
 
 def _field_per_bond(model: Model, field, disorder) -> np.ndarray:
     """E on the slice boundaries (num_slices - 1,), checked; and the disorder checked."""
-    if not isinstance(model, Model):
-        raise TypeError(f"model must be a spintex.Model, got {type(model).__name__}")
+    check_model(model)
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
         raise ValueError("kubo_bubble needs disorder=st.Disorder(..., method='scba') (a finite lifetime; "
                          "the bubble of clean leads diverges)")
     L = model.lattice.num_slices
     if callable(field):  # at the bond midpoints x + 1/2
-        values = np.asarray(field(np.arange(L - 1, dtype=float) + 0.5), dtype=float)
-        ok = values.shape == (L - 1,)
+        values = real_array(field(np.arange(L - 1, dtype=float) + 0.5), "field (the values of the callable)")
+        where, expected = "at the bond midpoints", (L - 1,)
     else:  # per slice; a bond gets the mean of its two slices
-        values = np.asarray(field, dtype=float)
-        ok = values.shape == (L,)
-        values = 0.5 * (values[1:] + values[:-1]) if ok else values
-    if not ok or not np.all(np.isfinite(values)):
+        values = real_array(field, "field")
+        where, expected = "per slice", (L,)
+    if values.shape != expected:
         raise ValueError(f"field must be {L} finite values (one per slice, at x = 0 .. {L - 1}) or a callable "
-                         f"of x giving finite values at the bond midpoints, got shape {np.shape(values)}")
+                         f"of x giving finite values at the {L - 1} bond midpoints, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        raise ValueError(f"field must be finite: NaN or infinite values {where} at index {bad.tolist()[:10]}")
+    if not callable(field):
+        values = 0.5 * (values[1:] + values[:-1])
     return values
 
 

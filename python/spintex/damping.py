@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from ._validate import check_model, finite_float
+from ._validate import boolean, check_model, finite_float
 from .disorder import Disorder, magnetic_axes
 from .model import PAULI, Model
 from .pumping import fermi_surface_response
@@ -39,6 +39,7 @@ from .pumping import fermi_surface_response
 
 def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_corrections: bool = True) -> np.ndarray:
     """alpha_i = M_i^2 K^{xx}_i on every site (see the module docstring), in units of t."""
+    vertex_corrections = boolean(vertex_corrections, "vertex_corrections")
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
         raise ValueError("gilbert_damping needs disorder=st.Disorder(..., method='scba')")
     if disorder.soc:
@@ -63,8 +64,10 @@ def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: fl
     """
     check_model(model)
     energy = finite_float(energy, "energy")
+    vertex_corrections = boolean(vertex_corrections, "vertex_corrections")
+    bulk = finite_float(bulk, "bulk")
     if not 0 < bulk <= 1:
-        raise ValueError("bulk must be in (0, 1]")
+        raise ValueError(f"bulk must be in (0, 1] (the central fraction of the slices), got {bulk!r}")
     alpha = damping_profile(model, energy, disorder, vertex_corrections=vertex_corrections)
     slices = model.lattice.slice_of_site
     L = model.lattice.num_slices

@@ -80,9 +80,26 @@ def response_dataset(response, model=None, config: str | None = None):
     if "slice" in ds.dims:
         ds = ds.assign_coords(slice=np.arange(ds.sizes["slice"], dtype=float))
     if model is not None:
+        check_sizes(model, ds.sizes)
         ds = ds.assign_coords(site_coordinates(model, ds.sizes))
     ds.attrs.update(response_attrs(response, config))
     return ds
+
+
+def check_sizes(model, sizes) -> None:
+    """ValueError unless the site, boundary, slice and bond dimensions fit ``model``'s lattice
+    (the coordinates of another model would silently be left out)."""
+    from ._validate import check_model
+
+    check_model(model)
+    lat = model.lattice
+    expected = {"site": {lat.num_sites}, "boundary": {max(lat.num_slices - 1, 0)}, "slice": {lat.num_slices},
+                "bond": {len(lat.bonds), len(model.bonds)}}
+    for dim, allowed in expected.items():
+        if dim in sizes and sizes[dim] not in allowed:
+            raise ValueError(f"model does not match the response: the response has {sizes[dim]} {dim}s, the model "
+                             f"{' or '.join(map(str, sorted(allowed)))} ({lat.num_sites} sites in {lat.num_slices} "
+                             "slices); pass the model the response was computed for")
 
 
 def site_coordinates(model, sizes) -> dict:

@@ -27,6 +27,8 @@ PAULI = np.array(
     [[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
 )  # sigma_x, sigma_y, sigma_z
 IDENTITY2 = np.eye(2, dtype=complex)
+#: the largest Hamiltonian entry accepted: the solver multiplies blocks, and squares of ~1e154 overflow
+MAX_ENERGY = 1e150
 #: eps_abc, so that sigma^a sigma^b = delta_ab + i eps_abc sigma^c
 LEVI_CIVITA = np.zeros((3, 3, 3))
 LEVI_CIVITA[0, 1, 2] = LEVI_CIVITA[1, 2, 0] = LEVI_CIVITA[2, 0, 1] = 1.0
@@ -112,6 +114,25 @@ class Model:
             o = np.asarray(onsite)
             lead_onsite = float(o) if o.ndim == 0 else 0.0
         self.lead_onsite = finite_float(lead_onsite, "lead_onsite")
+        self._check_finite_blocks()
+
+    def _check_finite_blocks(self) -> None:
+        """Each parameter can be finite while their sum overflows (onsite - M n . sigma - b . sigma),
+        and entries beyond ~1e154 overflow in the solver's products (reported as a singular block)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # the overflow is reported below
+            parts = {"onsite - exchange n . sigma - zeeman . sigma (from onsite, exchange, zeeman)": self.site_blocks,
+                     "the leads' lead_onsite - exchange n . sigma (from lead_onsite, exchange)":
+                         np.stack([self.lead_cell(side) for side in ("left", "right")]),
+                     "the hopping blocks -hopping - i rashba (sigma x d)_z (from hopping, rashba)": self.bond_blocks}
+            for what, blocks in parts.items():
+                size = np.max(np.abs(blocks), initial=0.0)
+                if not np.isfinite(size):
+                    raise ValueError(f"the Hamiltonian overflows (inf or NaN) in {what}: these parameters are "
+                                     "too large together")
+                if size > MAX_ENERGY:
+                    raise ValueError(f"the Hamiltonian has entries of size {size:.3g} in {what}; at most "
+                                     f"{MAX_ENERGY:g} is allowed (larger entries overflow in the Green's function "
+                                     "solver)")
 
     # ------------------------------------------------------------------ blocks
     @cached_property

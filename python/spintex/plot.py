@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._validate import boolean, check_model, check_state_matches
 from .model import Model
 
 
@@ -158,6 +159,7 @@ def texture(model: Model, ax=None):
     components of n averaged over each slice against x, with a row of arrows (n_x, n_z) above
     them (x to the right, z up).
     """
+    check_model(model)
     ax = _axes(ax)
     n = model.texture_vectors
     if model.lattice.dim == 2:
@@ -194,9 +196,11 @@ def profile(model: Model, response: Any, field: str, component: str | None = Non
     +- one standard error is drawn; for a slice average it is the average of the sites' standard
     errors, an upper bound (exact on a chain) since the sites of one sample are correlated.
     """
+    check_model(model)
     f = _field(field)
-    ax = _axes(ax)
     values = _values(model, response, field)
+    check_state_matches(model, response)  # the same number of sites in other slices
+    ax = _axes(ax)
     has_stderr = getattr(response, f"{field}_stderr", None) is not None  # disorder samples
     stderr = _values(model, response, f"{field}_stderr") if has_stderr else None
     if f.kind == "site":
@@ -233,10 +237,13 @@ def map(model: Model, response: Any, field: str, component: str | None = None, a
     ``component``: "x", "y", "z" or "norm" (|v|) for ``torque`` and ``spin_density`` (required);
     None for ``charge_density``.  Signed values use a diverging colour scale centred on 0.
     """
+    check_model(model)
     f = _field(field, kinds=("site",))
+    arrows = boolean(arrows, "arrows")
     L, W = _strip(model)
-    ax = _axes(ax)
     values = _values(model, response, field)
+    check_state_matches(model, response)  # the same number of sites in other slices
+    ax = _axes(ax)
     shown = _component(values, component, field, allow_norm=True)
     if component == "norm":
         limits: dict = {"cmap": "viridis", "vmin": 0.0}

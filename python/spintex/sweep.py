@@ -25,13 +25,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._validate import check_model, finite_float, positive_int
+from ._validate import _short, check_model, finite_float, positive_int, real_array
 from .dataset import FIELDS, netcdf_attrs, netcdf_value, read_chunk
 from .disorder import Disorder, RunningMean
 from .ensemble import SAMPLED, chunk_stats, sample_chunk
 from .model import Model
 from .observables import Response
-from .response import UNIT_SYSTEM, UNITS, averaged_response, check_drive, linear_response
+from .response import DRIVE_WEIGHTS, UNIT_SYSTEM, UNITS, averaged_response, linear_response
 from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
@@ -63,7 +63,8 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         parameters like ``build``.  Sampled disorder needs an explicit ``seed`` (a resumed run
         must draw the same realizations).
     drive : str
-        As in :func:`spintex.linear_response` ("left", "right", "bias", "field").
+        As in :func:`spintex.linear_response`: "left", "right", "bias" or "field" ("thermal", which
+        needs a temperature, is not supported here).
     observables : sequence of str
         Response fields to keep (:data:`spintex.dataset.FIELDS`, e.g. "torque", "transmission",
         "screening_potential") and fit reductions "beta", "adiabatic", "nonadiabatic",
@@ -161,9 +162,10 @@ class Job:
             if np.ndim(values) != 1 or len(values) == 0:
                 raise ValueError(f"grid[{name!r}] must be a non-empty 1-d list of values")
         scalar = np.ndim(energies) == 0
-        e = np.atleast_1d(np.asarray(energies, dtype=float))
+        e = np.atleast_1d(real_array(energies, "energies"))
         if e.ndim != 1 or e.size == 0 or not np.all(np.isfinite(e)):
-            raise ValueError("energies must be a finite number or a non-empty 1-d array of them")
+            raise ValueError(f"energies must be a finite real number or a non-empty 1-d array of them, "
+                             f"got {_short(energies)}")
         if isinstance(observables, str):
             observables = (observables,)
         for name in observables:
@@ -186,7 +188,7 @@ class Job:
                 raise ValueError(f"grid parameter {name!r} is taken by neither build nor disorder")
         for point in self.points():
             drive, disorder = self.drive_and_disorder(point)
-            check_drive(drive)
+            check_sweep_drive(drive)
             if disorder is not None and not isinstance(disorder, Disorder):
                 raise ValueError(f"disorder must be a spintex.Disorder, a callable returning one, or None; "
                                  f"got {type(disorder).__name__}")
@@ -425,6 +427,19 @@ class FixedModel:
 
 
 # ----------------------------------------------------------------------------- helpers
+def check_sweep_drive(drive) -> str:
+    """The drives a sweep or ensemble runs: those of :data:`spintex.response.DRIVE_WEIGHTS` (T = 0).
+    The thermal drive needs a temperature (and a circuit), which sweeps do not take."""
+    if isinstance(drive, str) and drive in DRIVE_WEIGHTS:
+        return drive
+    allowed = ", ".join(map(repr, DRIVE_WEIGHTS))
+    if isinstance(drive, str) and drive == "thermal":
+        raise ValueError(f"drive='thermal' is not supported by st.sweep or st.ensemble (it needs a temperature "
+                         f"and circuit, which they do not take); their drives are {allowed}; for the thermal "
+                         "drive call st.linear_response(model, energy, drive='thermal', temperature=...)")
+    raise ValueError(f"drive must be one of {allowed} in st.sweep and st.ensemble; got {_short(drive)}")
+
+
 def takes(f) -> set | None:
     """Names of the keyword parameters of ``f`` (None: it takes **kwargs, hence every name)."""
     try:

@@ -7,6 +7,7 @@ missing coordinates (a chain has only x) count as 0.  Anywhere a texture is acce
 """
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import numpy as np
@@ -25,11 +26,23 @@ def _xyz(positions) -> np.ndarray:
     return out
 
 
-def _center(center) -> np.ndarray:
-    """A texture's centre (x[, y[, z]]) as a 3-vector, missing coordinates 0."""
+def _center(center, name: str = "center") -> np.ndarray:
+    """A texture's centre (x[, y[, z]]) as a 3-vector, missing coordinates 0; checked."""
+    given = real_array(center, name)
+    if given.ndim > 1 or not 1 <= given.size <= 3:
+        raise ValueError(f"{name} must be 1 to 3 coordinates (x[, y[, z]]), got {center!r}")
+    if not np.all(np.isfinite(given)):
+        raise ValueError(f"{name} must be finite, got {center!r}")
     c = np.zeros(3)
-    c[: len(np.atleast_1d(center))] = np.atleast_1d(np.asarray(center, dtype=float))
+    c[: given.size] = given.ravel()
     return c
+
+
+def _sign(value, name: str) -> int:
+    """+1 or -1 (an integer or a float equal to it), else a ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or value not in (1, -1):
+        raise ValueError(f"{name} must be +1 or -1, got {value!r}")
+    return 1 if value == 1 else -1
 
 
 def _from_angles(theta, phi) -> np.ndarray:
@@ -99,13 +112,14 @@ def vortex(center, core_radius: float, polarity: int = 1, circulation: int = 1) 
     """
     c = _center(center)
     rc = finite_float(core_radius, "core_radius", positive=True)
-    if polarity not in (1, -1) or circulation not in (1, -1):
-        raise ValueError("polarity and circulation must be +1 or -1")
+    polarity = _sign(polarity, "polarity")
+    circulation = _sign(circulation, "circulation")
 
     def texture(positions):
         d = _xyz(positions) - c
         r = np.hypot(d[:, 0], d[:, 1])
-        theta = np.arccos(polarity * np.exp(-((r / rc) ** 2)))
+        with np.errstate(over="ignore"):  # (r / rc)^2 = inf far from a tiny core: n_z = 0 there
+            theta = np.arccos(polarity * np.exp(-((r / rc) ** 2)))
         phi = np.arctan2(d[:, 1], d[:, 0]) + circulation * np.pi / 2
         return _from_angles(theta, phi)
 
@@ -116,7 +130,8 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     """Isolated skyrmion in a +z background (core along polarity * z, polarity=-1: core down).
 
     theta(r) = 2 arctan(sinh(radius / wall_width) / sinh(r / wall_width)) is pi at the centre and
-    0 far away (evaluated with both sinh scaled by exp(-max), so any radius / wall_width works);
+    0 far away (evaluated with both sinh scaled by exp(-max(radius, r) / wall_width), so any finite
+    positive radius and wall_width work, even when their ratio overflows);
     phi = atan2(y - yc, x - xc) + helicity (0: Neel type, pi/2: Bloch type).  For polarity=+1
     the whole texture is reversed (core up in a -z background).
     """
@@ -124,15 +139,18 @@ def skyrmion(center, radius: float, wall_width: float, helicity: float = 0.0, po
     R = finite_float(radius, "radius", positive=True)
     w = finite_float(wall_width, "wall_width", positive=True)
     helicity = finite_float(helicity, "helicity")
-    if polarity not in (1, -1):
-        raise ValueError("polarity must be +1 or -1")
+    polarity = _sign(polarity, "polarity")
 
     def texture(positions):
         d = _xyz(positions) - c
         r = np.hypot(d[:, 0], d[:, 1])
-        a, b = R / w, r / w
-        m = np.maximum(a, b)  # sinh(x) e^-m = (e^(x-m) - e^(-x-m)) / 2: no overflow
-        theta = 2.0 * np.arctan2(np.exp(a - m) - np.exp(-a - m), np.exp(b - m) - np.exp(-b - m))
+        with np.errstate(over="ignore"):  # R / w, r / w and (R - r) / w may be inf: the limits are right
+            a, b, gap = R / w, r / w, (R - r) / w
+        # sinh(a) / sinh(b) = e^(a - b) (1 - e^-2a) / (1 - e^-2b); the factor e^-|a - b| goes on the
+        # smaller side, so nothing overflows and inf - inf never occurs
+        scale = np.exp(-np.abs(gap))
+        theta = 2.0 * np.arctan2(-np.expm1(-2.0 * a) * np.where(gap < 0, scale, 1.0),
+                                 -np.expm1(-2.0 * b) * np.where(gap >= 0, scale, 1.0))
         phi = np.arctan2(d[:, 1], d[:, 0]) + helicity
         n = _from_angles(theta, phi)
         return n if polarity == -1 else -n
@@ -152,7 +170,9 @@ def radial_bubble(center, width: float, theta_max: float) -> Texture:
 
     def texture(positions):
         d = _xyz(positions) - c
-        return _from_angles(tm * np.exp(-(np.hypot(d[:, 0], d[:, 1]) / w) ** 2), np.arctan2(d[:, 1], d[:, 0]))
+        with np.errstate(over="ignore"):  # (r / w)^2 = inf far from a tiny bubble: theta = 0 there
+            theta = tm * np.exp(-(np.hypot(d[:, 0], d[:, 1]) / w) ** 2)
+        return _from_angles(theta, np.arctan2(d[:, 1], d[:, 0]))
 
     return texture
 
@@ -167,7 +187,8 @@ def ring_bubble(center, radius: float, theta_max: float) -> Texture:
 
     def texture(positions):
         d = _xyz(positions) - c
-        s = (np.hypot(d[:, 0], d[:, 1]) / R) ** 2
+        with np.errstate(over="ignore"):  # s e^(1 - s) is 0 to double precision beyond s = 1e4 (no inf * 0)
+            s = np.minimum((np.hypot(d[:, 0], d[:, 1]) / R) ** 2, 1e4)
         return _from_angles(tm * s * np.exp(1 - s), np.arctan2(d[:, 1], d[:, 0]))
 
     return texture

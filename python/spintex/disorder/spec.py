@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -113,6 +113,23 @@ class Disorder:
             if seed < 0:
                 raise ValueError(f"seed must be a non-negative integer or None, got {self.seed!r}")
         object.__setattr__(self, "_resolved_seed", int(seed))
+
+    def __eq__(self, other):
+        """Field by field, per-site ``onsite`` arrays by value (the generated __eq__ would ask an
+        array for its truth value).  The hash stays the generated one: a Disorder with an onsite
+        array is unhashable, like the array."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        for f in fields(self):
+            if not f.compare:
+                continue
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+                if not np.array_equal(a, b):
+                    return False
+            elif a != b:
+                return False
+        return True
 
     @property
     def resolved_seed(self) -> int:
