@@ -432,3 +432,10 @@ def test_chain_scattering_refuses_thresholds_and_lost_flux(small_wall):
         st.chain_scattering(barrier, -1.0)
     short = st.Model(st.lattice.chain(60), onsite=np.r_[np.zeros(28), 5 * np.ones(4), np.zeros(28)])
     assert st.chain_scattering(short, -1.0).transmission() == pytest.approx(st.transmission(short, -1.0)[0], rel=1e-8)
+
+
+def test_periodic_wire_thermal_drive_points_to_thermal_response():
+    from spintex.periodic import PeriodicWire
+
+    with pytest.raises(ValueError, match="thermal_response"):
+        PeriodicWire(10, 3).linear_response(-1.2, drive="thermal", disorder=st.Disorder(onsite=0.1))

@@ -124,6 +124,9 @@ class PeriodicWire:
                         lead: str | None = None) -> Response:
         """SCBA linear response to ``drive`` (see :func:`spintex.linear_response`), per site of
         the cross-section."""
+        if drive == "thermal":
+            raise ValueError("PeriodicWire.linear_response takes the lead drives ('left', 'right', 'bias', 'field'); "
+                             "for the thermal drive call PeriodicWire.thermal_response(energy, temperature=...)")
         drive = check_drive(drive, lead)
         check_scba(disorder)
         if disorder.soc:
