@@ -439,3 +439,10 @@ def test_periodic_wire_thermal_drive_points_to_thermal_response():
 
     with pytest.raises(ValueError, match="thermal_response"):
         PeriodicWire(10, 3).linear_response(-1.2, drive="thermal", disorder=st.Disorder(onsite=0.1))
+
+
+def test_wall_resistance_needs_one_lattice():
+    """Two lattices of the same site count are not the same wire (was: a number returned)."""
+    wall = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
+    with pytest.raises(ValueError, match="same lattice"):
+        st.wall_resistance(wall, st.Model(st.lattice.strip(10, 2), exchange=0.5), -1.0)

@@ -76,9 +76,12 @@ def wall_resistance(model_wall: Model, model_uniform: Model, energy: float, *,
     """
     check_model(model_wall, "model_wall")
     check_model(model_uniform, "model_uniform")
-    if model_wall.lattice.num_sites != model_uniform.lattice.num_sites:
-        raise ValueError("model_wall and model_uniform must be built on the same lattice "
-                         f"({model_wall.lattice.num_sites} != {model_uniform.lattice.num_sites} sites)")
+    a, b = model_wall.lattice, model_uniform.lattice
+    if (a.num_sites, a.num_slices, a.dim) != (b.num_sites, b.num_slices, b.dim) or not np.array_equal(a.positions,
+                                                                                                   b.positions):
+        raise ValueError("model_wall and model_uniform must be built on the same lattice (got "
+                         f"{a.num_sites} sites in {a.num_slices} slices, {a.dim}D, and {b.num_sites} sites in "
+                         f"{b.num_slices} slices, {b.dim}D{', other positions' if a.num_sites == b.num_sites else ''})")
     energy = finite_float(energy, "energy")
     rw = linear_response(model_wall, energy, disorder=disorder, drive="bias")
     ru = linear_response(model_uniform, energy, disorder=disorder, drive="bias")
