@@ -153,8 +153,16 @@ def test_sea_term_total_derivative_form_equals_bastin_form(disorder):
     assert np.abs(rr).max() > 0.1 * scale
 
 
-def time_reversed(model, n, **kw):
-    return st.Model(model.lattice, exchange=model.exchange, texture=-n, **kw)
+def onsager_pair():
+    """A strip with a wall and random tilts, Rashba and a Zeeman field, and its time reversal
+    (texture and Zeeman field reversed, Rashba kept)."""
+    rng = np.random.default_rng(4)
+    lat = st.lattice.strip(10, 2)
+    n = st.textures.neel_wall(5, 1.5)(lat.positions)
+    n = n + 0.2 * random_unit_vectors(rng, lat.num_sites)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    return (st.Model(lat, exchange=0.6, texture=n, rashba=0.15, zeeman=(0.0, 0.05, 0.02)),
+            st.Model(lat, exchange=0.6, texture=-n, rashba=0.15, zeeman=(0.0, -0.05, -0.02)))
 
 
 @pytest.mark.parametrize("kind", ["translation", "rotation"])
@@ -162,13 +170,7 @@ def time_reversed(model, n, **kw):
 def test_onsager_emission_equals_force_response_of_the_time_reversed_system(kind, disorder):
     """Particles pumped into lead a per unit dX/dt = d<dH'/dX>/d mu_a of the time-reversed system
     (texture and Zeeman field reversed, Rashba kept; magnetic impurities reversed with n)."""
-    rng = np.random.default_rng(4)
-    lat = st.lattice.strip(10, 2)
-    n = st.textures.neel_wall(5, 1.5)(lat.positions)
-    n = n + 0.2 * random_unit_vectors(rng, lat.num_sites)
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
-    m = st.Model(lat, exchange=0.6, texture=n, rashba=0.15, zeeman=(0.0, 0.05, 0.02))
-    mr = st.Model(lat, exchange=0.6, texture=-n, rashba=0.15, zeeman=(0.0, -0.05, -0.02))
+    m, mr = onsager_pair()
     v = st.texture_velocity(m, kind)
     e = emission(m, -0.8, v, disorder=disorder)
     for side, k in (("left", 0), ("right", 1)):
@@ -188,13 +190,7 @@ def test_screened_onsager_emission_equals_field_driven_force_of_the_time_reverse
     (measured: 2e-10 to 6e-8 relative); the unscreened identity is exact (the test above).  With
     Rashba the time-reversed system is not the original one rotated: the same system's
     field-driven force differs (by 25-200 % here)."""
-    rng = np.random.default_rng(4)
-    lat = st.lattice.strip(10, 2)
-    n = st.textures.neel_wall(5, 1.5)(lat.positions)
-    n = n + 0.2 * random_unit_vectors(rng, lat.num_sites)
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
-    m = st.Model(lat, exchange=0.6, texture=n, rashba=0.15, zeeman=(0.0, 0.05, 0.02))
-    mr = st.Model(lat, exchange=0.6, texture=-n, rashba=0.15, zeeman=(0.0, -0.05, -0.02))
+    m, mr = onsager_pair()
     v = st.texture_velocity(m, kind)
     e = emission(m, -0.8, v, disorder=disorder, screened=True)
     unscreened = emission(m, -0.8, v, disorder=disorder)
