@@ -22,7 +22,8 @@ def run_notebook(name, size, tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_at_full_size(name, tmp_path, monkeypatch, capsys):
-    """The full validation (about 15 minutes in all, 9 of them relaxation_torque): pytest --runslow."""
+    """The full validation: pytest --runslow (with the reduced sizes 25 min on an idle 2-core machine,
+    2026-12-01)."""
     run_notebook(name, "full", tmp_path, monkeypatch)
     if name not in ("anisotropic_beta", "scba_vs_samples"):  # these two print tables only
         assert any(tmp_path.glob("*_full.png"))
