@@ -6,14 +6,20 @@ import spintex as st
 from spintex.periodic import PeriodicWire
 
 
-@pytest.mark.parametrize("width, height", [(4, 3), (5, 1)])
-def test_channel_decomposition_equals_scba_on_the_periodic_bar(width, height):
+@pytest.mark.parametrize("width, height, graded", [(4, 3, False), (5, 1, False), (1, 3, False), (3, 1, True)])
+def test_channel_decomposition_equals_scba_on_the_periodic_bar(width, height, graded):
+    """(1, 3): one site across has no transverse hopping (was: a -2t shift from cos k_y = 1).
+    ``graded``: an on-site potential varying along x, whose leads sit at 0 as Model's do (were at
+    its mean)."""
     L = 40
     texture = st.textures.neel_wall(20, 5.0)
     disorder = st.Disorder(onsite=0.05, magnetic=(0.02, 0.01))
+    onsite = np.linspace(-0.2, 0.3, L) if graded else 0.0
     lat = st.lattice.bar(L, width, height, periodic=True) if height > 1 else st.lattice.strip(L, width, periodic=True)
-    full = st.linear_response(st.Model(lat, exchange=0.5, texture=texture), -1.0, disorder=disorder)
-    wire = PeriodicWire(L, width, height, exchange=0.5, texture=texture).linear_response(-1.0, disorder=disorder)
+    bar_onsite = np.repeat(onsite, width * height) if graded else 0.0
+    full = st.linear_response(st.Model(lat, exchange=0.5, texture=texture, onsite=bar_onsite), -1.0, disorder=disorder)
+    wire = PeriodicWire(L, width, height, exchange=0.5, texture=texture, onsite=onsite).linear_response(
+        -1.0, disorder=disorder)
     per_slice = np.array([full.spin_density[s].mean(axis=0) for s in lat.slices])
     assert np.abs(per_slice - wire.spin_density).max() < 1e-10 * np.abs(wire.spin_density).max()
     assert np.allclose(full.current, wire.current, rtol=1e-10)

@@ -62,11 +62,12 @@ class PeriodicWire:
     """A wire of ``length`` slices with a periodic ``width`` x ``height`` cross-section.
 
     Parameters are those of :class:`spintex.Model` for a chain; ``texture`` is evaluated on the
-    chain positions (x only).
+    chain positions (x only).  ``lead_onsite`` as for :class:`spintex.Model` (default: ``onsite``
+    if it is a number, else 0), the same for every transverse channel (each shifted by its eps_k).
     """
 
     def __init__(self, length: int, width: int, height: int = 1, *, hopping=1.0, exchange=0.0,
-                 texture=(0.0, 0.0, 1.0), onsite=0.0, leads=True, _levels=None):
+                 texture=(0.0, 0.0, 1.0), onsite=0.0, leads=True, lead_onsite=None, _levels=None):
         from ._validate import positive_int
 
         self.cross_section = (positive_int(width, "width"), positive_int(height, "height"))
@@ -75,16 +76,20 @@ class PeriodicWire:
         if _levels is None:
             ky = 2 * np.pi * np.arange(width) / width
             kz = 2 * np.pi * np.arange(height) / height
-            # a single row (height 1) has no transverse hopping along z
-            eps = -2 * hopping * (np.cos(ky)[:, None] + (np.cos(kz)[None, :] if height > 1 else 0.0))
+            # one site across (width or height 1) has no transverse hopping in that direction
+            cy = np.cos(ky) if width > 1 else np.zeros(1)
+            cz = np.cos(kz) if height > 1 else np.zeros(1)
+            eps = -2 * hopping * (cy[:, None] + cz[None, :])
             levels, counts = np.unique(np.round(eps.ravel(), 12), return_counts=True)
             self.levels, self.weights = levels, counts / counts.sum()
         else:
             self.levels, self.weights = _levels
         chain = lattice.chain(length)
         base = np.asarray(onsite, dtype=float)
+        if lead_onsite is None:  # Model's default
+            lead_onsite = float(base) if base.ndim == 0 else 0.0
         self.channels = [Model(chain, hopping=hopping, exchange=exchange, texture=texture, onsite=base + e,
-                               leads=leads, lead_onsite=float(np.mean(base)) + e) for e in self.levels]
+                               leads=leads, lead_onsite=float(lead_onsite) + e) for e in self.levels]
         self.model = self.channels[np.argmin(np.abs(self.levels))]  # texture, exchange, geometry of a slice
 
     @classmethod
