@@ -137,7 +137,7 @@ class Response(State):
     # SCBA: conservation check and the spin balance split (per slice, (num_slices, 3))
     lead_conductances: tuple | None = None  #: (g out of the source lead, g into the drain lead)
     spin_current_divergence: np.ndarray | None = None  #: (J_in - J_out)/2 per slice
-    relaxation_source: np.ndarray | None = None  #: torque minus the divergence: the spin-flip source
+    relaxation_source: np.ndarray | None = None  #: torque (exchange, Zeeman) - divergence: spin-flip source
     relaxation_torque: np.ndarray | None = None  #: spin-orbit impurities: seed 002 Eq. 18, per site
     anomalous_spin_source: np.ndarray | None = None  #: spin-orbit impurities: seed 002 Eq. 16, per site
     # SCBA: local chemical potentials (diagnostics, see response.accumulation_fields)

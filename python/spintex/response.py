@@ -412,11 +412,15 @@ def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
 
 
 def balance_split(model: Model, r):
-    """Per slice: T_slice = (J_in - J_out)/2 + R (CONVENTIONS.md, spin current in units of
-    sigma/2).  Returns (spin-current divergence (J_in - J_out)/2, relaxation source R), each
-    (num_slices, 3); NaN on the two end slices, whose lead currents are not resolved."""
+    """Per slice: T_slice + Z_slice = (J_in - J_out)/2 + R (CONVENTIONS.md, spin current in units
+    of sigma/2), with T = M n x s the exchange torque and Z = b x s that of the Zeeman field b
+    (H = -(M n + b) . sigma rotates the spin about M n + b; CONVENTIONS.md's balance has b = 0).
+    Returns (spin-current divergence (J_in - J_out)/2, relaxation source R), each (num_slices, 3);
+    NaN on the two end slices, whose lead currents are not resolved.  R vanishes without spin
+    relaxation (magnetic or spin-orbit impurities), with or without a Zeeman field."""
     L = model.lattice.num_slices
-    per_slice = np.array([r.torque[s].sum(axis=0) for s in model.lattice.slices])
+    zeeman = np.cross(model.zeeman, r.spin_density)
+    per_slice = np.array([r.torque[s].sum(axis=0) + zeeman[s].sum(axis=0) for s in model.lattice.slices])
     div = np.full((L, 3), np.nan)
     div[1:-1] = 0.5 * (r.spin_current[:-1] - r.spin_current[1:])
     return div, per_slice - div
