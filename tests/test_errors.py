@@ -446,3 +446,14 @@ def test_wall_resistance_needs_one_lattice():
     wall = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
     with pytest.raises(ValueError, match="same lattice"):
         st.wall_resistance(wall, st.Model(st.lattice.strip(10, 2), exchange=0.5), -1.0)
+
+
+def test_scba_emission_without_open_channels_is_zero():
+    """Nonmagnetic leads closed at E = -2.3 below a magnetic wire's band edge: nothing is emitted
+    (was: an SCBA or ladder failure at the real energy, while the reciprocal lead drive gave 0)."""
+    from spintex.pumping import emission
+
+    m = st.Model(st.lattice.chain(20), exchange=0.9, texture=st.textures.neel_wall(10, 2), leads="nonmagnetic")
+    v = st.texture_velocity(m, "rotation")
+    assert emission(m, -2.3, v, disorder=st.Disorder(onsite=0.05)) == (0.0, 0.0)
+    assert st.linear_response(m, -2.3, disorder=st.Disorder(onsite=0.05)).transmission == 0.0

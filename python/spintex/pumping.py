@@ -351,6 +351,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     if not isinstance(screened, (bool, np.bool_)):
         raise ValueError(f"screened must be True or False, got {screened!r}")
     Lam = perturbation(model, velocity)
+    if not any(open_channels(model, energy)):  # no lead takes particles (and no SCBA on the real axis there)
+        return (0.0, 0.0)
     if screened:
         sea = FermiSea(model, energy, disorder)
         Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"])[0]

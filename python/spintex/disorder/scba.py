@@ -148,13 +148,14 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
             count[0] += 1
             progress(count[0], max_iterations, f"(residual {residual:.2e})")
 
-        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=restart, maxiter=max_iterations,
-                        callback=callback, callback_type="pr_norm")
+        # scipy's maxiter counts restart cycles: max_iterations products in all, not x restart
+        x, info = gmres(op, b.ravel(), rtol=tolerance, atol=0.0, restart=restart,
+                        maxiter=max(1, -(-max_iterations // restart)), callback=callback, callback_type="pr_norm")
         if info != 0:
             raise SCBAConvergenceError(
-                f"GMRES for the ladder equation did not converge (info={info}): the ladder is nearly singular "
-                "where the leads carry almost no current out of the wire (an energy within a tiny distance above a "
-                "lead channel threshold: spintex.integration.channel_thresholds); move the energy away from it")
+                f"GMRES for the ladder equation did not converge in {count[0]} iterations: the ladder is nearly "
+                "singular where the leads carry almost no current out of the wire (no lead channel open, or an "
+                "energy a tiny distance above a lead channel threshold: spintex.integration.channel_thresholds)")
         x = x.reshape(shape)
     else:
         raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
