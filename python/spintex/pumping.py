@@ -350,6 +350,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     energy = finite_float(energy, "energy")
     if not isinstance(screened, (bool, np.bool_)):
         raise ValueError(f"screened must be True or False, got {screened!r}")
+    if disorder is not None and not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
     Lam = perturbation(model, velocity)
     if not any(open_channels(model, energy)):  # no lead takes particles (and no SCBA on the real axis there)
         return (0.0, 0.0)
