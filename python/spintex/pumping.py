@@ -353,8 +353,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     if disorder is not None and not isinstance(disorder, Disorder):
         raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
     Lam = perturbation(model, velocity)
-    if not any(open_channels(model, energy)):  # no lead takes particles (and no SCBA on the real axis there)
-        return (0.0, 0.0)
+    if disorder is not None and not any(open_channels(model, energy)):
+        return (0.0, 0.0)  # no lead takes particles, and no real-axis SCBA there (clean: zero anyway, Gamma = 0)
     if screened:
         sea = FermiSea(model, energy, disorder)
         Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"])[0]
