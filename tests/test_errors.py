@@ -457,3 +457,19 @@ def test_scba_emission_without_open_channels_is_zero():
     v = st.texture_velocity(m, "rotation")
     assert emission(m, -2.3, v, disorder=st.Disorder(onsite=0.05)) == (0.0, 0.0)
     assert st.linear_response(m, -2.3, disorder=st.Disorder(onsite=0.05)).transmission == 0.0
+
+
+def test_energy_resolved_refuses_an_energy_without_current(small_wall):
+    """Outside the bands the field and the current both vanish: sigma = j / E would be 0/0 (was
+    NaN with a RuntimeWarning)."""
+    with pytest.raises(ValueError, match="no current"):
+        st.energy_resolved(small_wall, [-1.0, -6.0])
+
+
+def test_scba_that_does_not_settle_on_a_threshold_says_so(small_wall):
+    """On the lead threshold E = -2.5 the real-axis SCBA oscillates (the leads' square-root edge);
+    the error names the threshold and the way out, and just above it the SCBA converges."""
+    d = st.Disorder(onsite=0.05)
+    with pytest.raises(st.SCBAConvergenceError, match="continuous from above"):
+        st.linear_response(small_wall, -2.5, disorder=d)
+    assert st.linear_response(small_wall, -2.5 + 1e-6, disorder=d).transmission > 0

@@ -310,6 +310,9 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
     rows, responses = [], []
     for k, E in enumerate(e):
         r = linear_response(model, float(E), disorder=disorder, drive="field")
+        if not np.any(r.current):
+            raise ValueError(f"energies: no current flows at E = {float(E)!r} (no lead channel open), so the "
+                             "conductivities and torque coefficients per unit field are undefined there")
         fit = fit_torque(model, r, region)
         x = model.lattice.positions[fit.region, 0]
         u = r.screening_potential

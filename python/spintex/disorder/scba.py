@@ -79,8 +79,20 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
     raise SCBAConvergenceError(
         f"SCBA did not converge at E = {energy}: residual {history[-1]:.3g} > tolerance "
         f"{disorder.tolerance:g} after {disorder.max_iterations} iterations (last residuals: "
-        f"{', '.join(f'{r:.2g}' for r in history[-5:])}); try more iterations, smaller mixing, "
-        "or weaker disorder")
+        f"{', '.join(f'{r:.2g}' for r in history[-5:])}); {_convergence_hint(model, energy)}")
+
+
+def _convergence_hint(model: Model, energy) -> str:
+    """What to try when the real-axis SCBA does not converge at ``energy``."""
+    from ..integration import _threshold_hits, _threshold_name
+
+    hits = _threshold_hits(model, np.array([energy], dtype=complex)) if np.isreal(energy) else {}
+    if hits and hits[0][2] == 0.0:
+        return (f"E is a {_threshold_name(model, hits[0][0])}, where the leads' self-energy has a square-root "
+                "edge and the real-axis SCBA does not settle; the response is continuous from above: use an "
+                "energy slightly above it (e.g. + 1e-6)")
+    return "try more iterations, smaller mixing, or weaker disorder"
+
 
 
 def _first_self_energy(green, born, hopping: float) -> np.ndarray:
