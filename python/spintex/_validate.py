@@ -39,6 +39,15 @@ def energy_batch(value, name: str = "energy") -> np.ndarray | None:
     return e
 
 
+def check_disorder(disorder):
+    """``disorder`` itself if it is a :class:`spintex.Disorder` or None, else a ValueError."""
+    from .disorder import Disorder  # disorder imports this module
+
+    if disorder is not None and not isinstance(disorder, Disorder):
+        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    return disorder
+
+
 def check_model(model, name: str = "model"):
     """``model`` itself if it is a :class:`spintex.Model`, else a ValueError saying what was expected."""
     from .model import Model  # model.py imports this module

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
-from ._validate import check_model, finite_float, real_array
+from ._validate import check_disorder, check_model, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba
 from .integration import Progress, _integrate, channel_thresholds
 from .model import Model
@@ -334,8 +334,7 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
-    if disorder is not None and not isinstance(disorder, Disorder):
-        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    check_disorder(disorder)
     if disorder is not None and disorder.method == "scba":  # energy by energy
         blocks = np.array([scba(model, E, disorder).retarded_sites for E in e])
     elif disorder is not None:

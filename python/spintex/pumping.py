@@ -32,7 +32,7 @@ import os
 import numpy as np
 
 from . import _core
-from ._validate import check_model, energy_batch, finite_float, real_array
+from ._validate import boolean, check_disorder, check_model, energy_batch, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
 from .analysis import texture_gradient
@@ -295,10 +295,8 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         return each_energy(lambda e: pumping(model, e, velocity, disorder=disorder, screened=screened), energies,
                            "pumping")
     energy = finite_float(energy, "energy")
-    if not isinstance(screened, (bool, np.bool_)):
-        raise ValueError(f"screened must be True or False, got {screened!r}")
-    if disorder is not None and not isinstance(disorder, Disorder):
-        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    screened = boolean(screened, "screened")
+    check_disorder(disorder)
     if disorder is not None and disorder.method == "samples":
         return _sampled_pumping(model, energy, velocity, disorder, screened)
     Lam = perturbation(model, velocity)
@@ -348,10 +346,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     surface part of :func:`pumping` alone (cheap: one correlation, plus the screening potential
     when ``screened``)."""
     energy = finite_float(energy, "energy")
-    if not isinstance(screened, (bool, np.bool_)):
-        raise ValueError(f"screened must be True or False, got {screened!r}")
-    if disorder is not None and not isinstance(disorder, Disorder):
-        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
+    screened = boolean(screened, "screened")
+    check_disorder(disorder)
     Lam = perturbation(model, velocity)
     if disorder is not None and not any(open_channels(model, energy)):
         return (0.0, 0.0)  # no lead takes particles, and no real-axis SCBA there (clean: zero anyway, Gamma = 0)

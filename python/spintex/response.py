@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _core
-from ._validate import check_model, energy_batch, finite_float
+from ._validate import check_disorder, check_model, energy_batch, finite_float
 from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, lattice_arrays, random_site_blocks,
                        realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate
@@ -154,8 +154,9 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
         raise ValueError("an SCBA response needs a device of at least 2 slices (its conductance is the current "
                          f"through a slice boundary); this lattice has {model.lattice.num_slices}")
     wl, wr = DRIVE_WEIGHTS[drive]
-    if not disorder.soc and not _drive_enters(model, energy, drive):
-        return _no_channel_response(model, energy, disorder, drive, open_channels(model, energy))
+    channels = open_channels(model, energy)
+    if not disorder.soc and not _drive_enters(drive, channels):
+        return _no_channel_response(model, energy, disorder, drive, channels)
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
@@ -165,7 +166,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
                                             bonds, model)
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
-        spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
+        spin_transmission=np.full((2, 2), np.nan), open_channels=channels,
         parameters={"energy": energy, "drive": drive, "disorder": disorder,
                     "scba_iterations": sol.iterations, "scba_residual": sol.residual,
                     "ladder_iterations": lad.iterations},
@@ -186,9 +187,8 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     return r
 
 
-def _drive_enters(model: Model, energy: float, drive: str) -> bool:
-    """Whether a lead that ``drive`` raises has an open channel at ``energy``."""
-    channels = open_channels(model, energy)
+def _drive_enters(drive: str, channels) -> bool:
+    """Whether a lead that ``drive`` raises has an open channel (``channels``: left, right)."""
     return any(w and n for w, n in zip(DRIVE_WEIGHTS[drive], channels))
 
 
@@ -310,9 +310,7 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     energy = finite_float(energy, "energy")
     if disorder is None:
         return clean_response(model, energy, drive)
-    if not isinstance(disorder, Disorder):
-        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
-    if disorder.method == "scba":
+    if check_disorder(disorder).method == "scba":
         return scba_response(model, energy, disorder, drive)
     return sampled_response(model, energy, disorder, drive)
 
@@ -329,15 +327,13 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
         if drive != "field":
             return clean_batch(model, energies, drive)
         return each_energy(lambda e: clean_response(model, e, drive), energies, "field drive")
-    if not isinstance(disorder, Disorder):
-        raise ValueError(f"disorder must be a spintex.Disorder or None, got {type(disorder).__name__}")
-    if disorder.method == "samples":
+    if check_disorder(disorder).method == "samples":
         return each_energy(lambda e: sampled_response(model, e, disorder, drive), energies, "disorder samples")
     previous = None
 
     def solve(e):
         nonlocal previous
-        if not disorder.soc and not _drive_enters(model, e, drive):
+        if not disorder.soc and not _drive_enters(drive, open_channels(model, e)):
             return scba_response(model, e, disorder, drive)  # zero: no SCBA solve
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy

@@ -18,7 +18,7 @@ import numpy as np
 from . import _core
 from ._validate import finite_float, positive_int
 from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
-from .integration import channel_thresholds
+from .integration import _threshold_hits, channel_thresholds
 from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
                       spectrum_bottom)
 from .model import IDENTITY2, Model
@@ -123,11 +123,11 @@ class FermiSea:
             raise ValueError(f"bottom must lie below the Fermi energy {self.mu!r} (and below the spectrum), "
                              f"got {bottom!r}")
         self.bottom = bottom
-        if disorder is None and system is None:
+        if disorder is None and system is None and _threshold_hits(model, np.array([self.mu], dtype=complex)):
             # a clean wire's Fermi sea at a lead channel threshold: G ~ (z - E_c)^(-1/2) makes the
             # static response diverge where the wire has a threshold state; the real-axis check
-            # of the retarded sites says so (ValueError) in one sweep instead of a contour grown
-            # to max_nodes
+            # of the retarded sites says so (ValueError) in a few sweeps instead of a contour grown
+            # to max_nodes (elsewhere no sweep is spent on it)
             _retarded_sites(model, np.array([self.mu]))
         self._custom_system = system  # (not self.system = self._system: a cycle that holds every correlator until gc)
         # the RR ladders' relative residual; their error in rho is about 1 % of it (measured on the

@@ -94,7 +94,6 @@ def _convergence_hint(model: Model, energy) -> str:
     return "try more iterations, smaller mixing, or weaker disorder"
 
 
-
 def _first_self_energy(green, born, hopping: float) -> np.ndarray:
     """The SCBA's start: the Born self-energy of the clean G_0, or, where G_0 does not exist on
     the real axis (a lead channel threshold of a clean wire, whose threshold state makes a block
