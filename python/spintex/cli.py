@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import sys
 import time
 from types import SimpleNamespace
@@ -40,6 +39,7 @@ from .analysis import TorqueFit, fit_torque
 from .disorder import Disorder
 from .keldysh import nonequilibrium
 from .response import linear_response
+from .runner import SchedulerUnreachable
 from .observables import ARRAY_FIELDS, State
 
 UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
@@ -482,43 +482,14 @@ def run_sweep(config: cfg.Config, progress=True):
     if sw is None:
         raise cfg.ConfigError("the configuration has no [sweep] table")
     energies = sw["energies"] if sw["energies"] is not None else config.solve["fermi_energy"]
-    scheduler, client = sw["scheduler"], None
-    key = "sweep.scheduler" if scheduler is not None else "DASK_SCHEDULER_ADDRESS"
-    address = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER_ADDRESS")
-    if address and address != "synchronous":
-        # connect here, so that an unreachable scheduler is reported as such (the connection
-        # error is an OSError, like a failure to write the output)
-        client, scheduler = connect_scheduler(address, key), None
-    try:
-        ds = sweep(ConfigModel(config), cfg.sweep_grid(config), energies, disorder=ConfigDisorder(config),
-                   drive=sw["drive"], observables=sweep_observables(config),
-                   energies_per_task=sw["energies_per_task"], samples_per_task=sw["samples_per_task"],
-                   run_dir=sw["checkpoint"], client=client, scheduler=scheduler, workers=sw["workers"],
-                   progress=progress)
-    finally:
-        if client is not None:
-            client.close()
+    ds = sweep(ConfigModel(config), cfg.sweep_grid(config), energies, disorder=ConfigDisorder(config),
+               drive=sw["drive"], observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
+               samples_per_task=sw["samples_per_task"], run_dir=sw["checkpoint"], scheduler=sw["scheduler"],
+               workers=sw["workers"], progress=progress)
     ds.attrs.update(title=config.title or str(config.source), convention=f"{UNITS}; {UNITS_NOTE}",
                     config=config.text, config_json=json.dumps(config.to_dict(), indent=1),
                     note="linear response per unit d(mu) at T = 0 (solve.bias is not used)")
     return ds
-
-
-class SchedulerUnreachable(Exception):
-    """The Dask scheduler of a sweep (sweep.scheduler or DASK_SCHEDULER_ADDRESS) did not answer."""
-
-
-def connect_scheduler(address: str, key: str):
-    """A ``distributed.Client`` connected to ``address`` (given by config key or variable ``key``);
-    :class:`SchedulerUnreachable` naming ``key`` when it cannot connect."""
-    from distributed import Client
-
-    try:
-        return Client(address)
-    except (OSError, ValueError) as err:
-        raise SchedulerUnreachable(f"cannot connect to the Dask scheduler {key} = {address!r}: {err} "
-                                   "(start it with `dask scheduler`, or use scheduler = \"synchronous\" or no "
-                                   "scheduler for a local cluster)") from None
 
 
 def _scalars(ds) -> list:
@@ -644,7 +615,9 @@ def main(argv=None) -> int:
             paths = write_results(result, folder, name)
     except cfg.ConfigError as err:
         return _error(str(err))
-    except SchedulerUnreachable as err:
+    except SchedulerUnreachable as err:  # the sweep's scheduler, named by its configuration key
+        if err.source == "scheduler":
+            err.source = "sweep.scheduler"
         return _error(str(err), 1)
     except ValueError as err:  # a solver's input check (e.g. E_F on a lead channel threshold)
         return _error(f"cannot solve this configuration: {err}")

@@ -115,6 +115,19 @@ def run_group(job, group) -> list:
     return [run_chunk(job, chunk, path) for chunk, path in group]
 
 
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler at ``address`` did not answer; ``source`` names where the address came
+    from (the ``scheduler`` argument or DASK_SCHEDULER_ADDRESS; the CLI renames it to its key)."""
+
+    def __init__(self, address: str, source: str, reason: str):
+        super().__init__(address, source, reason)
+        self.address, self.source, self.reason = address, source, reason
+
+    def __str__(self) -> str:
+        return (f"cannot connect to the Dask scheduler {self.source} = {self.address!r}: {self.reason} (start it with "
+                "`dask scheduler`, or use scheduler = \"synchronous\" or no scheduler for a local cluster)")
+
+
 def connect(client, scheduler, workers):
     """(a distributed.Client, what to close afterwards): the given client; one connected to the
     scheduler address (argument or ``DASK_SCHEDULER_ADDRESS``); or one on a new LocalCluster."""
@@ -124,7 +137,11 @@ def connect(client, scheduler, workers):
         return client, []
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
-        client = Client(address)
+        try:
+            client = Client(address)
+        except (OSError, ValueError) as err:  # (an OSError would read as a failure to write the output)
+            raise SchedulerUnreachable(address, "scheduler" if scheduler else "DASK_SCHEDULER_ADDRESS",
+                                       str(err)) from None
         return client, [client]
     cluster = local_cluster((os.cpu_count() or 1) if workers is None else workers)
     client = Client(cluster)
