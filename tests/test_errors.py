@@ -473,3 +473,14 @@ def test_scba_that_does_not_settle_on_a_threshold_says_so(small_wall):
     with pytest.raises(st.SCBAConvergenceError, match="continuous from above"):
         st.linear_response(small_wall, -2.5, disorder=d)
     assert st.linear_response(small_wall, -2.5 + 1e-6, disorder=d).transmission > 0
+
+
+def test_core_failures_have_their_own_types():
+    """A singular block and a non-converged iteration reach Python as types (both RuntimeErrors,
+    as before): callers catch them without reading the C++ message."""
+    m = st.Model(st.lattice.chain(12))
+    with pytest.raises(st.SingularBlockError, match="singular block"):
+        st._core.Correlator(m.device, -2.0)  # the threshold of a clean uniform chain
+    assert issubclass(st.SingularBlockError, RuntimeError)
+    assert issubclass(st.SCBAConvergenceError, st._core.NotConvergedError)
+    assert issubclass(st._core.NotConvergedError, RuntimeError)

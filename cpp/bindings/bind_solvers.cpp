@@ -413,7 +413,7 @@ Anderson mixing, in C++: the nodes in `runs` fixed contiguous runs on the OpenMP
 independent of the thread count), each node starting from guesses[k] if given, else extrapolated
 from the nodes before it in its run (linearly in `path`, a real parameter of the nodes along their
 contour, or in z without one; the first run's first node from `first`).  Returns a list of
-(Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual, None); RuntimeError if
+(Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual, None); NotConvergedError if
 a node does not converge; Ctrl-C interrupts.  fallback_mixing > 0: a node whose iteration with
 `mixing` fails or diverges starts again from its guess with that mixing.  With `probe` U (N, 2, 2)
 each tuple is (None, Sigma, iterations, residual, site blocks of G U G (N, 2, 2)): the correlator is

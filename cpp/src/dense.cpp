@@ -110,13 +110,13 @@ void invert(const MatrixXc& A, MatrixXc& Ainv) {
       Ainv.setIdentity(n, n);
       info = scipy_LAPACKE_zgesv_work(kColMajor, ni, ni, lu.data(), ni, pivots.data(), Ainv.data(), ni);
     }
-    if (info != 0) throw std::runtime_error(singular + " (LAPACK info " + std::to_string(info) + ")");
+    if (info != 0) throw SingularBlock(singular + " (LAPACK info " + std::to_string(info) + ")");
     return;
   }
 #endif
   Eigen::PartialPivLU<MatrixXc> lu(A);
   Ainv = lu.inverse();
-  if (!Ainv.allFinite()) throw std::runtime_error(singular);
+  if (!Ainv.allFinite()) throw SingularBlock(singular);
 }
 
 int set_blas_threads(int threads) {

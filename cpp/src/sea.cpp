@@ -180,7 +180,7 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
     for (int i = 0; i < static_cast<int>(y.size()); ++i) solution += y(i) * V[static_cast<std::size_t>(i)];
     if (residual <= options.tolerance * bnorm) break;
     if (count >= options.max_iterations)
-      throw std::runtime_error("GMRES for the RR ladder did not converge in " +
+      throw NotConverged("GMRES for the RR ladder did not converge in " +
                                std::to_string(options.max_iterations) + " steps (relative residual " +
                                std::to_string(residual / bnorm) + ")");
     r = rhs - apply(solution);

@@ -6,6 +6,7 @@ units, H = -t hop + onsite - M n . sigma (+ Rashba, Zeeman); see the README.
 import os as _os
 
 from . import _core, continuum, lattice, plot, textures
+from ._core import SingularBlockError
 
 # One BLAS thread per sweep: block products of size 2 x cross-section gain nothing measurable
 # from a second BLAS thread on an idle 2-core machine, and lose 20x when another process holds
@@ -29,7 +30,7 @@ from .sweep import ensemble, sweep
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "Response", "SCBAConvergenceError", "State", "TorqueFit", "bulk", "chain_scattering",
+    "Disorder", "Model", "Response", "SCBAConvergenceError", "SingularBlockError", "State", "TorqueFit", "bulk", "chain_scattering",
     "continuum", "current_polarization", "energy_resolved", "ensemble", "equilibrium", "fit_torque",
     "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "periodic",
     "plot", "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",

@@ -6,6 +6,12 @@ import numpy.typing as npt
 
 _ComplexArray = npt.NDArray[np.complex128]
 
+class SingularBlockError(RuntimeError):
+    """A block to invert was singular (a real energy on a clean system's threshold or bound state)."""
+
+class NotConvergedError(RuntimeError):
+    """An SCBA or ladder iteration of the core did not reach its tolerance."""
+
 class Lead:
     """Semi-infinite lead: identical cells h0 coupled by hopping * identity."""
     def __init__(self, cell_hamiltonian: npt.ArrayLike, hopping: float) -> None: ...

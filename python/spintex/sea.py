@@ -333,7 +333,7 @@ class FermiSea:
                                      mixing=CONTOUR_MIXING, max_iterations=d.max_iterations,
                                      fallback_mixing=d.mixing if d.mixing < CONTOUR_MIXING else 0.0, probe=probe,
                                      path=path)
-        except RuntimeError as error:
+        except _core.NotConvergedError as error:
             raise SCBAConvergenceError(f"{error} (complex energy of the Fermi sea; try more iterations, smaller "
                                        "mixing, or weaker disorder)") from error
         return [n[0] for n in nodes], [n[1] for n in nodes], [n[4] for n in nodes]
@@ -422,7 +422,7 @@ class FermiSea:
             try:
                 ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U,
                                                      tolerance=ladder_tolerance, restart=20, bonds=bonds)
-            except RuntimeError as error:
+            except _core.NotConvergedError as error:
                 raise SCBAConvergenceError(str(error)) from error
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,

@@ -5,6 +5,8 @@
 /// core was built against it and fall back to Eigen's own kernels otherwise.
 #pragma once
 
+#include <stdexcept>
+
 #include "spintex/types.hpp"
 
 namespace spintex::dense {
@@ -27,7 +29,13 @@ void multiply_adjoint_right(const MatrixXc& A, const MatrixXc& B, MatrixXc& C);
 /// C += alpha * A * B.
 void multiply_add(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha = cplx(1.0));
 
-/// Ainv = A^{-1} by LU with partial pivoting; throws std::runtime_error if A is singular.
+/// Thrown when a block to invert is singular (a real energy on a threshold or bound state of a
+/// clean system, or entries that overflow); spintex._core.SingularBlockError in Python.
+struct SingularBlock : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Ainv = A^{-1} by LU with partial pivoting; throws SingularBlock if A is singular.
 void invert(const MatrixXc& A, MatrixXc& Ainv);
 
 /// Set the number of BLAS threads (process-wide); returns the previous setting (0 without BLAS).

@@ -64,7 +64,7 @@ class SeaNodes {
 };
 
 /// Site blocks x of the RR ladder (1 - C S) x = C[source] at one node (`born` empty: x = C[source]);
-/// returns the GMRES iteration count (throws std::runtime_error if it does not converge).
+/// returns the GMRES iteration count (throws NotConverged if it does not converge).
 int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
                     const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
 
@@ -117,9 +117,15 @@ struct ScbaNode {
   double residual = 0.0;
 };
 
-/// Thrown when the SCBA does not converge (the message has the residuals).
-struct ScbaNotConverged : std::runtime_error {
+/// Thrown when an iteration (SCBA, ladder GMRES) does not converge; the message says which and
+/// has the residuals.  spintex._core.NotConvergedError in Python.
+struct NotConverged : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/// Thrown when the SCBA does not converge.
+struct ScbaNotConverged : NotConverged {
+  using NotConverged::NotConverged;
 };
 
 /// Sigma = S[G^R(z; Sigma)] (S the local Born map) by Anderson mixing, from `initial` (empty: the

@@ -100,8 +100,8 @@ def _first_self_energy(green, born, hopping: float) -> np.ndarray:
     singular), that of the broadened G = -i/t on every site: the disorder then keeps G finite."""
     try:
         return born(green(None))
-    except RuntimeError as error:
-        if "singular block" not in str(error) or not isinstance(born, BornMap):
+    except _core.SingularBlockError:
+        if not isinstance(born, BornMap):
             raise
         sites = born.superoperator.shape[0]
         return born(np.ascontiguousarray(np.broadcast_to(-1j / hopping * np.eye(2), (sites, 2, 2))))

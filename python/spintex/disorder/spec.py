@@ -6,11 +6,12 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from .. import _core
 from .._validate import finite_float, positive_int
 
 
-class SCBAConvergenceError(RuntimeError):
-    """The self-consistent Born iteration did not reach its tolerance."""
+class SCBAConvergenceError(_core.NotConvergedError):
+    """The self-consistent Born iteration, or its ladder, did not reach its tolerance."""
 
 
 DISTRIBUTIONS = ("binary", "gaussian", "box")
