@@ -30,7 +30,8 @@ from .sweep import ensemble, sweep
 __version__ = "0.1.0"
 
 __all__ = [
-    "Disorder", "Model", "Response", "SCBAConvergenceError", "SingularBlockError", "State", "TorqueFit", "bulk", "chain_scattering",
+    "Disorder", "Model", "Response", "SCBAConvergenceError", "SingularBlockError", "State", "TorqueFit", "bulk",
+    "chain_scattering",
     "continuum", "current_polarization", "energy_resolved", "ensemble", "equilibrium", "fit_torque",
     "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "periodic",
     "plot", "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",
