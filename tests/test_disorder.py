@@ -177,7 +177,7 @@ def test_beta_vanishes_without_magnetic_impurities():
 
 def anisotropic_run(g_perp, g_par, M=0.25, E=-1.0, width=100):
     """Non-adiabatic coefficient per unit charge current B/J, current polarization P_j = J^z/J
-    (uniform region, 3 widths left of the wall) and the 3-term fit."""
+    (uniform region, 3 widths left of the wall) and the two-term fit of the field-driven torque."""
     L = 14 * width
     m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall(L / 2, width))
     r = st.linear_response(m, E, disorder=st.Disorder(magnetic=(g_perp, g_par)), drive="field")
@@ -187,19 +187,21 @@ def anisotropic_run(g_perp, g_par, M=0.25, E=-1.0, width=100):
     return fit, J, r.spin_current[k, 2] / J
 
 
-@pytest.mark.parametrize("g_perp, g_par", [(0.0, 0.02), (0.015, 0.005)])
-def test_anisotropic_impurities_follow_seed_000_not_seed_001_eq_83(g_perp, g_par):
+@pytest.mark.parametrize("g_perp, g_par, rel", [(0.0, 0.02, 0.03), (0.015, 0.005, 0.01)])
+def test_anisotropic_impurities_follow_seed_000_not_seed_001_eq_83(g_perp, g_par, rel):
     """B = beta A with A = -P_j J/2: seed 000 Eq. 94 gives B/J = -(pi/2M)(G_perp+G_par) nu_+ P_j;
-    seed 001 Eq. 83 adds -(pi/2M)(G_perp-G_par) nu_- (a torque ~ charge current). The lattice
-    follows Eq. 94 (ratios 1.03, 1.08 at M = 0.25, the O(M^2) correction of the isotropic case)
-    and not Eq. 83 (ratios 0.66, -1.46)."""
+    seed 001 Eq. 83 adds -(pi/2M)(G_perp-G_par) nu_- (a torque ~ charge current). The field-driven
+    lattice follows Eq. 94 (ratios 1.024 and 0.995 at M = 0.25, lambda = 100) and not Eq. 83
+    (ratios 0.66, -1.34). Longitudinal-only impurities are 2.4 % above Eq. 94 at this width, a
+    finite-width effect falling as 1/lambda (1.053, 1.024, 1.010, 1.003 at lambda = 50-400,
+    docs/validation.md), hence the 3 % here and 1 % for the case with spin flips."""
     M, E = 0.25, -1.0
     nu = st.continuum.spin_dos(E, M, 1)
     fit, J, Pj = anisotropic_run(g_perp, g_par)
     b94 = -0.5 * Pj * st.continuum.beta_spin_flip(*nu, M, magnetic=(g_perp, g_par))
     b83 = -0.5 * Pj * st.continuum.beta_spin_flip_anisotropic(*nu, M, magnetic=(g_perp, g_par),
                                                               current_polarization=Pj)
-    assert fit.nonadiabatic / J == pytest.approx(b94, rel=0.10)
+    assert fit.nonadiabatic / J == pytest.approx(b94, rel=rel)
     assert abs(fit.nonadiabatic / J / b83 - 1) > 0.3
 
 

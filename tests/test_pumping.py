@@ -237,3 +237,16 @@ def test_sampled_pumping_is_the_average_of_exact_realizations():
     assert not np.allclose(one.emission, r.emission)
     scba = emission(m, -0.7, v, disorder=st.Disorder(onsite=0.04))
     assert abs(r.emission[1] - scba[1]) < 3 * r.emission_stderr[1]  # measured 0.2 standard errors
+
+
+def test_emission_averages_samples_as_pumping_does():
+    """emission(disorder=samples) is the sample mean of each realization's emission, equal to the
+    emission of pumping's sample average (it was the SCBA's, silently)."""
+    m = st.Model(st.lattice.strip(20, 3), exchange=0.5, texture=st.textures.neel_wall(10, 4))
+    v = st.texture_velocity(m, "rotation")
+    d = st.Disorder(onsite=0.05, method="samples", samples=3, seed=1)
+    e = emission(m, -1.0, v, disorder=d)
+    assert np.allclose(e, st.pumping(m, -1.0, v, disorder=d).emission, rtol=1e-12, atol=0)
+    assert not np.allclose(e, emission(m, -1.0, v, disorder=st.Disorder(onsite=0.05)), rtol=1e-3)
+    with pytest.raises(NotImplementedError, match="spin-orbit"):
+        emission(m, -1.0, v, disorder=st.Disorder(onsite=0.05, soc=0.01))

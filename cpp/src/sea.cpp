@@ -128,11 +128,6 @@ const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scrat
   return *scratch;
 }
 
-int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
-                    const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
-  return solve_mixed_ladder(node, node, born, source, options, x);
-}
-
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
   x = rr_sites(a, b, source);
@@ -181,8 +176,8 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
     if (residual <= options.tolerance * bnorm) break;
     if (count >= options.max_iterations)
       throw NotConverged("GMRES for the RR ladder did not converge in " +
-                               std::to_string(options.max_iterations) + " steps (relative residual " +
-                               std::to_string(residual / bnorm) + ")");
+                         std::to_string(options.max_iterations) + " steps (relative residual " +
+                         std::to_string(residual / bnorm) + ")");
     r = rhs - apply(solution);
   }
   unflatten(solution, x);

@@ -4,7 +4,7 @@ the bubble relaxation torque of seed 002 (Eqs. 18-23) without a finite cross-sec
 Model (CONVENTIONS.md): ``H(k) = eps(k) - M n.sigma``, ``eps(k) = -2t sum_i cos k_i``; on-site
 disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i v_R . (s(k') x s(k)) sigma
 e^{-i(k'-k).R} / N``, ``s(k) = sin k``, ``<v^a v^b> = Gamma_so delta_ab``
-(:mod:`spintex.spin_orbit`; the same model as the real-space samples and Born map).
+(:mod:`spintex.disorder.spin_orbit`; the same model as the real-space samples and Born map).
 
 **SCBA.**  ``Sigma(k) = Gamma_0 <G> + Gamma_so sum_a sigma^a S^a(k) sigma^a`` with
 ``S^a(k) = <(s(k) x s(k'))_a^2 G(k')>_k' = s_b(k)^2 M_c + s_c(k)^2 M_b`` ((a, b, c) cyclic,
@@ -13,7 +13,7 @@ e^{-i(k'-k).R} / N``, ``s(k) = sin k``, ``<v^a v^b> = Gamma_so delta_ab``
 **Bubble torque.**  A field ``E(x) = e^{iqx}`` along x gives ``rho(k+q, k) = G^R(k+q) J G^A(k) / 2pi``
 with ``J = 2t sin(k_x + q/2)`` (the Peierls current vertex at the mean momentum; docs of
 :mod:`spintex.bubble`).  The commutator part of ``<V rho>`` at site i
-(:func:`spintex.spin_orbit.spin_orbit_balance`) has the Fourier component
+(:func:`spintex.disorder.spin_orbit.spin_orbit_balance`) has the Fourier component
 
     A_q = Gamma_so sum_a { <Tr[O^a S^a(k+q) sigma^a rho(k+q, k)]>_k
           - sum eps_abc eps_ade Tr[O^a R_cd sigma^a Q_be] },

@@ -9,7 +9,7 @@ formula gives the dissipative (omega-linear) spin response at T = 0,
 A = i(G^R - G^A) at E_F.  For a uniform rotation (dn_j/dt the same on every site) the sum over j
 is a correlation with a uniform source Y = sigma^b:  A Y A = 2 Herm(G^R Y G^A) - 2 Herm(G^R Y G^R),
 so K^{ab}_i = (1/2pi) Re Tr[sigma^a (X_RA - X_RR)_ii], where in the SCBA both products carry
-their ladder vertex corrections, X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (disorder.py).
+their ladder vertex corrections, X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (``spintex.disorder``).
 
 The torque on the magnetization T_i = M n_i x ds_i then contains -M^2 K^{xx} n x dn/dt
 (x: a direction transverse to n), so the reported damping coefficient

@@ -201,7 +201,7 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged.
 
     ``retarded(z, w)`` returns the weighted sums of G^R blocks over the nodes (default: one C++
-    call; disorder.py passes an SCBA solve at every node).
+    call; :func:`disordered_equilibrium` passes an SCBA solve at every node).
     """
     bottom = spectrum_bottom(model)
     if temperature == 0 and mu <= bottom:  # below the spectrum of device and leads: empty

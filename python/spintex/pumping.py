@@ -158,6 +158,10 @@ def _fermi_level_system(model: Model, energy: float, disorder: Disorder | None):
     """(correlator, Born map or None) at the real Fermi energy, with the SCBA self-energy."""
     if disorder is None:
         return _core.Correlator(model.device, energy), None
+    if disorder.soc:
+        raise NotImplementedError("the rate-linear response (pumping, emission) with spin-orbit impurities (soc > 0) "
+                                  "in SCBA needs the ladders on site pairs, which are not implemented; use "
+                                  "Disorder(..., method='samples')")
     sol = scba(model, energy, disorder)
     return _core.Correlator(model.device, energy, sol.self_energy), sol.born
 
@@ -344,10 +348,19 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
              screened: bool = False) -> tuple:
     """Particles emitted into the (left, right) lead per unit rate of ``velocity``: the Fermi-
     surface part of :func:`pumping` alone (cheap: one correlation, plus the screening potential
-    when ``screened``)."""
+    when ``screened``).  With ``Disorder(method="samples")`` the mean over the seeded
+    realizations (the emission of :func:`pumping`'s sample average)."""
     energy = finite_float(energy, "energy")
     screened = boolean(screened, "screened")
     check_disorder(disorder)
+    if disorder is not None and disorder.method == "samples":
+        check_velocity(model, velocity)
+        stats = RunningMean()
+        for seq in sample_streams(disorder):
+            emitted = emission(realization(model, disorder, np.random.default_rng(seq)), energy, velocity,
+                               screened=screened)
+            stats.add({"emission": np.array(emitted)})
+        return tuple(float(e) for e in stats.mean["emission"])
     Lam = perturbation(model, velocity)
     if disorder is not None and not any(open_channels(model, energy)):
         return (0.0, 0.0)  # no lead takes particles, and no real-axis SCBA there (clean: zero anyway, Gamma = 0)

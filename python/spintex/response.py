@@ -388,7 +388,7 @@ def accumulation_fields(model: Model, retarded_sites, rho_sites) -> dict:
     the Ward identity).  ``accumulation_torque`` = d mu_i T[A]_i is its *local* torque.  This is
     a diagnostic, not a correction: the lead-biased wire's density gradient changes the torque
     through the whole (non-local) Fermi-sea response, which the field drive removes exactly;
-    fitting ``accumulation_torque`` as a third basis field leaves a 10-20 % error in beta
+    fitting ``accumulation_torque`` as a third basis field leaves a 19-22 % error in beta
     (docs/validation.md).  ``spin_accumulation`` is mu_up - mu_down per site along the local n
     (d mu_sigma = dn_sigma / nu_sigma): the spin chemical potential spin-flip scattering relaxes.
     """

@@ -103,7 +103,7 @@ def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorde
     Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until both
     change by less than ``tolerance``.  ``workers``: threads for the SCBA energies (default: the
     disorder's ``workers``, else one per core).  ``system`` and ``breakpoints`` (default: the
-    model's SCBA and its lead channel thresholds) are the hooks of :class:`spintex.PeriodicWire`."""
+    model's SCBA and its lead channel thresholds) are the hooks of :class:`spintex.periodic.PeriodicWire`."""
     progress = Progress("thermal window")
     edges = channel_thresholds(model) if breakpoints is None else breakpoints
     previous = None
@@ -139,7 +139,7 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
 
 def _thermal(model: Model, energy, temperature, disorder, circuit, screened, workers, system=None, sea=None,
              breakpoints=None) -> Response:
-    """thermal_response with the hooks of :class:`spintex.PeriodicWire` (see window_blocks; ``sea``
+    """thermal_response with the hooks of :class:`spintex.periodic.PeriodicWire` (see window_blocks; ``sea``
     a :class:`FermiSea` factory of mu)."""
     mu = finite_float(energy, "energy")
     T = finite_float(temperature, "temperature", positive=True)
@@ -212,7 +212,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     """The three responses of :class:`MottTerms` at mu = ``energy`` (per unit dT / ((pi^2/3) T)),
     by fourth-order central differences of step ``step`` in energy (a second-order one leaves
     h^2 F'''/6 of F', 3e-4 at h = 2e-3 when F varies on a broadening scale of 0.05); disorder None
-    or SCBA as for the thermal drive.  ``model`` may be a :class:`spintex.PeriodicWire` (site
+    or SCBA as for the thermal drive.  ``model`` may be a :class:`spintex.periodic.PeriodicWire` (site
     arrays per site of the cross-section, currents through the whole cross-section)."""
     from .periodic import PeriodicWire, check_scba
     from .response import linear_response

@@ -11,7 +11,7 @@
 ///          P_l = g_l V_l G_{l+1,l+1} V_l^dag
 ///   C_{l+1,l} = G_{l+1,l+1} V_l^dag g<_l + C_{l+1,l+1} V_l^dag g_l^dag
 ///
-/// (derived by splitting sum_m G_lm Y_m G_lm^dag at the l | l+1 boundary; see docs/rgf.md).
+/// (derived by splitting sum_m G_lm Y_m G_lm^dag at the l | l+1 boundary; see docs/physics.md sections 2-3).
 /// The retarded-retarded product G Y G (Kubo-Bastin Fermi-surface terms) follows the same
 /// recursion with every right factor X^dag replaced by its retarded partner:
 /// h_l = g_l (Y_l + V^dag h_{l-1} V) g_l, C_ll = h + P h + h Q + g V C_{l+1} V^dag g,

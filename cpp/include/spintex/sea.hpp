@@ -63,13 +63,10 @@ class SeaNodes {
   std::vector<std::vector<Block2>> self_energies_;
 };
 
-/// Site blocks x of the RR ladder (1 - C S) x = C[source] at one node (`born` empty: x = C[source]);
-/// returns the GMRES iteration count (throws NotConverged if it does not converge).
-int solve_rr_ladder(const Correlator& node, const std::vector<Superoperator>& born,
-                    const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
-
-/// The same ladder at mixed energies, C[X] = (G(z_a) X G(z_b))_ii (a and b the same object: the RR
-/// ladder): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b).
+/// Site blocks x of the ladder (1 - C S) x = C[source] with C[X] = (G(z_a) X G(z_b))_ii (`born`
+/// empty: x = C[source]): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b); a and b
+/// the same object give the RR ladder of one node.  Returns the GMRES iteration count (throws
+/// NotConverged if it does not converge).
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
 

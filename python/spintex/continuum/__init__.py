@@ -4,7 +4,7 @@ Units and signs follow CONVENTIONS.md: hbar = e = a = k_B = 1, energies in units
 Pauli spin densities, ``H = -t hop - M n.sigma``, so the spin-sigma band is ``eps(k) - sigma M``
 (sigma = +1 majority, along n) and ``nu_sigma = rho(E_F + sigma M)``.  Densities of states are per
 site and per spin; variances are the per-site Born variances of CONVENTIONS.md: ``onsite`` =
-Gamma_0 and ``magnetic = (Gamma_perp, Gamma_par)``.  Seeds (``seeds/README.md``): 000 Shibata &
+Gamma_0 and ``magnetic = (Gamma_perp, Gamma_par)``.  Seeds (``../shared/seeds/README.md``): 000 Shibata &
 Kohno, 001 Tatara et al., 002 Nakabayashi et al., 004 Kohno et al.
 
 Band: ``eps(k) = -2t sum_i cos k_i`` on the chain (d = 1), square (2) and simple-cubic (3)

@@ -34,7 +34,7 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
 
     ``green(sigma) -> G^R_ii`` defaults to one RGF sweep of ``model``; periodic.py passes the
     average over transverse momentum channels.  With spin-orbit impurities Sigma and G live on
-    the site pairs of :class:`spintex.spin_orbit.PairBornMap` (block sweep over slice pairs).
+    the site pairs of :class:`spintex.disorder.spin_orbit.PairBornMap` (block sweep over slice pairs).
     ``born``: the Born map of ``model`` and ``disorder`` when the caller has it (solves at many
     energies share one).
     """

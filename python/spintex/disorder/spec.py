@@ -30,7 +30,7 @@ class Disorder:
         (Gamma_perp, Gamma_par) of magnetic impurities.
     soc : float
         Gamma_so of spin-orbit impurities (seed 002 Eqs. 8-10 on the lattice, see
-        :mod:`spintex.spin_orbit`); strips and bars only.
+        :mod:`spintex.disorder.spin_orbit`); strips and bars only.
     method : "scba" or "samples"
     samples : int
         Number of realizations (method="samples").
