@@ -55,12 +55,13 @@ MatrixXc Lead::broadening(cplx z) const {
 int Lead::open_channels(double energy) const {
   // Counted in the limit from above along the real axis (E -> E + 0): a channel is open for
   // e_m - 2|tau| <= E < e_m + 2|tau|.  An energy within a few ulps of an edge counts as on it
-  // (the levels e_m carry the rounding of the eigensolver).
+  // (the levels e_m carry the rounding of the eigensolver): 128 ulps, the width within which the
+  // Python layer evaluates an energy as on the threshold (spintex.integration._EDGE_ULPS).
   const double band = 2.0 * std::abs(tau_);
   int count = 0;
   for (Eigen::Index m = 0; m < levels_.size(); ++m) {
     const double x = energy - levels_(m);
-    const double tol = 64.0 * std::numeric_limits<double>::epsilon() *
+    const double tol = 128.0 * std::numeric_limits<double>::epsilon() *
                        std::max({1.0, std::abs(energy), std::abs(levels_(m)) + band});
     if (x >= -band - tol && x < band - tol) ++count;
   }

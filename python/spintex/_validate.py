@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -116,7 +117,8 @@ def normalized_rows(v: np.ndarray) -> tuple:
 
 
 def available_memory() -> float | None:
-    """Bytes of memory available to this process (Linux MemAvailable), or None if unknown."""
+    """Bytes of memory available to new allocations (Linux: MemAvailable; elsewhere the free
+    physical pages), or None if unknown."""
     try:
         with open("/proc/meminfo") as f:
             for line in f:
@@ -124,7 +126,10 @@ def available_memory() -> float | None:
                     return 1024.0 * float(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return None
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def check_memory(needed: float, what: str) -> None:

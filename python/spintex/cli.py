@@ -36,7 +36,6 @@ import numpy as np
 from . import __version__
 from . import config as cfg
 from .analysis import TorqueFit, fit_torque
-from .disorder import Disorder
 from .keldysh import nonequilibrium
 from .response import linear_response
 from .runner import SchedulerUnreachable
@@ -70,10 +69,8 @@ def solve(config: cfg.Config) -> Result:
         state: Any = nonequilibrium(model, mu_left=config.mu_left, mu_right=config.mu_right,
                                     temperature=s["temperature"])
     else:  # disorder: the linear response (SCBA or samples) times the bias
-        d = config.disorder
-        disorder = Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"],
-                            method=d["method"], samples=d["samples"], seed=d["seed"])
-        response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=d["drive"])
+        disorder = cfg.build_disorder(config)
+        response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=config.disorder["drive"])
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
     fit, note, field_fit = None, "", None
     try:
@@ -454,11 +451,7 @@ class ConfigDisorder:
     config: cfg.Config
 
     def __call__(self, **params):
-        d = cfg.point_config(self.config, params).disorder
-        if d is None:
-            return None
-        return Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"], method=d["method"],
-                        samples=d["samples"], seed=d["seed"])
+        return cfg.build_disorder(cfg.point_config(self.config, params))
 
     def __repr__(self) -> str:
         return f"ConfigDisorder({_identity(self.config)})"

@@ -632,3 +632,13 @@ def build_model(config: Config):
                      lead_onsite=m["lead_onsite"])
     except ValueError as err:
         raise ConfigError(f"[model]/[texture]: {err}") from None
+
+
+def build_disorder(config: Config):
+    """The :class:`spintex.Disorder` of a configuration's ``[disorder]`` table, or None without one."""
+    from .disorder import Disorder
+    d = config.disorder
+    if d is None:
+        return None
+    return Disorder(onsite=d["onsite"], magnetic=tuple(d["magnetic"]), soc=d["soc"], method=d["method"],
+                    samples=d["samples"], seed=d["seed"])

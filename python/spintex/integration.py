@@ -74,7 +74,7 @@ def _core_integrate(model: Model, z, *, progress=None, **kw) -> dict:
 # [s_min, s_max] and the fit sum_{p=-1..3} a_p s^p is used instead: at E_c itself it gives the
 # limit from above (real axis, E -> E_c + 0), a_0, or reports a divergence (a_-1 != 0: the van
 # Hove singularity of a channel opening on a clean wire).
-_EDGE_ULPS = 128  # |E - E_c| <= this * eps * max(1, |E|): on the threshold (C++ counts 64)
+_EDGE_ULPS = 128  # |E - E_c| <= this * eps * max(1, |E|): on the threshold (as Lead::open_channels)
 _EDGE_STEPS = 0.5 ** np.arange(5)  # s_j / s_max
 _EDGE_POWERS = np.arange(-1, 4)
 _EDGE_FIT = np.linalg.inv(_EDGE_STEPS[:, None] ** _EDGE_POWERS[None, :])  # rows: a_-1 .. a_3

@@ -42,7 +42,8 @@ COLORS = ("C0", "C1", "C2")
 
 #: what a Response is per, by drive (``Response.units`` has the long form)
 PER_UNIT = {"left": r"per unit $d\mu_L$", "right": r"per unit $d\mu_R$", "bias": "per unit bias",
-            "field": "per unit bias (field drive)", "thermal": "per unit $dT$", "pumping": "per unit rate"}
+            "field": "per unit bias (field drive)", "thermal": "per unit $dT$", "pumping": "per unit rate",
+            "internal_field": "per unit internal field $E$"}
 
 
 def _axes(ax):

@@ -32,14 +32,14 @@ import os
 import numpy as np
 
 from . import _core
-from ._validate import boolean, check_disorder, check_model, energy_batch, finite_float, real_array
+from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
 from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
 from .integration import Progress
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import each_energy, open_channels
-from .sea import FermiSea, available_memory, correlator_bytes
+from .sea import FermiSea, correlator_bytes
 from .screening import screening_potential
 
 UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
@@ -203,7 +203,7 @@ def check_memory(model: Model, nodes: int = 24) -> None:
     pair correlators at two energies and cannot.)"""
     need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * correlator_bytes(model)
     available = available_memory()
-    if available > 0 and need > available:
+    if available is not None and need > available:
         raise MemoryError(f"pumping on this model holds at least {need / 1e9:.3g} GB of correlators "
                           f"({correlator_bytes(model) / 1e9:.3g} GB each; {available / 1e9:.3g} GB available): "
                           "use a shorter or narrower system, or the emission alone (spintex.pumping.emission)")

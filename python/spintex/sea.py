@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _core
-from ._validate import finite_float, positive_int
+from ._validate import available_memory, finite_float, positive_int
 from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
 from .integration import _threshold_hits, channel_thresholds
 from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
@@ -35,22 +35,6 @@ def correlator_bytes(model: Model) -> int:
     numbers each (W sites per slice)."""
     lattice = model.lattice
     return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
-
-
-def available_memory() -> int:
-    """Bytes of memory available to new allocations (Linux: MemAvailable; elsewhere the free
-    physical pages), 0 if unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 0
 
 
 def _change(fine: np.ndarray, coarse: np.ndarray, hopping: float) -> float:
@@ -263,8 +247,8 @@ class FermiSea:
         available memory: then they stay None (and :attr:`correlators` raises MemoryError)."""
         z, correlators, sigmas = rule[0], rule[2], rule[4]
         missing = [k for k, c in enumerate(correlators) if c is None]
-        available = available_memory()  # (0: unknown)
-        if missing and not self.swept and (available <= 0 or len(missing) * correlator_bytes(self.model)
+        available = available_memory()
+        if missing and not self.swept and (available is None or len(missing) * correlator_bytes(self.model)
                                            <= 0.5 * available):
             with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
                 built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
@@ -283,7 +267,9 @@ class FermiSea:
                           f"or too little memory: {self._memory_message()}); its correlators cannot be held")
 
     def _memory_message(self) -> str:
-        return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {available_memory() / 1e9:.3g} GB available"
+        available = available_memory()
+        free = "unknown" if available is None else f"{available / 1e9:.3g} GB"
+        return f"{correlator_bytes(self.model) / 1e9:.3g} GB per node, {free} available"
 
     def _sweeps_again(self, nodes: int) -> bool:
         """Whether the correlators the sea keeps (the first rule's and the half rule's, 1.5 x
@@ -293,7 +279,7 @@ class FermiSea:
         out-of-memory kill; a warning says so."""
         need = (nodes + nodes // 2 + (os.cpu_count() or 1)) * correlator_bytes(self.model)
         available = available_memory()
-        if available <= 0 or need <= 0.5 * available:
+        if available is None or need <= 0.5 * available:
             return False
         warnings.warn(f"the Fermi sea's correlators would take {need / 1e9:.3g} GB ({self._memory_message()}): "
                       "they are swept again in every contour sum instead (slower; keep_correlators=True to force)",

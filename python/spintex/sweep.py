@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ._validate import _short, check_model, finite_float, positive_int, real_array
-from .dataset import FIELDS, netcdf_attrs, netcdf_value, read_chunk
+from .dataset import COORDS, FIELDS, netcdf_attrs, netcdf_value, read_chunk
 from .disorder import Disorder, RunningMean
 from .ensemble import SAMPLED, chunk_stats, sample_chunk
 from .model import Model
@@ -378,9 +378,6 @@ class Job:
             values = np.stack([np.asarray(f(model, r), dtype=float) for r in responses])
             out[name] = (("energy", *(f"{name}_dim{i}" for i in range(values.ndim - 1))), values)
         return out
-
-
-COORDS = {"component": ["x", "y", "z"], "lead": ["left", "right"], "flow": ["out_of_source", "into_drain"]}
 
 
 def solve_energies(model: Model, energies, disorder, drive) -> list:
