@@ -440,3 +440,14 @@ def test_sweep_on_a_local_cluster_gives_the_synchronous_numbers(tmp_path, capsys
     a, b = (xr.load_dataset(tmp_path / "out" / f"{n}.nc") for n in "ab")
     for name in ("beta", "torque"):
         np.testing.assert_array_equal(a[name], b[name])  # bitwise
+
+
+def test_schema_lists_every_key(capsys):
+    """`spintex schema` prints the config docstring, which must name every key the validation
+    accepts (the README points newcomers there instead of the examples)."""
+    assert main(["schema"]) == 0
+    text = capsys.readouterr().out
+    keys = {k for table in (cfg.MODEL, cfg.SOLVE, cfg.DISORDER, cfg.SWEEP, cfg.LATTICE_CHECKS) for k in table}
+    keys |= {k for kind in cfg.TEXTURES.values() for k in kind} | set(cfg.TEXTURES) | set(cfg.SECTIONS)
+    missing = sorted(k for k in keys if k not in text)
+    assert not missing, f"keys missing from the schema: {missing}"

@@ -484,3 +484,11 @@ def test_core_failures_have_their_own_types():
     assert issubclass(st.SingularBlockError, RuntimeError)
     assert issubclass(st.SCBAConvergenceError, st._core.NotConvergedError)
     assert issubclass(st._core.NotConvergedError, RuntimeError)
+
+
+def test_fit_of_a_wall_centred_outside_the_wire_is_refused():
+    """A wall centred far outside the wire leaves |d_x n| at rounding (1e-14): the relative
+    threshold would fit noise and report a plausible beta; it is refused as uniform."""
+    m = st.Model(st.lattice.chain(200), exchange=0.5, texture=st.textures.neel_wall(500.0, 10.0))
+    with pytest.raises(ValueError, match="uniform on this lattice .* center inside the wire"):
+        st.fit_torque(m, np.zeros((200, 3)))

@@ -141,8 +141,9 @@ def fit_torque(model: Model, torque, region=None, *, threshold: float = 0.1, ext
     dn_y = texture_gradient(model, 1) if transverse else np.zeros_like(dn)
     if region is None:
         size = np.hypot(np.linalg.norm(dn, axis=1), np.linalg.norm(dn_y, axis=1))
-        if size.max() == 0:
-            raise ValueError("the texture is uniform (d_x n = 0 everywhere): nothing to fit")
+        if size.max() < 1e-10:  # rounding: a texture that varies over 1e10 sites is uniform here
+            raise ValueError(f"the texture is uniform on this lattice (largest |d_x n| = {size.max():.2g} per site): "
+                             "nothing to fit; is the texture's center inside the wire?")
         mask = size > threshold * size.max()
     else:
         mask = np.zeros(N, dtype=bool)

@@ -36,6 +36,7 @@ import numpy as np
 
 from ._validate import finite_float
 from .disorder import SCBAConvergenceError
+from .integration import Progress
 from .model import LEVI_CIVITA as _EPS, PAULI
 
 _OTHER = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
@@ -105,10 +106,13 @@ class BulkSCBA:
         z = self.energy * np.eye(2)
         sigma = np.zeros(self.grid + (2, 2), complex) - 0.1j * np.eye(2)
         self.residual_history = []
+        progress = Progress(f"bulk SCBA at E = {self.energy:g} on a {'x'.join(map(str, self.grid))} k grid",
+                            unit="iterations", estimate=False)
         for it in range(1, self.max_iterations + 1):  # noqa: B007 (it is kept after the loop)
             new = self._born(_inv2(z - h - sigma))
             residual = float(np.abs(new - sigma).max())
             self.residual_history.append(residual)
+            progress(it, self.max_iterations, f"(change {residual:.2g}, stops below {self.tolerance:g})")
             sigma = 0.5 * (sigma + new)
             if residual < self.tolerance:
                 break

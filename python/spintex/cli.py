@@ -36,6 +36,7 @@ import numpy as np
 from . import __version__
 from . import config as cfg
 from .analysis import TorqueFit, fit_torque
+from .integration import channel_thresholds
 from .keldysh import nonequilibrium
 from .response import linear_response
 from .runner import SchedulerUnreachable
@@ -200,7 +201,10 @@ def summary(result: Result) -> str:
         lines.append(f"                        (linear response T(E_F) (mu_L - mu_R) / 2 pi = "
                      f"{r.transmission * s['bias'] / (2 * np.pi):.6g})")
     if min(r.open_channels) == 0:
-        lines.append("  note: no propagating channel at E_F in one lead: nothing flows")
+        edges = channel_thresholds(result.model)
+        which = "either lead" if max(r.open_channels) == 0 else f"the {('left', 'right')[r.open_channels.index(0)]} lead"
+        lines.append(f"  note: no propagating channel at E_F = {s['fermi_energy']:g} in {which} (the leads' subbands "
+                     f"span [{edges.min():g}, {edges.max():g}] t): nothing flows, the responses are zero")
     lines += [
         "",
         "current-induced torque (bias-window part, T_i = M n_i x s_i, units of t)",
@@ -232,7 +236,8 @@ def summary(result: Result) -> str:
         ff = result.field_fit
         if ff is not None:
             bias = s["bias"]
-            lines.append(f"  charge-neutral field drive (linear response x bias, every site screened): "
+            at = " at T = 0" if s["temperature"] > 0 else ""
+            lines.append(f"  charge-neutral field drive (linear response{at} x bias, every site screened): "
                          f"A = {bias * ff.adiabatic:+.6e} t a, B = {bias * ff.nonadiabatic:+.6e} t a, "
                          f"beta = {ff.beta:+.6e}")
     lines += ["", f"units: {UNITS_NOTE}", f"solved in {result.seconds:.2f} s"]
@@ -566,8 +571,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--print-config", action="store_true",
                       help="print the demo's TOML configuration (a template for `spintex run`) and exit")
     run = sub.add_parser("run", help="solve a TOML configuration",
-                         description="Solve a TOML configuration (schema: `spintex demo --print-config`, "
-                                     "the examples/ directory, and the spintex.config docstring).")
+                         description="Solve a TOML configuration (every key: `spintex schema`; a template: "
+                                     "`spintex demo --print-config`; examples in the examples/ directory).")
+    sub.add_parser("schema", help="print every configuration key, its default and what it allows",
+                   description="Print the configuration schema of `spintex run` (the spintex.config docstring).")
     run.add_argument("config", metavar="CONFIG.toml", type=Path)
     for command in (demo, run):
         command.add_argument("--out", metavar="DIR", type=Path, default=None,
@@ -590,6 +597,9 @@ def main(argv=None) -> int:
     except SystemExit as exit_:  # --help, --version, usage errors
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
+        if args.command == "schema":
+            print(cfg.__doc__, end="")
+            return 0
         if args.command == "demo":
             if args.print_config:
                 print(cfg.DEFAULT_TOML, end="")

@@ -83,8 +83,28 @@ def response_dataset(response, model=None, config: str | None = None):
     if model is not None:
         check_sizes(model, ds.sizes)
         ds = ds.assign_coords(site_coordinates(model, ds.sizes))
+        if "site" in ds.dims:
+            ds = ds.assign(model_variables(model))
+            if "component" not in ds.coords:
+                ds = ds.assign_coords(component=COORDS["component"])
     ds.attrs.update(response_attrs(response, config))
+    if model is not None:
+        ds.attrs.update(model_attrs(model))
     return ds
+
+
+def model_variables(model) -> dict:
+    """The model's texture n_i and exchange M_i on the sites (what a file needs to be refitted)."""
+    return {"texture": (("site", "component"), model.texture_vectors, {"units": "1", "long_name": "texture n_i"}),
+            "exchange": (("site",), model.exchange, {"units": "t", "long_name": "exchange M_i in -M_i n_i . sigma"})}
+
+
+def model_attrs(model) -> dict:
+    """Dataset attributes of the model's scalar parameters (prefix ``model_``)."""
+    lat = model.lattice
+    return netcdf_attrs({"lattice": f"{lat.dim}D: {lat.num_slices} slices of {lat.sites_per_slice} sites",
+                         "hopping": model.hopping, "rashba": model.rashba, "zeeman": np.asarray(model.zeeman),
+                         "leads": model.leads, "lead_onsite": model.lead_onsite}, prefix="model_")
 
 
 def check_sizes(model, sizes) -> None:

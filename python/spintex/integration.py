@@ -30,16 +30,25 @@ class Progress:
         self.enabled = True if enabled is None else enabled
         self.tty = sys.stderr.isatty()
         self.interval, self.last = interval, self.start
+        # a loop refined in rounds (doubling nodes) reports each round from 0 to its new total:
+        # the time left is estimated from the round's own start, and a line already shown (callers
+        # may report the last count again) is not repeated
+        self.round_start, self.round_done, self.total, self.shown = self.start, 0, None, None
 
     def __call__(self, done: int, total: int, detail: str = ""):
         now = time.monotonic()
+        if total != self.total and self.total is not None:  # a new round: time it from its first count
+            self.round_start, self.round_done = now, done
+        self.total = total
         elapsed = now - self.start
         if not self.enabled or elapsed < 2.0 or (not self.tty and done < total and now - self.last < self.interval):
             return
-        self.last = now
+        if (done, total) == self.shown:
+            return
+        self.last, self.shown = now, (done, total)
         text = f"{self.label}: {done}/{total} {self.unit}, {elapsed:.0f} s"
-        if self.estimate and done:  # not for iterative solvers, whose total is only a bound
-            text += f", about {elapsed / done * (total - done):.0f} s left"
+        if self.estimate and done > self.round_done:  # not for iterative solvers, whose total is only a bound
+            text += f", about {(now - self.round_start) / (done - self.round_done) * (total - done):.0f} s left"
         text += f" {detail}"
         if self.tty:
             print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)

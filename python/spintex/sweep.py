@@ -36,6 +36,11 @@ from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
+#: (units, long name) of the fit reductions, per unit drive like the arrays they are fitted to
+FIT_ATTRS = {"beta": ("1", "beta = B / A of the torque fit"),
+             "adiabatic": ("t a", "A in T_i = A d_x n + B n x d_x n"),
+             "nonadiabatic": ("t a", "B in T_i = A d_x n + B n x d_x n"),
+             "residual": ("1", "relative residual of the torque fit")}
 DEFAULT_OBSERVABLES = ("transmission", "torque", "spin_density", "charge_density", "current")
 
 
@@ -311,14 +316,17 @@ class Job:
             for (point, (e0, e1)), (_, a) in parts:
                 full[(*point, slice(e0, e1), *(slice(0, n) for n in a.shape[1:]))] = a
             base = FIELDS.get(name.removesuffix("_stderr"))
-            attrs = {"units": base[1], "long_name": base[2]} if base else {}
+            fit = FIT_ATTRS.get(name.removesuffix("_stderr"))
+            attrs = ({"units": base[1], "long_name": base[2]} if base
+                     else {"units": fit[0], "long_name": fit[1]} if fit else {})
             variables[name] = ((*self.grid, *dims), full, attrs)
         ds = xr.Dataset(variables, coords={**{k: grid_coordinate(v) for k, v in self.grid.items()},
                                            "energy": ("energy", self.energies, {"units": "t"})})
         ds = ds.assign_coords({k: v for k, v in COORDS.items() if k in ds.dims})
         coords = [c for _, c in pieces.values()]
-        if coords and all(c.keys() == coords[0].keys() and all(np.array_equal(c[k], coords[0][k]) for k in c)
-                          for c in coords):
+        same = all(c.keys() == coords[0].keys() and all(np.array_equal(c[k], coords[0][k]) for k in c)
+                   for c in coords)
+        if coords and "site" in ds.dims and same:
             ds = ds.assign_coords({k: ("site", v, {"units": "a"}) for k, v in coords[0].items()})
         if "boundary" in ds.dims:
             ds = ds.assign_coords(boundary=np.arange(ds.sizes["boundary"]) + 0.5)
