@@ -33,7 +33,9 @@ class Progress:
         # a loop refined in rounds (doubling nodes) reports each round from 0 to its new total:
         # the time left is estimated from the round's own start, and a line already shown (callers
         # may report the last count again) is not repeated
-        self.round_start, self.round_done, self.total, self.shown = self.start, 0, None, None
+        self.round_start, self.round_done = self.start, 0
+        self.total: int | None = None
+        self.shown: tuple[int, int] | None = None
 
     def __call__(self, done: int, total: int, detail: str = ""):
         now = time.monotonic()
