@@ -68,6 +68,9 @@ def test_demo_writes_plot_and_data(tmp_path, monkeypatch, capsys):
     assert printed("beta = B / A", out) == pytest.approx(float(data.fit_beta), rel=1e-5)
     assert printed("A (adiabatic)", out) == pytest.approx(float(data.fit_adiabatic), rel=1e-5)
     assert printed("particle current J", out) == pytest.approx(float(data.particle_current), rel=1e-5)
+    field_line = next(line for line in out.splitlines() if "charge-neutral field drive" in line)
+    for name, printed_name in (("beta", "beta"), ("adiabatic", "A"), ("nonadiabatic", "B")):
+        assert printed(printed_name, field_line) == pytest.approx(float(data[f"field_fit_{name}"]), rel=1e-5)
     assert json.loads(data.attrs["config_json"]) == cfg.default().to_dict()
     assert data.attrs["config"] == cfg.DEFAULT_TOML and data.attrs["spintex_version"] == st.__version__
     assert "hbar = e = a = 1" in data.attrs["convention"]
@@ -252,6 +255,8 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\nstrength = 0.1\n", "strength"),
 ])
 def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
+    """(A single number for disorder.magnetic is both variances, as in spintex.Disorder: see
+    test_scalar_magnetic_variance_is_both.)"""
     path = tmp_path / "c.toml"
     path.write_text('[lattice]\nkind = "chain"\nlength = 20\n[texture]\nkind = "neel_wall"\nwidth = 3\n'
                     "[solve]\nfermi_energy = -1.0\n" + section)
@@ -374,7 +379,7 @@ checkpoint = "%s"
     ('grid = { "texture.kind" = ["bloch_wall"] }', ["texture.kind", "fixed"]),
     ('grid = { "texture.width" = 3.0 }', ["sweep.grid", "texture.width", "list"]),
     ('grid = { "texture.width" = [3.0, -1.0] }', ["texture.width = -1.0", "texture.width must be > 0"]),
-    ('grid = { "disorder.magnetic" = [0.01] }', ["disorder.magnetic"]),
+    ('grid = { "disorder.magnetic" = [[0.01]] }', ["disorder.magnetic"]),
     ('scheduler = "threads"', ["sweep.scheduler", "synchronous", "tcp://"]),
     ("workers = 0", ["sweep.workers", "positive integer"]),
     ('observables = ["beta", "betta"]', ["sweep.observables", "betta"]),
@@ -451,3 +456,15 @@ def test_schema_lists_every_key(capsys):
     keys |= {k for kind in cfg.TEXTURES.values() for k in kind} | set(cfg.TEXTURES) | set(cfg.SECTIONS)
     missing = sorted(k for k in keys if k not in text)
     assert not missing, f"keys missing from the schema: {missing}"
+
+
+def test_scalar_magnetic_variance_is_both():
+    """disorder.magnetic = 0.01 means [0.01, 0.01], as st.Disorder(magnetic=0.01) does; a sweep
+    over scalars gets a numeric coordinate."""
+    base = SMALL + "[disorder]\nonsite = 0.05\n"
+    scalar = cfg.parse(base + "magnetic = 0.01\n")
+    pair = cfg.parse(base + "magnetic = [0.01, 0.01]\n")
+    assert scalar.disorder == pair.disorder
+    assert cfg.build_disorder(scalar) == st.Disorder(onsite=0.05, magnetic=0.01, seed=0)  # the config default seed
+    with pytest.raises(cfg.ConfigError, match="disorder.magnetic"):
+        cfg.parse(base + "magnetic = -0.01\n")

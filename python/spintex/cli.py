@@ -298,6 +298,11 @@ def run_dataset(result: Result):
         add(f"fit_{name}", (), getattr(fit, name) if fit else nan, units, long_name)
         add(f"fit_{name}_stderr", (), getattr(fit, f"{name}_stderr") if fit else nan, units,
             f"least-squares standard error of fit_{name}")
+    ff, bias = result.field_fit, c.solve["bias"]
+    if ff is not None:  # clean runs: the seeds' drive beside the bias (the summary's field-drive line)
+        for name, units, scale in (("adiabatic", "t a", bias), ("nonadiabatic", "t a", bias), ("beta", "1", 1.0)):
+            add(f"field_fit_{name}", (), scale * getattr(ff, name), units,
+                f"fit_{name} of the charge-neutral field drive (T = 0 linear response x bias, every site screened)")
     add("fit_residual", (), fit.residual if fit else nan, "1", "|T - fit| / |T| over the fit region")
     add("fit_residual_slices", (), slice_residual(result), "1", "the same for the slice sums")
     add("fit_region", ("site",), fit.region if fit else np.zeros(model.lattice.num_sites, dtype=bool), "1",

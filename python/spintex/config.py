@@ -32,7 +32,7 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
 
     [disorder]                # optional: Born variances per site (CONVENTIONS.md); the run is then
     onsite = 0.0              # the T = 0 linear response times the bias. Gamma_0
-    magnetic = [0.0, 0.0]     # [Gamma_perp, Gamma_par] of magnetic impurities (local frame)
+    magnetic = [0.0, 0.0]     # [Gamma_perp, Gamma_par] of magnetic impurities (local frame); one number: both
     soc = 0.0                 # Gamma_so of spin-orbit impurities (seed 002; strips and bars)
     method = "scba"           # "scba" (with ladder vertex corrections) | "samples"
     samples = 100             # number of realizations (method = "samples")
@@ -245,9 +245,12 @@ SOLVE = {
 }
 
 def _variance_pair(key, value):
-    v = _vector(key, value, sizes=(2,), what="a list [Gamma_perp, Gamma_par] of two numbers >= 0")
+    what = "a list [Gamma_perp, Gamma_par] of two numbers >= 0, or one number for both (as spintex.Disorder)"
+    if _is_number(value) and not isinstance(value, bool):
+        value = [value, value]
+    v = _vector(key, value, sizes=(2,), what=what)
     if any(x < 0 for x in v):
-        raise _fail(key, "a list [Gamma_perp, Gamma_par] of two numbers >= 0", value)
+        raise _fail(key, what, value)
     return v
 
 
