@@ -384,12 +384,16 @@ def test_clean_fermi_sea_at_a_divergent_threshold_is_refused():
 def test_scba_at_a_lead_threshold_starts_from_a_broadened_propagator():
     """The clean G_0 is singular at a threshold of a clean uniform wire; the SCBA starts from the
     Born self-energy of G = -i/t instead (was: RuntimeError "singular block ... shift the energy
-    off the real axis", which the API does not allow)."""
+    off the real axis"): the disordered LDOS there is finite and continuous from above.  A lead
+    drive's response there is 0/0 (the only channel opens: its coupling vanishes) and is refused
+    by name (it returned a silent zero once the SCBA converged)."""
     m = st.Model(st.lattice.chain(12))
-    r = st.linear_response(m, -2.0, disorder=st.Disorder(onsite=0.01))
-    assert np.isfinite(r.transmission) and np.all(np.isfinite(r.spin_density))
-    above = st.linear_response(m, -1.99, disorder=st.Disorder(onsite=0.01))
-    assert 0 <= r.transmission < above.transmission
+    d = st.Disorder(onsite=0.01)
+    at, above = st.ldos(m, [-2.0, -2.0 + 1e-9], disorder=d)
+    assert np.all(at > 0) and np.allclose(at, above, rtol=1e-4)
+    with pytest.raises(ValueError, match="threshold .* 0/0.*continuous from above"):
+        st.linear_response(m, -2.0, disorder=d)
+    assert st.linear_response(m, -1.99, disorder=d).transmission > 0
 
 
 def test_scba_on_a_single_slice_is_refused():
@@ -466,13 +470,21 @@ def test_energy_resolved_refuses_an_energy_without_current(small_wall):
         st.energy_resolved(small_wall, [-1.0, -6.0])
 
 
-def test_scba_that_does_not_settle_on_a_threshold_says_so(small_wall):
-    """On the lead threshold E = -2.5 the real-axis SCBA oscillates (the leads' square-root edge);
-    the error names the threshold and the way out, and just above it the SCBA converges."""
+def test_scba_response_on_an_opening_threshold_is_refused_and_continuous_above(small_wall):
+    """On the lead threshold E = -2.5 of a chain the only channel opens: the lead's coupling
+    vanishes, so a lead drive's source is zero while the ladder's vertex (whose leak is that
+    coupling) diverges: 0/0.  The error names the threshold and the way out.  From above the
+    response has a finite limit: the torque at E_c + h changes like sqrt(h) (differences between
+    h = 1e-4, 1e-6, 1e-8 shrink 10-fold, measured 8.75: the next order) towards a non-zero
+    torque, while the transmission goes to 0 like sqrt(h)."""
     d = st.Disorder(onsite=0.05)
-    with pytest.raises(st.SCBAConvergenceError, match="continuous from above"):
+    with pytest.raises(ValueError, match="threshold .* 0/0.*continuous from above"):
         st.linear_response(small_wall, -2.5, disorder=d)
-    assert st.linear_response(small_wall, -2.5 + 1e-6, disorder=d).transmission > 0
+    r = [st.linear_response(small_wall, -2.5 + h, disorder=d) for h in (1e-4, 1e-6, 1e-8)]
+    steps = [np.abs(a.torque - b.torque).max() for a, b in zip(r, r[1:])]
+    assert steps[0] / steps[1] == pytest.approx(10, rel=0.2)
+    assert np.abs(r[2].torque).max() > 20 * steps[1]  # the limit is not zero
+    assert r[1].transmission / r[2].transmission == pytest.approx(10, rel=0.05)  # measured 9.87
 
 
 def test_core_failures_have_their_own_types():

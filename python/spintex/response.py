@@ -32,7 +32,7 @@ from . import _core
 from ._validate import check_disorder, check_model, energy_batch, finite_float
 from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, lattice_arrays, random_site_blocks,
                        realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
-from .integration import Progress, _integrate
+from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .screening import no_screening, with_screening
@@ -157,6 +157,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     channels = open_channels(model, energy)
     if not disorder.soc and not _drive_enters(drive, channels):
         return _no_channel_response(model, energy, disorder, drive, channels)
+    _refuse_opening_threshold(model, energy, drive)
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
@@ -190,6 +191,24 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
 def _drive_enters(drive: str, channels) -> bool:
     """Whether a lead that ``drive`` raises has an open channel (``channels``: left, right)."""
     return any(w and n for w, n in zip(DRIVE_WEIGHTS[drive], channels))
+
+
+def _refuse_opening_threshold(model: Model, energy: float, drive: str) -> None:
+    """ValueError where every channel the drive enters through opens exactly at ``energy``.
+    There the leads' coupling Gamma vanishes (a square-root edge) while the disordered wire's G
+    stays finite: the lead drive's source is zero and the ladder's vertex, whose leak is that
+    coupling, diverges.  The response is continuous from above, with a finite limit (the ratio of
+    the couplings; the transmission alone goes to 0), but 0/0 at the edge itself, where a direct
+    evaluation returned a silent zero."""
+    hits = _threshold_hits(model, np.array([energy], dtype=complex))
+    if not hits or hits[0][2] != 0.0:
+        return
+    below = open_channels(model, energy - 1e-9 * max(1.0, abs(energy)))
+    if not _drive_enters(drive, below):
+        raise ValueError(f"E = {energy:g} is a {_threshold_name(model, hits[0][0])}, where the only channels the "
+                         f"{drive!r} drive enters through open: their coupling to the wire vanishes there and the "
+                         "SCBA response is 0/0 (continuous from above, with a finite limit); use an energy slightly "
+                         "above it (e.g. + 1e-6)")
 
 
 def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive: str, channels) -> Response:
