@@ -515,3 +515,23 @@ def test_wide_walls_do_not_overflow():
     assert ct.wall_form_factor(1.0, 1000.0) == 0.0  # sech(1571): cosh would overflow
     assert ct.wall_form_factor(0.3, 3.0) == pytest.approx(np.pi / 2 / np.cosh(0.45 * np.pi), rel=1e-15)
     assert ct.wall_resistance(0.3, 0.5, 800.0, forward="rosen-zener") == 0.0
+
+
+def test_mean_free_path_is_the_fermi_speed_times_the_lifetime():
+    """l_sigma = v_sigma tau_sigma, tau_sigma = 1/(2 gamma_sigma) (Born, seed 000 Eq. 9).  Chain:
+    exactly v = 2t sin k = sqrt(4t^2 - (E + sigma M)^2) (E + sigma M = -2t cos k), so
+    2 gamma_sigma l_sigma = v to rounding.  2D and 3D near the band bottom, E + sigma M = -2dt + delta:
+    eps = t k^2 and v = 2tk, so the Fermi *speed* (not its x component) is 2 sqrt(t delta) up to
+    the lattice's O(delta/t) correction (about -delta/8: 0.3 % at delta = 0.03), hence a 1 %
+    bound; the x component alone, sqrt(<v_x^2>), is smaller by sqrt(d)."""
+    E, M = -0.4, 0.3
+    for s, l, g in zip((1, -1), ct.mean_free_path(E, M, 1, onsite=0.02),
+                       ct.born_broadening(*ct.spin_dos(E, M, 1), onsite=0.02)):
+        assert 2 * g * l == pytest.approx(np.sqrt(4 - (E + s * M) ** 2), rel=1e-12)
+    M = 0.01
+    for d in (2, 3):
+        E = -2 * d + 0.02
+        lengths = ct.mean_free_path(E, M, d, onsite=0.01)
+        gammas = ct.born_broadening(*ct.spin_dos(E, M, d), onsite=0.01)
+        for s, l, g in zip((1, -1), lengths, gammas):
+            assert 2 * g * l == pytest.approx(2 * np.sqrt(E + s * M + 2 * d), rel=0.01)

@@ -4,7 +4,7 @@ import pytest
 
 import spintex as st
 from spintex import _core
-from spintex.disorder import BornMap, random_site_blocks, scba, solve_ladder
+from spintex.disorder import BornMap, born_map, random_site_blocks, scba, solve_ladder
 
 from conftest import random_unit_vectors, site_blocks
 
@@ -310,3 +310,118 @@ def test_zeeman_torque_enters_the_spin_balance_not_the_relaxation_source(disorde
     zeeman = np.abs(np.cross(m.zeeman, r.spin_density)).max()
     assert zeeman > 1e-3  # the Zeeman torque is not small here
     assert np.abs(r.relaxation_source[1:-1]).max() < 1e-9 * np.abs(r.spin_current).max()
+
+
+def test_spin_accumulation_is_mu_up_minus_mu_down():
+    """A response that fills the majority states of every site up to mu_up = a and the minority
+    ones up to mu_down = b, rho_i = a P+ A_i P+ + b P- A_i P- (P+- = (1 +- n_i.sigma)/2, A_i the
+    SCBA spectral block / 2pi), has dn_sigma = mu_sigma nu_sigma exactly (P+ P- = 0), so
+    spin_accumulation = a - b and local_chemical_potential = (a nu_up + b nu_down)/(nu_up + nu_down)
+    on every site (algebra: 1e-10).  End to end: a disordered wall's left-drive response has
+    spin_accumulation = dn_up/nu_up - dn_down/nu_down with dn_sigma = (dn +- n.ds)/2 from its own
+    densities and nu_sigma from the SCBA spectral function (same SCBA solve: 1e-10)."""
+    from spintex.response import accumulation_fields
+
+    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4.0))
+    d = st.Disorder(onsite=0.05, magnetic=(0.02, 0.01))
+    E = -0.7
+    G = scba(m, E, d).retarded_sites
+    A = 1j * (G - np.conj(np.swapaxes(G, 1, 2))) / (2 * np.pi)
+    n_sigma = np.einsum("na,aij->nij", m.texture_vectors, st.model.PAULI)
+    P_up, P_dn = 0.5 * (np.eye(2) + n_sigma), 0.5 * (np.eye(2) - n_sigma)
+    a, b = 0.7, -0.3
+    rho = a * P_up @ A @ P_up + b * P_dn @ A @ P_dn
+    out = accumulation_fields(m, G, rho)
+    assert np.abs(out["spin_accumulation"] - (a - b)).max() < 1e-10
+    nu_up = np.real(np.trace(P_up @ A, axis1=1, axis2=2))
+    nu_dn = np.real(np.trace(P_dn @ A, axis1=1, axis2=2))
+    assert np.abs(out["local_chemical_potential"] - (a * nu_up + b * nu_dn) / (nu_up + nu_dn)).max() < 1e-10
+    # end to end: the response's own densities
+    r = st.linear_response(m, E, disorder=d, drive="left")
+    ns = np.einsum("na,na->n", r.spin_density, m.texture_vectors)
+    expected = 0.5 * (r.charge_density + ns) / nu_up - 0.5 * (r.charge_density - ns) / nu_dn
+    assert np.abs(r.spin_accumulation - expected).max() < 1e-10 * np.abs(expected).max()
+    assert np.abs(expected).max() > 1e-3  # a spin accumulation is there
+
+
+def test_sample_standard_errors_are_the_unbiased_ones():
+    """stderr = s / sqrt(n) with the unbiased sample variance s^2 = sum (x - mean)^2 / (n - 1).
+    Exactly: the values 0 and 1 have s^2 = 1/2, stderr = sqrt(1/4) = 1/2; a merged stream equals
+    the sequential one.  End to end: the sampled response's *_stderr equal np.std(ddof=1)/sqrt(n)
+    of the realizations' own responses (sample_values); Welford vs two-pass: rounding, 1e-10."""
+    from spintex.disorder import RunningMean
+    from spintex.response import sample_values
+
+    rm = RunningMean()
+    rm.add({"x": 0.0})
+    rm.add({"x": 1.0})
+    assert rm.stderr("x") == pytest.approx(0.5, abs=1e-15)
+    values = [2.0, -1.0, 0.5, 4.0, 3.0]
+    seq, first, second = RunningMean(), RunningMean(), RunningMean()
+    for k, v in enumerate(values):
+        seq.add({"x": v})
+        (first if k < 2 else second).add({"x": v})
+    first.merge(second)
+    expected = np.std(values, ddof=1) / np.sqrt(len(values))
+    assert seq.stderr("x") == pytest.approx(expected, rel=1e-12)
+    assert first.stderr("x") == pytest.approx(expected, rel=1e-12)
+
+    m = st.Model(st.lattice.chain(16), exchange=0.5, texture=st.textures.neel_wall(8, 2.0))
+    d = st.Disorder(onsite=0.1, method="samples", samples=4, seed=5, workers=1)
+    r = st.linear_response(m, -0.7, disorder=d)
+    per = [sample_values(m, -0.7, d, "left", k) for k in range(4)]
+    for name in ("charge_density", "spin_density", "transmission"):
+        x = np.array([p[name] for p in per])
+        assert np.allclose(getattr(r, name), x.mean(axis=0), rtol=1e-12, atol=1e-15)
+        ref = np.std(x, axis=0, ddof=1) / 2
+        assert np.abs(getattr(r, f"{name}_stderr") - ref).max() < 1e-10 * np.abs(ref).max()
+
+
+def test_beta_stderr_is_the_delta_method_with_the_covariance():
+    """beta = B/A from a least-squares fit: to first order var(beta) = beta^2 [var A / A^2 +
+    var B / B^2 - 2 cov(A, B)/(A B)], with cov = s^2 (X^T X)^-1 (X the basis columns on the region,
+    s^2 the residual variance, recovered here from adiabatic_stderr^2 / [(X^T X)^-1]_AA).  An extra
+    basis field d_x n + n x d_x n + noise correlates A and B, so the covariance term matters;
+    synthetic torque with a random misfit (algebra: 1e-10)."""
+    from spintex.analysis import texture_derivative
+
+    rng = np.random.default_rng(4)
+    m = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20, 4.0))
+    n, dn = m.texture_vectors, texture_derivative(m)
+    ndn = np.cross(n, dn)
+    extra = dn + ndn + 0.05 * rng.normal(size=dn.shape)
+    torque = -0.3 * dn + 0.1 * ndn + 0.1 * extra + 0.002 * rng.normal(size=dn.shape)
+    fit = st.fit_torque(m, torque, extra=[extra])
+    mask = fit.region
+    X = np.stack([dn[mask].ravel(), ndn[mask].ravel(), extra[mask].ravel()], axis=1)
+    inv = np.linalg.inv(X.T @ X)
+    s2 = fit.adiabatic_stderr**2 / inv[0, 0]
+    assert fit.nonadiabatic_stderr**2 == pytest.approx(s2 * inv[1, 1], rel=1e-10)
+    a, b = fit.adiabatic, fit.nonadiabatic
+    terms = np.array([inv[0, 0] / a**2, inv[1, 1] / b**2, -2 * inv[0, 1] / (a * b)])
+    assert abs(terms[2]) > 0.2 * (terms[0] + terms[1])  # the covariance is not negligible here
+    assert fit.beta_stderr == pytest.approx(abs(b / a) * np.sqrt(s2 * terms.sum()), rel=1e-10)
+
+
+def test_real_axis_scba_outside_the_leads_continuum_is_the_retarded_limit():
+    """Where no lead channel is open (the wire's own band, leads shifted up by lead_onsite = 3),
+    the clean G_0 is Hermitian, and the SCBA started from it settled on a real Sigma with zero
+    density of states (or oscillated).  The retarded SCBA is the limit eta -> 0+ of the SCBA at
+    E + i eta, followed down from eta = 0.1 (each solve warm-started from the one above): the
+    real-axis solution must be that limit, the difference O(eta), and the LDOS positive."""
+    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
+    d = st.Disorder(onsite=0.05)
+    E = -1.0
+    assert st.linear_response(m, E).open_channels == (0, 0)
+    real_axis = scba(m, E, d).self_energy
+    born = np.ascontiguousarray(born_map(m, d).superoperator)
+    previous, gaps = None, {}
+    for eta in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5):
+        node = st._core.scba_nodes(m.device, np.array([E + 1j * eta]), born, guesses=[previous], runs=1,
+                                   tolerance=1e-13, max_iterations=500)[0]
+        previous = node[1]
+        gaps[eta] = np.abs(node[1] - real_axis).max()
+    # other fixed points (the real Sigma, or those cold starts near the axis find) differ by ~0.1
+    assert gaps[1e-5] < 1e-4
+    assert gaps[1e-4] / gaps[1e-5] == pytest.approx(10, rel=0.05)  # linear in eta: a limit, not a coincidence
+    assert st.ldos(m, [E], disorder=d).min() > 0.1

@@ -98,3 +98,59 @@ def test_bias_window_converges_across_a_channel_edge():
     T = st.transmission(m, e)
     landauer = np.trapezoid(T * (fermi(e, -1.99, 0.01) - fermi(e, -2.01, 0.01)), e) / (2 * np.pi)
     assert J.mean() == pytest.approx(landauer, rel=1e-4)
+
+
+def mirror_chain():
+    """A clean chain symmetric under x -> -x (site i <-> N-1-i, which swaps the two leads): uniform
+    magnetization and a mirror-symmetric on-site profile, so that the transmission depends on E."""
+    onsite = np.array([0.0, 0.3, -0.2, 0.5, 0.5, -0.2, 0.3, 0.0])
+    return st.Model(st.lattice.chain(8), exchange=0.4, texture=(0, 0, 1), onsite=onsite)
+
+
+def test_reversed_bias_reverses_the_current_and_mirrors_the_state():
+    """T = 0, mu_left < mu_right (electrons flow right to left).  Landauer: J = (1/2pi) int dE
+    (f_L - f_R) T(E) = -(1/2pi) int_{mu_L}^{mu_R} T(E) dE < 0, on every boundary.  On a mirror-
+    symmetric device, exchanging mu_L and mu_R is the mirror image: J(a, b) = -J(b, a) and
+    n_i(a, b) = n_{N-1-i}(b, a), s_i likewise (s along z is mirror invariant).  T(E) is smooth on
+    [-1.1, -0.9] (channel edges at -2.4 and -1.6), so 40 Gauss nodes give it to rounding; the
+    window and contour are converged to the default tolerance 1e-9, hence the 1e-8 bounds."""
+    m = mirror_chain()
+    a, b = -1.1, -0.9
+    fwd = st.nonequilibrium(m, mu_left=a, mu_right=b)
+    rev = st.nonequilibrium(m, mu_left=b, mu_right=a)
+    x, w = np.polynomial.legendre.leggauss(40)
+    E = 0.5 * (a + b) + 0.5 * (b - a) * x
+    landauer = -0.5 * (b - a) * np.sum(w * st.transmission(m, E)) / (2 * np.pi)
+    assert landauer < 0
+    assert np.abs(fwd.transport.current - landauer).max() < 1e-8 * abs(landauer)
+    assert np.abs(fwd.total.current - landauer).max() < 1e-8 * abs(landauer)
+    assert np.abs(rev.total.current + landauer).max() < 1e-8 * abs(landauer)
+    n = fwd.total.charge_density
+    assert np.abs(n - rev.total.charge_density[::-1]).max() < 1e-8 * n.max()
+    assert np.abs(fwd.total.spin_density - rev.total.spin_density[::-1]).max() < 1e-8 * n.max()
+    # not a tautology: the window part is not mirror symmetric by itself
+    assert np.abs(fwd.transport.charge_density - fwd.transport.charge_density[::-1]).max() > 1e-4 * n.max()
+
+
+def test_lead_temperatures_enter_their_own_fermi_functions():
+    """mu_L = mu_R, T_L != T_R.  The documented split: ``equilibrium`` is the equilibrium state at
+    the right lead's mu and T (st.equilibrium, same contour and tolerance 1e-9).  Exchanging T_L
+    and T_R on a mirror-symmetric device is its mirror image: densities mirrored (n_i <-> n_{N-1-i})
+    and the thermoelectric current reversed, J(T_a, T_b) = -J(T_b, T_a) != 0 (T(E) varies with E).
+    Both states are converged to 1e-9, hence the 1e-8 bounds."""
+    m = mirror_chain()
+    mu, hot, cold = -1.0, 0.05, 0.01
+    b = st.nonequilibrium(m, mu_left=mu, mu_right=mu, temperature_left=hot, temperature_right=cold)
+    swapped = st.nonequilibrium(m, mu_left=mu, mu_right=mu, temperature_left=cold, temperature_right=hot)
+    ref = st.equilibrium(m, fermi_energy=mu, temperature=cold)
+    n = ref.charge_density
+    assert np.abs(b.equilibrium.charge_density - n).max() < 1e-8 * n.max()
+    assert np.abs(b.equilibrium.spin_density - ref.spin_density).max() < 1e-8 * n.max()
+    assert np.abs(b.total.charge_density - swapped.total.charge_density[::-1]).max() < 1e-8 * n.max()
+    assert np.abs(b.total.spin_density - swapped.total.spin_density[::-1]).max() < 1e-8 * n.max()
+    J = b.total.current
+    assert np.abs(J).min() > 1e-6
+    assert np.abs(J + swapped.total.current).max() < 1e-8 * np.abs(J).max()
+    # not a tautology: the hot lead's equilibrium state differs from the cold one's
+    hot_state = st.equilibrium(m, fermi_energy=mu, temperature=hot)
+    assert np.abs(hot_state.charge_density - n).max() > 1e-4 * n.max()

@@ -45,3 +45,33 @@ def test_transverse_force_on_a_skyrmion_per_spin_current_follows_seed_001_eq_62(
         assert np.sign(Fy) == -np.sign(Q * spin_current)
     assert ratios[0] == pytest.approx(ratios[1], rel=1e-9)
     assert ratios[0] == pytest.approx(1, abs=0.1)
+
+
+def test_texture_derivative_of_a_spiral_is_the_lattice_difference():
+    """Spiral n_i = (sin q x_i, 0, cos q x_i): the central difference (n_{i+1} - n_{i-1})/2 has
+    length sin q in the interior, and the one-sided differences at the two end slices (the full
+    step n_1 - n_0, n_{L-1} - n_{L-2}) are chords of length 2 sin(q/2), also along x on a strip
+    (texture_gradient) and along y for the spiral turned by 90 degrees.  Exact (rounding: 1e-12)."""
+    from spintex.analysis import texture_gradient
+
+    q, L = 0.3, 12
+    x = np.arange(L, dtype=float)
+    spiral = np.stack([np.sin(q * x), 0 * x, np.cos(q * x)], axis=1)
+    m = st.Model(st.lattice.chain(L), exchange=0.5, texture=spiral)
+    d = st.texture_derivative(m)
+    size = np.linalg.norm(d, axis=1)
+    assert np.abs(size[1:-1] - np.sin(q)).max() < 1e-12
+    assert np.abs(size[[0, -1]] - 2 * np.sin(q / 2)).max() < 1e-12
+    assert np.abs(d[0] - (spiral[1] - spiral[0])).max() < 1e-12
+    assert np.abs(d[-1] - (spiral[-1] - spiral[-2])).max() < 1e-12
+    # a strip, the spiral along x and along y
+    lat = st.lattice.strip(L, 4)
+    px, py = lat.positions[:, 0], lat.positions[:, 1]
+    along_y = np.stack([np.sin(q * py), 0 * py, np.cos(q * py)], axis=1)
+    strip = st.Model(lat, exchange=0.5, texture=np.stack([np.sin(q * px), 0 * px, np.cos(q * px)], axis=1))
+    gx = np.linalg.norm(texture_gradient(strip, 0), axis=1)
+    ends = (px == 0) | (px == L - 1)
+    assert np.abs(gx[ends] - 2 * np.sin(q / 2)).max() < 1e-12 and np.abs(gx[~ends] - np.sin(q)).max() < 1e-12
+    gy = np.linalg.norm(texture_gradient(st.Model(lat, exchange=0.5, texture=along_y), 1), axis=1)
+    edges = (py == 0) | (py == 3)
+    assert np.abs(gy[edges] - 2 * np.sin(q / 2)).max() < 1e-12 and np.abs(gy[~edges] - np.sin(q)).max() < 1e-12
