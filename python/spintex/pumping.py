@@ -290,7 +290,8 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     ``current[-1]`` the current entering the right lead, emission[1]) only as far as the density
     of the end slices and of the leads does not change: a clean 1D wire's Friedel oscillations
     carry a moving texture's density change into the leads (a translating lambda = 3 wall 30
-    sites from them: current[0] = -3.4e-6 against -emission[0] = 9.4e-8, while density_rate
+    sites from them, M = 0.6, E = -0.7: current[0] = -3.4e-6 against -emission[0] = 9.4e-8,
+    the device's charge changing by 4.7e-6 per unit displacement, while density_rate
     agrees with finite differences of st.equilibrium to 5e-8); a rotating wall, whose density
     does not move, satisfies it to 3e-6.  In between they differ by the density rate.  ``screened=True``: a
     charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean, SCBA
