@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _core
 from ._validate import check_disorder, check_model, finite_float, real_array
-from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba
+from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, scba
 from .integration import Progress, _integrate, channel_thresholds
 from .model import Model
 from .observables import ARRAY_FIELDS, State
@@ -335,16 +335,16 @@ def ldos(model: Model, energies, *, disorder=None) -> np.ndarray:
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError("energies must be a finite scalar or 1-d array")
     check_disorder(disorder)
+
+    def density_of_states(blocks):
+        return -np.imag(np.trace(blocks, axis1=-2, axis2=-1)) / np.pi
+
     if disorder is not None and disorder.method == "scba":  # energy by energy
-        blocks = np.array([scba(model, E, disorder).retarded_sites for E in e])
-    elif disorder is not None:
-        blocks = np.zeros((e.size, model.lattice.num_sites, 2, 2), complex)
-        for seq in sample_streams(disorder):
-            sample = realization(model, disorder, np.random.default_rng(seq))
-            blocks = blocks + _retarded_sites(sample, e) / disorder.samples
-    else:
-        blocks = _retarded_sites(model, e)
-    return -np.imag(np.trace(blocks, axis1=-2, axis2=-1)) / np.pi
+        return density_of_states(np.array([scba(model, E, disorder).retarded_sites for E in e]))
+    if disorder is not None:
+        return sample_mean(disorder, lambda k: {"ldos": density_of_states(_retarded_sites(
+            sample_model(model, disorder, k), e))}).mean["ldos"]
+    return density_of_states(_retarded_sites(model, e))
 
 
 def _retarded_sites(model: Model, energies: np.ndarray) -> np.ndarray:
@@ -361,13 +361,8 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
         raise ValueError("disorder must be a spintex.Disorder")
     params = {"fermi_energy": mu, "temperature": temperature, "disorder": disorder}
     if disorder.method == "samples":
-        stats = RunningMean()
-        show = Progress("disorder samples", unit="samples")
-        for k, seq in enumerate(sample_streams(disorder), 1):
-            s = equilibrium(realization(model, disorder, np.random.default_rng(seq)), fermi_energy=mu,
-                            temperature=temperature, tolerance=tolerance)
-            stats.add(lattice_arrays(model, s))
-            show(k, disorder.samples)
+        stats = sample_mean(disorder, lambda k: lattice_arrays(model, equilibrium(
+            sample_model(model, disorder, k), fermi_energy=mu, temperature=temperature, tolerance=tolerance)))
         state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=UNITS_STATE,
                       parameters={**params, "samples": stats.count, "seed": disorder.resolved_seed})
         for f in ARRAY_FIELDS:

@@ -33,8 +33,7 @@ import numpy as np
 
 from . import _core
 from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
-from .disorder import Disorder, RunningMean, lattice_arrays, realization, sample_streams, scba, solve_ladder
-from .integration import Progress
+from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, scba, solve_ladder
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
@@ -331,12 +330,11 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
 
 def _sampled_pumping(model, energy, velocity, disorder, screened):
     """The exact pumping response of each seeded realization, averaged with standard errors."""
-    stats = RunningMean()
-    progress = Progress("pumping samples", unit="samples")
-    for k, seq in enumerate(sample_streams(disorder), 1):
-        r = pumping(realization(model, disorder, np.random.default_rng(seq)), energy, velocity, screened=screened)
-        stats.add({**lattice_arrays(model, r), "emission": np.array(r.emission), "density_rate": r.density_rate})
-        progress(k, disorder.samples)
+    def one(k):
+        r = pumping(sample_model(model, disorder, k), energy, velocity, screened=screened)
+        return {**lattice_arrays(model, r), "emission": np.array(r.emission), "density_rate": r.density_rate}
+
+    stats = sample_mean(disorder, one, label="pumping samples")
     out = Response(**{f: stats.mean[f] for f in ARRAY_FIELDS}, energy=energy, drive="pumping",
                    transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
                    open_channels=open_channels(model, energy), emission=tuple(stats.mean["emission"]),
@@ -360,11 +358,8 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
     check_disorder(disorder)
     if disorder is not None and disorder.method == "samples":
         check_velocity(model, velocity)
-        stats = RunningMean()
-        for seq in sample_streams(disorder):
-            emitted = emission(realization(model, disorder, np.random.default_rng(seq)), energy, velocity,
-                               screened=screened)
-            stats.add({"emission": np.array(emitted)})
+        stats = sample_mean(disorder, lambda k: {"emission": np.array(
+            emission(sample_model(model, disorder, k), energy, velocity, screened=screened))}, label="emission samples")
         return tuple(float(e) for e in stats.mean["emission"])
     Lam = perturbation(model, velocity)
     if disorder is not None and not any(open_channels(model, energy)):

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import _core
 from ._validate import check_disorder, check_model, energy_batch, finite_float
 from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, lattice_arrays, random_site_blocks,
-                       realization, sample_stream, scba, solve_ladder, spin_orbit_balance)
+                       realization, sample_mean, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
@@ -234,25 +233,8 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
-    workers = disorder.workers or os.cpu_count() or 1
-
-    def one(k):
-        return sample_values(model, energy, disorder, drive, k)
-
-    stats = RunningMean()
-    show = progress if progress is not None else Progress("disorder samples", unit="samples")
-    previous = _core.set_blas_threads(1) if workers > 1 else None
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            # a bounded window of realizations in flight, added to the means in sample order
-            for start in range(0, disorder.samples, 4 * workers):
-                chunk = range(start, min(start + 4 * workers, disorder.samples))
-                for values in pool.map(one, chunk):
-                    stats.add(values)
-                show(chunk[-1] + 1, disorder.samples)
-    finally:
-        if previous is not None:
-            _core.set_blas_threads(previous)
+    stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k),
+                        workers=disorder.workers or os.cpu_count() or 1, progress=progress)
     return averaged_response(model, energy, disorder, drive, stats)
 
 

@@ -29,13 +29,15 @@ from __future__ import annotations
 from .spec import Disorder, SCBAConvergenceError
 from .born import BornMap, born_map, magnetic_axes, site_variances
 from .scba import LadderSolution, SCBASolution, scba, solve_ladder
-from .samples import RunningMean, lattice_arrays, random_site_blocks, realization, sample_stream, sample_streams
+from .samples import (RunningMean, lattice_arrays, random_site_blocks, realization, sample_mean, sample_model,
+                      sample_stream, sample_streams)
 from .spin_orbit import (GROUP, PairBornMap, PairCorrelator, neighbour_table, spin_orbit_balance,
                          spin_orbit_fields, spin_orbit_hoppings)
 
 __all__ = [
     "BornMap", "Disorder", "GROUP", "LadderSolution", "PairBornMap", "PairCorrelator", "RunningMean",
     "SCBAConvergenceError", "SCBASolution", "born_map", "lattice_arrays", "magnetic_axes", "neighbour_table",
-    "random_site_blocks", "realization", "sample_stream", "sample_streams", "scba", "site_variances",
+    "random_site_blocks", "realization", "sample_mean", "sample_model", "sample_stream", "sample_streams", "scba",
+    "site_variances",
     "solve_ladder", "spin_orbit_balance", "spin_orbit_fields", "spin_orbit_hoppings",
 ]

@@ -1,8 +1,12 @@
 """Explicit disorder realizations and streaming averages over them."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
+from .. import _core
+from ..integration import Progress
 from ..model import IDENTITY2, PAULI, Model
 from ..observables import ARRAY_FIELDS
 from .born import magnetic_axes, site_variances
@@ -97,3 +101,35 @@ def sample_stream(disorder: Disorder, k: int) -> np.random.SeedSequence:
 def sample_streams(disorder: Disorder):
     """The seed sequences of all ``disorder.samples`` realizations, one at a time."""
     return (sample_stream(disorder, k) for k in range(disorder.samples))
+
+
+def sample_mean(disorder: Disorder, one, *, label: str = "disorder samples", workers: int = 1,
+                progress=None) -> RunningMean:
+    """The RunningMean (Welford) of ``one(k)``, a dict of arrays, over the realizations
+    k = 0 .. samples - 1, added in sample order whatever ``workers`` is: the statistics do not
+    depend on the number of threads.  ``workers`` > 1: realizations on threads (the C++ sweeps
+    release the GIL), a bounded window of them in flight, one BLAS thread each.  Progress on
+    stderr (``progress(done, total)`` to report elsewhere)."""
+    stats = RunningMean()
+    show = progress if progress is not None else Progress(label, unit="samples")
+    if workers <= 1:
+        for k in range(disorder.samples):
+            stats.add(one(k))
+            show(k + 1, disorder.samples)
+        return stats
+    previous = _core.set_blas_threads(1)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for start in range(0, disorder.samples, 4 * workers):
+                chunk = range(start, min(start + 4 * workers, disorder.samples))
+                for values in pool.map(one, chunk):
+                    stats.add(values)
+                show(chunk[-1] + 1, disorder.samples)
+    finally:
+        _core.set_blas_threads(previous)
+    return stats
+
+
+def sample_model(model: Model, disorder: Disorder, k: int) -> Model:
+    """Realization k of ``disorder`` on ``model`` (its own stream, :func:`sample_stream`)."""
+    return realization(model, disorder, np.random.default_rng(sample_stream(disorder, k)))
