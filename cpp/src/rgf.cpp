@@ -317,34 +317,11 @@ Accumulated integrate(const Device& device, const Request& request,
     total.open_channels_right[k] = device.right().open_channels(request.energies[k].real());
   }
 
-  std::atomic<bool> stop{false};
-  std::atomic<std::size_t> done{0};
-  std::exception_ptr error = nullptr;
-
+  TaskGuard guard(K, progress);
   // Threads sweep whole energies; their BLAS calls must then stay single-threaded.
   const TaskThreads threads(K);
-  const bool parallel = threads.parallel();
 
-  // One energy's sweep into `mine`; false if skipped (stopping) or failed (the error is kept).
-  auto sweep_energy = [&](Sweep& sweep, Accumulated& mine, std::size_t k) {
-    if (stop.load()) return false;
-    try {
-      sweep.run(k, mine);
-      return true;
-    } catch (...) {
-#pragma omp critical(spintex_error)
-      if (!error) error = std::current_exception();
-      stop = true;
-      return false;
-    }
-  };
-  // Progress after a finished energy, reported from the master thread (it holds the GIL hook).
-  auto report = [&]() {
-    const std::size_t finished = ++done;
-    if (master_thread() && progress && !stop.load() && !progress(finished, K)) stop = true;
-  };
-
-#pragma omp parallel if (parallel)
+#pragma omp parallel if (threads.parallel())
   {
     Accumulated mine;  // one energy's blocks
     resize_accumulators(device, request, mine);
@@ -354,9 +331,9 @@ Accumulated integrate(const Device& device, const Request& request,
 #pragma omp for schedule(dynamic, 1)
       for (long long k = 0; k < static_cast<long long>(K); ++k) {
         const auto kk = static_cast<std::size_t>(k);
-        if (!sweep_energy(sweep, mine, kk)) continue;
+        if (!guard.run([&] { sweep.run(kk, mine); })) continue;
         commit_energy(kk, mine, total, true);
-        report();
+        guard.finished();
       }
     } else {
       // Deterministic sums: each energy's weighted blocks are formed alone and added to the
@@ -365,18 +342,16 @@ Accumulated integrate(const Device& device, const Request& request,
 #pragma omp for ordered schedule(dynamic, 1)
       for (long long k = 0; k < static_cast<long long>(K); ++k) {
         const auto kk = static_cast<std::size_t>(k);
-        const bool swept = sweep_energy(sweep, mine, kk);
+        const bool swept = guard.run([&] { sweep.run(kk, mine); });
 #pragma omp ordered
         {
-          if (swept && !stop.load()) commit_energy(kk, mine, total, false);
+          if (swept && !guard.stopping()) commit_energy(kk, mine, total, false);
         }
-        if (swept) report();
+        if (swept) guard.finished();
       }
     }
   }
-  if (error) std::rethrow_exception(error);
-  if (stop.load()) throw Cancelled();
-  if (progress && !progress(K, K)) throw Cancelled();
+  guard.finish();
   return total;
 }
 

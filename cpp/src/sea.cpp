@@ -23,41 +23,23 @@ namespace {
 /// its tasks; Cancelled): a long contour sum answers Ctrl-C between nodes.
 template <typename Scratch, typename Work, typename Add>
 void ordered_for(std::size_t K, const Work& work, const Add& add, const Progress& progress) {
-  std::exception_ptr error = nullptr;
-  std::atomic<bool> stop{false};
-  std::atomic<std::size_t> finished{0};
+  TaskGuard guard(K, progress);
   const TaskThreads threads(K);
-  const bool parallel = threads.parallel();
-#pragma omp parallel if (parallel)
+#pragma omp parallel if (threads.parallel())
   {
     Scratch scratch;
 #pragma omp for ordered schedule(dynamic, 1)
     for (long long k = 0; k < static_cast<long long>(K); ++k) {
       const auto kk = static_cast<std::size_t>(k);
-      bool done = false;
-      if (!stop.load()) {
-        try {
-          work(kk, scratch);
-          done = true;
-        } catch (...) {
-#pragma omp critical(spintex_ordered_for_error)
-          if (!error) error = std::current_exception();
-          stop = true;
-        }
-      }
-      if (done) {
-        const std::size_t count = ++finished;
-        if (master_thread() && progress && !progress(count, K)) stop = true;
-      }
+      const bool done = guard.run([&] { work(kk, scratch); });
+      if (done) guard.finished();
 #pragma omp ordered
       {
-        if (done && !stop.load()) add(kk, scratch);
+        if (done && !guard.stopping()) add(kk, scratch);
       }
     }
   }
-  if (error) std::rethrow_exception(error);
-  // (also when the other threads took every task: the master thread reports at least once)
-  if (stop.load() || (progress && !progress(K, K))) throw Cancelled();
+  guard.finish();
 }
 
 /// Row-major vec of the 2x2 blocks, one after the other.
@@ -409,18 +391,15 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
   if (runs < 1) throw std::invalid_argument("runs must be positive");
   const std::size_t R = std::min(K, static_cast<std::size_t>(runs));
   std::vector<ScbaNode> out(K);
-  std::atomic<bool> stop{false};
-  std::atomic<std::size_t> done{0};
-  std::exception_ptr error = nullptr;
+  TaskGuard guard(K, progress);
   const TaskThreads threads(R);
-  const bool parallel = threads.parallel();
-#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+#pragma omp parallel for schedule(dynamic, 1) if (threads.parallel())
   for (long long r = 0; r < static_cast<long long>(R); ++r) {
     // run r: nodes [K r / R, K (r + 1) / R), as numpy.array_split
     const std::size_t begin = K / R * static_cast<std::size_t>(r) + std::min<std::size_t>(static_cast<std::size_t>(r), K % R);
     const std::size_t end = begin + K / R + (static_cast<std::size_t>(r) < K % R ? 1 : 0);
-    for (std::size_t k = begin; k < end && !stop.load(); ++k) {
-      try {
+    for (std::size_t k = begin; k < end && !guard.stopping(); ++k) {
+      const bool solved = guard.run([&] {
         std::vector<Block2> start;  // empty: from scratch
         if (!guesses.empty() && !guesses[k].empty()) {
           start = guesses[k];
@@ -440,18 +419,12 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
           out[k].correlator->apply_sites(probe, Pairing::RetardedRetarded, out[k].probe);
           out[k].correlator.reset();
         }
-      } catch (...) {
-#pragma omp critical(spintex_scba_error)
-        if (!error) error = std::current_exception();
-        stop = true;
-        break;
-      }
-      const std::size_t finished = ++done;
-      if (master_thread() && progress && !stop.load() && !progress(finished, K)) stop = true;
+      });
+      if (!solved) break;
+      guard.finished();
     }
   }
-  if (error) std::rethrow_exception(error);
-  if (stop.load()) throw Cancelled();
+  guard.finish();
   return out;
 }
 

@@ -120,6 +120,13 @@ TEST(Scba, RejectsBadArgumentsAndReportsNonConvergence) {
   one.max_iterations = 1;
   one.tolerance = 1e-300;
   EXPECT_THROW(solve_scba(device, cplx(0.0, 0.1), born, {}, one), ScbaNotConverged);
+  // through the node loop (TaskGuard): a node's failure reaches the caller, as does a stop request
+  const std::vector<cplx> z{cplx(-1.0, 0.3), cplx(-0.5, 0.2), cplx(0.0, 0.1), cplx(0.5, 0.2)};
+  EXPECT_THROW(scba_nodes(device, z, born, {}, {}, 2, one), NotConverged);
+  std::size_t reports = 0;
+  const Progress stop = [&](std::size_t, std::size_t) { return ++reports < 2; };
+  EXPECT_THROW(scba_nodes(device, z, born, {}, {}, 1, ScbaOptions{}, stop), Cancelled);
+  EXPECT_EQ(reports, 2u);  // the second report stopped the loop: no node after it was solved
 }
 
 }  // namespace

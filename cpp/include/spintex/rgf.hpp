@@ -17,6 +17,7 @@
 #include <functional>
 
 #include "spintex/device.hpp"
+#include "spintex/parallel.hpp"
 
 namespace spintex {
 
@@ -48,14 +49,6 @@ struct Accumulated {
   std::vector<double> spin_transmission;     ///< per energy T_{s s'}: s along left_axis (left
                                              ///< lead), s' along right_axis; order ++, +-, -+, --
   std::vector<int> open_channels_left, open_channels_right;  ///< per energy (real part of z)
-};
-
-/// Called between energies with (done, total); return false to cancel the computation.
-using Progress = std::function<bool(std::size_t, std::size_t)>;
-
-/// Thrown when a Progress callback asked to stop.
-struct Cancelled : std::exception {
-  const char* what() const noexcept override { return "computation cancelled"; }
 };
 
 /// Evaluate the request.  `local_self_energy` (optional, N site blocks) is added to H
