@@ -425,3 +425,21 @@ def test_real_axis_scba_outside_the_leads_continuum_is_the_retarded_limit():
     assert gaps[1e-5] < 1e-4
     assert gaps[1e-4] / gaps[1e-5] == pytest.approx(10, rel=0.05)  # linear in eta: a limit, not a coincidence
     assert st.ldos(m, [E], disorder=d).min() > 0.1
+
+
+def test_contour_scba_refuses_the_advanced_fixed_point():
+    """Just above the real axis where no lead channel is open, the advanced self-energy
+    Sigma_R^dag is a fixed point of the SCBA map to within its tolerance (the map is the same for
+    both branches there).  Anderson mixing can settle on it (the real-axis iteration did, just
+    above a lead threshold); the core refuses a converged Sigma with Im Sigma > 0 at Im z > 0
+    instead of returning it, and accepts the retarded one."""
+    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
+    d = st.Disorder(onsite=0.05)
+    retarded = scba(m, -1.0, d).self_energy
+    advanced = np.ascontiguousarray(np.conj(np.swapaxes(retarded, 1, 2)))
+    born = np.ascontiguousarray(born_map(m, d).superoperator)
+    z = np.array([-1.0 + 1e-13j])
+    node = _core.scba_nodes(m.device, z, born, guesses=[retarded], runs=1, tolerance=1e-10)[0]
+    assert node[2] == 1 and np.abs(node[1] - retarded).max() < 1e-10
+    with pytest.raises(_core.NotConvergedError, match="non-causal"):
+        _core.scba_nodes(m.device, z, born, guesses=[advanced], runs=1, tolerance=1e-10)

@@ -283,6 +283,18 @@ std::vector<Block2> bare_kernel(const SeaNodes& nodes, const std::vector<cplx>& 
 
 namespace {
 
+/// Whether every site's Im Sigma = (Sigma - Sigma^dagger) / 2i has no eigenvalue above `slack`
+/// (a retarded self-energy in the upper half plane has Im Sigma <= 0).
+bool causal(const std::vector<Block2>& sigma, double slack) {
+  for (const Block2& s : sigma) {
+    const Block2 im = (s - s.adjoint()) / cplx(0.0, 2.0);
+    const double mean = 0.5 * (im(0, 0).real() + im(1, 1).real());
+    const double half = 0.5 * (im(0, 0).real() - im(1, 1).real());
+    if (mean + std::sqrt(half * half + std::norm(im(0, 1))) > slack) return false;
+  }
+  return true;
+}
+
 /// The Anderson iteration of solve_scba from node.self_energy (throws ScbaNotConverged; with
 /// `abort_on_divergence`, also once the residual exceeds 100x the best one so far).
 void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator>& born, const ScbaOptions& options,
@@ -311,6 +323,10 @@ void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator
     }
     node.iterations = it;
     if (residual < options.tolerance) {
+      // Anderson extrapolation is not confined to the causal cone: a fixed point with Im Sigma > 0
+      // (the advanced branch) is refused, and the fallback mixing, if any, starts again
+      if (z.imag() > 0.0 && !causal(node.self_energy, 10.0 * options.tolerance))
+        throw ScbaNotConverged("SCBA converged to a non-causal self-energy (Im Sigma > 0)");
       node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
       node.residual = residual;
       return;
