@@ -46,13 +46,17 @@ def test_injected_blocks_and_transmission_match_dense(random_model):
     assert abs(alone - T_dense) <= RTOL * max(T_dense, 1) and abs(right - T_dense) <= 1e-9 * max(T_dense, 1)
 
 
+def dense_left_response(m, E=-0.3):
+    """(rho = G Gamma_L G^dag / 2pi from dense matrices, st.linear_response(m, E))."""
+    G, gl, _ = dense_green(m, E)
+    return G @ gl @ G.conj().T / (2 * np.pi), st.linear_response(m, E)
+
+
 def test_linear_response_observables_match_dense(random_model):
     """Densities and bond currents from the public API against the dense G Gamma_L G^dag."""
     m = random_model
-    N, E = m.lattice.num_sites, -0.3
-    G, gl, _ = dense_green(m, E)
-    rho = G @ gl @ G.conj().T / (2 * np.pi)
-    r = st.linear_response(m, E)
+    N = m.lattice.num_sites
+    rho, r = dense_left_response(m)
     sig = st.model.PAULI
     s_dense = np.real(np.einsum("aij,nji->na", sig, site_blocks(rho, N)))
     assert close(r.spin_density, s_dense)
@@ -157,10 +161,8 @@ def test_bond_spin_currents_match_dense(random_model):
     Exact identity: 1e-10 of the largest spin current.  On the chain (no Rashba, T_ij spin
     independent) sigma T = T sigma; the strip and bar test the ordering of the product."""
     m = random_model
-    N, E = m.lattice.num_sites, -0.3
-    G, gl, _ = dense_green(m, E)
-    rho = G @ gl @ G.conj().T / (2 * np.pi)
-    r = st.linear_response(m, E)
+    N = m.lattice.num_sites
+    rho, r = dense_left_response(m)
     sig = st.model.PAULI
     H = m.hamiltonian_dense().reshape(N, 2, N, 2)
     R = rho.reshape(N, 2, N, 2)
