@@ -431,8 +431,10 @@ def test_contour_scba_refuses_the_advanced_fixed_point():
     """Just above the real axis where no lead channel is open, the advanced self-energy
     Sigma_R^dag is a fixed point of the SCBA map to within its tolerance (the map is the same for
     both branches there).  Anderson mixing can settle on it (the real-axis iteration did, just
-    above a lead threshold); the core refuses a converged Sigma with Im Sigma > 0 at Im z > 0
-    instead of returning it, and accepts the retarded one."""
+    above a lead threshold; so did the contour nodes next to E_F of such a wire, whose Fermi sea
+    then did not converge in 1262 nodes).  The core refuses a converged Sigma with Im Sigma > 0
+    at Im z > 0 and solves again from the broadened start, which finds the retarded one; it
+    accepts the retarded one as given."""
     m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
     d = st.Disorder(onsite=0.05)
     retarded = scba(m, -1.0, d).self_energy
@@ -441,5 +443,5 @@ def test_contour_scba_refuses_the_advanced_fixed_point():
     z = np.array([-1.0 + 1e-13j])
     node = _core.scba_nodes(m.device, z, born, guesses=[retarded], runs=1, tolerance=1e-10)[0]
     assert node[2] == 1 and np.abs(node[1] - retarded).max() < 1e-10
-    with pytest.raises(_core.NotConvergedError, match="non-causal"):
-        _core.scba_nodes(m.device, z, born, guesses=[advanced], runs=1, tolerance=1e-10)
+    again = _core.scba_nodes(m.device, z, born, guesses=[advanced], runs=1, tolerance=1e-10)[0]
+    assert np.abs(again[1] - retarded).max() < 1e-8 and again[2] > 1

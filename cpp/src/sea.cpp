@@ -283,6 +283,18 @@ std::vector<Block2> bare_kernel(const SeaNodes& nodes, const std::vector<cplx>& 
 
 namespace {
 
+/// A fixed point on the advanced branch (Im Sigma > 0 at Im z > 0).
+struct NonCausal : ScbaNotConverged {
+  using ScbaNotConverged::ScbaNotConverged;
+};
+
+/// The Born self-energy of G = -i on every site: a start deep inside the causal cone (the clean
+/// G_0 near the real axis, where no lead channel is open, is almost Hermitian and can lead the
+/// iteration to the advanced branch).
+std::vector<Block2> broadened_start(const std::vector<Superoperator>& born) {
+  return born_map(born, std::vector<Block2>(born.size(), Block2::Identity() * cplx(0.0, -1.0)));
+}
+
 /// Whether every site's Im Sigma = (Sigma - Sigma^dagger) / 2i has no eigenvalue above `slack`
 /// (a retarded self-energy in the upper half plane has Im Sigma <= 0).
 bool causal(const std::vector<Block2>& sigma, double slack) {
@@ -326,7 +338,7 @@ void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator
       // Anderson extrapolation is not confined to the causal cone: a fixed point with Im Sigma > 0
       // (the advanced branch) is refused, and the fallback mixing, if any, starts again
       if (z.imag() > 0.0 && !causal(node.self_energy, 10.0 * options.tolerance))
-        throw ScbaNotConverged("SCBA converged to a non-causal self-energy (Im Sigma > 0)");
+        throw NonCausal("SCBA converged to a non-causal self-energy (Im Sigma > 0)");
       node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
       node.residual = residual;
       return;
@@ -375,12 +387,25 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   ScbaNode node;
   node.self_energy = initial.empty() ? born_map(born, Correlator(device, z, {}).retarded_sites()) : initial;
   if (options.fallback_mixing <= 0.0) {
-    anderson_scba(device, z, born, options, false, node);
+    try {
+      anderson_scba(device, z, born, options, false, node);
+    } catch (const NonCausal&) {  // once more from inside the causal cone
+      const int spent = node.iterations;
+      node.self_energy = broadened_start(born);
+      anderson_scba(device, z, born, options, false, node);
+      node.iterations += spent;
+    }
     return node;
   }
   const std::vector<Block2> start = node.self_energy;
   try {
     anderson_scba(device, z, born, options, true, node);
+    return node;
+  } catch (const NonCausal&) {
+    const int spent = node.iterations;
+    node.self_energy = broadened_start(born);
+    anderson_scba(device, z, born, options, false, node);
+    node.iterations += spent;
     return node;
   } catch (const ScbaNotConverged&) {
     const int spent = node.iterations;
