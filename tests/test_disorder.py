@@ -403,14 +403,20 @@ def test_beta_stderr_is_the_delta_method_with_the_covariance():
     assert fit.beta_stderr == pytest.approx(abs(b / a) * np.sqrt(s2 * terms.sum()), rel=1e-10)
 
 
+def closed_wire():
+    """A wall whose leads are shifted up (lead_onsite = 3): at E = -1 the wire has states but no
+    lead channel is open.  With on-site disorder Gamma_0 = 0.05."""
+    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
+    return m, st.Disorder(onsite=0.05)
+
+
 def test_real_axis_scba_outside_the_leads_continuum_is_the_retarded_limit():
     """Where no lead channel is open (the wire's own band, leads shifted up by lead_onsite = 3),
     the clean G_0 is Hermitian, and the SCBA started from it settled on a real Sigma with zero
     density of states (or oscillated).  The retarded SCBA is the limit eta -> 0+ of the SCBA at
     E + i eta, followed down from eta = 0.1 (each solve warm-started from the one above): the
     real-axis solution must be that limit, the difference O(eta), and the LDOS positive."""
-    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
-    d = st.Disorder(onsite=0.05)
+    m, d = closed_wire()
     E = -1.0
     assert st.linear_response(m, E).open_channels == (0, 0)
     real_axis = scba(m, E, d).self_energy
@@ -435,8 +441,7 @@ def test_contour_scba_refuses_the_advanced_fixed_point():
     then did not converge in 1262 nodes).  The core refuses a converged Sigma with Im Sigma > 0
     at Im z > 0 and solves again from the broadened start, which finds the retarded one; it
     accepts the retarded one as given."""
-    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 4), lead_onsite=3.0)
-    d = st.Disorder(onsite=0.05)
+    m, d = closed_wire()
     retarded = scba(m, -1.0, d).self_energy
     advanced = np.ascontiguousarray(np.conj(np.swapaxes(retarded, 1, 2)))
     born = np.ascontiguousarray(born_map(m, d).superoperator)

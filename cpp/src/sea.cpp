@@ -386,37 +386,27 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   if (!initial.empty() && initial.size() != N) throw std::invalid_argument("initial must have one block per site");
   ScbaNode node;
   node.self_energy = initial.empty() ? born_map(born, Correlator(device, z, {}).retarded_sites()) : initial;
-  if (options.fallback_mixing <= 0.0) {
-    try {
-      anderson_scba(device, z, born, options, false, node);
-    } catch (const NonCausal&) {  // once more from inside the causal cone
-      const int spent = node.iterations;
-      node.self_energy = broadened_start(born);
-      anderson_scba(device, z, born, options, false, node);
-      node.iterations += spent;
-    }
-    return node;
-  }
   const std::vector<Block2> start = node.self_energy;
-  try {
-    anderson_scba(device, z, born, options, true, node);
-    return node;
-  } catch (const NonCausal&) {
+  // a second (last) attempt from `from`, counting the iterations of both
+  auto again = [&](const std::vector<Block2>& from, const ScbaOptions& with) {
     const int spent = node.iterations;
-    node.self_energy = broadened_start(born);
-    anderson_scba(device, z, born, options, false, node);
+    node.self_energy = from;
+    anderson_scba(device, z, born, with, false, node);
     node.iterations += spent;
-    return node;
+  };
+  const bool fallback = options.fallback_mixing > 0.0;
+  try {
+    anderson_scba(device, z, born, options, fallback, node);
+  } catch (const NonCausal&) {  // once more from inside the causal cone
+    again(broadened_start(born), options);
   } catch (const ScbaNotConverged&) {
-    const int spent = node.iterations;
+    if (!fallback) throw;
     ScbaOptions safe = options;
     safe.mixing = options.fallback_mixing;
     safe.fallback_mixing = 0.0;
-    node.self_energy = start;
-    anderson_scba(device, z, born, safe, false, node);
-    node.iterations += spent;
-    return node;
+    again(start, safe);
   }
+  return node;
 }
 
 

@@ -49,6 +49,12 @@ FIELDS = {
     "emission": (("lead",), "1", "particles emitted into the (left, right) lead"),
     "density_rate": (SITE, "t/hbar", "dn_i/dt, the static response to the motion"),
 }
+#: (units, long name) of the torque fit's coefficients (spintex.fit_torque), per unit drive like the
+#: torque they are fitted to; the CLI's run files and the sweeps' fit reductions use them
+FIT_FIELDS = {"adiabatic": ("t a", "A in T_i = A d_x n + B n x d_x n"),
+              "nonadiabatic": ("t a", "B in T_i = A d_x n + B n x d_x n"),
+              "beta": ("1", "beta = B / A"),
+              "residual": ("1", "|T - fit| / |T| over the fit region")}
 COORDS = {"component": ["x", "y", "z"], "lead": ["left", "right"], "flow": ["out_of_source", "into_drain"]}
 
 

@@ -33,11 +33,11 @@ import numpy as np
 
 from . import _core
 from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
-from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, scba, solve_ladder
+from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, solve_ladder
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .response import each_energy, open_channels
+from .response import each_energy, fermi_level_system, open_channels
 from .sea import FermiSea, correlator_bytes
 from .screening import screening_potential
 
@@ -161,8 +161,8 @@ def _fermi_level_system(model: Model, energy: float, disorder: Disorder | None):
         raise NotImplementedError("the rate-linear response (pumping, emission) with spin-orbit impurities (soc > 0) "
                                   "in SCBA needs the ladders on site pairs, which are not implemented; use "
                                   "Disorder(..., method='samples')")
-    sol = scba(model, energy, disorder)
-    return _core.Correlator(model.device, energy, sol.self_energy), sol.born
+    corr, born, _ = fermi_level_system(model, energy, disorder)
+    return corr, born
 
 
 def _retarded_advanced(corr, born, source, vertex_corrections: bool = True):

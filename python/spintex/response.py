@@ -336,6 +336,7 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
         nonlocal previous
         if not disorder.soc and not _drive_enters(drive, open_channels(model, e)):
             return scba_response(model, e, disorder, drive)  # zero: no SCBA solve
+        _refuse_opening_threshold(model, e, drive)  # before the solve it would waste
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy
         return scba_response(model, e, disorder, drive, solution=sol)

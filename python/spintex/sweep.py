@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ._validate import _short, check_model, finite_float, positive_int, real_array
-from .dataset import COORDS, FIELDS, netcdf_attrs, netcdf_value, read_chunk
+from .dataset import COORDS, FIELDS, FIT_FIELDS, netcdf_attrs, netcdf_value, read_chunk
 from .disorder import Disorder, RunningMean
 from .ensemble import SAMPLED, chunk_stats, sample_chunk
 from .model import Model
@@ -36,11 +36,6 @@ from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
-#: (units, long name) of the fit reductions, per unit drive like the arrays they are fitted to
-FIT_ATTRS = {"beta": ("1", "beta = B / A of the torque fit"),
-             "adiabatic": ("t a", "A in T_i = A d_x n + B n x d_x n"),
-             "nonadiabatic": ("t a", "B in T_i = A d_x n + B n x d_x n"),
-             "residual": ("1", "relative residual of the torque fit")}
 DEFAULT_OBSERVABLES = ("transmission", "torque", "spin_density", "charge_density", "current")
 
 
@@ -316,7 +311,7 @@ class Job:
             for (point, (e0, e1)), (_, a) in parts:
                 full[(*point, slice(e0, e1), *(slice(0, n) for n in a.shape[1:]))] = a
             base = FIELDS.get(name.removesuffix("_stderr"))
-            fit = FIT_ATTRS.get(name.removesuffix("_stderr"))
+            fit = FIT_FIELDS.get(name.removesuffix("_stderr"))
             attrs = ({"units": base[1], "long_name": base[2]} if base
                      else {"units": fit[0], "long_name": fit[1]} if fit else {})
             variables[name] = ((*self.grid, *dims), full, attrs)

@@ -30,7 +30,7 @@ def run_dataset(result: Result):
     """
     import xarray as xr
 
-    from ..dataset import FIELDS, netcdf_attrs, site_coordinates
+    from ..dataset import FIELDS, FIT_FIELDS, netcdf_attrs, site_coordinates
 
     c, model, r, tr, fit = result.config, result.model, result.response, result.state.transport, result.fit
     eq = getattr(result.state, "equilibrium", None)  # no equilibrium part with [disorder]
@@ -60,18 +60,19 @@ def run_dataset(result: Result):
     add("spin_transmission", ("left_spin", "right_spin"), np.asarray(r.spin_transmission), "1",
         "T_ss' with s along the left lead's n, s' along the right lead's")
     add("open_channels", ("lead",), np.asarray(r.open_channels), "1", "propagating channels at E_F, both spins")
-    for name, units, long_name in (("adiabatic", "t a", "A in T_i = A d_x n + B n x d_x n"),
-                                   ("nonadiabatic", "t a", "B in T_i = A d_x n + B n x d_x n"),
-                                   ("beta", "1", "beta = B / A")):
+    coefficients = ("adiabatic", "nonadiabatic", "beta")
+    for name in coefficients:
+        units, long_name = FIT_FIELDS[name]
         add(f"fit_{name}", (), getattr(fit, name) if fit else nan, units, long_name)
         add(f"fit_{name}_stderr", (), getattr(fit, f"{name}_stderr") if fit else nan, units,
             f"least-squares standard error of fit_{name}")
     ff, bias = result.field_fit, c.solve["bias"]
     if ff is not None:  # clean runs: the seeds' drive beside the bias (the summary's field-drive line)
-        for name, units, scale in (("adiabatic", "t a", bias), ("nonadiabatic", "t a", bias), ("beta", "1", 1.0)):
-            add(f"field_fit_{name}", (), scale * getattr(ff, name), units,
+        for name in coefficients:
+            scale = 1.0 if name == "beta" else bias
+            add(f"field_fit_{name}", (), scale * getattr(ff, name), FIT_FIELDS[name][0],
                 f"fit_{name} of the charge-neutral field drive (T = 0 linear response x bias, every site screened)")
-    add("fit_residual", (), fit.residual if fit else nan, "1", "|T - fit| / |T| over the fit region")
+    add("fit_residual", (), fit.residual if fit else nan, *FIT_FIELDS["residual"])
     add("fit_residual_slices", (), slice_residual(result), "1", "the same for the slice sums")
     add("fit_region", ("site",), fit.region if fit else np.zeros(model.lattice.num_sites, dtype=bool), "1",
         "sites used by the fit")

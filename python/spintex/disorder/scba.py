@@ -58,13 +58,17 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
         return solution
     # Anderson extrapolation is not confined to the causal cone Im Sigma <= 0: just above a lead
     # threshold (G_0 ~ 1/sqrt(E - E_c)) it was seen to settle on the advanced solution (Im Sigma > 0,
-    # negative density of states).  The broadened start lies deep inside the cone.
-    again = _anderson(green, born, _broadened_start(born, model.hopping), disorder, progress, model, energy)
-    if _causal(again.self_energy, disorder.tolerance):
-        again.iterations += solution.iterations
-        return again
+    # negative density of states).  The broadened start lies deep inside the cone; if it was the
+    # start already, the same iteration again would end where this one did.
+    broadened = _broadened_start(born, model.hopping)
+    if not np.array_equal(sigma, broadened):
+        again = _anderson(green, born, broadened, disorder, progress, model, energy)
+        if _causal(again.self_energy, disorder.tolerance):
+            again.iterations += solution.iterations
+            return again
     raise SCBAConvergenceError(f"SCBA at E = {energy} converged to a non-causal self-energy (Im Sigma > 0, the "
-                               f"advanced solution) from both starts; {_convergence_hint(model, energy)}")
+                               f"advanced solution), also from the broadened start G = -i/t; "
+                               f"{_convergence_hint(model, energy)}")
 
 
 def _causal(sigma: np.ndarray, tolerance: float) -> bool:
