@@ -5,6 +5,7 @@ import pytest
 import spintex as st
 from spintex import _core
 from spintex.disorder import BornMap, born_map, random_site_blocks, scba, solve_ladder
+from spintex.sea import FermiSea
 
 from conftest import random_unit_vectors, site_blocks
 
@@ -450,3 +451,26 @@ def test_contour_scba_refuses_the_advanced_fixed_point():
     assert node[2] == 1 and np.abs(node[1] - retarded).max() < 1e-10
     again = _core.scba_nodes(m.device, z, born, guesses=[advanced], runs=1, tolerance=1e-10)[0]
     assert np.abs(again[1] - retarded).max() < 1e-8 and again[2] > 1
+
+
+def test_contour_scba_after_the_fallback_mixing_is_retarded_too():
+    """The contour SCBA's second way out, the damped mixing after the undamped one diverged, could
+    also settle on the advanced fixed point, and that was not retried: with magnetic impurities the
+    closed wire's Fermi sea failed ('non-causal self-energy') at its node next to E_F,
+    z = -1 + 1.5e-5 i.  The node is now solved again from the broadened start, and equals the
+    eta -> 0+ continuation (warm-started from eta = 1e-3 down, undamped, which stays retarded)."""
+    m, _ = closed_wire()
+    d = st.Disorder(onsite=0.05, magnetic=(0.005, 0.005))
+    born = np.ascontiguousarray(born_map(m, d).superoperator)
+    z = -1.0 + 1.548e-5j
+    node = _core.scba_nodes(m.device, np.array([z]), born, runs=1, tolerance=1e-11, mixing=1.0,
+                            fallback_mixing=0.5, max_iterations=200)[0]
+    previous = None
+    for eta in (1e-3, 1e-4, 3e-5, z.imag):
+        previous = _core.scba_nodes(m.device, np.array([-1.0 + 1j * eta]), born, guesses=[previous], runs=1,
+                                    tolerance=1e-11, mixing=1.0, max_iterations=500)[0][1]
+    assert np.abs(node[1] - previous).max() < 1e-9
+    im = np.linalg.eigvalsh((node[1] - np.conj(np.swapaxes(node[1], 1, 2))) / 2j)
+    assert im.max() < -0.01  # retarded: Im Sigma negative definite, far from rounding
+    sea = FermiSea(m, -1.0, d)  # the sea that failed
+    assert sea.nodes.size >= 24

@@ -92,6 +92,64 @@ def test_core_rejects_inconsistent_blocks():
         _core.Lead(np.array([[0, 1], [0, 0]]), -1.0)
 
 
+def test_core_rejects_non_finite_and_mistyped_input():
+    """NaN and inf reached the core: blocks wider than 12 go through LAPACK, which passes NaN on
+    with info 0, so a NaN device gave T = nan, a NaN Born map or energy an SCBA 'converged' at
+    residual 0, and NaN leads no channels.  Float or oversized index arrays were truncated
+    (0.9 -> 0, 2**32 -> 0: a pair (2**32, 0) acted as (0, 0)).  All are refused by name."""
+    m = st.Model(st.lattice.strip(5, 6), exchange=0.5)  # 12 x 12 blocks: the LAPACK path
+    device, W = m.device, 6
+    lead = _core.Lead(np.zeros((2 * W, 2 * W)), -1.0)
+    diag = np.zeros((5, 2 * W, 2 * W), complex)
+    upper = np.zeros((4, 2 * W, 2 * W), complex)
+    bad = diag.copy()
+    bad[2, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="diagonal blocks must be finite"):
+        _core.Device(bad, upper, lead, lead, np.zeros((0, 2), int))
+    for value in (np.nan, np.inf):
+        cell = np.zeros((2, 2))
+        cell[0, 0] = value
+        with pytest.raises(ValueError, match="lead cell Hamiltonian must be finite"):
+            _core.Lead(cell, -1.0)
+        with pytest.raises(ValueError, match="energy must be finite"):
+            _core.Correlator(device, complex(value, 0.1))
+    with pytest.raises(ValueError, match="finite"):
+        _core.scba_nodes(device, np.array([np.nan + 0.1j]), np.tile(0.05 * np.eye(4), (30, 1, 1)), runs=1)
+    born = np.tile(0.05 * np.eye(4, dtype=complex), (30, 1, 1))
+    born[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="born must be finite"):
+        _core.scba_nodes(device, np.array([0.2 + 0.1j]), born, runs=1)
+    with pytest.raises(ValueError, match="integer array"):
+        _core.Device(diag, upper, lead, lead, np.array([[0.9, 1.7]]))
+    with pytest.raises(ValueError, match="out of range"):
+        _core.Device(diag, upper, lead, lead, np.array([[2**32, 1]]))
+    with pytest.raises(ValueError, match="out of range"):
+        _core.BlockCorrelator(device, 0.2 + 0.1j, 2, np.array([[2**32, 0]]), np.zeros((1, 2, 2), complex))
+
+
+def test_core_edge_cases_that_crashed_or_misbehaved():
+    """mixed_sea_response sized its sums by the first pair and wrote past them when a later pair
+    belonged to another device (segfault); a group larger than the device overflowed an int in
+    BlockCorrelator (segfault); two equal contour nodes in a run made the SCBA's extrapolated
+    start infinite.  Now: a ValueError, the whole device as one group, and no extrapolation."""
+    short = st.Model(st.lattice.chain(12), exchange=0.5)
+    other = st.Model(st.lattice.strip(6, 2), exchange=0.5)  # also 12 sites, more bonds
+    a, b = _core.Correlator(short.device, 0.2 + 0.1j), _core.Correlator(other.device, 0.2 + 0.1j)
+    with pytest.raises(ValueError, match="one device"):
+        _core.mixed_sea_response([a, b], [a, b], np.ones(2, complex), None, np.zeros((12, 2, 2), complex))
+    pairs = np.array([[i, i] for i in range(12)])
+    whole = _core.BlockCorrelator(short.device, 0.2 + 0.1j, 2**31 - 1, pairs, np.zeros((12, 2, 2), complex))
+    assert whole.super_slices == 1
+    reference = _core.BlockCorrelator(short.device, 0.2 + 0.1j, 12, pairs, np.zeros((12, 2, 2), complex))
+    assert np.abs(whole.retarded_pairs - reference.retarded_pairs).max() == 0
+    born = np.tile(0.05 * np.eye(4, dtype=complex), (12, 1, 1))
+    z = np.array([0.2 + 0.1j, 0.2 + 0.1j, 0.4 + 0.1j])
+    nodes = _core.scba_nodes(short.device, z, born, runs=1)
+    alone = _core.scba_nodes(short.device, z[2:], born, runs=1)
+    assert all(np.isfinite(n[1]).all() for n in nodes)
+    assert np.abs(nodes[2][1] - alone[0][1]).max() < 1e-9
+
+
 def test_an_exception_in_the_progress_callback_stops_the_loop():
     """Ctrl-C arrives as KeyboardInterrupt from the signal check between energies; any error
     raised by the progress callback propagates the same way, with no partial result."""

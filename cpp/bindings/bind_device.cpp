@@ -35,16 +35,11 @@ void bind_device(py::module_& m) {
   py::class_<Device>(m, "Device", "Finalized block-tridiagonal device between two leads.")
       .def(py::init([](const ComplexArray& diagonal, const ComplexArray& upper, const Lead& left,
                        const Lead& right,
-                       const py::array_t<int, py::array::c_style | py::array::forcecast>& bonds) {
-             if (bonds.ndim() != 2 || bonds.shape(1) != 2)
-               throw std::invalid_argument("bonds must have shape (num_bonds, 2)");
-             std::vector<std::array<int, 2>> b(static_cast<std::size_t>(bonds.shape(0)));
-             auto r = bonds.unchecked<2>();
-             for (py::ssize_t k = 0; k < bonds.shape(0); ++k) b[static_cast<std::size_t>(k)] = {r(k, 0), r(k, 1)};
-             std::vector<MatrixXc> up;
+                       const py::array& bonds) {
+             std::vector<MatrixXc> diag = to_blocks(diagonal, "diagonal"), up;
              if (upper.size() > 0) up = to_blocks(upper, "upper");
-             return Device(to_blocks(diagonal, "diagonal"), std::move(up), left, right,
-                           std::move(b));
+             const long long sites = diag.empty() ? 0 : static_cast<long long>(diag.size()) * diag.front().rows() / 2;
+             return Device(std::move(diag), std::move(up), left, right, to_index_pairs(bonds, sites, "bonds"));
            }),
            py::arg("diagonal"), py::arg("upper"), py::arg("left"), py::arg("right"),
            py::arg("bonds"))

@@ -70,6 +70,8 @@ std::vector<Superoperator> superoperators(const py::object& born) {
   for (py::ssize_t s = 0; s < a.shape(0); ++s)
     for (int i = 0; i < 4; ++i)
       for (int j = 0; j < 4; ++j) K[static_cast<std::size_t>(s)](i, j) = r(s, i, j);
+  for (const Superoperator& k : K)
+    if (!k.allFinite()) throw std::invalid_argument("born must be finite");
   return K;
 }
 
@@ -173,9 +175,8 @@ py::tuple correlate(const Correlator& c, const py::object& source, double left, 
                         py::make_tuple(traces[0], traces[1]));
 }
 
-}  // namespace
-
-void bind_solvers(py::module_& m) {
+/// Correlator, BlockCorrelator and the mixed-energy product apply_mixed.
+void bind_correlators(py::module_& m) {
   py::class_<Correlator>(m, "Correlator", R"doc(Correlation functions C = G Y G^dag at one energy.
 
 Caches the retarded sweep with a local self-energy; apply(source, left, right) returns the site
@@ -248,15 +249,8 @@ Slices are grouped `group` at a time; the self-energy (and every source) is give
 site pairs (u, v) within one group or between neighbouring groups (see block_correlation.hpp).
 retarded_pairs gives G^R_uv on the pairs; apply(source, left, right) gives C_uv on the pairs for
 Y = source + left Gamma_L + right Gamma_R.)doc")
-      .def(py::init([](const Device& d, cplx z, int group,
-                       const py::array_t<long long, py::array::c_style | py::array::forcecast>& pairs,
-                       const ComplexArray& sigma) {
-             if (pairs.ndim() != 2 || pairs.shape(1) != 2)
-               throw std::invalid_argument("pairs must have shape (count, 2)");
-             std::vector<std::array<int, 2>> p(static_cast<std::size_t>(pairs.shape(0)));
-             auto r = pairs.unchecked<2>();
-             for (py::ssize_t k = 0; k < pairs.shape(0); ++k)
-               p[static_cast<std::size_t>(k)] = {static_cast<int>(r(k, 0)), static_cast<int>(r(k, 1))};
+      .def(py::init([](const Device& d, cplx z, int group, const py::array& pairs, const ComplexArray& sigma) {
+             std::vector<std::array<int, 2>> p = to_index_pairs(pairs, d.num_sites(), "pairs");
              std::vector<Block2> s = to_site_blocks(sigma, "self_energy");
              py::gil_scoped_release release;
              return std::make_unique<BlockCorrelator>(d, z, group, std::move(p), s);
@@ -292,7 +286,10 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
       },
       R"doc(C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij).)doc",
       py::arg("a"), py::arg("b"), py::arg("source") = py::none());
+}
 
+/// The Fermi-sea contour: SweptNodes, the ladder-dressed contour sums and the contour SCBA.
+void bind_contour(py::module_& m) {
   py::class_<SeaNodes>(m, "SweptNodes", R"doc(Contour nodes whose correlators a sum sweeps again
 from their energy and self-energy, one correlator per thread in memory instead of one per node
 (sea_response, bare_kernel): the same sums as cached correlators of the same Sigma.)doc")
@@ -415,14 +412,19 @@ from the nodes before it in its run (linearly in `path`, a real parameter of the
 contour, or in z without one; the first run's first node from `first`).  Returns a list of
 (Correlator of the converged Sigma, Sigma (N, 2, 2), iterations, residual, None); NotConvergedError if
 a node does not converge; Ctrl-C interrupts.  fallback_mixing > 0: a node whose iteration with
-`mixing` fails or diverges starts again from its guess with that mixing.  With `probe` U (N, 2, 2)
+`mixing` fails or diverges starts again from its guess with that mixing.  A node that converges
+to a non-causal Sigma (Im Sigma > 0, the advanced branch; also after the fallback) starts again
+once from the Born self-energy of G = -i.  With `probe` U (N, 2, 2)
 each tuple is (None, Sigma, iterations, residual, site blocks of G U G (N, 2, 2)): the correlator is
 freed once its product is formed.)doc",
       py::arg("device"), py::arg("energies"), py::arg("born"), py::arg("guesses") = py::none(),
       py::arg("first") = py::none(), py::arg("runs") = 4, py::arg("tolerance") = 1e-10, py::arg("mixing") = 0.5,
       py::arg("max_iterations") = 200, py::arg("fallback_mixing") = 0.0, py::arg("progress") = py::none(),
       py::arg("probe") = py::none(), py::arg("path") = py::none());
+}
 
+/// integrate: weighted energy sums of RGF blocks (the Keldysh densities and transmissions).
+void bind_integrate(py::module_& m) {
   m.def(
       "integrate",
       [](const Device& device, const ComplexArray& energies, const py::object& retarded_weights,
@@ -502,6 +504,14 @@ per_energy=True keeps every energy's weighted blocks apart: (K, count, 2, 2) arr
 the sums (the batched solvers).
 Runs energies in parallel (OpenMP) with the GIL released, summed in energy order (bitwise the
 same for any number of threads); Ctrl-C interrupts.)doc");
+}
+
+}  // namespace
+
+void bind_solvers(py::module_& m) {
+  bind_correlators(m);
+  bind_contour(m);
+  bind_integrate(m);
 }
 
 }  // namespace spintex::bindings

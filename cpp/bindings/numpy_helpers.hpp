@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,30 @@ inline std::vector<Block2> to_site_blocks(const ComplexArray& a, const char* nam
   for (py::ssize_t s = 0; s < a.shape(0); ++s)
     blocks[static_cast<std::size_t>(s)] << r(s, 0, 0), r(s, 0, 1), r(s, 1, 0), r(s, 1, 1);
   return blocks;
+}
+
+/// Copy a (count, 2) array of site-index pairs (bonds, self-energy pairs).  Integer arrays only,
+/// every index in [0, limit): a float array or an index beyond int would otherwise be truncated
+/// silently (0.9 -> 0, 2**32 -> 0).
+inline std::vector<std::array<int, 2>> to_index_pairs(const py::array& a, long long limit, const char* name) {
+  const char kind = a.dtype().kind();
+  if (kind != 'i' && kind != 'u')
+    throw std::invalid_argument(std::string(name) + " must be an integer array, got dtype " +
+                                py::str(a.dtype()).cast<std::string>());
+  if (a.ndim() != 2 || a.shape(1) != 2) throw std::invalid_argument(std::string(name) + " must have shape (count, 2)");
+  const auto values = py::array_t<long long, py::array::c_style | py::array::forcecast>::ensure(a);
+  if (!values) throw std::invalid_argument(std::string(name) + " must hold integers that fit in 64 bits");
+  std::vector<std::array<int, 2>> out(static_cast<std::size_t>(a.shape(0)));
+  auto r = values.unchecked<2>();
+  for (py::ssize_t k = 0; k < a.shape(0); ++k)
+    for (py::ssize_t c = 0; c < 2; ++c) {
+      const long long i = r(k, c);
+      if (i < 0 || i >= limit)
+        throw std::invalid_argument(std::string(name) + " index " + std::to_string(i) + " out of range [0, " +
+                                    std::to_string(limit) + ")");
+      out[static_cast<std::size_t>(k)][static_cast<std::size_t>(c)] = static_cast<int>(i);
+    }
+  return out;
 }
 
 /// Optional per-energy weights: None gives an empty vector (skip that part).

@@ -1,5 +1,7 @@
 #include "spintex/block_correlation.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -17,14 +19,16 @@ BlockCorrelator::BlockCorrelator(const Device& device, cplx z, int group,
                                  const std::vector<Block2>& sigma)
     : dev_(device), group_(group), pairs_(std::move(pairs)) {
   if (group < 1) throw std::invalid_argument("group must be >= 1 slices per super-slice");
-  if (!(z.imag() >= 0.0)) throw std::invalid_argument("energy must have Im(E) >= 0");
+  if (!std::isfinite(z.real()) || !std::isfinite(z.imag()) || !(z.imag() >= 0.0))
+    throw std::invalid_argument("energy must be finite with Im(E) >= 0");
   if (sigma.size() != pairs_.size())
     throw std::invalid_argument("self-energy needs one 2x2 block per pair");
   const int L = dev_.slices(), Wd = dev_.sites_per_slice(), n = dev_.block_size();
-  const int S = (L + group - 1) / group;
+  group_ = std::min(group, L);  // (a larger group is the whole device; L + group - 1 could overflow)
+  const int S = (L - 1) / group_ + 1;
   for (int s = 0; s < S; ++s) {
-    first_slice_.push_back(s * group);
-    sizes_.push_back(n * (std::min(L, (s + 1) * group) - s * group));
+    first_slice_.push_back(s * group_);
+    sizes_.push_back(n * (std::min(L, (s + 1) * group_) - s * group_));
   }
   // locate every pair in the super-slice structure
   places_.reserve(pairs_.size());
@@ -32,9 +36,9 @@ BlockCorrelator::BlockCorrelator(const Device& device, cplx z, int group,
     for (int site : pr)
       if (site < 0 || site >= dev_.num_sites())
         throw std::invalid_argument("pair site index " + std::to_string(site) + " out of range");
-    const int lu = pr[0] / Wd, lv = pr[1] / Wd, su = lu / group, sv = lv / group;
-    const int row = 2 * ((lu - su * group) * Wd + pr[0] % Wd);
-    const int col = 2 * ((lv - sv * group) * Wd + pr[1] % Wd);
+    const int lu = pr[0] / Wd, lv = pr[1] / Wd, su = lu / group_, sv = lv / group_;
+    const int row = 2 * ((lu - su * group_) * Wd + pr[0] % Wd);
+    const int col = 2 * ((lv - sv * group_) * Wd + pr[1] % Wd);
     if (su == sv) places_.push_back({0, su, row, col});
     else if (sv == su + 1) places_.push_back({1, su, row, col});
     else if (su == sv + 1) places_.push_back({2, sv, row, col});

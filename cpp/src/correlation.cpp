@@ -1,5 +1,7 @@
 #include "spintex/correlation.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "spintex/dense.hpp"
@@ -23,7 +25,8 @@ void Correlator::sweep(cplx z, const std::vector<Block2>& sigma) {
   const int L = dev_.slices(), W = dev_.sites_per_slice();
   if (!sigma.empty() && sigma.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("local self-energy needs one 2x2 block per site");
-  if (!(z.imag() >= 0.0)) throw std::invalid_argument("energy must have Im(E) >= 0");
+  if (!std::isfinite(z.real()) || !std::isfinite(z.imag()) || !(z.imag() >= 0.0))
+    throw std::invalid_argument("energy must be finite with Im(E) >= 0");
   g_.resize(static_cast<std::size_t>(L));
   G_.resize(static_cast<std::size_t>(L));
   P_.resize(static_cast<std::size_t>(L));
@@ -131,14 +134,11 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
       dense::multiply(G_[l + 1], t1, C_dn);
       if (ra) dense::multiply_adjoint_right(C_next, X, t2); else dense::multiply(C_next, Xr, t2);
       C_dn += t2;
-      if (bonds_ij) {
-        if (ra) {
-          C_up = C_dn.adjoint();
-        } else {  // C_{l,l+1} = h_l V G_{l+1} + (g V) C_{l+1}
-          dev_.times_coupling(l, gl[l], t1);  // h V
-          dense::multiply(t1, G_[l + 1], C_up);
-          dense::multiply_add(X, C_next, C_up);
-        }
+      if (bonds_ij) {  // C_{l,l+1} = g<_l V G_{l+1}^dag + (g V) C_{l+1}   (RR: h_l V G_{l+1} + ...)
+        // (not C_{l+1,l}^dag: that holds for a Hermitian Y only)
+        dev_.times_coupling(l, gl[l], t1);  // g< V
+        times_partner(t1, G_[l + 1], C_up);
+        dense::multiply_add(X, C_next, C_up);
       }
     }
     if (lead_traces && l == L - 1) (*lead_traces)[1] = (gamma_right_.cwiseProduct(C.transpose())).sum();

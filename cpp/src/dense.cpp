@@ -111,6 +111,7 @@ void invert(const MatrixXc& A, MatrixXc& Ainv) {
       info = scipy_LAPACKE_zgesv_work(kColMajor, ni, ni, lu.data(), ni, pivots.data(), Ainv.data(), ni);
     }
     if (info != 0) throw SingularBlock(singular + " (LAPACK info " + std::to_string(info) + ")");
+    if (!Ainv.allFinite()) throw SingularBlock(singular);  // (LAPACK passes NaN through with info 0)
     return;
   }
 #endif

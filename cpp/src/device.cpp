@@ -49,6 +49,10 @@ Device::Device(std::vector<MatrixXc> diagonal, std::vector<MatrixXc> upper, Lead
   for (const auto& V : upper_)
     if (V.rows() != n || V.cols() != n)
       throw std::invalid_argument("coupling blocks must have the size of the diagonal blocks");
+  for (const auto& D : diagonal_)
+    if (!D.allFinite()) throw std::invalid_argument("diagonal blocks must be finite");
+  for (const auto& V : upper_)
+    if (!V.allFinite()) throw std::invalid_argument("coupling blocks must be finite");
   if (left_.size() != n || right_.size() != n)
     throw std::invalid_argument("lead cells must have the size of the device slices");
 

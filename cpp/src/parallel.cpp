@@ -2,11 +2,19 @@
 
 #include "spintex/dense.hpp"
 
+#include <mutex>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace spintex {
+
+namespace {
+std::mutex blas_mutex;
+int blas_users = 0;         // parallel loops running now
+int saved_blas_threads = 0;  // the setting before the first of them
+}  // namespace
 
 TaskThreads::TaskThreads(std::size_t tasks) : parallel_(tasks > 1) {
 #ifdef _OPENMP
@@ -14,11 +22,15 @@ TaskThreads::TaskThreads(std::size_t tasks) : parallel_(tasks > 1) {
 #else
   parallel_ = false;
 #endif
-  if (parallel_) previous_blas_threads_ = dense::set_blas_threads(1);
+  if (!parallel_) return;
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (blas_users++ == 0) saved_blas_threads = dense::set_blas_threads(1);
 }
 
 TaskThreads::~TaskThreads() {
-  if (parallel_) dense::set_blas_threads(previous_blas_threads_);
+  if (!parallel_) return;
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (--blas_users == 0) dense::set_blas_threads(saved_blas_threads);
 }
 
 bool master_thread() {

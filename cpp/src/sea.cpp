@@ -232,6 +232,10 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
                           const std::vector<cplx>& weights, const std::vector<Superoperator>& born,
                           const std::vector<Block2>& source, const SeaOptions& options, const Progress& progress) {
   if (right.size() != left.size()) throw std::invalid_argument("left and right must have one correlator per pair");
+  for (std::size_t k = 0; k < left.size(); ++k)  // (the sums are sized by the first pair's device)
+    if (!left[k] || !right[k] || &left[k]->device() != &left[0]->device() ||
+        &right[k]->device() != &left[0]->device())
+      throw std::invalid_argument("left and right correlators must all belong to one device");
   const auto pair = [&](std::size_t k, SumScratch&) { return std::make_pair(left[k], right[k]); };
   return ladder_sum(left.size(), pair, weights, born, source, options, progress);
 }
@@ -322,9 +326,11 @@ void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator
     const std::vector<Block2> S = born_map(born, node.correlator->retarded_sites());
     Eigen::VectorXd x(n), f(n);
     residual = 0.0;
+    bool finite = true;  // (std::max drops a NaN: a NaN Sigma would pass as converged)
     for (std::size_t i = 0; i < N; ++i) {
       for (int a = 0; a < 4; ++a) {
         const cplx xi = node.self_energy[i](a / 2, a % 2), fi = S[i](a / 2, a % 2) - xi;
+        finite = finite && std::isfinite(fi.real()) && std::isfinite(fi.imag());
         residual = std::max(residual, std::abs(fi));
         const auto k = 8 * static_cast<Eigen::Index>(i) + 2 * a;
         x(k) = xi.real();
@@ -334,17 +340,22 @@ void anderson_scba(const Device& device, cplx z, const std::vector<Superoperator
       }
     }
     node.iterations = it;
+    if (!finite) {
+      std::ostringstream msg;
+      msg << "SCBA at E = " << z << ": the self-energy is not finite after " << it << " iterations";
+      throw ScbaNotConverged(msg.str());
+    }
     if (residual < options.tolerance) {
       // Anderson extrapolation is not confined to the causal cone: a fixed point with Im Sigma > 0
       // (the advanced branch) is refused, and the fallback mixing, if any, starts again
       if (z.imag() > 0.0 && !causal(node.self_energy, 10.0 * options.tolerance))
-        throw NonCausal("SCBA converged to a non-causal self-energy (Im Sigma > 0)");
+        throw NonCausal("non-causal fixed point");
       node.correlator->complete_retarded_retarded();  // the contour's G U G needs it
       node.residual = residual;
       return;
     }
     best = std::min(best, residual);
-    if (abort_on_divergence && (!std::isfinite(residual) || residual > 100.0 * best))
+    if (abort_on_divergence && residual > 100.0 * best)
       throw ScbaNotConverged("SCBA diverging");
     xs.push_back(x);
     fs.push_back(f);
@@ -386,27 +397,38 @@ ScbaNode solve_scba(const Device& device, cplx z, const std::vector<Superoperato
   if (!initial.empty() && initial.size() != N) throw std::invalid_argument("initial must have one block per site");
   ScbaNode node;
   node.self_energy = initial.empty() ? born_map(born, Correlator(device, z, {}).retarded_sites()) : initial;
+  // At most one restart for each way an attempt can fail, counting the iterations of all:
+  // - a non-causal fixed point (the advanced branch): again from inside the causal cone;
+  // - divergence of the undamped iteration (only when there is a fallback): again with the
+  //   fallback mixing, from the same start.
+  // Either can follow the other (the damped iteration can also end on the advanced branch).
+  ScbaOptions with = options;
   const std::vector<Block2> start = node.self_energy;
-  // a second (last) attempt from `from`, counting the iterations of both
-  auto again = [&](const std::vector<Block2>& from, const ScbaOptions& with) {
-    const int spent = node.iterations;
-    node.self_energy = from;
-    anderson_scba(device, z, born, with, false, node);
-    node.iterations += spent;
-  };
-  const bool fallback = options.fallback_mixing > 0.0;
-  try {
-    anderson_scba(device, z, born, options, fallback, node);
-  } catch (const NonCausal&) {  // once more from inside the causal cone
-    again(broadened_start(born), options);
-  } catch (const ScbaNotConverged&) {
-    if (!fallback) throw;
-    ScbaOptions safe = options;
-    safe.mixing = options.fallback_mixing;
-    safe.fallback_mixing = 0.0;
-    again(start, safe);
+  bool broadened = false, damped = options.fallback_mixing <= 0.0;
+  int spent = 0;  // iterations of the failed attempts
+  for (;;) {
+    try {
+      anderson_scba(device, z, born, with, /*abort_on_divergence=*/!damped, node);
+      node.iterations += spent;
+      return node;
+    } catch (const NonCausal&) {
+      if (broadened) {
+        std::ostringstream msg;
+        msg << "SCBA at E = " << z << " converged to a non-causal self-energy (Im Sigma > 0, the advanced "
+            << "solution), also from the broadened start G = -i";
+        throw NonCausal(msg.str());
+      }
+      broadened = true;
+      node.self_energy = broadened_start(born);
+    } catch (const ScbaNotConverged&) {
+      if (damped) throw;
+      damped = true;
+      with.mixing = options.fallback_mixing;
+      with.fallback_mixing = 0.0;
+      node.self_energy = broadened ? broadened_start(born) : start;
+    }
+    spent += node.iterations;
   }
-  return node;
 }
 
 
@@ -438,8 +460,9 @@ std::vector<ScbaNode> scba_nodes(const Device& device, const std::vector<cplx>& 
           const cplx t = path.empty() ? (z[k] - z[k - 1]) / (z[k - 1] - z[k - 2])
                                       : cplx((path[k] - path[k - 1]) / (path[k - 1] - path[k - 2]));
           start = out[k - 1].self_energy;
-          for (std::size_t i = 0; i < start.size(); ++i)
-            start[i] += t * (out[k - 1].self_energy[i] - out[k - 2].self_energy[i]);
+          if (std::isfinite(t.real()) && std::isfinite(t.imag()))  // (two equal nodes: no slope)
+            for (std::size_t i = 0; i < start.size(); ++i)
+              start[i] += t * (out[k - 1].self_energy[i] - out[k - 2].self_energy[i]);
         } else if (k == begin + 1) {
           start = out[k - 1].self_energy;
         } else if (r == 0) {

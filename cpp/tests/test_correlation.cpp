@@ -21,13 +21,14 @@ class CorrelatorTest : public ::testing::TestWithParam<DeviceShape> {
   }
 
   /// C = G Y G^dag (RA) or G Y G (RR) with Y = diag(source) + wl Gamma_L + wr Gamma_R, checked
-  /// on every site block and on the blocks C_ji of every bond.
+  /// on every site block and on the blocks C_ji and C_ij of every bond (the source blocks are not
+  /// Hermitian: C_ij is not C_ji^dag).
   void check(cplx z, const std::vector<Block2>& sigma, double wl, double wr, Pairing pairing,
              bool completed_later = false) {
     Correlator corr(device_, z, sigma, /*retarded_retarded=*/!completed_later);
     if (completed_later) corr.complete_retarded_retarded();
-    std::vector<Block2> sites, bonds;
-    corr.apply(source_, wl, wr, sites, bonds, pairing);
+    std::vector<Block2> sites, bonds, bonds_ij;
+    corr.apply(source_, wl, wr, sites, bonds, pairing, &bonds_ij);
     const DenseSystem d = dense_system(device_, z, sigma.empty() ? nullptr : &sigma);
     const MatrixXc Y = site_diagonal_matrix(source_) + wl * d.gamma_left + wr * d.gamma_right;
     const MatrixXc C = pairing == Pairing::RetardedAdvanced ? MatrixXc(d.green * Y * d.green.adjoint())
@@ -42,6 +43,7 @@ class CorrelatorTest : public ::testing::TestWithParam<DeviceShape> {
     for (std::size_t b = 0; b < bonds.size(); ++b) {
       const int i = device_.bonds()[b][0], j = device_.bonds()[b][1];
       EXPECT_LT(relative_error(bonds[b], site_block(C, j, i)), kTol) << "bond " << b;
+      EXPECT_LT(relative_error(bonds_ij[b], site_block(C, i, j)), kTol) << "bond " << b << " (i, j)";
     }
   }
 

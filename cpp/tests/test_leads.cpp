@@ -2,6 +2,8 @@
 // independent decimation and a long finite lead, and the broadening's positivity and rank.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "random_device.hpp"
@@ -30,6 +32,18 @@ TEST(ChainSurfaceGreen, SolvesItsDysonEquationWithTheDecayingRoot) {
   EXPECT_LT(chain_surface_green(0.4, 1.0).imag(), -0.1);
   EXPECT_EQ(chain_surface_green(2.5, 1.0).imag(), 0.0);
   EXPECT_LT(std::abs(chain_surface_green(2.5, 1.0)), 0.99);
+}
+
+TEST(ChainSurfaceGreen, KeepsItsDigitsFarFromTheBand) {
+  // the decaying root ~ 1/zeta: from 2 / (zeta + root), not (zeta - root) / 2t^2, which cancels
+  // (49 % wrong at zeta = 1e8 (1 + i)); the reference is the series 1/zeta + tau^2/zeta^3 + ...
+  for (double tau : {1.0, -0.6}) {
+    for (cplx zeta : {cplx(1e3), cplx(0.0, 1e5), cplx(-1e6), cplx(1e8, 1e8), cplx(-3e7, 2e2)}) {
+      const double t2 = tau * tau;
+      const cplx series = 1.0 / zeta + t2 / (zeta * zeta * zeta) + 2.0 * t2 * t2 / std::pow(zeta, 5);
+      EXPECT_LT(std::abs(chain_surface_green(zeta, tau) / series - 1.0), 1e-14) << "zeta " << zeta;
+    }
+  }
 }
 
 /// Surface Green's function of a semi-infinite lead by Lopez Sancho-Rubio decimation.
@@ -129,6 +143,11 @@ TEST(Lead, RejectsInvalidArguments) {
   EXPECT_THROW(Lead(MatrixXc::Identity(2, 2), 0.0), std::invalid_argument);
   EXPECT_THROW(Lead(MatrixXc(0, 0), 1.0), std::invalid_argument);
   EXPECT_THROW(Lead(MatrixXc::Zero(2, 3), 1.0), std::invalid_argument);
+  MatrixXc nan = MatrixXc::Identity(2, 2);
+  nan(0, 0) = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(Lead(nan, 1.0), std::invalid_argument);
+  nan(0, 0) = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(Lead(nan, 1.0), std::invalid_argument);
 }
 
 }  // namespace

@@ -443,8 +443,9 @@ def nonlocal_torque(model, energy, *, spin_currents=None, link="angle") -> Nonlo
     Validity: lowest order in A (docs/physics.md section 17).  Exact for small-amplitude textures
     (n = z + u, |u| << 1) at any width, and within 5 % for walls rotating n by <~ 25 degrees.  A
     180-degree wall is not small (the integral of A is pi/2 at any width): the error grows as the
-    square of the rotation angle; the amplitude of the 2k_F (q = k_up + k_down) oscillation is the
-    Born spin-flip reflection amplitude (5 % for lambda k_F >~ 1.3), its phase is off by ~pi/2, and
+    square of the rotation angle; the amplitude of the 2k_F (q = k_up + k_down) oscillation is off
+    by |r / r_Born| of the spin-flip reflection, a band-dependent factor at every width (1.007 at
+    M = 0.8, E_F = -1; 2.08 at M = 0.5, E_F = -1), its phase by ~pi/2, and
     the forward mixing (a Rosen-Zener pulse of area pi) is never first order, so the torque inside
     the wall is off by O(1) unless the adiabatic spin-current term dominates (diffusive wire,
     lambda (k_up - k_down) >~ 3).

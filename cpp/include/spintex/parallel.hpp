@@ -19,7 +19,8 @@ struct Cancelled : std::exception {
 /// While it lives: whether `tasks` tasks run on several OpenMP threads (more than one task and
 /// more than one thread) and, if so, one BLAS thread per task, since the two levels would
 /// oversubscribe the cores.  The destructor restores the BLAS setting, also when an exception
-/// leaves the loop.
+/// leaves the loop.  The setting is process-wide and loops can overlap (calls from several Python
+/// threads): the first loop to start saves it and the last to end restores it.
 class TaskThreads {
  public:
   explicit TaskThreads(std::size_t tasks);
@@ -30,7 +31,6 @@ class TaskThreads {
 
  private:
   bool parallel_;
-  int previous_blas_threads_ = 0;
 };
 
 /// True on the OpenMP master thread (or without OpenMP): the thread that calls Progress callbacks.
