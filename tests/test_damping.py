@@ -77,3 +77,39 @@ def test_a_wire_too_short_for_bulk_damping_warns():
     with pytest.warns(UserWarning, match="not bulk"):
         alpha = st.gilbert_damping(m, -1.0, disorder=st.Disorder(magnetic=(0.01, 0.01)))
     assert alpha < 0
+
+
+def _fermi_surface_and_symmetric(model, energy, axis):
+    """Site traces Tr[sigma_a K_ii] of the code's Fermi-surface form (1/2pi) Re(X_RA - X_RR)
+    (Correlator products, a constant broadening -0.05i in place of the SCBA) and of the Kubo
+    form (1/4pi) A Y A by dense inversion, for the uniform source Y = sigma_a."""
+    N = model.lattice.num_sites
+    sigma = np.broadcast_to(-0.05j * np.eye(2), (N, 2, 2)).copy()
+    Y = np.broadcast_to(st.model.PAULI[axis], (N, 2, 2)).copy()
+    corr = _core.Correlator(model.device, energy, sigma)
+    ra, _ = corr.apply(Y, 0.0, 0.0, "RA")
+    rr, _ = corr.apply(Y, 0.0, 0.0, "RR")
+    rr = 0.5 * (rr + np.conj(np.swapaxes(rr, 1, 2)))
+    code = np.einsum("ij,nji->n", st.model.PAULI[axis], (ra - rr) / (2 * np.pi)).real
+    H = model.hamiltonian_dense()
+    sl, sr = model.lead_self_energies_dense(energy)
+    G = np.linalg.inv(energy * np.eye(2 * N) - H - sl - sr + 0.05j * np.eye(2 * N))
+    A = 1j * (G - G.conj().T)
+    kubo = site_blocks(A @ np.kron(np.eye(N), st.model.PAULI[axis]) @ A / (4 * np.pi), N)
+    return code, np.einsum("ij,nji->n", st.model.PAULI[axis], kubo).real
+
+
+def test_fermi_surface_form_is_the_symmetric_kubo_form_for_coplanar_textures():
+    """damping_profile's (1/2pi) Re Tr[sigma (X_RA - X_RR)] replaces G^R Y G^A + G^A Y G^R of
+    A Y A by 2 G^R Y G^A: equal site traces where the Hamiltonian has an antiunitary symmetry
+    (Neel and Bloch walls on a chain, every site including those at the leads), not for a random
+    non-coplanar texture with Rashba (docs/physics.md section 6)."""
+    for texture in (st.textures.neel_wall(30, 5), st.textures.bloch_wall(30, 5)):
+        m = st.Model(st.lattice.chain(60), exchange=0.5, texture=texture)
+        for axis in range(3):
+            code, kubo = _fermi_surface_and_symmetric(m, -1.0, axis)
+            assert np.abs(code - kubo).max() < 1e-12 * np.abs(kubo).max()
+    rng = np.random.default_rng(1)
+    m = st.Model(st.lattice.strip(20, 2), exchange=0.5, texture=random_unit_vectors(rng, 40), rashba=0.3)
+    code, kubo = _fermi_surface_and_symmetric(m, -1.0, 0)
+    assert np.abs(code - kubo).max() > 0.1 * np.abs(kubo).max()

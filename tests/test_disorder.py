@@ -474,3 +474,41 @@ def test_contour_scba_after_the_fallback_mixing_is_retarded_too():
     assert im.max() < -0.01  # retarded: Im Sigma negative definite, far from rounding
     sea = FermiSea(m, -1.0, d)  # the sea that failed
     assert sea.nodes.size >= 24
+
+
+def test_real_axis_scba_in_a_gap_of_a_closed_wire_is_the_retarded_limit():
+    """A two-site wire without open lead channels, at an energy between its levels: Anderson
+    mixing oscillated (from the Born start) or ended on the advanced solution (from the broadened
+    start), found by the Hypothesis test of the SCBA (test_properties).  The last start is the
+    definition of the retarded solution, the SCBA at E + i eta followed down from eta = 1: the
+    real-axis Sigma equals that limit, is causal, and the SCBA equation holds."""
+    rng = np.random.default_rng(8)
+    n = rng.normal(size=(2, 3))
+    m = st.Model(st.lattice.chain(2), exchange=0.0, texture=n / np.linalg.norm(n, axis=1)[:, None],
+                 onsite=rng.uniform(-0.5, 0.5, 2), zeeman=tuple(rng.uniform(-0.1, 0.1, 3)), lead_onsite=3.0)
+    d = st.Disorder(onsite=0.0117, magnetic=(0.0469, 0.0484))
+    E = 0.0117
+    assert st.response.open_channels(m, E) == (0, 0)
+    solution = scba(m, E, d)
+    born = np.ascontiguousarray(born_map(m, d).superoperator)
+    previous = None
+    for eta in (1.0, 0.1, 0.01, 1e-3, 1e-5, 1e-7):
+        previous = _core.scba_nodes(m.device, np.array([E + 1j * eta]), born, guesses=[previous], runs=1,
+                                    tolerance=1e-12, mixing=0.5, max_iterations=2000)[0][1]
+    assert np.abs(solution.self_energy - previous).max() < 1e-6
+    im = np.linalg.eigvalsh((solution.self_energy - np.conj(np.swapaxes(solution.self_energy, 1, 2))) / 2j)
+    assert im.max() < -0.05  # the disorder fills the gap: a finite density of states, not a real Sigma
+
+
+def test_a_hermitian_warm_start_is_replaced_by_the_broadened_start():
+    """The thermal window walks the SCBA up in energy, each start the neighbour's Sigma.  Below the
+    leads' bands that Sigma is Hermitian, and so is G: the iteration stayed Hermitian and did not
+    converge (200 iterations, residual ~6e-6) at the next energy, -2.54 here (the drive failed
+    wherever its window reached below the bands).  Now it starts from the broadened start and
+    finds the same Sigma as a cold start."""
+    m = st.Model(st.lattice.chain(30), exchange=0.4, texture=st.textures.neel_wall(15, 4))
+    d = st.Disorder(onsite=0.05)
+    below = scba(m, -2.6, d).self_energy
+    assert np.abs(below - np.conj(np.swapaxes(below, 1, 2))).max() < 1e-9
+    warm = scba(m, -2.54, d, initial=below)
+    assert np.abs(warm.self_energy - scba(m, -2.54, d).self_energy).max() < 1e-9

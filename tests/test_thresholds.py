@@ -7,6 +7,7 @@ from hypothesis import strategies as hst
 
 import spintex as st
 from spintex import _core
+from spintex.integration import _threshold_hits
 
 
 def check_clean(model, energy, expected):
@@ -135,3 +136,19 @@ def test_clean_wires_give_integer_transmissions_equal_to_the_open_channels(case)
     # just beside an opening channel the density (~ 1/sqrt(E - threshold)) bounds the accuracy
     scale = max(1.0, np.abs(r.charge_density).max())
     assert np.abs(r.current - r.transmission / (2 * np.pi)).max(initial=0.0) < 1e-8 * scale
+
+
+def test_core_and_python_agree_on_which_energies_are_on_a_threshold():
+    """The core counted an energy as on a threshold E_c within 128 ulps of max(1, |E|, |e_m| + 2t),
+    the Python layer within 128 ulps of max(1, |E|, |E_c|): at the top E_c = 0 of the lead subband
+    e_m = -2, E = -300 ulps was 'on it' (channel closed) for the core and 'below it' (open, the
+    limit from below fitted) for Python.  Both now use the Python width."""
+    m = st.Model(st.lattice.chain(10), exchange=0.0, lead_onsite=-2.0)
+    lead = _core.Lead(np.diag([-2.0, -2.0]).astype(complex), -1.0)
+    eps = np.finfo(float).eps
+    for ulps, channels, side in ((300, 2, -1), (100, 0, 1)):
+        E = -ulps * eps
+        assert lead.open_channels(E) == channels
+        assert st.response.open_channels(m, E) == (channels, channels)
+        hit = _threshold_hits(m, np.array([E], dtype=complex))[0]
+        assert hit[0] == 0.0 and hit[1] == side  # below the edge (open) / on it (the limit from above)

@@ -2,7 +2,7 @@
 the bubble relaxation torque of seed 002 (Eqs. 18-23) without a finite cross-section.
 
 Model (CONVENTIONS.md): ``H(k) = eps(k) - M n.sigma``, ``eps(k) = -2t sum_i cos k_i``; on-site
-disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i v_R . (s(k') x s(k)) sigma
+disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i sum_a v^a_R [s(k') x s(k)]_a sigma^a
 e^{-i(k'-k).R} / N``, ``s(k) = sin k``, ``<v^a v^b> = Gamma_so delta_ab``
 (:mod:`spintex.disorder.spin_orbit`; the same model as the real-space samples and Born map).
 

@@ -7,9 +7,13 @@ formula gives the dissipative (omega-linear) spin response at T = 0,
     K^{ab}_{ij} = lim Im chi^{ab}_{ij}(omega)/omega = (1/4pi) Tr[sigma^a A_ij sigma^b A_ji],
 
 A = i(G^R - G^A) at E_F.  For a uniform rotation (dn_j/dt the same on every site) the sum over j
-is a correlation with a uniform source Y = sigma^b:  A Y A = 2 Herm(G^R Y G^A) - 2 Herm(G^R Y G^R),
-so K^{ab}_i = (1/2pi) Re Tr[sigma^a (X_RA - X_RR)_ii], where in the SCBA both products carry
-their ladder vertex corrections, X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (``spintex.disorder``).
+is a correlation with a uniform source Y = sigma^b, A Y A = (G^R Y G^A + G^A Y G^R) -
+2 Herm(G^R Y G^R).  The code takes the Fermi-surface term of the Kubo-Bastin rate response,
+K^{ab}_i = (1/2pi) Re Tr[sigma^a (X_RA - X_RR)_ii], i.e. 2 G^R Y G^A in place of G^R Y G^A +
+G^A Y G^R: the same site traces when the Hamiltonian has an antiunitary symmetry (collinear and
+coplanar textures without spin-orbit coupling, edges included), not in general (docs/physics.md
+section 6).  In the SCBA both products carry their ladder vertex corrections,
+X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (``spintex.disorder``).
 
 The torque on the magnetization T_i = M n_i x ds_i then contains -M^2 K^{xx} n x dn/dt
 (x: a direction transverse to n), so the reported damping coefficient

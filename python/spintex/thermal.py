@@ -74,11 +74,18 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
                for w in windows]
         return [(o["left_sites"] + o["right_sites"], o["left_bonds"] + o["right_bonds"]) for o in out]
     K, done = len(energies), [0]
+    own = system is None
     system = system or _scba_system(model)
 
     def walk(run):
         sums, sigma = [[0.0, 0.0] for _ in windows], None
         for k in run:
+            if own and not any(open_channels(model, energies[k])):
+                # no lead injects there (Gamma = 0): the bias response is zero, and no real-axis
+                # SCBA is needed (its weight in the window is below 1e-12 anyway)
+                sigma = None
+                done[0] += 1
+                continue
             corr, born, sigma = system(energies[k], disorder, sigma)
             lad = solve_ladder(corr, born, left=0.5, right=-0.5)
             for total, w in zip(sums, windows):
@@ -91,7 +98,9 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
     runs = np.array_split(np.arange(K), min(workers, K))
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         parts = list(pool.map(walk, runs))
-    return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts)) for j in range(len(windows))]
+    zeros = (np.zeros((model.lattice.num_sites, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex))
+    return [(sum((p[j][0] for p in parts), zeros[0]), sum((p[j][1] for p in parts), zeros[1]))
+            for j in range(len(windows))]
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
@@ -192,8 +201,9 @@ class MottTerms:
       drive's screening potential).  In a smooth texture it is the torque of the local
       temperature's effect on the electrons' exchange stiffness at fixed density,
       d_x[(dc/dT)_n dT(x) n x d_x n] / ((pi^2/3) T) with (dc/dT)_n = (pi^2/3) T (c'' - c' nu'/nu)
-      (:func:`exchange_stiffness`): an equilibrium (free-energy) force on the wall that the
-      seeds' subtraction of equilibrium components (seed 004 Sec. VI) removes.
+      (:func:`exchange_stiffness`): an equilibrium (free-energy) force on the wall, absent from
+      seed 004's Eq. 53 (which subtracts the equilibrium components, Sec. VI); compare G - D = F'
+      with the seed (docs/physics.md section 14).
     """
 
     fermi_surface: Response

@@ -139,8 +139,11 @@ def gilbert_damping(nu_up, nu_down, *, magnetic, onsite=0.0, vertex_corrections=
     ``s = -(alpha_S/M) dn/dt``.  With S dn/dt = T (CONVENTIONS.md) this is the Gilbert term of the
     direction of an angular momentum, ``-alpha S n x dn/dt`` (alpha_S = alpha S); the electrons
     absorb the power -M dn/dt . s = alpha_S |dn/dt|^2.  It is seed 001's alpha_sf with
-    n_s u_s^2 S_z^2 -> Gamma_par, n_s u_s^2 S_perp^2 -> Gamma_perp, a^3 = 1: its Eq. 84 reads
-    s = -alpha_sf dn/dt / Delta (its torque, tau = -Delta n x s, has the opposite sign to T).
+    n_s u_s^2 S_z^2 -> Gamma_par, n_s u_s^2 S_perp^2 -> Gamma_perp, a^3 = 1.  (Its Eq. 84 reads
+    s = -alpha_sf dS/dt / Delta = -alpha_sf S dn/dt / Delta, with Eq. 81's dimensionless Gilbert
+    constant alpha_sf: by that equation alpha_sf would be alpha_S / S, while its Eq. 82, the
+    expression derived below, is alpha_S; its torque, tau = -Delta n x s, has the opposite sign
+    to T.)
 
     Derivation (Kubo, Fermi surface, T = 0, lowest order in Gamma/M).  For n = z + dn(t) and
     H' = -M dn . sum_j sigma_j, the part of the response odd in omega is ``s^a = -pi M X^ab

@@ -37,9 +37,17 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
     the site pairs of :class:`spintex.disorder.spin_orbit.PairBornMap` (block sweep over slice pairs).
     ``born``: the Born map of ``model`` and ``disorder`` when the caller has it (solves at many
     energies share one).
+
+    The retarded solution is the limit eta -> 0+ of the SCBA at E + i eta.  Anderson mixing is not
+    confined to it: it can settle on the advanced solution (Im Sigma > 0) or oscillate, as it did
+    just above lead thresholds and in the gaps of a wire without open lead channels.  With
+    site-local disorder a failed start is followed by the broadened start (Born of G = -i/t) and,
+    with the model's own sweep, by that limit itself: the SCBA at E + i eta followed down from
+    eta = 1 to 1e-8 in the core, then the real axis from there (docs/physics.md section 5).
     """
     born = born_map(model, disorder) if born is None else born
     z = np.array([energy], dtype=complex)
+    own_sweep = green is None and not disorder.soc
 
     if green is None and disorder.soc:
         def green(sigma):
@@ -51,24 +59,63 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
             return out["retarded_sites"]
 
     progress = Progress(f"SCBA at E = {energy:g}", unit="iterations", estimate=False)
-    # start from ``initial`` (e.g. the solution at a neighbouring energy) or the Born self-energy of G_0
-    sigma = _first_self_energy(green, born, model.hopping) if initial is None else np.array(initial, dtype=complex)
-    solution = _anderson(green, born, sigma, disorder, progress, model, energy)
-    if not isinstance(born, BornMap) or _causal(solution.self_energy, disorder.tolerance):
-        return solution
-    # Anderson extrapolation is not confined to the causal cone Im Sigma <= 0: just above a lead
-    # threshold (G_0 ~ 1/sqrt(E - E_c)) it was seen to settle on the advanced solution (Im Sigma > 0,
-    # negative density of states).  The broadened start lies deep inside the cone; if it was the
-    # start already, the same iteration again would end where this one did.
-    broadened = _broadened_start(born, model.hopping)
-    if not np.array_equal(sigma, broadened):
-        again = _anderson(green, born, broadened, disorder, progress, model, energy)
-        if _causal(again.self_energy, disorder.tolerance):
-            again.iterations += solution.iterations
-            return again
-    raise SCBAConvergenceError(f"SCBA at E = {energy} converged to a non-causal self-energy (Im Sigma > 0, the "
-                               f"advanced solution), also from the broadened start G = -i/t; "
-                               f"{_convergence_hint(model, energy)}")
+    # start from ``initial`` (e.g. the solution at a neighbouring energy) or the Born self-energy of
+    # G_0; a Hermitian ``initial`` (a neighbour outside the leads' continuum) is no start where G is
+    # Hermitian too (it stays Hermitian: the thermal window's walk below the lead bands did not
+    # converge from it): the broadened start instead
+    def first():
+        if initial is None:
+            return _first_self_energy(green, born, model.hopping)
+        if isinstance(born, BornMap) and _hermitian_blocks(np.asarray(initial)):
+            return _broadened_start(born, model.hopping)
+        return np.array(initial, dtype=complex)
+
+    attempts = [("the start", first)]
+    if isinstance(born, BornMap):
+        attempts.append(("the broadened start G = -i/t", lambda: _broadened_start(born, model.hopping)))
+        if own_sweep:
+            attempts.append(("the continuation from E + i", lambda: _continued(model, complex(energy), born, disorder)))
+    spent, failures, tried = 0, [], []
+    for label, start in attempts:
+        try:
+            sigma = start()
+        except _core.NotConvergedError as error:  # the continuation's own SCBA
+            failures.append(f"{label}: {error}")
+            continue
+        if any(np.array_equal(sigma, t) for t in tried):
+            continue  # (the same iteration again would end where it did)
+        tried.append(sigma)
+        try:
+            solution = _anderson(green, born, sigma, disorder, progress, model, energy)
+        except SCBAConvergenceError as error:
+            failures.append(f"from {label}: {error.args[0]}")
+            spent += disorder.max_iterations
+            continue
+        solution.iterations += spent
+        if not isinstance(born, BornMap) or _causal(solution.self_energy, disorder.tolerance):
+            return solution
+        failures.append(f"from {label}: converged to a non-causal self-energy (Im Sigma > 0, the advanced solution)")
+        spent = solution.iterations
+    raise SCBAConvergenceError(f"SCBA at E = {energy} failed " + "; ".join(failures) +
+                               f"; {_convergence_hint(model, energy)}")
+
+
+#: eta of the continuation E + i eta -> E (each solve warm-started from the one before)
+CONTINUATION_ETAS = (1.0, 0.3, 0.1, 0.03, 0.01, 3e-3, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8)
+
+
+def _continued(model: Model, energy: complex, born: BornMap, disorder: Disorder) -> np.ndarray:
+    """Sigma at E + i 1e-8 (above a complex ``energy``: Im E + 1e-8), followed down from eta = 1
+    by the core's SCBA at complex energies, each step started from the one above: the start of
+    the last attempt at the retarded solution, the limit eta -> 0+ (tested in test_disorder)."""
+    K = np.ascontiguousarray(born.superoperator)
+    sigma = None
+    for eta in CONTINUATION_ETAS:
+        node = _core.scba_nodes(model.device, np.array([energy + 1j * eta]), K, guesses=[sigma], runs=1,
+                                tolerance=disorder.tolerance, mixing=1.0, max_iterations=disorder.max_iterations,
+                                fallback_mixing=disorder.mixing if disorder.mixing < 1.0 else 0.0)[0]
+        sigma = node[1]
+    return sigma
 
 
 def _causal(sigma: np.ndarray, tolerance: float) -> bool:
@@ -105,7 +152,7 @@ def _anderson(green, born, sigma, disorder: Disorder, progress, model: Model, en
     raise SCBAConvergenceError(
         f"SCBA did not converge at E = {energy}: residual {history[-1]:.3g} > tolerance "
         f"{disorder.tolerance:g} after {disorder.max_iterations} iterations (last residuals: "
-        f"{', '.join(f'{r:.2g}' for r in history[-5:])}); {_convergence_hint(model, energy)}")
+        f"{', '.join(f'{r:.2g}' for r in history[-5:])})")
 
 
 def _convergence_hint(model: Model, energy) -> str:

@@ -65,7 +65,7 @@ def spin_orbit_hoppings(model: Model, disorder, rng: np.random.Generator):
     """One realization of spin-orbit impurities: (pairs, blocks) for :meth:`Model.with_hoppings`.
 
     V_R = sum_a v^a_R (i/4) sum_{i != j} eps_{ija} sum_{p,q = +-1} p q c^dag_{R+p e_i} sigma^a c_{R+q e_j}
-    (module docstring), with <k'|V_R|k> = i v_R . (s(k') x s(k)) sigma e^{-i(k'-k).R},
+    (module docstring), with <k'|V_R|k> = i sum_a v^a_R [s(k') x s(k)]_a sigma^a e^{-i(k'-k).R},
     s(k) = (sin k_x, sin k_y, sin k_z) (tested).  A site is an impurity with probability c; each
     component is u times a unit-variance strength from ``disorder.distribution`` (binary +-1, gaussian
     or box), with c u^2 = Gamma_so, so <v^a v^b> = Gamma_so delta_ab.  On a strip only
