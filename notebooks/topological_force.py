@@ -78,11 +78,13 @@ def strip_for(size):
 # %% [markdown]
 # ## Skyrmions: the sign follows Q, and the approach to Eq. 62 as they widen
 #
-# k_F of the majority / minority band at E_F = -2.5: about 1.41 / 1.0 (eps = -2, -3 near the band
-# bottom), so 1/k_F < 1 and 1/(k_F+ - k_F-) ~ 2.4 lattice constants: the adiabatic parameter is the
-# wall width times k_F+ - k_F- (0.4 w), not w k_F.
+# k_F of the majority / minority band at E_F = -2.5 on the square lattice: pi/2 and pi/3 along an
+# axis (cos k = -(E_F +- M + 2)/2), so 1/k_F < 1 and 1/(k_F+ - k_F-) = 1.9 lattice constants (2.2
+# along the diagonal, where k_F+ - k_F- = 0.459): the adiabatic parameter is the wall width times
+# k_F+ - k_F- (0.52 w along an axis), not w k_F.
 
 # %%
+DK = float(np.arccos(-(E + M + 2) / 2) - np.arccos(-(E - M + 2) / 2))  # k_F+ - k_F- along x (t = 1)
 rows = []
 for pol in (-1, 1):
     Q, Fy, ratio, Fx, _ = force(60, 40, st.textures.skyrmion((29.5, 19.5), 8, 3, polarity=pol))
@@ -96,7 +98,7 @@ rows_sk = []
 for R, w in pick([(8, 3), (11, 4), (14, 5)], [(8, 3), (11, 4), (14, 5), (18, 6), (24, 8)]):
     L, W = even(max(60, 3 * (R + 3 * w))), even(max(44, 2.6 * (R + 3 * w)))
     Q, Fy, ratio, Fx, _ = force(L, W, st.textures.skyrmion((L / 2 - 0.5, W / 2 - 0.5), R, w))
-    rows_sk.append((R, w, f"{L} x {W}", 0.41 * w, Q, ratio / -Q, Fx))
+    rows_sk.append((R, w, f"{L} x {W}", DK * w, Q, ratio / -Q, Fx))
 table(rows_sk, ["radius", "wall w", "strip", "w (kF+ - kF-)", "Q", "F_y / (-2 pi Q J_s/W)", "F_x"])
 assert all(abs(r[5] - 1) < 0.1 for r in rows_sk)
 assert rows_sk[-1][5] > rows_sk[0][5]  # closer to Eq. 62 as the skyrmion widens
@@ -240,7 +242,7 @@ for r in rows_d:
 
 fig = Figure(figsize=(9, 3.6))
 ax1, ax2 = fig.subplots(1, 2)
-ax1.plot([0.41 * r[1] for r in rows_sk], [r[5] for r in rows_sk], "o-", label="skyrmion, / (-Q)")
+ax1.plot([DK * r[1] for r in rows_sk], [r[5] for r in rows_sk], "o-", label="skyrmion, / (-Q)")
 for tm, mk in (("0.50 pi", "s-"), ("0.90 pi", "^-")):
     sel = [r for r in rows_r if r[0] == tm]
     ax2.plot([r[1] for r in sel], [r[4] for r in sel], mk, label=f"smooth ring, theta_max {tm}")

@@ -154,3 +154,25 @@ def test_lead_temperatures_enter_their_own_fermi_functions():
     # not a tautology: the hot lead's equilibrium state differs from the cold one's
     hot_state = st.equilibrium(m, fermi_energy=mu, temperature=hot)
     assert np.abs(hot_state.charge_density - n).max() > 1e-4 * n.max()
+
+
+def test_strong_scba_disorder_keeps_its_band_tail_in_the_contour():
+    """The contour started at a Gershgorin bound of the clean spectrum: a strong disorder's SCBA
+    band tail below it was left out, silently (12-site chain, mu = -1, Gamma_0 = 2: 7.66
+    electrons).  The bound now includes the tail (2 sqrt of the Born variance): the same as with
+    the contour's bottom moved down by 30.  The Fermi sea (field drive, pumping) likewise."""
+    import spintex.keldysh as keldysh
+    from spintex.sea import FermiSea
+
+    m = st.Model(st.lattice.chain(12), exchange=0.3)
+    d = st.Disorder(onsite=2.0, max_iterations=2000)
+    n = st.equilibrium(m, fermi_energy=-1.0, disorder=d, tolerance=1e-7).charge_density.sum()
+    bound = keldysh.spectrum_bottom
+    try:
+        keldysh.spectrum_bottom = lambda model, disorder=None: bound(model, disorder) - 30.0
+        deep = st.equilibrium(m, fermi_energy=-1.0, disorder=d, tolerance=1e-7).charge_density.sum()
+    finally:
+        keldysh.spectrum_bottom = bound
+    assert n == pytest.approx(deep, abs=1e-6) and deep > 8.5
+    sea = FermiSea(m, -1.0, d).compressibility.sum()
+    assert sea == pytest.approx(FermiSea(m, -1.0, d, bottom=bound(m, d) - 30.0).compressibility.sum(), rel=1e-6)

@@ -562,3 +562,31 @@ def test_fit_of_a_wall_centred_outside_the_wire_is_refused():
     m = st.Model(st.lattice.chain(200), exchange=0.5, texture=st.textures.neel_wall(500.0, 10.0))
     with pytest.raises(ValueError, match="uniform on this lattice .* center inside the wire"):
         st.fit_torque(m, np.zeros((200, 3)))
+
+
+def test_fermi_sea_does_not_grow_beyond_max_nodes():
+    """The rule grows by a quarter (24, 30, 37, ...) and max_nodes was checked before growing, so
+    it could be exceeded by up to a quarter (1262 SCBA nodes for max_nodes = 1024).  Capped."""
+    from spintex.sea import FermiSea
+
+    m = st.Model(st.lattice.chain(40), exchange=0.5)  # E_F 1e-3 above a lead threshold: slow to converge
+    with pytest.raises(RuntimeError, match="did not converge to 1e-06 with 35 nodes"):
+        FermiSea(m, -1.5 + 1e-3, None, max_nodes=35)
+
+
+def test_doubling_refuses_non_finite_blocks():
+    """The equilibrium's node doubling compared max(sites change, bonds change) with Python's max,
+    which drops a NaN in its second argument: NaN bond blocks passed as converged."""
+    from spintex.keldysh import _converge_by_doubling
+
+    def evaluate(n):
+        return np.ones((3, 2, 2)), np.full((2, 2, 2), np.nan), n
+
+    with pytest.raises(RuntimeError, match="not finite"):
+        _converge_by_doubling(evaluate, 8, 1e-6, "test sum")
+
+
+def test_exchange_stiffness_needs_a_texture():
+    """A uniform texture has nothing to fit: 0/0 returned NaN."""
+    with pytest.raises(ValueError, match="non-uniform texture"):
+        st.thermal.exchange_stiffness(st.Model(st.lattice.chain(20), exchange=0.5), -1.0)

@@ -178,3 +178,17 @@ def test_cli_reports_an_unreachable_scheduler(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "sweep.scheduler = 'tcp://127.0.0.1:1'" in err and "cannot connect to the Dask scheduler" in err
     assert "cannot write the output" not in err
+
+
+def test_model_parameters_are_fixed_once_built():
+    """Setting m.exchange after a first solve was silently ignored (the blocks and the C++ device
+    are cached): T stayed 1.99998883 where a new model gives 1.98952235.  Now an AttributeError;
+    other attributes stay free, and copies (with_onsite), pickles and the device still work."""
+    m = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 2))
+    st.transmission(m, [-1.0])
+    for name, value in (("exchange", 0.9), ("texture_vectors", np.zeros((20, 3))), ("onsite", 0.1),
+                        ("lead_onsite", 1.0), ("hopping", 2.0)):
+        with pytest.raises(AttributeError, match=f"Model.{name} is fixed"):
+            setattr(m, name, value)
+    m.label = "wall"
+    assert m.with_onsite(np.zeros((20, 2, 2))).device.num_sites == 20

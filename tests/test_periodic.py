@@ -70,3 +70,17 @@ def test_periodic_cross_sections_of_two_sites_are_rejected():
         st.lattice.strip(5, 2, periodic=True)
     with pytest.raises(ValueError, match="at least 3"):
         PeriodicWire(5, 4, 2)
+
+
+def test_slice_balance_of_a_wide_cross_section():
+    """Without spin relaxation (on-site disorder only) the relaxation source R vanishes: the
+    torque on a slice is the spin-current divergence.  PeriodicWire scaled the currents to the
+    whole cross-section before the balance, which then mixed per-site torques with whole-cross-
+    section currents: R was 8 x the torque on a 3 x 3 cross-section.  The balance holds in the
+    whole cross-section's units: n_perp x the representative slice's torque = divergence + R."""
+    for W in (1, 3):
+        wire = st.periodic.PeriodicWire(30, W, W, exchange=0.4, texture=st.textures.neel_wall(15, 4))
+        r = wire.linear_response(-1.0, disorder=st.Disorder(onsite=0.05), drive="left")
+        torque = W * W * np.array([r.torque[s].sum(axis=0) for s in wire.model.lattice.slices])[1:-1]
+        assert np.abs(r.relaxation_source[1:-1]).max() < 1e-7 * np.abs(torque).max()  # (ladder residual 1e-12)
+        assert np.abs(r.spin_current_divergence[1:-1] - torque).max() < 1e-7 * np.abs(torque).max()

@@ -14,7 +14,7 @@ from spintex import _core
 from spintex.disorder import born_map, scba
 from spintex.integration import channel_thresholds
 
-from conftest import bond_blocks, dense_green, random_unit_vectors, site_blocks
+from conftest import bond_blocks, random_unit_vectors, site_blocks
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])

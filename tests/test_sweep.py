@@ -206,3 +206,25 @@ def test_the_same_call_again_reads_its_chunks(tmp_path):
     xr.testing.assert_identical(first, again)
     with xr.open_dataset(tmp_path / "p0-1_e0-2.nc", engine="h5netcdf") as chunk:  # chunks are NetCDF too
         np.testing.assert_array_equal(chunk.torque.values, first.torque.sel(exchange=0.3, onsite=0.1).values)
+
+
+def test_a_changed_model_behind_the_same_build_source_is_a_new_sweep(tmp_path, monkeypatch):
+    """build was identified by its source text: a value it reads from a closure (or a global)
+    changed between two calls gave the same manifest and run folder, and the second sweep returned
+    the first one's chunks (the torque of exchange 0.3 for 0.8).  Those values are in the manifest
+    now: a new folder by default, and a given run_dir that holds the old sweep is refused."""
+    monkeypatch.chdir(tmp_path)
+    exchange = {"M": 0.3}
+
+    def wall(width):
+        return st.Model(st.lattice.strip(12, width), exchange=exchange["M"], texture=st.textures.neel_wall(6, 2))
+
+    kw = dict(energies=[-1.0], scheduler="synchronous", progress=False, observables=("torque",))
+    first = st.sweep(wall, {"width": [1, 2]}, **kw)
+    exchange["M"] = 0.8
+    second = st.sweep(wall, {"width": [1, 2]}, **kw)
+    assert first.attrs["run_dir"] != second.attrs["run_dir"]
+    direct = st.linear_response(wall(2), -1.0).torque
+    np.testing.assert_allclose(second.torque.sel(width=2).values[0], direct, atol=1e-14)
+    with pytest.raises(ValueError, match="holds another sweep .build differ"):
+        st.sweep(wall, {"width": [1, 2]}, run_dir=first.attrs["run_dir"], **kw)

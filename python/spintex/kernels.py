@@ -25,7 +25,8 @@ transport direction); ``X_k(q) = eps(k + q) - eps(k) = 4t sin(q/2) sin(k_x + q/2
 All are at temperature 0 in the clean limit (principal values and delta functions taken exactly),
 except :func:`h1` which also takes a temperature (d = 1).  ``dim = 1`` (chain) is exact in closed
 form; ``dim = 3`` (simple cubic, q along x) reduces the transverse sums to the square-lattice
-density of states and is exact up to the quadrature of one k_x integral (h1 1e-8, chi1 1e-6).
+density of states and is exact up to the quadrature of one k_x integral and the tabulated integrated
+density of states of the square lattice (h1 and h2 about 1e-7 absolute, 1e-6 relative; chi1 1e-6).
 ``vertex="isotropic"`` (dim = 3) replaces ``v_x J_x`` by ``(1/3) sum_i v_i J_i`` as the seed does
 (its ``k_i (k + q/2)_j -> delta_ij k.(k + q/2)/3``), to compare with its closed forms.
 The 1D kernels are singular at the Stoner edges ``q = k_up -+ k_down``: H1 has a log at

@@ -115,6 +115,20 @@ class Model:
             lead_onsite = float(o) if o.ndim == 0 else 0.0
         self.lead_onsite = finite_float(lead_onsite, "lead_onsite")
         self._check_finite_blocks()
+        self._built = True
+
+    #: the parameters the cached Hamiltonian blocks and the compiled device are built from
+    PARAMETERS = ("lattice", "hopping", "exchange", "texture_vectors", "texture_function", "onsite", "rashba",
+                  "zeeman", "leads", "lead_onsite", "extra_bonds", "extra_bond_blocks")
+
+    def __setattr__(self, name, value):
+        """The parameters are fixed once the model is built: its blocks and the C++ device are
+        cached on first use, so a parameter changed afterwards was silently ignored (and one set
+        here skips the constructor's checks)."""
+        if name in self.PARAMETERS and self.__dict__.get("_built"):
+            raise AttributeError(f"Model.{name} is fixed once the model is built (its Hamiltonian is cached); "
+                                 "build a new st.Model(...) with the changed parameter")
+        object.__setattr__(self, name, value)
 
     def _check_finite_blocks(self) -> None:
         """Each parameter can be finite while their sum overflows (onsite - M n . sigma - b . sigma),
@@ -233,7 +247,7 @@ class Model:
         if extra.shape != self.onsite.shape:
             raise ValueError(f"extra_site_blocks must have shape {self.onsite.shape}")
         other = copy.copy(self)
-        other.onsite = self.onsite + extra
+        other.__dict__["onsite"] = self.onsite + extra
         other.__dict__.pop("site_blocks", None)
         other.device = self.device.with_onsite(extra)  # C++ copy, no re-assembly
         return other
@@ -253,8 +267,8 @@ class Model:
         if len(pairs) and np.any(slices[pairs[:, 1]] - slices[pairs[:, 0]] > 1):
             raise ValueError("extra hoppings must stay within a slice or reach the next one")
         other = copy.copy(self)
-        other.extra_bonds = np.concatenate([self.extra_bonds, pairs])
-        other.extra_bond_blocks = np.concatenate([self.extra_bond_blocks, blocks])
+        other.__dict__["extra_bonds"] = np.concatenate([self.extra_bonds, pairs])
+        other.__dict__["extra_bond_blocks"] = np.concatenate([self.extra_bond_blocks, blocks])
         for cached in ("bond_blocks", "device"):
             other.__dict__.pop(cached, None)
         return other

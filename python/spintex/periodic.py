@@ -154,15 +154,17 @@ class PeriodicWire:
             units=f"per site of the cross-section (currents: whole cross-section), {UNITS[drive]}",
             **info, **accumulation_fields(self.model, sol.retarded_sites, sites),
         )
+        # the balance on the representative slice (torque and currents per site of the cross-section),
+        # then every current-like field scaled to the whole cross-section
+        r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
         self.whole_cross_section(r)
         r.transmission = float(abs(2 * np.pi * r.current.mean()))
-        r.spin_current_divergence, r.relaxation_source = balance_split(self.model, r)
         return r
 
     def fermi_sea(self, fermi_energy: float, disorder: Disorder) -> FermiSea:
         """The static (Fermi-sea) response of this wire (SCBA over the channels at every node)."""
         return FermiSea(self.model, fermi_energy, disorder, system=self._system,
-                        bottom=min(spectrum_bottom(m) for m in self.channels))
+                        bottom=min(spectrum_bottom(m, disorder) for m in self.channels))
 
     def thermal_response(self, energy: float, *, temperature: float, disorder: Disorder, circuit: str = "closed",
                          screened: bool = True) -> Response:
@@ -179,10 +181,14 @@ class PeriodicWire:
 
     def whole_cross_section(self, r):
         """Scale the currents of ``r``, computed on the representative slice (per site of the
-        cross-section), to the whole cross-section, in place; returns ``r``."""
+        cross-section), to the whole cross-section, in place, and with them the slice balance
+        (spin-current divergence and relaxation source, per slice of the whole cross-section:
+        n_perp x the representative slice's torque = divergence + source); returns ``r``."""
         n_perp = self.cross_section[0] * self.cross_section[1]
-        for name in ("current", "spin_current", "bond_current", "bond_spin_current"):
-            setattr(r, name, getattr(r, name) * n_perp)
+        for name in ("current", "spin_current", "bond_current", "bond_spin_current", "spin_current_divergence",
+                     "relaxation_source"):
+            if getattr(r, name, None) is not None:
+                setattr(r, name, getattr(r, name) * n_perp)
         return r
 
     def _system(self, z, disorder, initial=None):

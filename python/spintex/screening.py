@@ -242,8 +242,12 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
         residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
         left = np.abs(residual).max() / scale
-        if left <= tolerance or H[j + 1, j] == 0:
+        if left <= tolerance:
             break
+        if H[j + 1, j] == 0:  # the Krylov space is exhausted and the charge is still there: chi is singular
+            raise SCBAConvergenceError(f"the screening potential cannot neutralize the charge (the density "
+                                       f"response is singular on it: charge left {left:.3g} of the unscreened "
+                                       f"after {j + 1} steps)")
     else:
         raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
                                    f"(charge left {left:.3g} of the unscreened)")

@@ -102,7 +102,7 @@ class FermiSea:
         if bottom is None:
             # below the spectrum (no states under mu) the response is zero: the arc from mu - 1
             # to mu encloses nothing and sums to rounding (accepted by the floor of ``_change``)
-            bottom = min(spectrum_bottom(model), self.mu - 1.0)
+            bottom = min(spectrum_bottom(model, disorder), self.mu - 1.0)
         elif not finite_float(bottom, "bottom") < self.mu:
             raise ValueError(f"bottom must lie below the Fermi energy {self.mu!r} (and below the spectrum), "
                              f"got {bottom!r}")
@@ -166,7 +166,8 @@ class FermiSea:
             # grow by a quarter: the rule just built becomes the coarse one; the new one, which may
             # serve only to measure that one's error, keeps its correlators only as long as its probe
             coarse, coarse_probe = rule, fine_probe
-            rule, fine_probe = self._probed_build(rule[0].size + max(1, rule[0].size // 4), rule, uniform)
+            grown = min(rule[0].size + max(1, rule[0].size // 4), max_nodes)  # (never beyond max_nodes)
+            rule, fine_probe = self._probed_build(grown, rule, uniform)
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()

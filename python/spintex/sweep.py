@@ -18,6 +18,7 @@ import hashlib
 import inspect
 import itertools
 import json
+import re
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,7 +243,9 @@ class Job:
         text = json.dumps(manifest, indent=1)
         if run_dir is None:
             run_dir = Path("spintex-runs") / ("sweep-" + hashlib.sha256(text.encode()).hexdigest()[:16])
-        folder = Path(run_dir)
+        # absolute: the workers of a remote scheduler would resolve a relative folder against their own
+        # working directory, and the driver would not find their chunks
+        folder = Path(run_dir).resolve()
         folder.mkdir(parents=True, exist_ok=True)
         stored = folder / "sweep.json"
         if stored.exists():
@@ -474,8 +477,52 @@ def fingerprint(obj) -> str:
         return repr({k: hashlib.sha256(v.tobytes()).hexdigest() if isinstance(v, np.ndarray) else v
                      for k, v in fields.items()})
     if callable(obj):
-        try:
-            return inspect.getsource(obj)
-        except (OSError, TypeError):
-            return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', repr(obj))}"
+        return _callable_fingerprint(obj, depth=3)
     return repr(obj)
+
+
+def _value_fingerprint(value) -> str:
+    """repr, arrays by hash; memory addresses dropped (an object's default repr has one, new in
+    every process: it would make every resumed run look like another sweep)."""
+    if isinstance(value, np.ndarray):
+        return f"array {value.dtype} {value.shape} " + hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
+def _callable_fingerprint(f, depth: int) -> str:
+    """Source text of ``f`` and the values it reads from its closure and its module's globals
+    (by repr, arrays by hash; functions it calls likewise, ``depth`` levels down).  The source
+    alone missed them: a sweep whose build read a global exchange, changed from 0.3 to 0.8
+    between two calls, got the first call's manifest and folder, and returned its chunks.  (Build
+    and the reductions are called in the workers only; state that a repr does not show, e.g.
+    an object's attributes, is not seen: keep them functions of their parameters.)"""
+    try:
+        text = inspect.getsource(f)
+    except (OSError, TypeError):
+        text = f"{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', repr(f))}"
+    code = getattr(f, "__code__", None)
+    if code is None or depth <= 0:
+        return text
+    parts = [text]
+    for name, cell in zip(code.co_freevars, getattr(f, "__closure__", None) or ()):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        parts.append(f"closure {name} = " + (_callable_fingerprint(value, depth - 1) if inspect.isfunction(value)
+                                              else _value_fingerprint(value)))
+    names, stack = set(), [code]
+    while stack:  # the global names of f and of the functions and comprehensions defined in it
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if inspect.iscode(k))
+    module_globals = getattr(f, "__globals__", {})
+    for name in sorted(names):
+        if name not in module_globals:
+            continue
+        value = module_globals[name]
+        if inspect.ismodule(value) or inspect.isclass(value) or inspect.isbuiltin(value):
+            continue
+        parts.append(f"global {name} = " + (_callable_fingerprint(value, depth - 1) if inspect.isfunction(value)
+                                             else _value_fingerprint(value)))
+    return "\n".join(parts)

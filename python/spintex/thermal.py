@@ -268,6 +268,8 @@ def exchange_stiffness(model: Model, fermi_energy: float, *, disorder: Disorder 
     basis = _difference(np.cross(n, dn), lat.neighbour_along_x(+1), lat.neighbour_along_x(-1))
     if region is None:
         norm = np.linalg.norm(dn, axis=1)
+        if not norm.max(initial=0.0) > 1e-10:
+            raise ValueError("exchange_stiffness needs a non-uniform texture (d_x n = 0 everywhere: nothing to fit)")
         region = norm > 0.1 * norm.max()
     t = equilibrium(model, fermi_energy=fermi_energy, temperature=temperature, disorder=disorder).torque
     b = basis[region]

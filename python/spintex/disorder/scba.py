@@ -75,7 +75,8 @@ def scba(model: Model, energy: float, disorder: Disorder, *, green=None, initial
         attempts.append(("the broadened start G = -i/t", lambda: _broadened_start(born, model.hopping)))
         if own_sweep:
             attempts.append(("the continuation from E + i", lambda: _continued(model, complex(energy), born, disorder)))
-    spent, failures, tried = 0, [], []
+    spent, failures = 0, []
+    tried: list[np.ndarray] = []
     for label, start in attempts:
         try:
             sigma = start()
@@ -109,12 +110,13 @@ def _continued(model: Model, energy: complex, born: BornMap, disorder: Disorder)
     by the core's SCBA at complex energies, each step started from the one above: the start of
     the last attempt at the retarded solution, the limit eta -> 0+ (tested in test_disorder)."""
     K = np.ascontiguousarray(born.superoperator)
-    sigma = None
+    sigma: np.ndarray | None = None
     for eta in CONTINUATION_ETAS:
         node = _core.scba_nodes(model.device, np.array([energy + 1j * eta]), K, guesses=[sigma], runs=1,
                                 tolerance=disorder.tolerance, mixing=1.0, max_iterations=disorder.max_iterations,
                                 fallback_mixing=disorder.mixing if disorder.mixing < 1.0 else 0.0)[0]
         sigma = node[1]
+    assert sigma is not None
     return sigma
 
 
