@@ -16,7 +16,7 @@ from spintex.integration import channel_thresholds
 
 from conftest import bond_blocks, random_unit_vectors, site_blocks
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -135,6 +135,46 @@ def test_scba_solves_its_equation_on_the_retarded_branch(model, energy, onsite, 
     assert np.abs(born_map(model, disorder)(site_blocks(G, N)) - solution.self_energy).max() < 1e-8
     im = np.linalg.eigvalsh((solution.self_energy - np.conj(np.swapaxes(solution.self_energy, 1, 2))) / 2j)
     assert im.max() <= 1e-9
+
+
+@hst.composite
+def spin_conserving_models(draw):
+    """Random small devices whose electrons conserve spin apart from the exchange torque: texture
+    and on-site energies random, no Rashba or Zeeman (leads magnetic or not)."""
+    lat = draw(lattices())
+    rng = np.random.default_rng(draw(hst.integers(0, 2**32 - 1)))
+    N = lat.num_sites
+    return st.Model(lat, exchange=draw(hst.floats(0.1, 1.5)), texture=random_unit_vectors(rng, N),
+                    onsite=rng.uniform(-0.5, 0.5, N), leads=draw(hst.sampled_from(["magnetic", "nonmagnetic"])))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(model=spin_conserving_models(), energy=hst.floats(-3.0, 3.0), onsite=hst.floats(0.01, 0.2),
+       magnetic=hst.floats(0.0, 0.05), drive=hst.sampled_from(["left", "bias"]))
+def test_scba_responses_conserve_charge_and_balance_spin(model, energy, onsite, magnetic, drive):
+    """The SCBA with its ladder is conserving: the particle current is the same through every slice
+    boundary.  Angular momentum: the torque on each slice is the spin current in minus out, up to
+    the relaxation source R, which vanishes without magnetic impurities (on-site disorder only)."""
+    energy = off_thresholds(model, energy)
+    assume(model.lattice.num_slices >= 2 and any(st.response.open_channels(model, energy)))
+    r = st.linear_response(model, energy, drive=drive, disorder=st.Disorder(onsite=onsite, magnetic=magnetic))
+    scale = max(np.abs(r.current).max(), 1e-3)
+    assert np.ptp(r.current) < 1e-8 * scale
+    if magnetic == 0.0 and model.lattice.num_slices > 2:
+        torque = np.abs(r.torque).max()
+        assert np.abs(r.relaxation_source[1:-1]).max() < 1e-8 * max(torque, 1e-6)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(model=models(), mu=hst.floats(-3.0, 3.0))
+def test_equilibrium_carries_no_current_through_a_slice(model, mu):
+    """Equilibrium (leads at one chemical potential, T = 0): no net particle current through any
+    slice boundary, whatever the texture, Rashba or Zeeman field (bond currents may circulate
+    within a slice); the densities are real, n_i >= |s_i| >= 0 per site."""
+    mu = off_thresholds(model, mu)
+    s = st.equilibrium(model, fermi_energy=mu, tolerance=1e-10)
+    assert np.abs(s.current).max(initial=0.0) < 1e-8
+    assert np.all(np.linalg.norm(s.spin_density, axis=1) <= s.charge_density + 1e-8)
 
 
 def test_the_drawn_models_cover_what_they_claim():
