@@ -195,3 +195,14 @@ def test_analysis_of_a_batch_is_a_value_error():
 def test_batch_on_a_single_site_has_no_slice_boundaries():
     r = st.linear_response(st.Model(st.lattice.chain(1), exchange=0.5), [-1.0, -0.5])
     assert r.current.shape == (2, 0) and r.spin_current.shape == (2, 0, 3) and r.spin_density.shape == (2, 1, 3)
+
+
+def test_stacked_parameters_keep_every_energys_keys():
+    """Response.stack took the parameter names of the first energy: a batch starting below the
+    band (no lead channel: no SCBA, no ladder) lost ladder_iterations and scba_residual for every
+    energy.  Every key is kept, None where an energy has none."""
+    m = st.Model(st.lattice.chain(20), exchange=0.5, texture=st.textures.neel_wall(10, 3))
+    r = st.linear_response(m, np.array([-3.0, -1.0, -0.5]), disorder=st.Disorder(onsite=0.05))
+    iterations = r.parameters["ladder_iterations"]
+    assert iterations[0] is None and all(k > 0 for k in iterations[1:])
+    assert "scba_residual" in r.parameters

@@ -75,18 +75,21 @@ std::vector<Superoperator> superoperators(const py::object& born) {
   return K;
 }
 
-/// The correlators of a Python list.
-std::vector<const Correlator*> correlator_list(const py::list& correlators) {
+/// The correlators of a Python sequence.  `keep` holds a reference to each for as long as the
+/// caller keeps it: the loops run without the GIL, while another Python thread could empty the
+/// list and free a correlator the core still reads.
+std::vector<const Correlator*> correlator_list(const py::object& correlators, py::tuple& keep) {
+  keep = py::tuple(correlators);
   std::vector<const Correlator*> nodes;
-  for (const py::handle& c : correlators) nodes.push_back(&py::cast<const Correlator&>(c));
+  for (const py::handle& c : keep) nodes.push_back(&py::cast<const Correlator&>(c));
   return nodes;
 }
 
 /// The nodes of a contour sum: a SweptNodes (SeaNodes' swept form), or a list of correlators
-/// (cached; `holder` keeps the SeaNodes built for them).
-const SeaNodes& sea_nodes(const py::object& nodes, std::optional<SeaNodes>& holder) {
+/// (cached; `holder` keeps the SeaNodes built for them, `keep` the correlators).
+const SeaNodes& sea_nodes(const py::object& nodes, std::optional<SeaNodes>& holder, py::tuple& keep) {
   if (py::isinstance<SeaNodes>(nodes)) return py::cast<const SeaNodes&>(nodes);
-  holder.emplace(correlator_list(py::cast<py::list>(nodes)));
+  holder.emplace(correlator_list(nodes, keep));
   return *holder;
 }
 
@@ -305,7 +308,8 @@ from their energy and self-energy, one correlator per thread in memory instead o
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
          const py::object& progress) {
         std::optional<SeaNodes> holder;
-        const SeaNodes& nodes = sea_nodes(correlators, holder);
+        py::tuple keep;
+        const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
         return contour_sum(nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
                            [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
                              return sea_response(nodes, w, K, src, options, cb);
@@ -325,7 +329,8 @@ nodes.)doc",
       "bare_kernel",
       [](const py::object& correlators, const ComplexArray& weights, int slice, int range) {
         std::optional<SeaNodes> holder;
-        const SeaNodes& nodes = sea_nodes(correlators, holder);
+        py::tuple keep;
+        const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
         std::vector<cplx> w = complex_vector(weights, "weights");
         std::vector<Block2> K;
         {
@@ -346,7 +351,8 @@ node; a list of correlators or a SweptNodes), nodes in parallel (OpenMP) with th
       [](const py::list& left, const py::list& right, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
          const py::object& progress) {
-        const std::vector<const Correlator*> a = correlator_list(left), b = correlator_list(right);
+        py::tuple keep_left, keep_right;
+        const std::vector<const Correlator*> a = correlator_list(left, keep_left), b = correlator_list(right, keep_right);
         return contour_sum(a.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
                            [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
                              return mixed_sea_response(a, b, w, K, src, options, cb);

@@ -200,7 +200,10 @@ class Response(State):
         for f in fields(cls):
             values = [getattr(r, f.name) for r in responses]
             if f.name == "parameters":
-                out[f.name] = {key: _stacked_parameter([p.get(key) for p in values]) for key in values[0]}
+                # every energy's keys, in first-seen order (an energy without an open channel has no
+                # SCBA or ladder, and its parameters lack those keys: None there)
+                keys = dict.fromkeys(key for p in values for key in p)
+                out[f.name] = {key: _stacked_parameter([p.get(key) for p in values]) for key in keys}
             elif isinstance(values[0], str) or all(v is None for v in values):
                 out[f.name] = values[0]
             else:

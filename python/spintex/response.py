@@ -144,7 +144,9 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
     (per unit bias for the bias and field drives), which includes the diffuse (vertex) part;
     ``lead_conductances`` = (g out of the source lead, g into the drain lead), equal by current
-    conservation.  With spin-orbit impurities part of the current flows through the averaged
+    conservation: evaluated separately at the two leads with spin-orbit impurities (a check), and
+    without them both 2 pi x the mean slice current (whose constancy through the slices is the
+    check there, tested).  With spin-orbit impurities part of the current flows through the averaged
     corner hops (the non-local self-energy), so the bond currents of the lattice bonds alone are
     not the same through every slice; the lead currents are.  ``solution``: the SCBA solution at
     ``energy`` if already solved (the batch starts each energy from its neighbour's).
