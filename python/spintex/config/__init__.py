@@ -75,11 +75,7 @@ range) raises :class:`ConfigError`, a ``ValueError`` whose message names the key
 from __future__ import annotations
 
 import copy
-import math
-import numbers
 import sys
-import itertools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,13 +84,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
+from .grid import grid_label, point_data, sweep_section
+from .schema import (CENTER, DISORDER, LATTICE_CHECKS, LATTICE_KEYS, MODEL, SECTIONS, SOLVE, SWEEP,
+                     TEXTURES, TOP_LEVEL, ConfigError, _allowed, _choice, _fill, _required, _section, _string)
+
 __all__ = ["ConfigError", "Config", "DEFAULT_TOML", "default", "load", "parse", "from_dict",
-           "build_lattice", "build_texture", "build_model",
-           "sweep_grid", "point_config"]
-
-
-class ConfigError(ValueError):
-    """A configuration problem; the message names the offending section or key."""
+           "build_lattice", "build_texture", "build_model", "build_disorder",
+           "sweep_grid", "point_config", "DISORDER", "LATTICE_CHECKS", "MODEL", "SECTIONS", "SOLVE", "SWEEP",
+           "TEXTURES"]
 
 
 DEFAULT_TOML = """\
@@ -122,193 +119,6 @@ fermi_energy = -1.0
 bias = 0.02
 temperature = 0.0
 """
-
-
-# --------------------------------------------------------------------------- value checks
-def _fail(key: str, expected: str, value) -> ConfigError:
-    return ConfigError(f"{key} must be {expected}, got {value!r}")
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _positive_int(key, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise _fail(key, "a positive integer", value)
-    return int(value)
-
-
-def _real(*, positive=False, nonnegative=False, nonzero=False):
-    def check(key, value):
-        if not _is_number(value) or not math.isfinite(value):
-            raise _fail(key, "a finite number", value)
-        if positive and not value > 0:
-            raise _fail(key, "> 0", value)
-        if nonnegative and value < 0:
-            raise _fail(key, ">= 0", value)
-        if nonzero and value == 0:
-            raise _fail(key, "non-zero", value)
-        return float(value)
-    return check
-
-
-def _choice(*options):
-    def check(key, value):
-        if value not in options:
-            raise _fail(key, "one of " + ", ".join(repr(o) for o in options), value)
-        return value
-    return check
-
-
-def _sign(key, value):
-    if isinstance(value, bool) or value not in (1, -1):
-        raise _fail(key, "+1 or -1", value)
-    return int(value)
-
-
-def _vector(key, value, sizes=(3,), what="a list of 3 finite numbers"):
-    if not isinstance(value, list) or len(value) not in sizes or not all(
-            _is_number(v) and math.isfinite(v) for v in value):
-        raise _fail(key, what, value)
-    return [float(v) for v in value]
-
-
-def _vector3(key, value):
-    return _vector(key, value)
-
-
-def _nonzero_vector3(key, value):
-    v = _vector(key, value)
-    if not any(v):
-        raise _fail(key, "a non-zero 3-vector", value)
-    return v
-
-
-def _point(key, value):
-    if _is_number(value):
-        return [_real()(key, value)]
-    return _vector(key, value, (1, 2, 3), "a number or a list of 1 to 3 finite numbers")
-
-
-def _wavevector(key, value):
-    if _is_number(value):
-        return _real()(key, value)
-    return _vector(key, value, (3,), "a number (along x) or a list of 3 finite numbers")
-
-
-def _string(key, value):
-    if not isinstance(value, str):
-        raise _fail(key, "a string", value)
-    return value
-
-
-# --------------------------------------------------------------------------- schema
-REQUIRED = object()  # marks a key without default
-CENTER = object()    # default: the middle of the device
-
-LATTICE_KEYS = {
-    "chain": {"kind": REQUIRED, "length": REQUIRED},
-    "strip": {"kind": REQUIRED, "length": REQUIRED, "width": REQUIRED},
-    "bar": {"kind": REQUIRED, "length": REQUIRED, "width": REQUIRED, "height": REQUIRED},
-}
-LATTICE_CHECKS = {"kind": _choice(*LATTICE_KEYS), "length": _positive_int, "width": _positive_int,
-                  "height": _positive_int}
-
-MODEL = {  # key: (check, default)
-    "hopping": (_real(positive=True), 1.0),
-    "exchange": (_real(), 0.0),
-    "onsite": (_real(), 0.0),
-    "rashba": (_real(), 0.0),
-    "zeeman": (_vector3, [0.0, 0.0, 0.0]),
-    "leads": (_choice("magnetic", "nonmagnetic"), "magnetic"),
-    "lead_onsite": (_real(), None),
-}
-
-TEXTURES: dict[str, dict] = {  # kind: {key: (check, default)}
-    "uniform": {"direction": (_nonzero_vector3, [0.0, 0.0, 1.0])},
-    "neel_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
-    "bloch_wall": {"center": (_real(), CENTER), "width": (_real(positive=True), REQUIRED)},
-    "spiral": {"wavevector": (_wavevector, REQUIRED), "phase": (_real(), 0.0),
-               "plane": (_choice("xz", "yz", "xy"), "xz")},
-    "vortex": {"center": (_point, CENTER), "core_radius": (_real(positive=True), REQUIRED),
-               "polarity": (_sign, 1), "circulation": (_sign, 1)},
-    "skyrmion": {"center": (_point, CENTER), "radius": (_real(positive=True), REQUIRED),
-                 "wall_width": (_real(positive=True), REQUIRED), "helicity": (_real(), 0.0),
-                 "polarity": (_sign, -1)},
-}
-
-SOLVE = {
-    "fermi_energy": (_real(), REQUIRED),
-    "bias": (_real(nonzero=True), 0.02),
-    "temperature": (_real(nonnegative=True), 0.0),
-}
-
-def _variance_pair(key, value):
-    what = "a list [Gamma_perp, Gamma_par] of two numbers >= 0, or one number for both (as spintex.Disorder)"
-    if _is_number(value) and not isinstance(value, bool):
-        value = [value, value]
-    v = _vector(key, value, sizes=(2,), what=what)
-    if any(x < 0 for x in v):
-        raise _fail(key, what, value)
-    return v
-
-
-def _seed(key, value):
-    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
-        return value
-    raise _fail(key, "a non-negative integer", value)
-
-
-DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by linear response
-    "onsite": (_real(nonnegative=True), 0.0),
-    "magnetic": (_variance_pair, [0.0, 0.0]),
-    "soc": (_real(nonnegative=True), 0.0),
-    "method": (_choice("scba", "samples"), "scba"),
-    "samples": (_positive_int, 100),
-    "seed": (_seed, 0),
-    "drive": (_choice("field", "bias", "left"), "field"),
-}
-
-SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
-TOP_LEVEL = ("title",)
-
-
-def _allowed(keys) -> str:
-    return ", ".join(keys)
-
-
-def _check_keys(section: str, given: dict, allowed, context: str = ""):
-    for key in given:
-        if key not in allowed:
-            raise ConfigError(f"unknown key {section}.{key}{context}; allowed keys: {_allowed(allowed)}")
-
-
-def _section(data: dict, name: str) -> dict:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"[{name}] must be a TOML table (a section), got {value!r}")
-    return value
-
-
-def _required(data: dict, name: str) -> dict:
-    if name not in data:
-        raise ConfigError(f"missing section [{name}]")
-    return data
-
-
-def _fill(section: str, given: dict, spec: dict, context: str = "") -> dict:
-    """Check each key of ``given`` against ``spec`` ({key: (check, default)}) and fill defaults."""
-    _check_keys(section, given, spec, context)
-    out = {}
-    for key, (check, default) in spec.items():
-        if key in given:
-            out[key] = check(f"{section}.{key}", given[key])
-        elif default is REQUIRED:
-            raise ConfigError(f"missing key {section}.{key}{context}")
-        else:
-            out[key] = default
-    return out
 
 
 # --------------------------------------------------------------------------- Config
@@ -416,7 +226,7 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
-    sweep = _sweep_section(data, texture, disorder) if "sweep" in data else None
+    sweep = sweep_section(data, texture, disorder, from_dict) if "sweep" in data else None
     if sweep is not None and solve["temperature"] != 0:
         raise ConfigError("with [sweep], spintex solves linear response at T = 0: set solve.temperature = 0")
     return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder, sweep=sweep,
@@ -424,123 +234,6 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
 
 
 # --------------------------------------------------------------------------- [sweep]
-#: what a sweep can vary, per section (the kinds, the disorder method and the drive stay fixed)
-GRID_SECTIONS = ("lattice", "model", "texture", "disorder")
-DRIVES = ("field", "bias", "left", "right")
-FIT_OBSERVABLES = ("beta", "adiabatic", "nonadiabatic", "residual")
-
-
-def _scheduler(key, value):
-    if not isinstance(value, str) or not (value == "synchronous" or "://" in value):
-        raise _fail(key, "'synchronous' or a scheduler address like 'tcp://host:8786'", value)
-    return value
-
-
-def _energies(key, value):
-    if _is_number(value):
-        return _real()(key, value)
-    if not isinstance(value, list) or not value or not all(_is_number(v) and math.isfinite(v) for v in value):
-        raise _fail(key, "a finite number or a non-empty list of them", value)
-    return [float(v) for v in value]
-
-
-def _observables(key, value):
-    from .dataset import FIELDS
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        raise _fail(key, "a non-empty list of names", value)
-    for name in value:
-        if name not in FIELDS and name not in FIT_OBSERVABLES:
-            raise ConfigError(f"{key}: unknown observable {name!r}; choose from {', '.join(FIELDS)}, "
-                              f"{', '.join(FIT_OBSERVABLES)}")
-    return list(value)
-
-
-SWEEP: dict = {
-    "grid": (None, {}),           # checked by _sweep_grid
-    "energies": (_energies, None),
-    "observables": (_observables, None),
-    "drive": (_choice(*DRIVES), None),
-    "scheduler": (_scheduler, None),
-    "workers": (_positive_int, None),
-    "energies_per_task": (_positive_int, None),
-    "samples_per_task": (_positive_int, 100),
-    "checkpoint": (_string, None),
-}
-
-
-def _grid_keys(section: str, texture: dict) -> tuple:
-    if section == "lattice":
-        return ("length", "width", "height")
-    if section == "model":
-        return tuple(MODEL)
-    if section == "texture":
-        return tuple(TEXTURES[texture["kind"]])
-    return tuple(k for k in DISORDER if k not in ("method", "drive"))
-
-
-def _sweep_grid(value, texture: dict) -> dict:
-    if not isinstance(value, dict):
-        raise _fail("sweep.grid", 'a table like { "texture.width" = [10.0, 20.0] }', value)
-    grid = {}
-    for key, values in value.items():
-        section, _, name = key.partition(".")
-        if section == "solve":
-            hint = ("use sweep.energies for the Fermi energies" if name == "fermi_energy" else
-                    "a sweep is the linear response per unit bias at T = 0")
-            raise ConfigError(f"sweep.grid key {key!r} cannot be swept: {hint}")
-        if section not in GRID_SECTIONS or not name:
-            raise ConfigError(f"unknown sweep.grid key {key!r}: grid keys are 'section.key' with a section of "
-                              + ", ".join(GRID_SECTIONS) + " (e.g. 'texture.width')")
-        allowed = _grid_keys(section, texture)
-        if name not in allowed:
-            what = f" for texture kind {texture['kind']!r}" if section == "texture" else ""
-            start = (f"sweep.grid key {key!r} cannot be swept ({section}.{name} is fixed in a sweep)"
-                     if name in ("kind", "method", "drive") else f"unknown sweep.grid key {key!r}{what}")
-            raise ConfigError(f"{start}; allowed keys: " + ", ".join(f"{section}.{k}" for k in allowed))
-        if not isinstance(values, list) or not values:
-            raise _fail(f"sweep.grid.{key!r}", "a non-empty list of values", values)
-        labels = [grid_label(v) for v in values]
-        if len(set(labels)) != len(labels):
-            raise ConfigError(f"sweep.grid.{key!r} repeats a value: {values!r}")
-        grid[key] = values
-    return grid
-
-
-def _sweep_section(data: dict, texture: dict, disorder: dict | None) -> dict:
-    given = _section(data, "sweep")
-    _check_keys("sweep", given, SWEEP)
-    out: dict = {"grid": _sweep_grid(given.get("grid", {}), texture)}
-    for key, (check, default) in SWEEP.items():
-        if key != "grid":
-            out[key] = check(f"sweep.{key}", given[key]) if key in given else default
-    explicit = data.get("disorder", {}).get("drive") if isinstance(data.get("disorder"), dict) else None
-    if out["drive"] is not None and explicit is not None and explicit != out["drive"]:
-        raise ConfigError(f"sweep.drive = {out['drive']!r} differs from disorder.drive = {explicit!r}: "
-                          "give one of them")
-    if out["drive"] is None:
-        out["drive"] = disorder["drive"] if disorder is not None else "field"
-    config_points = sweep_points(data, out)
-    for params in config_points:  # every point is a valid configuration
-        try:
-            point_data(data, out, params, validate=True)
-        except ConfigError as err:
-            where = ", ".join(f"{k} = {v!r}" for k, v in params.items())
-            raise ConfigError(f"sweep.grid point ({where}): {err}") from None
-    return out
-
-
-def grid_label(value):
-    """The coordinate of a grid value: the value, or its JSON text for a list (vector keys)."""
-    return json.dumps(value) if isinstance(value, list) else value
-
-
-def grid_value(label):
-    """The inverse of :func:`grid_label`."""
-    return json.loads(label) if isinstance(label, str) and label.startswith("[") else label
-
-
 def sweep_grid(config: Config) -> dict:
     """The grid for :func:`spintex.sweep`: {"section.key": coordinate values}."""
     if config.sweep is None:
@@ -548,29 +241,11 @@ def sweep_grid(config: Config) -> dict:
     return {k: [grid_label(v) for v in vs] for k, vs in config.sweep["grid"].items()}
 
 
-def sweep_points(data: dict, sweep: dict) -> list:
-    """Every grid point as {"section.key": coordinate value}, in sweep order."""
-    grid = {k: [grid_label(v) for v in vs] for k, vs in sweep["grid"].items()}
-    return [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]
-
-
-def point_data(data: dict, sweep: dict, params: dict, validate: bool = False):
-    """The parsed TOML of one grid point (without [sweep]); a :class:`Config` if ``validate``."""
-    point = copy.deepcopy({k: v for k, v in data.items() if k != "sweep"})
-    for key, label in params.items():
-        section, _, name = key.partition(".")
-        value = grid_value(label)
-        point.setdefault(section, {})[name] = value.item() if hasattr(value, "item") else value
-    if "disorder" in point:
-        point["disorder"]["drive"] = sweep["drive"]
-    return from_dict(point) if validate else point
-
-
 def point_config(config: Config, params: dict) -> Config:
     """The configuration of one grid point (``params``: {"section.key": coordinate value})."""
     if config.sweep is None:
         raise ConfigError("the configuration has no [sweep] table")
-    return point_data(config.data, config.sweep, params, validate=True)
+    return from_dict(point_data(config.data, config.sweep, params))
 
 
 def parse(text: str, *, source: str = "<string>") -> Config:
@@ -605,7 +280,7 @@ def default() -> Config:
 
 # --------------------------------------------------------------------------- builders
 def build_lattice(config: Config):
-    from . import lattice as lat
+    from .. import lattice as lat
     p = config.lattice
     if p["kind"] == "chain":
         return lat.chain(p["length"])
@@ -615,7 +290,7 @@ def build_lattice(config: Config):
 
 
 def build_texture(config: Config):
-    from . import textures
+    from .. import textures
     params = {k: v for k, v in config.texture.items() if k != "kind"}
     try:
         return getattr(textures, config.texture["kind"])(**params)
@@ -625,7 +300,7 @@ def build_texture(config: Config):
 
 def build_model(config: Config):
     """The :class:`spintex.Model` of a configuration (library errors re-raised as ConfigError)."""
-    from .model import Model
+    from ..model import Model
     lattice = build_lattice(config)
     texture = build_texture(config)
     m = config.model
@@ -639,7 +314,7 @@ def build_model(config: Config):
 
 def build_disorder(config: Config):
     """The :class:`spintex.Disorder` of a configuration's ``[disorder]`` table, or None without one."""
-    from .disorder import Disorder
+    from ..disorder import Disorder
     d = config.disorder
     if d is None:
         return None
