@@ -245,7 +245,8 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "SCBA with ladder vertex corrections" in out and "drive: field" in out
     beta = float(xr.load_dataset(tmp_path / "disordered_wire.nc").fit_beta)
-    assert beta == pytest.approx(0.09439, rel=0.01)  # seed 000 Eq. 94 (lattice: 0.094438)
+    eq94 = st.continuum.beta_spin_flip(*st.continuum.spin_dos(-1.0, 0.25, 1), 0.25, magnetic=(0.01, 0.01))
+    assert beta == pytest.approx(eq94, rel=2e-3)  # seed 000 Eq. 94; measured 5e-4
 
 
 @pytest.mark.parametrize("section, message", [

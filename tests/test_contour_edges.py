@@ -1,6 +1,5 @@
 """Edge cases of the contour and real-axis integrals: chemical potentials below the spectrum,
 one cold lead in a thermal bias, and temperatures -> 0 at bounded cost."""
-import time
 
 import numpy as np
 import pytest
@@ -72,9 +71,9 @@ def test_contour_size_is_bounded_as_temperature_goes_to_zero():
 def test_equilibrium_at_nanokelvin_is_fast_and_equals_zero_temperature():
     model = st.Model(st.lattice.chain(20), exchange=0.3, texture=st.textures.neel_wall(10, 3))
     cold = st.equilibrium(model, fermi_energy=-0.7)
-    start = time.monotonic()
     warm = st.equilibrium(model, fermi_energy=-0.7, temperature=1e-9)
-    assert time.monotonic() - start < 5.0  # was > 30 s and 5.5 GB
+    # (the contour once grew with 1/T: over 30 s and 5.5 GB; now bounded, 192 nodes against 64 at T = 0)
+    assert warm.parameters["contour_nodes"] <= 4 * cold.parameters["contour_nodes"]
     assert np.abs(warm.charge_density - cold.charge_density).max() < 1e-8
     assert np.abs(warm.spin_density - cold.spin_density).max() < 1e-8
     # and T^2 (Sommerfeld) convergence from above

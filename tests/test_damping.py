@@ -23,11 +23,14 @@ def wire():
     return st.Model(st.lattice.chain(2000), exchange=M)
 
 
-@pytest.mark.parametrize("g0, g_perp, g_par", [(0.0, 0.005, 0.0), (0.0, 0.0, 0.005), (0.02, 0.005, 0.0),
-                                               (0.02, 0.0, 0.005), (0.01, 0.003, 0.003)])
-def test_damping_matches_the_derived_formula(wire, g0, g_perp, g_par):
+# measured -0.25 %, -0.97 %, -0.14 %, -0.07 %, -0.07 % on these 2000 sites; longitudinal impurities
+# alone have the longest mean free paths (375 and 175 sites), so the wire's ends reach furthest in
+@pytest.mark.parametrize("g0, g_perp, g_par, rel", [(0.0, 0.005, 0.0, 5e-3), (0.0, 0.0, 0.005, 0.015),
+                                                    (0.02, 0.005, 0.0, 5e-3), (0.02, 0.0, 0.005, 5e-3),
+                                                    (0.01, 0.003, 0.003, 5e-3)])
+def test_damping_matches_the_derived_formula(wire, g0, g_perp, g_par, rel):
     alpha = st.gilbert_damping(wire, E, disorder=st.Disorder(onsite=g0, magnetic=(g_perp, g_par)))
-    assert alpha == pytest.approx(formula(g_perp, g_par), rel=0.015)
+    assert alpha == pytest.approx(formula(g_perp, g_par), rel=rel)
 
 
 def test_longitudinal_to_transverse_ratio_is_seed_001_eq_82(wire):
@@ -42,7 +45,9 @@ def test_vertex_corrections_remove_damping_by_nonmagnetic_disorder(wire):
     bare = st.gilbert_damping(wire, E, disorder=d, vertex_corrections=False)
     dressed = st.gilbert_damping(wire, E, disorder=d)
     assert bare == pytest.approx(
-        st.continuum.gilbert_damping(NU_UP, NU_DN, magnetic=(0, 0), onsite=0.02, vertex_corrections=False), rel=0.01)
+        st.continuum.gilbert_damping(NU_UP, NU_DN, magnetic=(0, 0), onsite=0.02, vertex_corrections=False),
+        rel=2e-3)  # measured 6.4e-4
+    # measured -5.8e-4 on these 2000 sites: the finite wire (2e-10 at 8000, docs/validation.md)
     assert abs(dressed) < 1e-3 * bare
 
 

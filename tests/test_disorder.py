@@ -5,6 +5,7 @@ import pytest
 import spintex as st
 from spintex import _core
 from spintex.disorder import BornMap, born_map, random_site_blocks, scba, solve_ladder
+from spintex.integration import channel_thresholds
 from spintex.sea import FermiSea
 
 from conftest import random_unit_vectors, site_blocks
@@ -51,12 +52,12 @@ def test_born_map_local_frame_is_rotation_covariant():
 def test_scba_current_is_conserved_and_ward_identity_holds(wall_strip):
     d = st.Disorder(onsite=0.05, magnetic=(0.02, 0.02))
     r = st.linear_response(wall_strip, -0.7, disorder=d)
-    assert np.allclose(r.current, r.current.mean(), rtol=1e-7)
+    assert np.allclose(r.current, r.current.mean(), rtol=1e-9, atol=0)  # measured 2.3e-10
     sol = scba(wall_strip, -0.7, d)
     corr = _core.Correlator(wall_strip.device, -0.7, sol.self_energy)
     both = solve_ladder(corr, BornMap(wall_strip, d), left=1.0, right=1.0)
     A = 1j * (sol.retarded_sites - np.conj(np.swapaxes(sol.retarded_sites, 1, 2)))
-    assert np.abs(both.sites - A).max() < 1e-7 * np.abs(A).max()
+    assert np.abs(both.sites - A).max() < 1e-9 * np.abs(A).max()  # measured 2.1e-10
 
 
 def test_gmres_ladder_equals_fixed_point_and_direct_solution():
@@ -107,10 +108,13 @@ def test_samples_are_reproducible_and_have_the_born_variances():
 def test_sample_average_agrees_with_scba_in_a_wide_bar():
     """Weak disorder in a wide bar: crossed diagrams are small, so sample-averaged densities agree
     with SCBA within the statistical error; the conductance differs by a few per cent at most (the
-    fourth cumulant of the binary samples and weak localization, docs/validation.md)."""
+    fourth cumulant of the binary samples and weak localization, docs/validation.md).  E = -1.4,
+    0.1 from the subband openings at -1.5 (there each sample is evaluated on a singular edge: the
+    conductance differed by 2.1 % instead of 0.6 %)."""
     lat = st.lattice.bar(12, 4, 4)
     m = st.Model(lat, exchange=0.5, texture=st.textures.neel_wall(6, 2.0))
-    E = -1.5
+    E = -1.4
+    assert np.abs(channel_thresholds(m) - E).min() > 0.05
     scba_r = st.linear_response(m, E, disorder=st.Disorder(onsite=0.08))
     samp = st.linear_response(m, E, disorder=st.Disorder(onsite=0.08, method="samples", samples=200, seed=1))
     for name in ("charge_density", "spin_density"):
@@ -145,7 +149,7 @@ def test_lead_bias_without_screening_misses_beta_and_warns():
     m = st.Model(st.lattice.chain(1200), exchange=M, texture=st.textures.neel_wall(600, 100))
     fit3 = st.fit_torque(m, r.torque, extra=[r.accumulation_torque])
     fit_field, _ = beta_chain(M, E, 0.0, gm, 100)
-    assert abs(fit_field.beta / formula - 1) < 0.01
+    assert abs(fit_field.beta / formula - 1) < 2e-3  # measured 5.1e-4
     field_error = abs(fit_field.beta / formula - 1)  # measured 5e-4
     assert abs(fit_bias.beta / formula - 1) > 10 * field_error  # measured 0.017
     assert abs(fit3.beta / formula - 1) > 3 * field_error
@@ -158,13 +162,13 @@ def test_beta_from_isotropic_magnetic_impurities_matches_seed_formula():
     formula = st.continuum.beta_spin_flip(*st.continuum.spin_dos(E, M, 1), M, magnetic=(gm, gm))
     assert formula == pytest.approx(np.pi / M * 2 * gm * (rho0(E + M) + rho0(E - M)))
     fit, r = beta_chain(M, E, 0.0, gm, 100)
-    assert abs(fit.beta / formula - 1) < 0.01
+    assert abs(fit.beta / formula - 1) < 2e-3  # measured 5.1e-4
     # proportional to the magnetic variance
     fit_half, _ = beta_chain(M, E, 0.0, gm / 2, 140)
-    assert abs(fit_half.beta / fit.beta - 0.5) < 0.02
+    assert abs(fit_half.beta / fit.beta - 0.5) < 5e-4  # measured 7.6e-5
     # insensitive to non-magnetic disorder
     fit_g0, _ = beta_chain(M, E, 0.02, gm, 100)
-    assert abs(fit_g0.beta / fit.beta - 1) < 0.03
+    assert abs(fit_g0.beta / fit.beta - 1) < 1e-3  # measured 1.3e-4
 
 
 def test_beta_vanishes_without_magnetic_impurities():
@@ -215,7 +219,8 @@ def test_adiabatic_coefficient_equals_half_the_spin_current():
 
 def test_scba_equilibrium_on_the_contour_is_consistent_with_the_real_axis():
     """SCBA solved at every contour node: d n/d mu of the Fermi sea equals the real-axis SCBA
-    spectral density A(mu)/2pi at the Fermi level (measured 4e-6, the O(h^2) of the difference)."""
+    spectral density A(mu)/2pi at the Fermi level (measured 4e-6 for the charge and 1.3e-5 for the
+    spin density, the O(h^2) of the difference)."""
     from spintex.observables import site_observables
 
     m = st.Model(st.lattice.strip(12, 2), exchange=0.3, texture=st.textures.neel_wall(5.5, 1.5))
@@ -228,7 +233,7 @@ def test_scba_equilibrium_on_the_contour_is_consistent_with_the_real_axis():
     fermi_surface = site_observables(m, A)
     for name in ("charge_density", "spin_density"):
         ddmu = (getattr(up, name) - getattr(dn, name)) / (2 * h)
-        assert np.abs(ddmu - fermi_surface[name]).max() < 1e-4 * np.abs(fermi_surface[name]).max()
+        assert np.abs(ddmu - fermi_surface[name]).max() < 3e-5 * np.abs(fermi_surface[name]).max()
 
 
 def test_sampled_equilibrium_reports_standard_errors():
@@ -270,7 +275,6 @@ def test_sampled_response_has_the_balance_split():
 def test_a_billion_samples_stream_in_constant_memory():
     """The realizations are seeded on demand and run in a bounded window: a huge ensemble starts
     at once (no upfront list of 10^9 seeds) and stops cleanly when interrupted."""
-    import time
     import tracemalloc
 
     from spintex.response import sampled_response
@@ -286,12 +290,11 @@ def test_a_billion_samples_stream_in_constant_memory():
     m = st.Model(st.lattice.chain(20), exchange=0.5)
     d = st.Disorder(onsite=0.1, method="samples", samples=10**9, seed=2, workers=2)
     tracemalloc.start()
-    t0 = time.perf_counter()
     with pytest.raises(Stop):
         sampled_response(m, -1.0, d, "left", progress=stop_after_a_few)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert time.perf_counter() - t0 < 10 and peak < 20e6
+    assert peak < 20e6  # (10^9 seeds up front would be gigabytes; a timing is a benchmark's job)
     # the streams are the children of SeedSequence(seed).spawn(samples)
     from spintex.disorder import sample_stream
     spawned = np.random.SeedSequence(2).spawn(8)[7]

@@ -221,11 +221,13 @@ def test_field_drive_is_charge_neutral_with_the_bias_current(diffusive_wall):
     assert np.abs(field.charge_density).max() < 1e-6 * np.abs(bias.charge_density).max()
     assert field.neutrality < 1e-6
     # an equilibrium (static) perturbation carries no current between the leads
-    assert np.allclose(field.current, bias.current, rtol=1e-8)
-    assert field.transmission == pytest.approx(bias.transmission, rel=1e-8)
+    assert np.allclose(field.current, bias.current, rtol=1e-12, atol=0)  # an identity: 2e-16
+    assert field.transmission == pytest.approx(bias.transmission, rel=1e-12)
     # the screening potential follows the local chemical potential of the bias response
     inner = slice(40, 120)
-    assert np.allclose(field.screening_potential[inner], bias.local_chemical_potential[inner], atol=0.05 * 0.5)
+    # (measured 4.1e-5 against a potential spanning 0.79: the gradient corrections of the local
+    # screening vanish where the bias density is linear in x)
+    assert np.allclose(field.screening_potential[inner], bias.local_chemical_potential[inner], rtol=0, atol=2e-4)
     # and the torque changes: that is the point
     assert np.abs(field.torque - bias.torque).max() > 1e-3 * np.abs(bias.torque).max()
 

@@ -31,7 +31,7 @@ def test_small_amplitude_texture_equals_the_lattice_response():
     L = 61
     x = np.arange(L)
     theta = 1e-3 * np.exp(-(((x - L // 2) / 2.0) ** 2))
-    assert _error(_chain(L, np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))) < 1e-4
+    assert _error(_chain(L, np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))) < 3e-6  # measured 1.05e-6
 
 
 def test_error_is_second_order_in_the_rotation_angle():
@@ -98,4 +98,4 @@ def test_bar_is_a_sum_over_transverse_modes():
     model = st.Model(lat, exchange=M, texture=np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1))
     lattice = st.linear_response(model, -2.5, drive="bias").torque
     conv = K.nonlocal_torque(model, -2.5).torque
-    assert np.abs(lattice - conv).max() < 1e-5 * np.abs(lattice).max()
+    assert np.abs(lattice - conv).max() < 1e-6 * np.abs(lattice).max()  # measured 3.3e-7: O(A^2), A ~ 1e-3

@@ -82,5 +82,6 @@ def test_slice_balance_of_a_wide_cross_section():
         wire = st.periodic.PeriodicWire(30, W, W, exchange=0.4, texture=st.textures.neel_wall(15, 4))
         r = wire.linear_response(-1.0, disorder=st.Disorder(onsite=0.05), drive="left")
         torque = W * W * np.array([r.torque[s].sum(axis=0) for s in wire.model.lattice.slices])[1:-1]
-        assert np.abs(r.relaxation_source[1:-1]).max() < 1e-7 * np.abs(torque).max()  # (ladder residual 1e-12)
+        # (measured 6e-9 of the torque: the ladder's tolerance)
+        assert np.abs(r.relaxation_source[1:-1]).max() < 1e-7 * np.abs(torque).max()
         assert np.abs(r.spin_current_divergence[1:-1] - torque).max() < 1e-7 * np.abs(torque).max()

@@ -118,7 +118,8 @@ def test_pumping_response_obeys_continuity(disorder):
     m = st.Model(st.lattice.chain(L), exchange=0.6, texture=st.textures.neel_wall(L / 2, 3))
     r = st.pumping(m, -0.7, st.texture_velocity(m, "translation"), disorder=disorder)
     div = r.current[:-1] - r.current[1:]
-    assert np.abs(div - r.density_rate[1:-1]).max() < 1e-4 * np.abs(r.density_rate).max()
+    # measured 0.9e-6 (clean) and 1.3e-6 (SCBA): the Fermi sea's tolerance, 1e-6
+    assert np.abs(div - r.density_rate[1:-1]).max() < 1e-5 * np.abs(r.density_rate).max()
     assert np.abs(r.density_rate).max() > 1e-5
 
 
@@ -270,7 +271,7 @@ def test_screened_pumping_is_charge_neutral_and_conserves_the_current():
     assert np.abs(r.screening_potential).max() > 1e-6
     assert np.abs(r.density_rate).max() < 2e-6 * scale
     div = r.current[:-1] - r.current[1:]
-    assert np.abs(div - r.density_rate[1:-1]).max() < 1e-4 * scale
-    assert np.abs(r.current - r.current.mean()).max() < 1e-4 * scale
+    assert np.abs(div - r.density_rate[1:-1]).max() < 1e-5 * scale  # measured 8.7e-7
+    assert np.abs(r.current - r.current.mean()).max() < 1e-5 * scale  # measured 2.3e-6
     assert np.allclose(r.emission, emission(m, -0.7, v, screened=True), rtol=1e-10, atol=0)
     assert not np.allclose(r.emission, bare.emission, rtol=1e-2)  # screening changes the emission

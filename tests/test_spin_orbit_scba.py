@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import spintex as st
+from spintex.integration import channel_thresholds
 from spintex import _core
 from spintex.disorder import BornMap, scba
 from spintex.disorder.spin_orbit import PairBornMap, spin_orbit_hoppings
@@ -167,16 +168,21 @@ def test_spin_orbit_scba_is_rejected_where_not_implemented(soc_wire):
 
 def test_scba_with_spin_orbit_impurities_agrees_with_samples():
     """Weak disorder: the sample-averaged densities agree with SCBA within the statistical error
-    (mean |difference| / stderr 0.96 measured; 0.8 for unbiased Gaussian noise).  The charge
-    density resolves Gamma_so: SCBA without it gives 4.5, with 1.5 x Gamma_so 2.4."""
+    (mean |difference| / stderr 0.82 and 0.78 measured; 0.8 for unbiased Gaussian noise).  The
+    charge density resolves Gamma_so: SCBA without it gives 6.2, with 1.5 x Gamma_so 2.2.
+    E = -1.4, 0.1 from the subband openings at -1.5, where each sample sits on a singular edge."""
     m = st.Model(st.lattice.bar(12, 4, 4), exchange=0.5, texture=st.textures.neel_wall(6, 2.0))
-    scba_r = st.linear_response(m, -1.5, disorder=st.Disorder(onsite=0.03, soc=0.03))
-    samp = st.linear_response(m, -1.5, disorder=st.Disorder(onsite=0.03, soc=0.03, method="samples",
-                                                             samples=300, seed=3))
+    E = -1.4
+    assert np.abs(channel_thresholds(m) - E).min() > 0.05
+    scba_r = st.linear_response(m, E, disorder=st.Disorder(onsite=0.03, soc=0.03))
+    samp = st.linear_response(m, E, disorder=st.Disorder(onsite=0.03, soc=0.03, method="samples",
+                                                         samples=300, seed=3))
     for name in ("charge_density", "spin_density"):
         z = np.abs(getattr(samp, name) - getattr(scba_r, name)) / getattr(samp, f"{name}_stderr")
         assert np.mean(z) < 1.3
-    # crossed diagrams (weak localization) lower the sample conductance slightly
+    # the samples' conductance is 0.35 % lower: mostly the fourth cumulant of their binary +-u
+    # strengths, which the Born approximation leaves out (docs/validation.md, SCBA against
+    # samples); its sign is that of this distribution's kappa_4 < 0
     assert 0 < scba_r.transmission - samp.transmission < 0.02 * scba_r.transmission
 
 

@@ -136,9 +136,10 @@ def test_open_circuit_beta_t_follows_seed_004_eq_74(wall20):
                                      sigma_c=er.sigma_c[1], dsigma_c=d(er.sigma_c))
     th = st.linear_response(model, mu, drive="thermal", temperature=T, disorder=DISORDER, circuit="open")
     lattice = coefficients(model, th.torque - np.pi**2 / 3 * T * mt.stiffness.torque)
-    assert lattice[1] / lattice[0] == pytest.approx(eq74, rel=5e-3)
+    assert lattice[1] / lattice[0] == pytest.approx(eq74, rel=1e-3)  # measured 2.3e-4 (O(T^2) and h^2)
     # the Seebeck coefficient of the disordered wire: -(pi^2/3) T g'/g
-    assert th.seebeck == pytest.approx(-np.pi**2 / 3 * T * d(er.conductance) / er.conductance[1], rel=2e-3)
+    assert th.seebeck == pytest.approx(-np.pi**2 / 3 * T * d(er.conductance) / er.conductance[1],
+                                       rel=5e-4)  # measured 1.1e-4
     # zero current through every slice, to the ladder's conservation (~1e-7 of the current that
     # each window alone drives, seebeck x g / 2 pi)
     assert np.abs(th.current).max() < 1e-6 * abs(th.seebeck) * er.conductance[1] / (2 * np.pi)

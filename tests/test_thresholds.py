@@ -115,7 +115,7 @@ def clean_wires(draw):
     return lattice, M, levels, energy
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)  # the same examples in every run
 @given(clean_wires())
 def test_clean_wires_give_integer_transmissions_equal_to_the_open_channels(case):
     lattice, M, levels, energy = case
