@@ -264,7 +264,11 @@ def solve_ladder(correlator, born: BornMap, *, left=0.0, right=0.0, source=None,
             raise SCBAConvergenceError(
                 f"GMRES for the ladder equation did not converge in {count[0]} iterations: the ladder is nearly "
                 "singular where the leads carry almost no current out of the wire (no lead channel open, or an "
-                "energy a tiny distance above a lead channel threshold: spintex.integration.channel_thresholds)")
+                "energy a tiny distance above a lead channel threshold: spintex.integration.channel_thresholds). "
+                "Without an open channel the retarded-advanced ladder has the exact zero mode of particle "
+                "conservation (Sigma^R - Sigma^A; its left partner G^R - G^A), which a source with a non-zero "
+                "Fermi-surface average sum_i Tr[A_ii Y_i] drives without bound: the response of an isolated wire "
+                "at fixed particle number is not implemented")
         x = x.reshape(shape)
     else:
         raise ValueError(f"method must be 'gmres' or 'fixed_point', got {method!r}")
