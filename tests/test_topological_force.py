@@ -99,7 +99,11 @@ def test_half_metal_small_textures_reach_the_adiabatic_limit():
         out[name] = Fy * 40 / (2 * np.pi * abs(r.spin_current[3, 2])), st.textures.topological_charge(m)
     assert out["skyrmion"][0] == pytest.approx(-out["skyrmion"][1], rel=0.01)
     assert abs(out["ring"][0]) < 0.03
-    assert out["radial"][0] == pytest.approx(0.45, abs=0.08)
+    # the radial bubble: -Q_smooth = -(Q - Q_core) of its core plaquette, 0.486; measured 0.425
+    n = st.Model(st.lattice.strip(60, 40), texture=radial_bubble(c, 6, 0.5 * np.pi)).texture_vectors
+    core = [x * 40 + y for x in (29, 30) for y in (19, 20)]
+    q_smooth = out["radial"][1] - st.textures.topological_charge(st.lattice.strip(2, 2), n[core])
+    assert out["radial"][0] == pytest.approx(-q_smooth, rel=0.15)
 
 
 def test_vortex_in_a_strip_feels_half_a_skyrmion_force():
