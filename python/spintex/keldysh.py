@@ -64,7 +64,7 @@ def spectrum_bottom(model: Model, disorder=None) -> float:
     hop[N - W:] += model.hopping
     lead_low = model.lead_onsite - np.abs(model.exchange).max() - 2 * model.lattice.dim * model.hopping
     bottom = float(min((diag - radius - hop).min(), lead_low)) - 1.0
-    if disorder is not None and getattr(disorder, "method", "scba") == "scba":
+    if disorder is not None and disorder.method == "scba":
         perp, par = disorder.magnetic
         g = float(np.max(disorder.onsite)) + 2 * perp + par + 6 * disorder.soc
         bottom -= 2 * np.sqrt(max(g, 0.0))

@@ -482,8 +482,14 @@ def fingerprint(obj) -> str:
 
 
 def _value_fingerprint(value) -> str:
-    """repr, arrays by hash; memory addresses dropped (an object's default repr has one, new in
-    every process: it would make every resumed run look like another sweep)."""
+    """Models and disorders as :func:`fingerprint` has them (a Model's repr leaves out its texture
+    and on-site arrays), arrays by hash, anything else by repr with memory addresses dropped (an
+    object's default repr has one, new in every process: it would make every resumed run look
+    like another sweep)."""
+    if isinstance(value, Model):
+        return fingerprint(FixedModel(value))
+    if isinstance(value, Disorder):
+        return fingerprint(value)
     if isinstance(value, np.ndarray):
         return f"array {value.dtype} {value.shape} " + hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()
     return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))

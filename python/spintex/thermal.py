@@ -77,8 +77,11 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
     own = system is None
     system = system or _scba_system(model)
 
+    N, B = model.lattice.num_sites, len(model.bonds)
+
     def walk(run):
-        sums, sigma = [[0.0, 0.0] for _ in windows], None
+        # (zero blocks to start from: a run whose energies all lack a lead channel adds nothing)
+        sums, sigma = [[np.zeros((N, 2, 2), complex), np.zeros((B, 2, 2), complex)] for _ in windows], None
         for k in run:
             if own and not any(open_channels(model, energies[k])):
                 # no lead injects there (Gamma = 0): the bias response is zero, and no real-axis
@@ -98,9 +101,7 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
     runs = np.array_split(np.arange(K), min(workers, K))
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         parts = list(pool.map(walk, runs))
-    zeros = (np.zeros((model.lattice.num_sites, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex))
-    return [(sum((p[j][0] for p in parts), zeros[0]), sum((p[j][1] for p in parts), zeros[1]))
-            for j in range(len(windows))]
+    return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts)) for j in range(len(windows))]
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
