@@ -171,6 +171,50 @@ class ChainScattering:
         force = float(mu_in @ (self.probability * (p_in[None, :] - p_out[:, None])).sum(axis=0)) / (2 * np.pi)
         return resistance / (2 * np.pi), force
 
+    def wire_response(self, conductances) -> tuple:
+        """(R_wall in h/e^2, F / I): this wall at the centre of a diffusive wire, composed
+        semiclassically (docs/physics.md section 16), exact in the wall's probabilities.
+
+        ``conductances``: (g_maj, g_min), the two-terminal conductances (e^2/h, contacts included)
+        of the spin channels of the *uniform* wire, e.g. g (1 +- P)/2 from its response.  Each
+        channel is a spin-conserving Drude resistor (the case of scalar disorder: in a uniform
+        magnet it does not flip the spin along n), x_s = 1/g_s - 1, cut in two halves of x_s/2
+        with transmission 1/(1 + x_s/2) and reflection (x_s/2)/(1 + x_s/2).  The halves and the
+        wall are composed as incoherent scatterers in series: the occupations of the four channels
+        incident on the wall, u (from the left) and w (from the right), solve
+
+            u = T_A mu_L + R'_A (R_W u + T'_W w),   w = T'_B mu_R + R_B (T_W u + R'_W w),
+
+        with mu_L, mu_R = +-1/2.  R_wall = 1/g(wall) - 1/g(uniform), and F is the momentum the wall
+        receives, (1/2pi) sum_i mu_i sum_o P_oi (p_i - p_o), with those occupations, per unit
+        particle current.  Unlike :meth:`bulk_response` (lowest order: the incident occupations
+        of the undisturbed bulk) this keeps the spin accumulation the wall's own mixing builds:
+        for a wall without reflection and forward mixing p it gives
+        R_wall = (P^2 p/2) / (1 - p X/(1 + X)), X = (x_+ + x_-)/2, P the uniform wire's
+        polarization.  It is the SCBA wire's limit Gamma_0 -> 0 at fixed L/l (tested).
+        """
+        g = np.asarray(conductances, dtype=float)
+        if g.shape != (2,) or not np.all(np.isfinite(g)) or np.any(g <= 0) or np.any(g > 1):
+            raise ValueError("conductances must be (g_maj, g_min), each in (0, 1] (one channel per spin; "
+                             f"got {conductances!r})")
+        if not np.all(self.open):
+            raise ValueError("wire_response needs both spin channels open in both leads")
+        half = (1 / g - 1) / 2
+        T_seg, R_seg = np.diag(1 / (1 + half)), np.diag(half / (1 + half))
+        P = self.probability
+        T_w, R_w, Tp_w, Rp_w = P[2:, :2], P[:2, :2], P[:2, 2:], P[2:, 2:]
+        one = np.ones(2)
+        # [u; w]: the occupations incident on the wall, per unit bias (mu_L, mu_R = 1/2, -1/2)
+        A = np.eye(4) - np.block([[R_seg @ R_w, R_seg @ Tp_w], [R_seg @ T_w, R_seg @ Rp_w]])
+        mu_in = np.linalg.solve(A, np.concatenate([T_seg @ one / 2, -T_seg @ one / 2]))
+        mu_out = P @ mu_in  # rows: left-movers on the left, right-movers on the right
+        current = float((mu_in[:2] - mu_out[:2]).sum()) / (2 * np.pi)  # through the wall, per unit bias
+        k = self.momentum
+        p_in, p_out = np.concatenate([k[:2], -k[2:]]), np.concatenate([-k[:2], k[2:]])
+        force = float(mu_in @ (P * (p_in[None, :] - p_out[:, None])).sum(axis=0)) / (2 * np.pi)
+        g_wall = 2 * np.pi * current
+        return 1 / g_wall - 1 / g.sum(), force / current
+
 
 def _lead_modes(cell: np.ndarray, energy: float, t: float):
     """Spinors (majority first) and wave numbers of a chain lead: cos k = (e_s - E) / 2t, Im k > 0
