@@ -20,9 +20,8 @@ from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, scba
 from .integration import Progress, _integrate, channel_thresholds
 from .model import Model
 from .observables import ARRAY_FIELDS, State
+from . import units
 
-UNITS_STATE = ("per site (densities) and per unit time (currents); hbar = e = a = 1, energies in "
-               "units of t; spin density in Pauli units (s = <sigma>)")
 
 
 def transmission(model: Model, energies) -> np.ndarray:
@@ -267,7 +266,7 @@ def equilibrium(model: Model, *, fermi_energy: float, temperature: float = 0.0, 
     if disorder is not None:
         return disordered_equilibrium(model, mu, T, disorder, tolerance)
     sites, bonds, info = _equilibrium_blocks(model, mu, T, tolerance, Progress("equilibrium"))
-    return State.from_blocks(model, sites, bonds, units=UNITS_STATE,
+    return State.from_blocks(model, sites, bonds, units=units.STATE,
                              parameters={"fermi_energy": mu, "temperature": T, **info})
 
 
@@ -347,9 +346,9 @@ def nonequilibrium(model: Model, *, mu_left: float, mu_right: float, temperature
     eq_sites, eq_bonds, eq_info = _equilibrium_blocks(model, mu_r, t_r, tolerance, progress)
     w_sites, w_bonds, w_info = _window_blocks(model, mu_l, mu_r, t_l, t_r, tolerance, progress)
     params = {"mu_left": mu_l, "mu_right": mu_r, "temperature_left": t_l, "temperature_right": t_r}
-    eq = State.from_blocks(model, eq_sites, eq_bonds, units=UNITS_STATE, parameters={**params, **eq_info})
-    tr = State.from_blocks(model, w_sites, w_bonds, units=UNITS_STATE, parameters={**params, **w_info})
-    total = State.from_blocks(model, eq_sites + w_sites, eq_bonds + w_bonds, units=UNITS_STATE,
+    eq = State.from_blocks(model, eq_sites, eq_bonds, units=units.STATE, parameters={**params, **eq_info})
+    tr = State.from_blocks(model, w_sites, w_bonds, units=units.STATE, parameters={**params, **w_info})
+    total = State.from_blocks(model, eq_sites + w_sites, eq_bonds + w_bonds, units=units.STATE,
                               parameters={**params, **eq_info, **w_info})
     return BiasedState(total=total, equilibrium=eq, transport=tr)
 
@@ -391,7 +390,7 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
     if disorder.method == "samples":
         stats = sample_mean(disorder, lambda k: lattice_arrays(model, equilibrium(
             sample_model(model, disorder, k), fermi_energy=mu, temperature=temperature, tolerance=tolerance)))
-        state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=UNITS_STATE,
+        state = State(**{f: stats.mean[f] for f in ARRAY_FIELDS}, units=units.STATE,
                       parameters={**params, "samples": stats.count, "seed": disorder.resolved_seed})
         for f in ARRAY_FIELDS:
             setattr(state, f"{f}_stderr", stats.stderr(f))
@@ -414,7 +413,7 @@ def disordered_equilibrium(model: Model, mu: float, temperature: float, disorder
 
     sites, bonds, info = _equilibrium_blocks(model, mu, temperature, tolerance, None, retarded=retarded,
                                              disorder=disorder)
-    return State.from_blocks(model, sites, bonds, units=UNITS_STATE, parameters={**params, **info})
+    return State.from_blocks(model, sites, bonds, units=units.STATE, parameters={**params, **info})
 
 
 def _ldos_part(out) -> np.ndarray:

@@ -40,9 +40,8 @@ from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import each_energy, fermi_level_system, open_channels
 from .sea import FermiSea, correlator_bytes
 from .screening import screening_potential
+from . import units
 
-UNITS_PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX), T = 0; hbar = e = a = 1; "
-                 "currents and emission in particles per unit time (positive: left to right; into the lead)")
 
 
 # ----------------------------------------------------------------------------- velocities
@@ -325,7 +324,7 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         model, fs_sites + sea_sites, fs_bonds + sea_bonds, energy=energy, drive="pumping",
         transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
         open_channels=open_channels(model, energy), emission=emitted, density_rate=density_rate,
-        parameters=params, units=UNITS_PUMPING, **extra)
+        parameters=params, units=units.PUMPING, **extra)
 
 
 def _sampled_pumping(model, energy, velocity, disorder, screened):
@@ -338,7 +337,7 @@ def _sampled_pumping(model, energy, velocity, disorder, screened):
     out = Response(**{f: stats.mean[f] for f in ARRAY_FIELDS}, energy=energy, drive="pumping",
                    transmission=float("nan"), spin_transmission=np.full((2, 2), np.nan),
                    open_channels=open_channels(model, energy), emission=tuple(stats.mean["emission"]),
-                   density_rate=stats.mean["density_rate"], units=UNITS_PUMPING + " (sample average)",
+                   density_rate=stats.mean["density_rate"], units=units.PUMPING + " (sample average)",
                    parameters={"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
                                "samples": stats.count, "seed": disorder.resolved_seed})
     for f in ARRAY_FIELDS:

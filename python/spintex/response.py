@@ -36,20 +36,13 @@ from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .screening import no_screening, with_screening
 from .sea import FermiSea
+from . import units
 
 #: drive -> (weight of Gamma_L, weight of Gamma_R) of its Fermi-surface part
 DRIVE_WEIGHTS = {"left": (1.0, 0.0), "right": (0.0, 1.0), "bias": (0.5, -0.5), "field": (0.5, -0.5)}
 
-UNITS = {
-    "left": "per unit rise d(mu) of the left lead's chemical potential",
-    "right": "per unit rise d(mu) of the right lead's chemical potential",
-    "bias": "per unit bias, leads at mu +- 1/2",
-    "field": "per unit bias, leads at mu +- 1/2, every site kept charge neutral by a screening potential",
-    "internal_field": ("per unit electric field E inside the sample (charge +1): Fermi-surface RA bubble with the "
-                       "bare current vertex, no ladder (spintex.kubo_bubble)"),
-}
-UNIT_SYSTEM = ("T = 0; hbar = e = a = 1, energies in units of t; spin density in Pauli units "
-               "(s = <sigma>); currents in particles per unit time, positive left to right")
+UNITS = units.DRIVES
+UNIT_SYSTEM = units.OBSERVABLES
 
 
 def check_drive(drive, lead=None) -> str:

@@ -39,8 +39,8 @@ from .model import IDENTITY2
 from .response import UNIT_SYSTEM, balance_split, open_channels
 from .sea import FermiSea
 from .screening import screening_potential, with_screening
+from . import units
 
-UNITS_THERMAL = "per unit temperature difference T_L - T_R (leads at T +- dT/2, k_B = 1)"
 
 
 def thermal_window(energy, mu: float, temperature: float):
@@ -176,7 +176,7 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, mu),
         parameters={"energy": mu, "drive": "thermal", "temperature": T, "circuit": circuit, "screened": screened,
                     "disorder": disorder, **info},
-        units=f"{UNITS_THERMAL}, {circuit} circuit{' (every site neutral)' if screened else ''}; {UNIT_SYSTEM}",
+        units=f"{units.THERMAL}, {circuit} circuit{' (every site neutral)' if screened else ''}; {UNIT_SYSTEM}",
         seebeck=seebeck, **extra)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r

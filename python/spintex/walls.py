@@ -40,13 +40,13 @@ from .disorder import Disorder
 from .model import Model
 from .pumping import texture_force, texture_velocity
 from .response import linear_response
+from . import units
 
-UNITS_RESISTANCE = "h/e^2 (one perfectly transmitted spin channel = 1)"
 
 
 @dataclass
 class WallResistance:
-    """R_wall = 1/g_wall - 1/g_uniform in units of h/e^2 (``resistance``), with the two
+    """R_wall = 1/g_wall - 1/g_uniform in units of h/e^2 (``resistance``, ``units``), with the two
     conductances g (dimensionless, e^2/h) and the two responses (drive "bias")."""
 
     resistance: float
@@ -54,6 +54,7 @@ class WallResistance:
     conductance_uniform: float
     response_wall: object = None
     response_uniform: object = None
+    units: str = units.RESISTANCE
 
 
 def wall_resistance(model_wall: Model, model_uniform: Model, energy: float, *,

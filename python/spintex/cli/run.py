@@ -15,12 +15,11 @@ from ..integration import channel_thresholds
 from ..keldysh import nonequilibrium
 from ..response import linear_response
 from ..observables import ARRAY_FIELDS, State
+from .. import units
 
 
-UNITS = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
-UNITS_NOTE = ("spin densities in Pauli units (s = <sigma>); torques T_i = M n_i x s_i in units of t "
-              "(angular momentum hbar per unit time hbar/t); currents in particles per unit time "
-              "hbar/t, positive from left to right (the charge current is -e times that)")
+UNITS = units.SYSTEM
+UNITS_NOTE = units.NOTE
 
 @dataclass
 class Result:
