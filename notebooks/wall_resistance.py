@@ -113,7 +113,7 @@ for width, _, _, _, misfit, _ in rows_f:
 # series wall.
 
 # %%
-rows_d = []
+rows_d = []  # one dict per (lambda, Gamma_0), keyed by the table's column names
 for width in pick([3.0], [2.0, 3.0]):
     n = int(14 * width) + 40
     clean_wall = st.chain_scattering(chain_model(n, M2, st.textures.neel_wall(n / 2 - 0.5, width)), E2)
@@ -126,19 +126,20 @@ for width in pick([3.0], [2.0, 3.0]):
         force_per_current = st.wall_force(wall, E2, response=rw) / rw.current[length // 2]
         rz = cw.wall_resistance(E2, M2, width, polarization=P, forward="rosen-zener")
         f_rz = cw.reflection_force(E2, M2, width, polarization=P, forward="rosen-zener")
-        exact, _ = clean_wall.bulk_response(P)
         series, f_series = clean_wall.wire_response(float(ru.transmission) * np.array([1 + P, 1 - P]) / 2)
-        previous = rows_d[-1] if rows_d and rows_d[-1][0] == width else None
-        extrapolated = (2 * w.resistance - previous[4]) / series if previous else float("nan")
-        f_extrapolated = (2 * force_per_current - previous[9]) / f_series if previous else float("nan")
-        rows_d.append((width, g0, length, P, w.resistance, cw.wall_resistance(E2, M2, width, polarization=P), rz,
-                       exact, w.resistance / rz, force_per_current, f_rz, force_per_current / f_rz, series,
-                       w.resistance / series, (w.resistance - series) / g0, extrapolated, f_series,
-                       force_per_current / f_series, f_extrapolated))
-table(rows_d, ["lambda", "Gamma_0", "L", "P", "R_wall SCBA", "Eq.74 Born", "Eq.74 RZ", "Eq.74 exact P_oi",
-               "SCBA/Eq.74 RZ", "F/I SCBA", "Eq.76 RZ", "SCBA/Eq.76 RZ", "R series wall", "SCBA/series",
-               "(SCBA - series)/Gamma_0", "extrapolated/series", "F/I series", "SCBA/series (F)",
-               "extrapolated/series (F)"])
+        previous = rows_d[-1] if rows_d and rows_d[-1]["lambda"] == width else None  # at 2 Gamma_0
+        nan = float("nan")
+        rows_d.append({
+            "lambda": width, "Gamma_0": g0, "L": length, "P": P, "R_wall SCBA": w.resistance,
+            "Eq.74 Born": cw.wall_resistance(E2, M2, width, polarization=P), "Eq.74 RZ": rz,
+            "Eq.74 exact P_oi": clean_wall.bulk_response(P)[0], "SCBA/Eq.74 RZ": w.resistance / rz,
+            "F/I SCBA": force_per_current, "Eq.76 RZ": f_rz, "SCBA/Eq.76 RZ": force_per_current / f_rz,
+            "R series wall": series, "SCBA/series": w.resistance / series,
+            "(SCBA - series)/Gamma_0": (w.resistance - series) / g0,
+            "extrapolated/series": (2 * w.resistance - previous["R_wall SCBA"]) / series if previous else nan,
+            "F/I series": f_series, "SCBA/series (F)": force_per_current / f_series,
+            "extrapolated/series (F)": (2 * force_per_current - previous["F/I SCBA"]) / f_series if previous else nan})
+table([list(r.values()) for r in rows_d], list(rows_d[0]))
 
 fig = Figure(figsize=(10, 3.5))
 ax1, ax2, ax3 = fig.subplots(1, 3)
@@ -149,20 +150,20 @@ ax1.set(xlabel="lambda (k+ - k-)", ylabel="forward mixing", title="clean chain M
 ax1.legend(fontsize=8)
 ax2.semilogy([r[0] for r in rows_f], [r[4] + 1e-16 for r in rows_f], "o-")
 ax2.set(xlabel="wall width lambda [a]", ylabel="max |F - F_mt| / F_mt", title="ballistic force balance")
-for width in sorted({r[0] for r in rows_d}):
-    sel = [r for r in rows_d if r[0] == width]
-    ax3.semilogx([r[1] for r in sel], [r[8] for r in sel], "o-", label=f"R, lambda = {width:g}")
-    ax3.semilogx([r[1] for r in sel], [r[11] for r in sel], "s:", label=f"F/I, lambda = {width:g}")
+for width in sorted({r["lambda"] for r in rows_d}):
+    sel = [r for r in rows_d if r["lambda"] == width]
+    ax3.semilogx([r["Gamma_0"] for r in sel], [r["SCBA/Eq.74 RZ"] for r in sel], "o-", label=f"R, lambda = {width:g}")
+    ax3.semilogx([r["Gamma_0"] for r in sel], [r["SCBA/Eq.76 RZ"] for r in sel], "s:", label=f"F/I, lambda = {width:g}")
 ax3.axhline(1, color="k", lw=0.8)
 ax3.set(xlabel="Gamma_0 (L = 4 / Gamma_0)", ylabel="SCBA / Eq. 74, 76 (Rosen-Zener)", title="diffusive chain")
 ax3.legend(fontsize=8)
 save(fig, "wall_resistance")
 
-for width in {r[0] for r in rows_d}:
-    ratios = [r[8] for r in rows_d if r[0] == width]
+for width in {r["lambda"] for r in rows_d}:
+    ratios = [r["SCBA/Eq.74 RZ"] for r in rows_d if r["lambda"] == width]
     assert all(a > b for a, b in zip(ratios, ratios[1:])), ratios  # the approach to the clean limit
     assert abs(ratios[-1] - 1) < (0.1 if FULL else 0.15), ratios
     # the clean limit is the series wall: the linear extrapolations meet it (measured 5e-4 or better)
-    last = [r for r in rows_d if r[0] == width][-1]
-    assert abs(last[15] - 1) < 2e-3 and abs(last[18] - 1) < 2e-3, last
+    last = [r for r in rows_d if r["lambda"] == width][-1]
+    assert abs(last["extrapolated/series"] - 1) < 2e-3 and abs(last["extrapolated/series (F)"] - 1) < 2e-3, last
 print("full size" if FULL else "reduced size", "checks passed")

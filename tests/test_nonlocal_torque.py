@@ -126,7 +126,8 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
     Gamma_0 = 0.01) and beta_0 proportional to it (mistracking).  c is the exchange torque
     d_x(c_ex n x d_x n) of a stiffness c_ex that follows the local spin-resolved Fermi levels (the
     clean spiral's spin current; fitted like the SCBA torque): predicted 0.9666, 0.6 % below the
-    measured value, which approaches it as 1/lambda^2."""
+    measured value, which approaches it as 1/lambda^2.  Barriers that cancel the gradient cancel beta.
+    (Three lengths alone cannot tell the gradient from any other 1/L effect: the barriers can.)"""
     nu = [1 / (np.pi * np.sqrt(4 - (E + s * M) ** 2)) for s in (1, -1)]
     width, fits = 12.0, []
     for g0 in (0.01, 0.005):
@@ -145,6 +146,22 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
         fits.append((slope, offset))
     (c1, b1), (c2, b2) = fits
     assert c1 == pytest.approx(c2, rel=0.01) and b1 / b2 == pytest.approx(2.0, rel=0.1)
+    # barriers on the end sites change the contact resistances and can cancel the gradient; beta
+    # goes with it (L = 201: gradient 6.95e-3 -> -4.9e-5, beta 6.8e-3 -> -2.5e-6, i.e. the linear
+    # law to 0.2 % of the beta without barriers)
+    d = st.Disorder(onsite=0.01)
+    for barrier in (0.0, 2.0):
+        onsite = np.zeros(201)
+        onsite[[0, -1]] = barrier
+        u = st.linear_response(st.Model(st.lattice.chain(201), exchange=M, onsite=onsite), E, disorder=d,
+                               drive="field")
+        gradient = np.polyfit(np.arange(70, 131), u.spin_density[70:131, 2], 1)[0] / u.spin_current[100, 2]
+        wall = st.Model(st.lattice.chain(201), exchange=M, texture=st.textures.neel_wall(100, width), onsite=onsite)
+        beta = st.fit_torque(wall, st.linear_response(wall, E, disorder=d, drive="field")).beta
+        if barrier == 0:
+            reference = (gradient, beta)
+    assert abs(gradient) < 0.01 * reference[0]
+    assert abs(beta - b1 - c1 * gradient) < 0.01 * reference[1]
     # the prediction: stiffness c_ex = -j_spiral / (2q) (the package's exchange_stiffness, to 1 %),
     # differentiated along the neutral split of mu_s = mu_maj - mu_min
     wall = _chain(801, st.textures.neel_wall(400, width))

@@ -183,10 +183,37 @@ def test_series_wall_identities():
         X = x.sum() / 2
         pol = (g[0] - g[1]) / (g[0] + g[1])
         assert mixer.wire_response(g)[0] == pytest.approx(pol**2 * p / 2 / (1 - p * X / (1 + X)), rel=1e-12)
-    with pytest.raises(ValueError, match="conductances"):
-        mixer.wire_response((1.5, 0.5))
-    with pytest.raises(ValueError, match="conductances"):
-        mixer.wire_response((0.5,))
+    for bad in [(1.5, 0.5), (0.5,), ("a", 0.5), (0.5j, 0.5), (True, 0.5), (np.nan, 0.5)]:
+        with pytest.raises(ValueError, match="conductances"):
+            mixer.wire_response(bad)
+
+
+def _series_transmission(*scatterers):
+    """Total left-to-right transmission of incoherent two-channel scatterers in series, each
+    (T, R, T', R') (2 x 2 probability blocks), by the composition of scattering probabilities."""
+    T, R, Tp, Rp = scatterers[0]
+    for Tb, Rb, Tpb, Rpb in scatterers[1:]:
+        K, Kp = np.linalg.inv(np.eye(2) - Rp @ Rb), np.linalg.inv(np.eye(2) - Rb @ Rp)
+        T, R, Tp, Rp = Tb @ K @ T, R + Tp @ Rb @ K @ T, Tp @ Kp @ Tpb, Rpb + Tb @ Rp @ Kp @ Tpb
+    return T.sum()
+
+
+def test_series_wall_of_an_asymmetric_scatterer_against_the_composition_of_probabilities():
+    """A wall that scatters differently from the two sides (off-centre, with a barrier on one
+    site) between two Drude halves: R_wall from the occupations (``wire_response``) equals the
+    independent composition of the three scatterers' probabilities (swapping the wall's
+    transmissions or reflections from the two sides changes R by 0.07-0.4 %)."""
+    chain = st.Model(st.lattice.chain(48), exchange=M, texture=st.textures.neel_wall(17.5, 1.5),
+                     onsite=np.where(np.arange(48) == 24, 0.6, 0.0))
+    s = st.chain_scattering(chain, E)
+    p = s.probability
+    assert not np.allclose(p[2:, :2], p[:2, 2:]) and not np.allclose(p[:2, :2], p[2:, 2:])  # T != T', R != R'
+    g = np.array([0.6, 0.35])
+    half = (1 / g - 1) / 2
+    segment = (np.diag(1 / (1 + half)), np.diag(half / (1 + half))) * 2
+    wall = (p[2:, :2], p[:2, :2], p[:2, 2:], p[2:, 2:])
+    expected = 1 / _series_transmission(segment, wall, segment) - 1 / g.sum()
+    assert s.wire_response(g)[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_continuum_formulas():

@@ -23,7 +23,6 @@ from .observables import ARRAY_FIELDS, State
 from . import units
 
 
-
 def transmission(model: Model, energies) -> np.ndarray:
     """Caroli transmission T(E) = Tr[Gamma_L G Gamma_R G^dag] at each real energy (at a lead
     channel threshold: the limit from above); all energies in one C++ call."""

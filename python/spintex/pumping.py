@@ -43,7 +43,6 @@ from .screening import screening_potential
 from . import units
 
 
-
 # ----------------------------------------------------------------------------- velocities
 def texture_velocity(model: Model, kind: str = "translation", *, direction=(1.0, 0.0, 0.0), axis=(0.0, 0.0, 1.0),
                      step: float = 1e-4) -> np.ndarray:

@@ -42,7 +42,6 @@ from .screening import screening_potential, with_screening
 from . import units
 
 
-
 def thermal_window(energy, mu: float, temperature: float):
     """w_T(E) = ((E - mu)/T) (-df/dE): the occupation change per unit dT of the hot lead."""
     return (np.asarray(energy, float) - mu) / temperature * electric_window(energy, mu, temperature)
@@ -182,7 +181,6 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
     return r
 
 
-
 # ----------------------------------------------------------------------------- the Mott limit
 @dataclass
 class MottTerms:
@@ -248,7 +246,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
     if wire is not None:
         wire.whole_cross_section(screen)
-    common = {"energy": mu, "drive": "thermal", "units": f"per unit dT / ((pi^2/3) T), T -> 0; {UNIT_SYSTEM}",
+    common = {"energy": mu, "drive": "thermal", "units": f"{units.MOTT}; {UNIT_SYSTEM}",
               "parameters": {"energy": mu, "disorder": disorder, "step": h}}
     G = _combination(model, [(c, r) for (_, c), r in zip(stencil, bias)] + [(1.0, screen)], **common)
     Fp = _combination(model, [(c, r) for (_, c), r in zip(stencil, field)], **common)

@@ -40,5 +40,8 @@ PUMPING = ("per unit rate dX/dt of the texture coordinate (velocity field dn/dX)
 #: the thermal drive (spintex.thermal)
 THERMAL = "per unit temperature difference T_L - T_R (leads at T +- dT/2, k_B = 1)"
 
+#: the Mott terms of the thermal drive (spintex.thermal.mott_terms)
+MOTT = "per unit dT / ((pi^2/3) T), T -> 0"
+
 #: resistances (spintex.walls)
 RESISTANCE = "h/e^2 (one perfectly transmitted spin channel = 1)"

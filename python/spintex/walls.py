@@ -35,13 +35,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_model, finite_float
+from ._validate import check_model, finite_array, finite_float
 from .disorder import Disorder
 from .model import Model
 from .pumping import texture_force, texture_velocity
 from .response import linear_response
-from . import units
-
+from .units import RESISTANCE
 
 
 @dataclass
@@ -54,7 +53,7 @@ class WallResistance:
     conductance_uniform: float
     response_wall: object = None
     response_uniform: object = None
-    units: str = units.RESISTANCE
+    units: str = RESISTANCE
 
 
 def wall_resistance(model_wall: Model, model_uniform: Model, energy: float, *,
@@ -194,27 +193,29 @@ class ChainScattering:
         R_wall = (P^2 p/2) / (1 - p X/(1 + X)), X = (x_+ + x_-)/2, P the uniform wire's
         polarization.  It is the SCBA wire's limit Gamma_0 -> 0 at fixed L/l (tested).
         """
-        g = np.asarray(conductances, dtype=float)
-        if g.shape != (2,) or not np.all(np.isfinite(g)) or np.any(g <= 0) or np.any(g > 1):
+        if any(isinstance(v, (bool, np.bool_)) for v in np.ravel(np.asarray(conductances, dtype=object))):
+            raise ValueError(f"conductances must be (g_maj, g_min), real numbers, got {conductances!r}")
+        g = finite_array(conductances, "conductances")
+        if g.shape != (2,) or np.any(g <= 0) or np.any(g > 1):
             raise ValueError("conductances must be (g_maj, g_min), each in (0, 1] (one channel per spin; "
                              f"got {conductances!r})")
         if not np.all(self.open):
             raise ValueError("wire_response needs both spin channels open in both leads")
         half = (1 / g - 1) / 2
         T_seg, R_seg = np.diag(1 / (1 + half)), np.diag(half / (1 + half))
-        P = self.probability
-        T_w, R_w, Tp_w, Rp_w = P[2:, :2], P[:2, :2], P[:2, 2:], P[2:, 2:]
+        prob = self.probability
+        T_w, R_w, Tp_w, Rp_w = prob[2:, :2], prob[:2, :2], prob[:2, 2:], prob[2:, 2:]
         one = np.ones(2)
         # [u; w]: the occupations incident on the wall, per unit bias (mu_L, mu_R = 1/2, -1/2)
         A = np.eye(4) - np.block([[R_seg @ R_w, R_seg @ Tp_w], [R_seg @ T_w, R_seg @ Rp_w]])
         mu_in = np.linalg.solve(A, np.concatenate([T_seg @ one / 2, -T_seg @ one / 2]))
-        mu_out = P @ mu_in  # rows: left-movers on the left, right-movers on the right
+        mu_out = prob @ mu_in  # rows: left-movers on the left, right-movers on the right
         current = float((mu_in[:2] - mu_out[:2]).sum()) / (2 * np.pi)  # through the wall, per unit bias
         k = self.momentum
         p_in, p_out = np.concatenate([k[:2], -k[2:]]), np.concatenate([-k[:2], k[2:]])
-        force = float(mu_in @ (P * (p_in[None, :] - p_out[:, None])).sum(axis=0)) / (2 * np.pi)
+        force = float(mu_in @ (prob * (p_in[None, :] - p_out[:, None])).sum(axis=0)) / (2 * np.pi)
         g_wall = 2 * np.pi * current
-        return 1 / g_wall - 1 / g.sum(), force / current
+        return float(1 / g_wall - 1 / g.sum()), force / current
 
 
 def _lead_modes(cell: np.ndarray, energy: float, t: float):
