@@ -225,40 +225,14 @@ save(fig, "nonlocal_torque_beta_crossover")
 # d_x s_z / j_s = 2pi (2 nu_maj nu_min / (nu_maj + nu_min)) / L (two-current model), and the wall's
 # beta is beta_0 + c times it.  c is the exchange torque d_x(c_ex n x d_x n) of a stiffness that
 # follows the local spin-resolved Fermi levels (neutral split), fitted like the SCBA torque; c_ex
-# from the Bloch spin current of a clean spiral (-2 c_ex q).
+# from the Bloch spin current of a clean spiral (-2 c_ex q): ``st.kernels.contact_beta_coefficient``.
 
 
 # %%
-def spiral_spin_current(exchange, mu_majority, mu_minority, q=1e-3, nk=2_000_001):
-    """Pauli spin current of a clean chain spiral of pitch q, its bands filled to their own levels."""
-    k = (np.arange(nk) + 0.5) * 2 * np.pi / nk - np.pi
-    c, s = np.cos(q / 2), np.sin(q / 2)
-    hy = -2 * np.sin(k) * s
-    h = np.sqrt(hy ** 2 + exchange ** 2)
-    total = 0.0
-    for sign, mu in ((-1, mu_majority), (1, mu_minority)):
-        occupied = -2 * np.cos(k) * c + sign * h < mu
-        total += np.sum((sign * hy / h * 2 * np.sin(k) * c - 2 * np.cos(k) * s)[occupied])
-    return total / nk
-
-
-def contact_coefficient(exchange, energy, width, length=801):
-    """The predicted c: B of the fitted synthetic torque d_x(c_ex(x) n x d_x n), per unit d_x s_z / j_s."""
-    nus = [1 / (np.pi * np.sqrt(4 - (energy + s * exchange) ** 2)) for s in (1, -1)]
-    h, split = 1e-2, np.array([nus[1], -nus[0]]) / sum(nus)
-    dc = -(spiral_spin_current(exchange, *(energy + h * split))
-           - spiral_spin_current(exchange, *(energy - h * split))) / (2 * h) / 2e-3
-    model = st.Model(st.lattice.chain(length), exchange=exchange, texture=st.textures.neel_wall(length // 2, width))
-    n = model.texture_vectors
-    x = np.arange(length) - length // 2
-    torque = np.gradient(dc * x[:, None] * np.cross(n, np.gradient(n, axis=0)), axis=0)
-    return -2 * st.fit_torque(model, torque).nonadiabatic * sum(nus) / (2 * nus[0] * nus[1])
-
-
 rows_c = []
 for exchange, energy, width in pick([(0.8, -1.0, 12.0)], [(0.8, -1.0, 6.0), (0.8, -1.0, 12.0), (0.5, -0.8, 16.0),
                                                             (0.3, -1.6, 16.0)]):
-    nus = [1 / (np.pi * np.sqrt(4 - (energy + s * exchange) ** 2)) for s in (1, -1)]
+    nus = st.continuum.spin_dos(energy, exchange, 1)
     gradients, betas = [], []
     for length in pick([341, 801], [341, 801, 1601]):
         c = length // 2
@@ -270,7 +244,7 @@ for exchange, energy, width in pick([(0.8, -1.0, 12.0)], [(0.8, -1.0, 6.0), (0.8
         betas.append(st.fit_torque(model, st.linear_response(model, energy, disorder=st.Disorder(onsite=G0),
                                                              drive="field")).beta)
     slope, offset = np.polyfit(gradients, betas, 1)
-    predicted = contact_coefficient(exchange, energy, width)
+    predicted = st.kernels.contact_beta_coefficient(energy, exchange, width)
     rows_c.append((exchange, energy, width, float(np.mean(np.array(gradients) * pick([341, 801], [341, 801, 1601]))),
                    2 * np.pi * 2 * nus[0] * nus[1] / sum(nus), offset, slope, predicted, slope / predicted))
 table(rows_c, ["M", "E_F", "lambda", "L d_x s_z/j_s", "two-current", "beta_0", "c measured", "c predicted",

@@ -101,22 +101,6 @@ def test_bar_is_a_sum_over_transverse_modes():
     assert np.abs(lattice - conv).max() < 1e-6 * np.abs(lattice).max()  # measured 3.3e-7: O(A^2), A ~ 1e-3
 
 
-def _spiral_spin_current(mu_majority, mu_minority, q=1e-3, nk=2_000_001):
-    """Pauli spin current (component along the rotation axis) of a clean chain spiral of pitch q,
-    its two bands filled to their own Fermi levels: in the rotated frame
-    H(k) = -2t cos k cos(q/2) - 2t sin k sin(q/2) sigma_y - M sigma_z (t = 1), the bond spin current
-    (1/2){sigma_y, dH/dk} averaged over the occupied states."""
-    k = (np.arange(nk) + 0.5) * 2 * np.pi / nk - np.pi
-    c, s = np.cos(q / 2), np.sin(q / 2)
-    hy = -2 * np.sin(k) * s
-    h = np.sqrt(hy ** 2 + M ** 2)
-    total = 0.0
-    for sign, mu in ((-1, mu_majority), (1, mu_minority)):
-        occupied = -2 * np.cos(k) * c + sign * h < mu
-        total += np.sum((sign * hy / h * 2 * np.sin(k) * c - 2 * np.cos(k) * s)[occupied])
-    return total / nk
-
-
 def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gradient():
     """docs/physics.md section 17: without spin relaxation the clean contacts (one channel per spin,
     resistance 1 each) leave the uniform SCBA wire under the field drive a uniform spin-accumulation
@@ -128,7 +112,7 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
     clean spiral's spin current; fitted like the SCBA torque): predicted 0.9666, 0.6 % below the
     measured value, which approaches it as 1/lambda^2.  Barriers that cancel the gradient cancel beta.
     (Three lengths alone cannot tell the gradient from any other 1/L effect: the barriers can.)"""
-    nu = [1 / (np.pi * np.sqrt(4 - (E + s * M) ** 2)) for s in (1, -1)]
+    nu = st.continuum.spin_dos(E, M, 1)
     width, fits = 12.0, []
     for g0 in (0.01, 0.005):
         d = st.Disorder(onsite=g0)
@@ -163,15 +147,10 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
             reference = (gradient, beta)
     assert abs(gradient) < 0.01 * reference[0]
     assert abs(beta - b1 - c1 * gradient) < 0.01 * reference[1]
-    # the prediction: stiffness c_ex = -j_spiral / (2q) (the package's exchange_stiffness, to 1 %),
-    # differentiated along the neutral split of mu_s = mu_maj - mu_min
+    # the prediction (K.contact_beta_coefficient): the stiffness c_ex = -j_spiral / (2q) (the package's
+    # exchange_stiffness, to 1 %), differentiated along the neutral split of mu_s, fitted like the torque
     wall = _chain(801, st.textures.neel_wall(400, width))
-    assert st.thermal.exchange_stiffness(wall, E) == pytest.approx(-_spiral_spin_current(E, E) / 2e-3, rel=0.02)
-    h, split = 1e-2, np.array([nu[1], -nu[0]]) / sum(nu)
-    dc = -(_spiral_spin_current(*(E + h * split)) - _spiral_spin_current(*(E - h * split))) / (2 * h) / 2e-3
-    n = wall.texture_vectors
-    x = np.arange(801) - 400.0
-    synthetic = np.gradient(dc * x[:, None] * np.cross(n, np.gradient(n, axis=0)), axis=0)  # d mu_s/dx = 1
-    # B = fitted coefficient per unit d_x mu_s; A = -j_s/2; d_x s_z = (2 nu_up nu_down/(nu_up + nu_down)) d_x mu_s
-    predicted = -2 * st.fit_torque(wall, synthetic).nonadiabatic * sum(nu) / (2 * nu[0] * nu[1])
+    assert st.thermal.exchange_stiffness(wall, E) == pytest.approx(-K.spiral_spin_current(1e-3, E, E, M) / 2e-3,
+                                                                     rel=0.02)
+    predicted = K.contact_beta_coefficient(E, M, width)
     assert c1 == pytest.approx(predicted, rel=0.015)  # measured 0.9723 against 0.9666

@@ -25,6 +25,10 @@ transport direction); ``X_k(q) = eps(k + q) - eps(k) = 4t sin(q/2) sin(k_x + q/2
 Their real-space convolution with a chain texture (Eqs. 40-41), :func:`nonlocal_torque` and
 :func:`texture_gauge`, lives in :mod:`spintex.gauge` and is re-exported here.
 
+- :func:`spiral_spin_current` (the clean spiral's equilibrium spin current with spin-resolved Fermi
+  levels) and :func:`contact_beta_coefficient` (the beta that the contacts' spin accumulation gives a
+  wall without spin relaxation, docs/physics.md section 17).
+
 All are at temperature 0 in the clean limit (principal values and delta functions taken exactly),
 except :func:`h1` which also takes a temperature (d = 1).  ``dim = 1`` (chain) is exact in closed
 form; ``dim = 3`` (simple cubic, q along x) reduces the transverse sums to the square-lattice
@@ -47,8 +51,12 @@ from scipy import special
 
 from ._validate import finite_float
 from .continuum._checks import _real
-from .continuum.bands import transport_dos
+from .analysis import fit_torque
+from .continuum.bands import spin_dos, transport_dos
 from .gauge import NonlocalTorque, nonlocal_torque, texture_gauge  # noqa: F401  (their real-space convolution)
+from .lattice import chain
+from .model import Model
+from .textures import neel_wall
 
 # ---------------------------------------------------------------------------- checks
 def _params(fermi_energy, exchange, hopping, dim):
@@ -331,3 +339,56 @@ def chi2(q, fermi_energy, exchange, *, hopping=1.0, dim=3, vertex="parallel"):
             out = out + s * dv * 2 * t * np.sin(k + q / 2) * jac * _square_dos(mu + s * M - _eps(k, t), t)
     out = out / 3 if vertex == "isotropic" else out
     return _out(np.pi * M / (2 * (Du + Dd)) * out / (2 * np.pi))
+
+
+# ---------------------------------------------------------------------------- the contacts' beta
+def spiral_spin_current(q, mu_majority, mu_minority, exchange, *, hopping=1.0, nk: int = 2_000_001) -> float:
+    """Equilibrium Pauli spin current of a clean chain spiral of pitch ``q`` (component along the
+    rotation axis), its two bands filled to their own levels ``mu_majority`` and ``mu_minority``.
+
+    In the rotated frame the spiral is translation invariant,
+    ``H(k) = -2t cos k cos(q/2) - 2t sin k sin(q/2) sigma_y - M sigma_z``; the bond spin current is
+    ``(1/2){sigma_y, dH/dk} = 2t sin k cos(q/2) sigma_y - 2t cos k sin(q/2)``, averaged over the
+    occupied states of each band (lower band: majority) on ``nk`` k-points.  For small q it is
+    ``-2 c q``, c the exchange stiffness of :func:`spintex.thermal.exchange_stiffness` (its torque
+    ``c n x d_x^2 n``; equal to 1 % on a lambda = 12 wall, docs/physics.md section 17)."""
+    q = finite_float(q, "q")
+    mus = (finite_float(mu_majority, "mu_majority"), finite_float(mu_minority, "mu_minority"))
+    M = finite_float(exchange, "exchange", positive=True)
+    t = finite_float(hopping, "hopping", positive=True)
+    k = (np.arange(nk) + 0.5) * 2 * np.pi / nk - np.pi
+    c, s = np.cos(q / 2), np.sin(q / 2)
+    hy = -2 * t * np.sin(k) * s
+    h = np.sqrt(hy ** 2 + M ** 2)
+    total = 0.0
+    for sign, mu in zip((-1, 1), mus):
+        occupied = -2 * t * np.cos(k) * c + sign * h < mu
+        total += np.sum((sign * hy / h * 2 * t * np.sin(k) * c - 2 * t * np.cos(k) * s)[occupied])
+    return float(total / nk)
+
+
+def contact_beta_coefficient(fermi_energy, exchange, width, *, length: int = 801) -> float:
+    """The predicted slope c of beta = beta_0 + c d_x s_z / j_s for a Neel wall of ``width`` in a
+    wire without spin relaxation (docs/physics.md section 17): the texture's equilibrium spin
+    current -c_ex n x d_x n follows the local spin-resolved Fermi levels, which the contacts' spin
+    accumulation mu_s = mu_maj - mu_min shifts by (nu_min, -nu_maj) mu_s / (nu_maj + nu_min) (a
+    neutral split).  A linear mu_s makes c_ex linear and the torque d_x(c_ex n x d_x n); this is
+    fitted by :func:`spintex.fit_torque` on a clean chain of ``length`` sites like the SCBA torque
+    (the c_ex n x d_x^2 n term takes about half of d_x c_ex away from n x d_x n), and with
+    A = -j_s/2 and d_x s_z = (2 nu_maj nu_min/(nu_maj + nu_min)) d_x mu_s the slope is
+    c = -2 B (nu_maj + nu_min)/(2 nu_maj nu_min) per unit d_x mu_s.  Chain, hopping 1."""
+    E = finite_float(fermi_energy, "fermi_energy")
+    M = finite_float(exchange, "exchange", positive=True)
+    nu = np.array(spin_dos(E, M, 1), dtype=float)
+    q, h = 1e-3, 1e-2
+    split = np.array([nu[1], -nu[0]]) / nu.sum()
+    (up_plus, down_plus), (up_minus, down_minus) = E + h * split, E - h * split
+    stiffness_change = -(spiral_spin_current(q, up_plus, down_plus, M)
+                         - spiral_spin_current(q, up_minus, down_minus, M)) / (2 * q)  # c_ex = -j / 2q
+    dc = stiffness_change / (2 * h)
+    width = finite_float(width, "width", positive=True)
+    model = Model(chain(length), exchange=M, texture=neel_wall(length // 2, width))
+    n = model.texture_vectors
+    x = np.arange(length) - length // 2
+    torque = np.gradient(dc * x[:, None] * np.cross(n, np.gradient(n, axis=0)), axis=0)  # d_x mu_s = 1
+    return float(-2 * fit_torque(model, torque).nonadiabatic * nu.sum() / (2 * nu[0] * nu[1]))
