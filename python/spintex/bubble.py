@@ -36,7 +36,8 @@ from ._validate import check_model, finite_float, real_array
 from .disorder import Disorder, PairBornMap, spin_orbit_balance
 from .model import Model
 from .observables import Response
-from .response import UNIT_SYSTEM, UNITS, fermi_level_system, open_channels
+from .response import fermi_level_system, open_channels
+from . import units
 
 
 def _field_per_bond(model: Model, field, disorder) -> np.ndarray:
@@ -114,4 +115,4 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
         model, born.sites(rho), rho_bonds, energy=energy, drive="internal_field", transmission=np.nan,
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
         parameters={"energy": energy, "disorder": disorder, "field": values, "scba_iterations": sol.iterations},
-        units=f"{UNITS['internal_field']} at T = 0, SCBA lifetimes; {UNIT_SYSTEM}", **extra)
+        units=f"{units.DRIVES['internal_field']} at T = 0, SCBA lifetimes; {units.OBSERVABLES}", **extra)

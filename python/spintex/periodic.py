@@ -24,7 +24,8 @@ from .model import Model
 from .integration import channel_thresholds
 from .keldysh import spectrum_bottom
 from .observables import Response
-from .response import DRIVE_WEIGHTS, UNITS, accumulation_fields, balance_split, check_drive
+from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
+from . import units
 from .sea import FermiSea
 from .screening import with_screening
 
@@ -151,7 +152,7 @@ class PeriodicWire:
             parameters={"energy": energy, "drive": drive, "disorder": disorder, "channels": len(self.channels),
                         "cross_section": self.cross_section, "scba_iterations": sol.iterations,
                         "ladder_iterations": lad.iterations},
-            units=f"per site of the cross-section (currents: whole cross-section), {UNITS[drive]}",
+            units=f"per site of the cross-section (currents: whole cross-section), {units.DRIVES[drive]}",
             **info, **accumulation_fields(self.model, sol.retarded_sites, sites),
         )
         # the balance on the representative slice (torque and currents per site of the cross-section),

@@ -41,8 +41,6 @@ from . import units
 #: drive -> (weight of Gamma_L, weight of Gamma_R) of its Fermi-surface part
 DRIVE_WEIGHTS = {"left": (1.0, 0.0), "right": (0.0, 1.0), "bias": (0.5, -0.5), "field": (0.5, -0.5)}
 
-UNITS = units.DRIVES
-UNIT_SYSTEM = units.OBSERVABLES
 
 
 def check_drive(drive, lead=None) -> str:
@@ -94,7 +92,7 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None):
 def clean_response(model: Model, energy: float, drive: str) -> Response:
     sites, bonds, info = _clean_blocks(model, energy, drive)
     return Response.from_blocks(model, sites, bonds, energy=energy, drive=drive,
-                                parameters={"energy": energy, "drive": drive}, units=f"{UNITS[drive]}; {UNIT_SYSTEM}",
+                                parameters={"energy": energy, "drive": drive}, units=units.of_drive(drive),
                                 **info)
 
 
@@ -127,7 +125,7 @@ def clean_batch(model: Model, energies: np.ndarray, drive: str) -> Response:
     sites, bonds, info = _lead_blocks(model, energies, drive)
     return Response.from_blocks(model, sites, bonds, energy=energies, drive=drive,
                                 parameters={"energy": energies, "drive": drive},
-                                units=f"{UNITS[drive]}; {UNIT_SYSTEM}", **info)
+                                units=units.of_drive(drive), **info)
 
 
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres",
@@ -165,7 +163,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
         parameters={"energy": energy, "drive": drive, "disorder": disorder,
                     "scba_iterations": sol.iterations, "scba_residual": sol.residual,
                     "ladder_iterations": lad.iterations},
-        units=f"{UNITS[drive]} (SCBA average); {UNIT_SYSTEM}", **info,
+        units=units.of_drive(drive, " (SCBA average)"), **info,
         **accumulation_fields(model, sol.retarded_sites, sites),
     )
     if disorder.soc:
@@ -216,7 +214,7 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
         open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,
                                             "scba_iterations": 0, "no_open_channel": True},
-        units=f"{UNITS[drive]} (SCBA average); {UNIT_SYSTEM}", **info,
+        units=units.of_drive(drive, " (SCBA average)"), **info,
         **accumulation_fields(model, zero_sites, zero_sites))
     r.lead_conductances, r.transmission = (0.0, 0.0), 0.0
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
@@ -252,7 +250,7 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
                  parameters={"energy": energy, "drive": drive, "disorder": disorder, "samples": stats.count,
                              "seed": disorder.resolved_seed},
-                 units=f"{UNITS[drive]} (sample average); {UNIT_SYSTEM}")
+                 units=units.of_drive(drive, " (sample average)"))
     for name in (*ARRAY_FIELDS, "transmission"):
         setattr(r, f"{name}_stderr", stats.stderr(name))
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)

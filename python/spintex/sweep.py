@@ -32,7 +32,8 @@ from .disorder import Disorder, RunningMean
 from .ensemble import SAMPLED, chunk_stats, sample_chunk
 from .model import Model
 from .observables import Response
-from .response import DRIVE_WEIGHTS, UNIT_SYSTEM, UNITS, averaged_response, linear_response
+from .response import DRIVE_WEIGHTS, averaged_response, linear_response
+from . import units
 from .runner import check_execution, run_chunks
 
 #: scalar outputs computed from each response by st.fit_torque
@@ -336,7 +337,7 @@ class Job:
 
         attrs = {"spintex_version": __version__, "grid": ", ".join(self.grid) or "(none)"}
         if "drive" not in self.grid:
-            attrs.update(drive=self.drive, units=f"{UNITS.get(self.drive, self.drive)}; {UNIT_SYSTEM}")
+            attrs.update(drive=self.drive, units=f"{units.DRIVES.get(self.drive, self.drive)}; {units.OBSERVABLES}")
         if isinstance(self.disorder, Disorder):
             attrs.update(netcdf_attrs({"disorder": self.disorder}))
             if self.disorder.method == "samples":

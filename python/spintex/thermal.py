@@ -36,7 +36,7 @@ from .integration import Progress, _integrate, channel_thresholds, fermi_window_
 from .model import Model
 from .observables import ARRAY_FIELDS, Response
 from .model import IDENTITY2
-from .response import UNIT_SYSTEM, balance_split, open_channels
+from .response import balance_split, open_channels
 from .sea import FermiSea
 from .screening import screening_potential, with_screening
 from . import units
@@ -175,7 +175,7 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, mu),
         parameters={"energy": mu, "drive": "thermal", "temperature": T, "circuit": circuit, "screened": screened,
                     "disorder": disorder, **info},
-        units=f"{units.THERMAL}, {circuit} circuit{' (every site neutral)' if screened else ''}; {UNIT_SYSTEM}",
+        units=f"{units.THERMAL}, {circuit} circuit{' (every site neutral)' if screened else ''}; {units.OBSERVABLES}",
         seebeck=seebeck, **extra)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
@@ -246,7 +246,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
     if wire is not None:
         wire.whole_cross_section(screen)
-    common = {"energy": mu, "drive": "thermal", "units": f"{units.MOTT}; {UNIT_SYSTEM}",
+    common = {"energy": mu, "drive": "thermal", "units": f"{units.MOTT}; {units.OBSERVABLES}",
               "parameters": {"energy": mu, "disorder": disorder, "step": h}}
     G = _combination(model, [(c, r) for (_, c), r in zip(stencil, bias)] + [(1.0, screen)], **common)
     Fp = _combination(model, [(c, r) for (_, c), r in zip(stencil, field)], **common)

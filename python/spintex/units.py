@@ -29,6 +29,14 @@ DRIVES = {
                        "bare current vertex, no ladder (spintex.kubo_bubble)"),
 }
 
+
+
+def of_drive(drive: str, qualifier: str = "") -> str:
+    """A linear response's units: what it is per (``DRIVES[drive]``, then ``qualifier``, e.g.
+    " (SCBA average)") and the observables' units."""
+    return f"{DRIVES[drive]}{qualifier}; {OBSERVABLES}"
+
+
 #: equilibrium and finite-bias states (spintex.keldysh)
 STATE = ("per site (densities) and per unit time (currents); hbar = e = a = 1, energies in "
          "units of t; spin density in Pauli units (s = <sigma>)")

@@ -32,7 +32,8 @@ from .. import __version__
 from .. import config as cfg
 from ..runner import SchedulerUnreachable
 from .output import output_folder, write_results
-from .run import UNITS, solve, summary
+from .run import solve, summary
+from .. import units
 from .sweep import sweep_main
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="spintex",
         description="Keldysh Green's functions of conduction electrons in magnetic textures: "
                     "transmission, current-induced spin density and torque, beta.",
-        epilog=f"Units: {UNITS}.")
+        epilog=f"Units: {units.SYSTEM}.")
     p.add_argument("--version", action="version", version=f"spintex {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import __version__
 from ..analysis import TorqueFit
-from .run import UNITS, UNITS_NOTE, Result, describe_lattice, per_slice, slice_residual
+from .run import Result, describe_lattice, per_slice, slice_residual
+from .. import units
 
 
 # --------------------------------------------------------------------------- output
@@ -36,17 +37,17 @@ def run_dataset(result: Result):
     eq = getattr(result.state, "equilibrium", None)  # no equilibrium part with [disorder]
     data: dict = {}
 
-    def add(name, dims, value, units, long_name):
-        data[name] = (dims, np.asarray(value), {"units": units, "long_name": long_name})
+    def add(name, dims, value, unit, long_name):
+        data[name] = (dims, np.asarray(value), {"units": unit, "long_name": long_name})
 
     for name in RUN_FIELDS:
-        dims, units, long_name = FIELDS[name]
-        add(name, dims, getattr(tr, name), units, f"current-induced (bias-window) part: {long_name}")
+        dims, unit, long_name = FIELDS[name]
+        add(name, dims, getattr(tr, name), unit, f"current-induced (bias-window) part: {long_name}")
         stderr = getattr(tr, f"{name}_stderr", None)
         if stderr is not None:
-            add(f"{name}_stderr", dims, stderr, units, f"standard error of the sample average of the {name}")
+            add(f"{name}_stderr", dims, stderr, unit, f"standard error of the sample average of the {name}")
         if eq is not None and name in EQUILIBRIUM_FIELDS:
-            add(f"equilibrium_{name}", dims, getattr(eq, name), units,
+            add(f"equilibrium_{name}", dims, getattr(eq, name), unit,
                 f"equilibrium part (the right lead's mu and T): {long_name}")
     nan = float("nan")
     add("texture", ("site", "component"), model.texture_vectors, "1", "unit vectors n_i of the texture")
@@ -62,9 +63,9 @@ def run_dataset(result: Result):
     add("open_channels", ("lead",), np.asarray(r.open_channels), "1", "propagating channels at E_F, both spins")
     coefficients = ("adiabatic", "nonadiabatic", "beta")
     for name in coefficients:
-        units, long_name = FIT_FIELDS[name]
-        add(f"fit_{name}", (), getattr(fit, name) if fit else nan, units, long_name)
-        add(f"fit_{name}_stderr", (), getattr(fit, f"{name}_stderr") if fit else nan, units,
+        unit, long_name = FIT_FIELDS[name]
+        add(f"fit_{name}", (), getattr(fit, name) if fit else nan, unit, long_name)
+        add(f"fit_{name}_stderr", (), getattr(fit, f"{name}_stderr") if fit else nan, unit,
             f"least-squares standard error of fit_{name}")
     ff, bias = result.field_fit, c.solve["bias"]
     if ff is not None:  # clean runs: the seeds' drive beside the bias (the summary's field-drive line)
@@ -86,7 +87,7 @@ def run_dataset(result: Result):
     ds = ds.assign_coords(site_coordinates(model, ds.sizes))
     ds = ds.assign_coords(boundary=("boundary", np.arange(ds.sizes["boundary"]) + 0.5,
                                     {"units": "a", "long_name": "x of the slice boundary"}))
-    ds.attrs.update(title=c.title or str(c.source), convention=f"{UNITS}; {UNITS_NOTE}", config=c.text,
+    ds.attrs.update(title=c.title or str(c.source), convention=f"{units.SYSTEM}; {units.NOTE}", config=c.text,
                     config_json=json.dumps(c.to_dict(), indent=1), spintex_version=__version__)
     if c.disorder is not None:
         ds.attrs.update(netcdf_attrs(c.disorder, prefix="disorder_"))

@@ -18,8 +18,6 @@ from ..observables import ARRAY_FIELDS, State
 from .. import units
 
 
-UNITS = units.SYSTEM
-UNITS_NOTE = units.NOTE
 
 @dataclass
 class Result:
@@ -135,7 +133,7 @@ def summary(result: Result) -> str:
     current = float(tr.current.mean()) if tr.current.size else float("nan")
     lines = [
         f"spintex {__version__}: {c.title or c.source}",
-        f"units: {UNITS}",
+        f"units: {units.SYSTEM}",
         "",
         "system",
         f"  lattice       {describe_lattice(c)}, {m['leads']} leads",
@@ -214,5 +212,5 @@ def summary(result: Result) -> str:
             lines.append(f"  charge-neutral field drive (linear response{at} x bias, every site screened): "
                          f"A = {bias * ff.adiabatic:+.6e} t a, B = {bias * ff.nonadiabatic:+.6e} t a, "
                          f"beta = {ff.beta:+.6e}")
-    lines += ["", f"units: {UNITS_NOTE}", f"solved in {result.seconds:.2f} s"]
+    lines += ["", f"units: {units.NOTE}", f"solved in {result.seconds:.2f} s"]
     return "\n".join(lines)

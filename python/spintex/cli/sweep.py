@@ -13,7 +13,8 @@ import numpy as np
 from .. import __version__
 from .. import config as cfg
 from .output import output_folder
-from .run import UNITS, UNITS_NOTE, describe_lattice, describe_texture
+from .run import describe_lattice, describe_texture
+from .. import units
 
 
 # --------------------------------------------------------------------------- [sweep]
@@ -80,7 +81,7 @@ def run_sweep(config: cfg.Config, progress=True):
                drive=sw["drive"], observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
                samples_per_task=sw["samples_per_task"], run_dir=sw["checkpoint"], scheduler=sw["scheduler"],
                workers=sw["workers"], progress=progress)
-    ds.attrs.update(title=config.title or str(config.source), convention=f"{UNITS}; {UNITS_NOTE}",
+    ds.attrs.update(title=config.title or str(config.source), convention=f"{units.SYSTEM}; {units.NOTE}",
                     config=config.text, config_json=json.dumps(config.to_dict(), indent=1),
                     note="linear response per unit d(mu) at T = 0 (solve.bias is not used)")
     return ds
@@ -97,7 +98,7 @@ def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
     assert sw is not None
     points = int(np.prod([len(v) for v in sw["grid"].values()])) if sw["grid"] else 1
     energies = ds.sizes.get("energy", 1)
-    lines = [f"spintex {__version__}: {config.title or config.source}", f"units: {UNITS}", "",
+    lines = [f"spintex {__version__}: {config.title or config.source}", f"units: {units.SYSTEM}", "",
              f"sweep of {describe_lattice(config)}, {describe_texture(config)}",
              "  grid          " + ("; ".join(f"{k} = {v}" for k, v in sw["grid"].items()) or "(none)")
              + f"  ({points} points x {energies} energies)",
