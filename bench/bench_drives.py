@@ -2,14 +2,20 @@
 the Fermi-surface ladder, the Fermi-sea build and the screening solve), the local (gradient
 expansion) screening against the full one, and pumping against linear_response, on SCBA systems.
 
-    python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1]
+    python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1] [--tolerances]
 
 Figures printed (ratios from one run, on a possibly shared machine: wall and CPU seconds, and the
 CPUs other processes kept busy), never part of the tests.
 """
 from _timing import best_of, parse_and_set_threads
 
-args = parse_and_set_threads(__doc__.splitlines()[0])
+def _options(p):
+    p.add_argument("--tolerances", action="store_true",
+                   help="the bar's field drive only, split at several Fermi-sea and screening tolerances "
+                        "(what the accuracy costs)")
+
+
+args = parse_and_set_threads(__doc__.splitlines()[0], _options)
 
 import time  # noqa: E402
 
@@ -60,6 +66,33 @@ if not args.quick:
                   -2.5, st.Disorder(onsite=0.1, magnetic=(0.01, 0.01))))
 
 print(f"OMP_NUM_THREADS={args.omp_threads}, BLAS threads={args.blas_threads}, best of {repeats}")
+
+
+def tolerance_table(model, energy, disorder):
+    """The field drive at (Fermi-sea tolerance, screening tolerance) pairs, one run each: nodes, steps,
+    time over the bias part, the torque against the default (1e-6, 1e-6) relative to its largest value,
+    and the charge left (the neutrality) relative to the unscreened charge."""
+    b, tb, _ = timed(lambda: st.linear_response(model, energy, disorder=disorder, drive="bias"))
+    print(f"    bias part {tb:.2f} s")
+    reference = None
+    for sea_tol, screen_tol in [(1e-6, 1e-6), (1e-6, 1e-4), (1e-5, 1e-5), (1e-4, 1e-4)]:
+        sea, ts, _ = timed(lambda: FermiSea(model, energy, disorder, tolerance=sea_tol))
+        (_, steps, sites, bonds), tg, _ = timed(lambda: screen(sea, b.charge_density, tolerance=screen_tol))
+        part = State.from_blocks(model, sites, bonds)
+        torque, charge = b.torque + part.torque, b.charge_density + part.charge_density
+        reference = torque if reference is None else reference
+        print(f"    sea {sea_tol:g}, screening {screen_tol:g}: {sea.nodes.size} nodes, {steps} steps, sea {ts:.1f} s, "
+              f"screening {tg:.1f} s, total {(tb + ts + tg) / tb:.2f}x the bias part; torque moved by "
+              f"{np.abs(torque - reference).max() / np.abs(reference).max():.1e}, charge left "
+              f"{np.abs(charge).max() / np.abs(b.charge_density).max():.1e}")
+        sea = None  # release its correlators before the next rule is built
+
+
+if args.tolerances:
+    label, model, energy, disorder = cases[-1]
+    print(f"{label}: what the accuracy costs")
+    tolerance_table(model, energy, disorder)
+    raise SystemExit
 for label, model, energy, disorder in cases:
     bias = best_of(lambda: st.linear_response(model, energy, disorder=disorder, drive="bias"), repeats)
     field = best_of(lambda: st.linear_response(model, energy, disorder=disorder, drive="field"), repeats)
