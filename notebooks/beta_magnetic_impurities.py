@@ -114,4 +114,30 @@ _, _, fc, _, _ = run(0.25, E1, 0.02, 0.01, 100, length=1200)
 print(f"beta(Gm/2)/beta(Gm) = {fb.beta / fa.beta:.4f} (1/2 expected); "
       f"beta(G0=0.02)/beta(G0=0) = {fc.beta / fa.beta:.4f} (1 expected)")
 assert abs(fb.beta / fa.beta - 0.5) < 0.01 and abs(fc.beta / fa.beta - 1) < 0.02
+
+# %% [markdown]
+# ## How short must the screening be?  Thomas-Fermi screening length l
+# `screening_length=l` replaces neutrality by the lattice Poisson equation, n_bias + chi u =
+# nu l^2 (-Delta) u (docs/physics.md section 12): l -> 0 is the field drive, l -> infinity the bias
+# drive.  The headline chain (lambda = 100, 2001 sites): beta as the fraction of the way from the
+# field drive's value to the bias drive's.
+
+# %%
+M, E, G0, GM, w = 0.5, -0.8, 0.05, 0.005, pick(50, 100)
+L = 20 * w + 1
+m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall(L / 2, w))
+d = st.Disorder(onsite=G0, magnetic=(GM, GM))
+beta_field = st.fit_torque(m, st.linear_response(m, E, disorder=d, drive="field")).beta
+bias = st.linear_response(m, E, disorder=d, drive="bias")
+beta_bias = st.fit_torque(m, bias.torque).beta  # a plain array: fit_torque does not warn
+rows_l = []
+for ell in pick([1.0, 30.0, 300.0], [0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 10000.0]):
+    r = st.linear_response(m, E, disorder=d, drive="field", screening_length=ell)
+    beta = st.fit_torque(m, r).beta
+    rows_l.append((ell, beta, (beta - beta_field) / (beta_bias - beta_field), r.neutrality))
+table(rows_l, ["l", "beta", "(beta - field)/(bias - field)", "charge left / unscreened"])
+assert all(abs(r[2]) < 1e-4 for r in rows_l if r[0] <= 30)   # measured 1.1e-5 (l = 30, 1001 sites), 4e-7 (2001)
+assert all(a[2] < b[2] + 1e-6 for a, b in zip(rows_l, rows_l[1:]))  # towards the bias drive as l grows
+assert rows_l[-1][2] > 0.5                                  # measured 0.66 (l = 300, 1001 sites), 0.998 (l = 1e4)
+
 print("full size" if FULL else "reduced size", "checks passed")

@@ -4,7 +4,7 @@ import pytest
 
 import spintex as st
 from spintex.sea import FermiSea
-from spintex.screening import BulkKernel, _probed_kernel, screen, with_screening
+from spintex.screening import BulkKernel, _probed_kernel, laplacian, permittivity, screen, with_screening
 
 from conftest import dense_green, random_unit_vectors
 
@@ -341,6 +341,78 @@ def test_clean_field_drive_conserves_angular_momentum():
     per_slice = np.array([r.torque[s].sum(axis=0) for s in lat.slices])
     div = 0.5 * (r.spin_current[:-1] - r.spin_current[1:])
     assert np.abs(per_slice[1:-1] - div).max() < 1e-9
+
+
+def test_thomas_fermi_screening_solves_the_lattice_poisson_equation():
+    """screening_length l: n_bias + chi u = kappa (-Delta) u with kappa = nu l^2.  Against a dense
+    solve with chi built column by column from the sea (every site probed), on a textured SCBA chain
+    short enough for that (the GMRES preconditioner, bulk kernel or local + Laplacian, must not
+    matter); the Laplacian's Dirichlet ends (the leads at u = 0) and the charge left equal to the
+    Poisson charge; l = 0 is the neutral field drive, bitwise."""
+    L = 48
+    m = st.Model(st.lattice.chain(L), exchange=0.5, texture=st.textures.neel_wall(L / 2, 6))
+    d = st.Disorder(onsite=0.05, magnetic=(0.01, 0.01))
+    lap = laplacian(m.lattice).toarray()
+    assert np.allclose(lap, lap.T) and np.allclose(np.diag(lap), 2.0)  # the end sites' lead neighbours
+    assert np.allclose(lap.sum(axis=1), [1.0] + [0.0] * (L - 2) + [1.0])
+    bias = st.linear_response(m, -0.8, disorder=d, drive="bias")
+    sea = FermiSea(m, -0.8, d, tolerance=1e-10)
+    chi = np.array([st.State.from_blocks(m, *sea(np.eye(L)[i][:, None, None] * np.eye(2))).charge_density
+                    for i in range(L)]).T
+    assert np.allclose(chi, chi.T, atol=1e-9 * np.abs(chi).max())  # the static susceptibility is symmetric
+    for length in (0.5, 4.0):
+        kappa = permittivity(sea, length)
+        assert kappa == pytest.approx(np.median(sea.compressibility) * length ** 2)
+        exact = np.linalg.solve(chi - kappa * lap, -bias.charge_density)
+        for preconditioner in ("local", "bulk"):
+            u, *_ = screen(sea, bias.charge_density, screening_length=length, tolerance=1e-10,
+                           preconditioner=preconditioner)
+            assert np.abs(u - exact).max() < 1e-8 * np.abs(exact).max(), (length, preconditioner)
+        r = st.linear_response(m, -0.8, disorder=d, drive="field", screening_length=length)
+        assert r.screening_length == length
+        poisson = permittivity(FermiSea(m, -0.8, d), length) * lap @ r.screening_potential
+        assert np.abs(r.charge_density - poisson).max() < 1e-5 * np.abs(bias.charge_density).max()
+        assert np.abs(r.screening_potential - exact).max() < 1e-5 * np.abs(exact).max()
+    field = st.linear_response(m, -0.8, disorder=d, drive="field")
+    zero = st.linear_response(m, -0.8, disorder=d, drive="field", screening_length=0)
+    assert field.screening_length == 0.0 and np.array_equal(zero.torque, field.torque)
+
+
+def test_thomas_fermi_screening_goes_from_the_field_drive_to_the_bias_drive():
+    """Short l: the field drive, with the charge left O(l^2) (at the contacts, where u must fall to
+    the leads' 0 within l); long l: the bias drive, the potential O(1/l^2).  The wall's beta keeps
+    the field drive's value while l is short against the wall's distance from the contacts."""
+    L = 160
+    m = st.Model(st.lattice.chain(L), exchange=0.5, texture=st.textures.neel_wall(L / 2, 15))
+    d = st.Disorder(onsite=0.05, magnetic=(0.01, 0.01))
+    bias = st.linear_response(m, -0.8, disorder=d, drive="bias")
+    field = st.linear_response(m, -0.8, disorder=d, drive="field")
+    short = [st.linear_response(m, -0.8, disorder=d, drive="field", screening_length=x) for x in (0.05, 0.1)]
+    left = [r.neutrality for r in short]
+    assert left[1] / left[0] == pytest.approx(4.0, rel=0.05)  # l^2 (measured 3.96)
+    du = [np.abs(r.screening_potential - field.screening_potential).max() for r in short]
+    assert du[1] / du[0] == pytest.approx(4.0, rel=0.05)  # measured 3.96
+    long = [st.linear_response(m, -0.8, disorder=d, drive="field", screening_length=x) for x in (1e3, 2e3)]
+    dt = [np.abs(r.torque - bias.torque).max() for r in long]
+    assert dt[0] / dt[1] == pytest.approx(4.0, rel=0.05)  # 1/l^2 (measured 4.00)
+    # beta, as the fraction of the way from the field drive's value to the bias drive's: 1e-4 and
+    # 4e-6 at l = 2 and 5, 0.18 at l = 20 (the wall's edge is about 35 sites from each contact)
+    reference = st.fit_torque(m, field).beta
+    with pytest.warns(UserWarning, match="driven by 'bias'"):
+        spread = st.fit_torque(m, bias).beta - reference
+    way = {x: (st.fit_torque(m, st.linear_response(m, -0.8, disorder=d, drive="field",
+                                                   screening_length=x)).beta - reference) / spread
+           for x in (2.0, 5.0, 20.0)}
+    assert abs(way[2.0]) < 5e-3 and abs(way[5.0]) < 5e-3 and 0.1 < way[20.0] < 0.5, way
+
+
+def test_screening_length_is_checked():
+    m = st.Model(st.lattice.chain(6))
+    with pytest.raises(ValueError, match="screening_length.*drive='field' only"):
+        st.linear_response(m, -1.0, drive="bias", screening_length=1.0)
+    for bad in (-1.0, float("nan"), "long"):
+        with pytest.raises(ValueError, match="screening_length"):
+            st.linear_response(m, -1.0, drive="field", screening_length=bad)
 
 
 def test_drive_argument_is_checked():

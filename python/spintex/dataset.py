@@ -45,6 +45,7 @@ FIELDS = {
     "screening_iterations": ((), "1", "GMRES iterations of the screening potential"),
     "contour_nodes": ((), "1", "nodes of the Fermi-sea contour"),
     "contour_error_estimate": ((), "1", "error estimate of the Fermi-sea contour integral"),
+    "screening_length": ((), "a", "Thomas-Fermi screening length of the field drive (0: charge neutral)"),
     "seebeck": ((), "1/K_B", "open-circuit dmu/dT (k_B = 1)"),
     "emission": (("lead",), "1", "particles emitted into the (left, right) lead"),
     "density_rate": (SITE, "t/hbar", "dn_i/dt, the static response to the motion"),

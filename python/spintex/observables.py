@@ -151,6 +151,7 @@ class Response(State):
     screening_iterations: int | None = None
     contour_nodes: int | None = None
     contour_error_estimate: float | None = None
+    screening_length: float | None = None  #: Thomas-Fermi length of the field drive (0: neutral)
     # thermal drive, open circuit: dmu / dT that cancels the current (k_B = 1)
     seebeck: float | None = None
     # pumping (drive="pumping", per unit rate)

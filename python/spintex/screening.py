@@ -16,12 +16,22 @@ node), and inverts the block-Toeplitz operator it defines by FFT: what is left f
 contacts and the texture's gradient corrections.  The
 charge-charge response does not depend on the direction of the magnetization, so one kernel
 serves the whole textured wire.
+
+Thomas-Fermi screening (``screening_length`` l): instead of neutrality, the potential obeys the
+lattice's Poisson equation with the induced charge, n_bias + chi u = kappa (-Delta) u, where -Delta
+is the graph Laplacian of the lattice's bonds with the leads held at u = 0 (:func:`laplacian`) and
+kappa = eps/e^2 = nu l^2 (nu the wire's median compressibility dn/dmu per site): in a bulk where
+chi ~ -nu the charge of a slowly varying source is screened over l (docs/physics.md, section 12).
+l -> 0 is perfect screening (the field drive), l -> infinity no screening (the bias drive).
 """
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from . import _core
 from .disorder import SCBAConvergenceError
@@ -83,17 +93,43 @@ class BulkKernel:
         self.range = R
         kernel = 0.5 * (kernel + np.swapaxes(kernel[::-1], 1, 2))  # c(dx)[p', p] = c(-dx)[p, p']
         self.kernel = kernel
-        M = L + R
+        self.floor = floor
+        self._size = L + R
+        self._inverse = self._invert(kernel)
+
+    def _invert(self, kernel: np.ndarray) -> np.ndarray:
+        """The Fourier blocks of the inverse of the circulant built from ``kernel`` (2R + 1, W, W)."""
+        R, W, M = self.range, self.width, self._size
         wrapped = np.zeros((M, W, W))
         for dx in range(-R, R + 1):
             wrapped[dx % M] = kernel[R + dx]
         blocks = np.fft.fft(wrapped, axis=0)  # Hermitian W x W blocks (c symmetric)
         blocks = 0.5 * (blocks + np.conj(np.swapaxes(blocks, 1, 2)))
         values, vectors = np.linalg.eigh(blocks)
-        limit = floor * np.abs(values).max()
+        limit = self.floor * np.abs(values).max()
         values = np.minimum(values, -limit)
-        self._inverse = np.einsum("qab,qb,qcb->qac", vectors, 1.0 / values, np.conj(vectors))
-        self._size = M
+        return np.einsum("qab,qb,qcb->qac", vectors, 1.0 / values, np.conj(vectors))
+
+    def with_capacitance(self, lattice, kappa: float) -> BulkKernel:
+        """The same kernel for chi - kappa (-Delta) (Thomas-Fermi screening, :func:`screen`): the
+        bulk blocks of the lattice Laplacian subtracted from c(0) and c(+-1)."""
+        W, R = self.width, self.range
+        middle = lattice.slices[lattice.num_slices // 2]
+        inside = np.isin(lattice.bonds, middle).all(axis=1)
+        transverse = np.zeros((W, W))
+        for i, j in lattice.bonds[inside] - middle[0]:
+            transverse[i, j] -= 1.0
+            transverse[j, i] -= 1.0
+            transverse[i, i] += 1.0
+            transverse[j, j] += 1.0
+        kernel = self.kernel.copy()
+        kernel[R] -= kappa * (transverse + 2.0 * np.eye(W))  # two neighbours along x
+        kernel[R - 1] += kappa * np.eye(W)
+        kernel[R + 1] += kappa * np.eye(W)
+        shifted = copy.copy(self)
+        shifted.kernel = kernel
+        shifted._inverse = self._invert(kernel)
+        return shifted
 
     def solve(self, v: np.ndarray) -> np.ndarray:
         """z with (circulant c) z = v: approximately chi^-1 v."""
@@ -183,10 +219,37 @@ def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float 
     return u, iterations
 
 
+def laplacian(lattice) -> sp.csr_matrix:
+    """-Delta, the electrostatic operator of Thomas-Fermi screening: the graph Laplacian of the
+    lattice's nearest-neighbour bonds, (-Delta u)_i = sum_j (u_i - u_j) over the neighbours j of i,
+    where the sites of the first and last slice each have one more neighbour in their lead, held at
+    u = 0 (the leads are not screened: Dirichlet ends; the wire's sides have no neighbours:
+    Neumann).  Symmetric positive definite (N, N)."""
+    N = lattice.num_sites
+    i, j = lattice.bonds[:, 0], lattice.bonds[:, 1]
+    adjacency = sp.coo_matrix((np.ones(i.size), (i, j)), shape=(N, N))
+    adjacency = (adjacency + adjacency.T).tocsr()
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    ends = np.concatenate([lattice.slices[0], lattice.slices[-1]])
+    np.add.at(degree, ends, 1.0)  # a chain of one site has both leads on it
+    return (sp.diags(degree) - adjacency).tocsr()
+
+
+def permittivity(sea: FermiSea, screening_length: float) -> float:
+    """kappa = eps/e^2 = nu l^2 of Thomas-Fermi screening over ``screening_length`` l (lattice
+    constants), nu the median compressibility dn/dmu per site of the wire (``sea.compressibility``)."""
+    return float(np.median(sea.compressibility)) * screening_length ** 2
+
+
 def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100,
-           preconditioner: str = "auto"):
+           preconditioner: str = "auto", screening_length: float | None = None):
     """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
     site and bond blocks of rho_sea[u]).
+
+    With ``screening_length`` l (lattice constants), Thomas-Fermi screening instead: chi u - C u =
+    -density with C = kappa (-Delta) (:func:`permittivity`, :func:`laplacian`; Poisson: the charge
+    left, density + chi u, is C u), l = 0 being the neutral case; the preconditioners invert chi - C
+    in the same way.
 
     Right-preconditioned, u = P v: ``preconditioner="bulk"`` inverts the bulk kernel of chi
     (:class:`BulkKernel`), ``"local"`` the local compressibility, P = -diag(1/(dn/dmu)) (chi ~
@@ -218,9 +281,24 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         kernel = bulk_kernel(sea) or BulkKernel(sea, max_probes=sea.model.lattice.sites_per_slice + 1)
     elif preconditioner == "auto":
         kernel = bulk_kernel(sea)
+    C = None
+    if screening_length:
+        kappa = permittivity(sea, screening_length)
+        C = kappa * laplacian(model.lattice)
+        # beyond a couple of sites the Poisson term kappa (2 - 2 cos q) outweighs the q dependence
+        # of chi's bulk kernel (the Lindhard function: 1.0-1.82 of chi(0) over the zone) except at
+        # q < 1/l, where chi ~ -dn/dmu: the local compressibility with the exact Laplacian (Dirichlet
+        # ends, which the circulant of the kernel misses) is then the better preconditioner (issue's
+        # chain: 3 GMRES steps against 14-25 for l = 30 ... 1000; 4 against 4 at l = 3)
+        if screening_length > 2 and preconditioner == "auto":
+            kernel = None
+        kernel = None if kernel is None else kernel.with_capacitance(model.lattice, kappa)
+    local = None if C is None or kernel is not None else spla.factorized((sp.diags(comp) + C).tocsc())
 
     def precondition(v):
-        return kernel.solve(v) if kernel is not None else -v / comp
+        if kernel is not None:
+            return kernel.solve(v)
+        return -v / comp if local is None else -local(v)
 
     V, Z, S, B = [b / beta], [], [], []
     H = np.zeros((max_iterations + 1, max_iterations))
@@ -229,6 +307,8 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         z = precondition(V[j])
         sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
         w = site_observables(model, sites)["charge_density"]
+        if C is not None:
+            w = w - C @ z
         Z.append(z)
         S.append(sites)
         B.append(bonds)
@@ -262,21 +342,22 @@ def no_screening(model: Model) -> dict:
             "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
 
 
-def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model):
-    """Add the screening response to Fermi-surface blocks (the field drive); returns the new
-    blocks and the fields that document it.  The Fermi sea (``make_sea()``) is built only if the
-    blocks carry charge: with no lead channel open at the Fermi energy (below or above every band)
-    the bias response is zero and so is its screening, while the sea's contour would have nothing
-    to integrate (a full or an empty band)."""
+def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model, screening_length: float = 0.0):
+    """Add the screening response to Fermi-surface blocks (the field drive; ``screening_length``
+    > 0: Thomas-Fermi screening, :func:`screen`); returns the new blocks and the fields that
+    document it.  The Fermi sea (``make_sea()``) is built only if the blocks carry charge: with no
+    lead channel open at the Fermi energy (below or above every band) the bias response is zero
+    and so is its screening, while the sea's contour would have nothing to integrate (a full or an
+    empty band)."""
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
-        return sites, bonds, no_screening(model)
+        return sites, bonds, {**no_screening(model), "screening_length": screening_length}
     sea = make_sea()
-    u, iterations, s_sea, b_sea = screen(sea, unscreened)
+    u, iterations, s_sea, b_sea = screen(sea, unscreened, screening_length=screening_length)
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]
     info = {"screening_potential": u, "unscreened_charge_density": unscreened,
             "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
             "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
-            "contour_error_estimate": sea.error_estimate}
+            "contour_error_estimate": sea.error_estimate, "screening_length": screening_length}
     return sites, bonds, info
