@@ -118,9 +118,10 @@ assert abs(fb.beta / fa.beta - 0.5) < 0.01 and abs(fc.beta / fa.beta - 1) < 0.02
 # %% [markdown]
 # ## How short must the screening be?  Thomas-Fermi screening length l
 # `screening_length=l` replaces neutrality by the lattice Poisson equation, n_bias + chi u =
-# nu l^2 (-Delta) u (docs/physics.md section 12): l -> 0 is the field drive, l -> infinity the bias
-# drive.  The headline chain (lambda = 100, 2001 sites): beta as the fraction of the way from the
-# field drive's value to the bias drive's.
+# nu l^2 (-Delta) u (docs/physics.md section 12), with the leads grounded (u = 0 there: their bands
+# are not shifted): l -> 0 is the field drive, l -> infinity the bias drive.  The headline chain
+# (lambda = 100, 2001 sites): beta as the fraction of the way from the field drive's value to the
+# bias drive's.  It moves once the charge left within l of the contacts reaches the wall.
 
 # %%
 M, E, G0, GM, w = 0.5, -0.8, 0.05, 0.005, pick(50, 100)
@@ -137,7 +138,8 @@ for ell in pick([1.0, 30.0, 300.0], [0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 10
     rows_l.append((ell, beta, (beta - beta_field) / (beta_bias - beta_field), r.neutrality))
 table(rows_l, ["l", "beta", "(beta - field)/(bias - field)", "charge left / unscreened"])
 assert all(abs(r[2]) < 1e-4 for r in rows_l if r[0] <= 30)   # measured 1.1e-5 (l = 30, 1001 sites), 4e-7 (2001)
-assert all(a[2] < b[2] + 1e-6 for a, b in zip(rows_l, rows_l[1:]))  # towards the bias drive as l grows
+moving = [r[2] for r in rows_l if r[2] > 1e-4]             # below that the fraction is solver noise (1e-7)
+assert all(a < b for a, b in zip(moving, moving[1:]))     # towards the bias drive as l grows
 assert rows_l[-1][2] > 0.5                                  # measured 0.66 (l = 300, 1001 sites), 0.998 (l = 1e4)
 
 print("full size" if FULL else "reduced size", "checks passed")

@@ -295,6 +295,9 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     """
     check_model(model)
     energies = energy_batch(energy, "energy")
+    if screening_length is not None and drive != "field":
+        raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
+                         f"drive={drive!r}")
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
@@ -312,10 +315,10 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     drive = check_drive(drive, lead)
     length = 0.0
     if screening_length is not None:
-        if drive != "field":
-            raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
-                             f"drive={drive!r}")
-        length = finite_float(screening_length, "screening_length", nonnegative=True)
+        if isinstance(screening_length, (bool, str, bytes)):
+            raise ValueError(f"screening_length must be a non-negative real number (lattice constants) or None, "
+                             f"got {screening_length!r}")
+        length = finite_float(screening_length, "screening_length", nonnegative=True) + 0.0  # -0.0 -> 0.0
     if energies is not None:
         return batched_response(model, energies, disorder, drive, length)
     energy = finite_float(energy, "energy")

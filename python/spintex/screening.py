@@ -19,10 +19,12 @@ serves the whole textured wire.
 
 Thomas-Fermi screening (``screening_length`` l): instead of neutrality, the potential obeys the
 lattice's Poisson equation with the induced charge, n_bias + chi u = kappa (-Delta) u, where -Delta
-is the graph Laplacian of the lattice's bonds with the leads held at u = 0 (:func:`laplacian`) and
-kappa = eps/e^2 = nu l^2 (nu the wire's median compressibility dn/dmu per site): in a bulk where
-chi ~ -nu the charge of a slowly varying source is screened over l (docs/physics.md, section 12).
-l -> 0 is perfect screening (the field drive), l -> infinity no screening (the bias drive).
+is the graph Laplacian of the lattice's bonds with the leads held at u = 0 (:func:`laplacian`: the
+leads' bands are not shifted, as in every drive here, so they are grounded and carry the
+unscreened charge of their shifted chemical potentials) and kappa = eps/e^2 = nu l^2 (nu the wire's
+median compressibility dn/dmu per site): in a bulk where chi ~ -nu the charge of a slowly varying
+source is screened over l (docs/physics.md, section 12).  l -> 0 is perfect screening (the field
+drive); with grounded leads l -> infinity is no screening (the bias drive).
 """
 from __future__ import annotations
 
@@ -257,7 +259,9 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     The Arnoldi basis Z of preconditioned directions is kept together with the Fermi-sea blocks
     of each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j]
     need no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
-    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive).
+    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive); with a screening length,
+    when the Poisson equation's residual max_i |n_i + (chi u)_i - (C u)_i| is (the charge left is
+    then the Poisson charge C u, which ``neutrality`` reports).
 
     Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
     coefficient y_j of a direction added when the relative residual is r is of order r, so a
