@@ -78,6 +78,15 @@ def test_kubo_bubble_field_must_be_real_and_finite(wall):
 
 
 # ----------------------------------------------------------------------------- textures
+@pytest.mark.parametrize("bad", [True, [True, 0.5, 0.0], "0.5", ["0.5", "0", "0"], np.array([False, True, True])])
+def test_real_arrays_refuse_booleans_and_strings(bad):
+    """numpy would read True as 1.0 and parse "0.5": physical arrays refuse both, naming the argument."""
+    with pytest.raises(ValueError, match="zeeman must be an array of real numbers"):
+        st.Model(st.lattice.chain(4), zeeman=bad)
+    with pytest.raises(ValueError, match="energies must be an array of real numbers"):
+        st.transmission(st.Model(st.lattice.chain(4)), bad)
+
+
 @pytest.mark.parametrize("factory", [lambda c: st.textures.vortex(c, 2),
                                      lambda c: st.textures.skyrmion(c, 1, 1),
                                      lambda c: st.textures.radial_bubble(c, 1, 1),

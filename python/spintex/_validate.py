@@ -72,10 +72,16 @@ def boolean(value, name: str) -> bool:
 
 
 def real_array(value, name: str) -> np.ndarray:
-    """``np.asarray(value, float)`` that refuses complex input instead of dropping its imaginary part."""
+    """``np.asarray(value, float)`` that refuses complex input instead of dropping its imaginary part,
+    and booleans and strings instead of reading them as 0/1 or parsing them ("2.0")."""
     a = np.asarray(value)
     if np.iscomplexobj(a):
         raise ValueError(f"{name} must be real; got complex values")
+    # numpy reads [True, 0.5] as [1.0, 0.5]: look at the elements of what was not an array already
+    elements = a.ravel() if a.dtype == object or isinstance(value, np.ndarray) else np.asarray(
+        value, dtype=object).ravel()
+    if a.dtype.kind in "bUS" or any(isinstance(v, (bool, np.bool_, str, bytes)) for v in elements):
+        raise ValueError(f"{name} must be an array of real numbers, got {_short(value)}")
     try:
         return np.asarray(a, dtype=float)
     except (TypeError, ValueError):

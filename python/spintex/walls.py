@@ -193,8 +193,6 @@ class ChainScattering:
         R_wall = (P^2 p/2) / (1 - p X/(1 + X)), X = (x_+ + x_-)/2, P the uniform wire's
         polarization.  It is the SCBA wire's limit Gamma_0 -> 0 at fixed L/l (tested).
         """
-        if any(isinstance(v, (bool, np.bool_)) for v in np.ravel(np.asarray(conductances, dtype=object))):
-            raise ValueError(f"conductances must be (g_maj, g_min), real numbers, got {conductances!r}")
         g = finite_array(conductances, "conductances")
         if g.shape != (2,) or np.any(g <= 0) or np.any(g > 1):
             raise ValueError("conductances must be (g_maj, g_min), each in (0, 1] (one channel per spin; "
