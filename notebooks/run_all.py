@@ -1,6 +1,6 @@
 """Run every validation notebook (jupytext percent scripts) in this folder.
 
-    SPINTEX_NOTEBOOK_SIZE=full python notebooks/run_all.py     # the full validation (about 25 minutes on 2 cores)
+    SPINTEX_NOTEBOOK_SIZE=full python notebooks/run_all.py     # the full validation (about 50 minutes on 2 cores)
     python notebooks/run_all.py                                 # reduced size (what CI runs)
 """
 import runpy
@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-NOTEBOOKS = ["beta_magnetic_impurities", "gilbert_damping", "spin_diffusion", "anisotropic_beta", "scba_vs_samples",
-             "beta_bulk", "relaxation_torque", "pumping", "thermal_torque",
+NOTEBOOKS = ["beta_magnetic_impurities", "gilbert_damping", "ed_damping", "spin_diffusion", "anisotropic_beta",
+             "scba_vs_samples", "beta_bulk", "relaxation_torque", "pumping", "thermal_torque",
              "wall_resistance", "nonlocal_torque", "topological_force", "sweeps"]
 
 if __name__ == "__main__":
