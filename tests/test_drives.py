@@ -434,6 +434,12 @@ def test_screening_length_is_checked():
     with pytest.raises(ValueError, match="screening_length.*drive='field' only"):  # not silently ignored
         st.linear_response(m, -1.0, drive="thermal", temperature=0.01, screening_length=1.0)
     assert str(st.linear_response(m, -1.0, drive="field", screening_length=-0.0).screening_length) == "0.0"
+    wall = st.Model(st.lattice.chain(6), exchange=0.5, texture=st.textures.neel_wall(3, 1.0))
+    v = st.texture_velocity(wall, "translation")
+    with pytest.raises(ValueError, match="screening_length=1.0 applies to screened=True only"):
+        st.pumping(wall, -1.0, v, screening_length=1.0)
+    with pytest.raises(ValueError, match="screening_length"):
+        st.pumping(wall, -1.0, v, screened=True, screening_length=-2.0)
 
 
 def test_drive_argument_is_checked():

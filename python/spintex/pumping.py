@@ -39,7 +39,7 @@ from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import each_energy, fermi_level_system, open_channels
 from .sea import FermiSea, correlator_bytes
-from .screening import screening_potential
+from .screening import check_screening_length, screening_potential
 from . import units
 
 
@@ -185,10 +185,11 @@ def fermi_surface_response(model: Model, energy: float, disorder: Disorder | Non
     return (ra_s - rr_s) / (2 * np.pi), (ra_b - rr_b) / (2 * np.pi), emitted
 
 
-def _screened(sea: FermiSea, Lam, density_rate):
+def _screened(sea: FermiSea, Lam, density_rate, screening_length: float = 0.0):
     """Lambda + u with u the potential that cancels ``density_rate`` (n[rho_sea[Lambda]]), and the
-    GMRES iteration count: the motion of a charge-neutral metal."""
-    u, iterations = screening_potential(sea, density_rate)
+    GMRES iteration count: the motion of a charge-neutral metal (``screening_length`` > 0: of a
+    metal that screens over that length, :func:`spintex.screening.screen`)."""
+    u, iterations = screening_potential(sea, density_rate, screening_length=screening_length)
     return Lam + u[:, None, None] * IDENTITY2, u, iterations
 
 
@@ -275,7 +276,7 @@ def _shifted(sea: FermiSea, steps):
 
 
 def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Disorder | None = None,
-            screened: bool = False) -> Response:
+            screened: bool = False, screening_length: float | None = None) -> Response:
     """Adiabatic pumping response per unit rate of the motion ``velocity`` (dn/dX, (N, 3)).
 
     Both leads at ``energy``, T = 0 (an array of K energies: one Response with a leading energy
@@ -291,20 +292,22 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     the device's charge changing by 4.7e-6 per unit displacement, while density_rate
     agrees with finite differences of st.equilibrium to 5e-8); a rotating wall, whose density
     does not move, satisfies it to 3e-6.  In between they differ by the density rate.  ``screened=True``: a
-    charge-neutral metal, with ``screening_potential`` u (per unit rate).  Disorder: clean, SCBA
+    charge-neutral metal, with ``screening_potential`` u (per unit rate); with ``screening_length``
+    l, a metal that screens over l (the Poisson equation of linear_response's field drive, grounded
+    leads), the reciprocal of that field drive.  Disorder: clean, SCBA
     (vertex corrections in every product), or samples (each realization exact, averaged with
     ``*_stderr`` fields and ``emission_stderr``).
     """
     check_model(model)
     energies = energy_batch(energy, "energy")
+    screened, length = _screening(screened, screening_length)
     if energies is not None:  # energy by energy (a Fermi sea each)
-        return each_energy(lambda e: pumping(model, e, velocity, disorder=disorder, screened=screened), energies,
-                           "pumping")
+        return each_energy(lambda e: pumping(model, e, velocity, disorder=disorder, screened=screened,
+                                             screening_length=screening_length), energies, "pumping")
     energy = finite_float(energy, "energy")
-    screened = boolean(screened, "screened")
     check_disorder(disorder)
     if disorder is not None and disorder.method == "samples":
-        return _sampled_pumping(model, energy, velocity, disorder, screened)
+        return _sampled_pumping(model, energy, velocity, disorder, screened, length)
     Lam = perturbation(model, velocity)
     check_memory(model)
     sea = FermiSea(model, energy, disorder, keep_correlators=True)
@@ -312,8 +315,8 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     extra = {}
     if screened:
-        Lam, u, iterations = _screened(sea, Lam, density_rate)
-        extra = {"screening_potential": u, "screening_iterations": iterations}
+        Lam, u, iterations = _screened(sea, Lam, density_rate, length)
+        extra = {"screening_potential": u, "screening_iterations": iterations, "screening_length": length}
         density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam, retarded_retarded=False)
     sea_sites, sea_bonds = _sea(sea, Lam)
@@ -326,10 +329,11 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         parameters=params, units=units.PUMPING, **extra)
 
 
-def _sampled_pumping(model, energy, velocity, disorder, screened):
+def _sampled_pumping(model, energy, velocity, disorder, screened, length):
     """The exact pumping response of each seeded realization, averaged with standard errors."""
     def one(k):
-        r = pumping(sample_model(model, disorder, k), energy, velocity, screened=screened)
+        r = pumping(sample_model(model, disorder, k), energy, velocity, screened=screened,
+                    screening_length=length if screened else None)
         return {**lattice_arrays(model, r), "emission": np.array(r.emission), "density_rate": r.density_rate}
 
     stats = sample_mean(disorder, one, label="pumping samples")
@@ -342,28 +346,39 @@ def _sampled_pumping(model, energy, velocity, disorder, screened):
     for f in ARRAY_FIELDS:
         setattr(out, f"{f}_stderr", stats.stderr(f))
     out.emission_stderr = tuple(stats.stderr("emission"))
+    out.screening_length = length if screened else None
     return out
 
 
+def _screening(screened, screening_length) -> tuple:
+    """(screened, screening length) checked: a length applies to screened motion only."""
+    screened = boolean(screened, "screened")
+    if screening_length is not None and not screened:
+        raise ValueError(f"screening_length={screening_length!r} applies to screened=True only")
+    return screened, check_screening_length(screening_length)
+
+
 def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None = None,
-             screened: bool = False) -> tuple:
+             screened: bool = False, screening_length: float | None = None) -> tuple:
     """Particles emitted into the (left, right) lead per unit rate of ``velocity``: the Fermi-
     surface part of :func:`pumping` alone (cheap: one correlation, plus the screening potential
     when ``screened``).  With ``Disorder(method="samples")`` the mean over the seeded
-    realizations (the emission of :func:`pumping`'s sample average)."""
+    realizations (the emission of :func:`pumping`'s sample average).  ``screening_length``: as in
+    :func:`pumping`."""
     energy = finite_float(energy, "energy")
-    screened = boolean(screened, "screened")
+    screened, length = _screening(screened, screening_length)
     check_disorder(disorder)
     if disorder is not None and disorder.method == "samples":
         check_velocity(model, velocity)
         stats = sample_mean(disorder, lambda k: {"emission": np.array(
-            emission(sample_model(model, disorder, k), energy, velocity, screened=screened))}, label="emission samples")
+            emission(sample_model(model, disorder, k), energy, velocity, screened=screened,
+                     screening_length=length if screened else None))}, label="emission samples")
         return tuple(float(e) for e in stats.mean["emission"])
     Lam = perturbation(model, velocity)
     if disorder is not None and not any(open_channels(model, energy)):
         return (0.0, 0.0)  # no lead takes particles, and no real-axis SCBA there (clean: zero anyway, Gamma = 0)
     if screened:
         sea = FermiSea(model, energy, disorder)
-        Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"])[0]
+        Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"], length)[0]
     corr, born = _fermi_level_system(model, energy, disorder)
     return _retarded_advanced(corr, born, Lam)[2]

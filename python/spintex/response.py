@@ -34,7 +34,7 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import no_screening, with_screening
+from .screening import check_screening_length, no_screening, with_screening
 from .sea import FermiSea
 from . import units
 
@@ -313,12 +313,7 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     if circuit != "closed":
         raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
-    length = 0.0
-    if screening_length is not None:
-        if isinstance(screening_length, (bool, str, bytes)):
-            raise ValueError(f"screening_length must be a non-negative real number (lattice constants) or None, "
-                             f"got {screening_length!r}")
-        length = finite_float(screening_length, "screening_length", nonnegative=True) + 0.0  # -0.0 -> 0.0
+    length = check_screening_length(screening_length)
     if energies is not None:
         return batched_response(model, energies, disorder, drive, length)
     energy = finite_float(energy, "energy")

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from . import _core
+from ._validate import finite_float
 from .disorder import SCBAConvergenceError
 from .model import IDENTITY2
 from .observables import site_observables
@@ -212,12 +213,14 @@ def bulk_kernel(sea: FermiSea) -> BulkKernel | None:
     return sea.cache["bulk_kernel"]
 
 
-def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6):
-    """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density.
+def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6,
+                        screening_length: float = 0.0):
+    """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density
+    (with ``screening_length``: the Poisson equation of :func:`screen`).
 
     Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
     """
-    u, iterations, _, _ = screen(sea, density, tolerance=tolerance)
+    u, iterations, _, _ = screen(sea, density, tolerance=tolerance, screening_length=screening_length)
     return u, iterations
 
 
@@ -235,6 +238,17 @@ def laplacian(lattice) -> sp.csr_matrix:
     ends = np.concatenate([lattice.slices[0], lattice.slices[-1]])
     np.add.at(degree, ends, 1.0)  # a chain of one site has both leads on it
     return (sp.diags(degree) - adjacency).tocsr()
+
+
+def check_screening_length(value) -> float:
+    """The ``screening_length`` argument: None -> 0.0 (perfect screening), else a finite real >= 0
+    (lattice constants; -0.0 stored as 0.0).  ValueError naming the argument otherwise."""
+    if value is None:
+        return 0.0
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"screening_length must be a non-negative real number (lattice constants) or None, "
+                         f"got {value!r}")
+    return finite_float(value, "screening_length", nonnegative=True) + 0.0
 
 
 def permittivity(sea: FermiSea, screening_length: float) -> float:
