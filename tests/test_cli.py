@@ -254,6 +254,10 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\nmethod = \"cpa\"\n", "disorder.method"),
     ("[disorder]\nonsite = -0.1\n", "disorder.onsite"),
     ("[disorder]\nstrength = 0.1\n", "strength"),
+    ("[disorder]\nscreening_length = -1.0\n", "disorder.screening_length"),
+    ("[disorder]\nscreening_length = 2.0\ndrive = \"bias\"\n", "disorder.screening_length applies to drive"),
+    ("[disorder]\nscreening_length = 2.0\n[sweep]\ngrid = { \"texture.width\" = [3.0, 4.0] }\n",
+     "not supported with [sweep]"),
 ])
 def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
     """(A single number for disorder.magnetic is both variances, as in spintex.Disorder: see
@@ -263,6 +267,23 @@ def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
                     "[solve]\nfermi_energy = -1.0\n" + section)
     assert main(["run", str(path), "--out", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_screening_length_in_a_config(tmp_path, capsys):
+    """disorder.screening_length reaches the field drive (the same numbers as the library call) and
+    the summary says so."""
+    path = tmp_path / "tf.toml"
+    path.write_text('[lattice]\nkind = "chain"\nlength = 60\n[model]\nexchange = 0.5\n[texture]\nkind = '
+                    '"neel_wall"\nwidth = 4\n[solve]\nfermi_energy = -0.8\n[disorder]\nonsite = 0.05\n'
+                    'screening_length = 3.0\n')
+    assert main(["run", str(path), "--out", str(tmp_path)]) == 0
+    assert "Thomas-Fermi length 3 a" in capsys.readouterr().out
+    c = cfg.load(path)
+    r = st.linear_response(cfg.build_model(c), -0.8, disorder=st.Disorder(onsite=0.05), drive="field",
+                           screening_length=3.0)
+    assert xr.load_dataset(tmp_path / "tf.nc").attrs["disorder_screening_length"] == 3.0
+    saved = xr.load_dataset(tmp_path / "tf-response.nc")
+    assert float(saved.screening_length) == 3.0 and np.array_equal(saved.torque.values, r.torque)
 
 
 def test_spin_orbit_disorder_in_a_config(tmp_path, capsys):

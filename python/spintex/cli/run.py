@@ -43,7 +43,9 @@ def solve(config: cfg.Config) -> Result:
                                     temperature=s["temperature"])
     else:  # disorder: the linear response (SCBA or samples) times the bias
         disorder = cfg.build_disorder(config)
-        response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=config.disorder["drive"])
+        d = config.disorder
+        response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=d["drive"],
+                                   screening_length=d["screening_length"] if d["drive"] == "field" else None)
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
     fit, note, field_fit = None, "", None
     try:
@@ -159,8 +161,11 @@ def summary(result: Result) -> str:
         lines += [
             f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}), "
             f"Gamma_so = {d['soc']:g} t^2, {how}; linear response x bias",
-            f"  drive: {d['drive']}" + (" (leads at +-bias/2, every site kept charge neutral by a screening "
-                                       "potential: the seeds' electric field)" if d["drive"] == "field" else
+            f"  drive: {d['drive']}" + ((" (leads at +-bias/2, every site kept charge neutral by a screening "
+                                        "potential: the seeds' electric field)" if not d["screening_length"] else
+                                        f" (leads at +-bias/2, screened over the Thomas-Fermi length "
+                                        f"{d['screening_length']:g} a, grounded leads)")
+                                       if d["drive"] == "field" else
                                        " (no screening: the wire is charged; beta is not the seeds' beta)"),
             f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}"
             + (f" +- {r.transmission_stderr:.2g} (standard error of {d['samples']} samples)"

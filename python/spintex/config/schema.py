@@ -154,6 +154,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "samples": (_positive_int, 100),
     "seed": (_seed, 0),
     "drive": (_choice("field", "bias", "left"), "field"),
+    "screening_length": (_real(nonnegative=True), 0.0),
 }
 
 SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
