@@ -5,6 +5,8 @@ from scipy import integrate
 
 from spintex import continuum as ct
 
+from ed_reference import exact_chain_damping
+
 WATSON_SIMPLE_CUBIC = 0.50546201971732600605  # (1/pi^3) int d^3k / (3 - sum cos k_i)
 
 
@@ -223,24 +225,6 @@ def test_gilbert_damping_is_the_weak_disorder_limit_of_the_ladder(onsite, perp, 
     assert abs(_ladder_damping(e, m, 1e-3, 0.0, 0.0)) < 1e-5 * ct.gilbert_damping(*nu, magnetic=(1e-3, 0.0))
 
 
-def _exact_chain_damping(size, exchange, energy, onsite, perp_x, par, eta, seed):
-    """pi M^2 (1/N) Tr[sigma^x delta sigma^x delta] by exact diagonalization (Gaussian delta)."""
-    rng = np.random.default_rng(seed)
-    u0, ux, uz = rng.normal(size=(3, size)) * np.sqrt([onsite, perp_x, par])[:, None]
-    i = np.arange(2 * size)
-    h = np.zeros((2 * size, 2 * size))
-    h[i, (i + 2) % (2 * size)] = h[(i + 2) % (2 * size), i] = -1.0
-    h[i, i] = np.repeat(u0, 2) + np.tile([1.0, -1.0], size) * np.repeat(uz - exchange, 2)
-    h[i[::2], i[::2] + 1] = h[i[::2] + 1, i[::2]] = ux  # real H: the y component does not enter X^xx
-    w, v = np.linalg.eigh(h)
-    keep = np.abs(w - energy) < 6 * eta
-    w, v = w[keep], v[:, keep]
-    sx = (v.T @ v.reshape(size, 2, -1)[:, ::-1].reshape(2 * size, -1)) ** 2
-    delta = np.exp(-((energy - w) / eta) ** 2 / 2) / (np.sqrt(2 * np.pi) * eta)
-    up = np.sum(v[0::2] ** 2, axis=0)
-    return np.pi * exchange ** 2 * (delta @ sx @ delta) / size, (delta @ up / size, delta @ (1 - up) / size)
-
-
 @pytest.mark.slow
 def test_gilbert_damping_against_exact_diagonalization():
     """The sample mean of 32 exact diagonalizations against the formula within 3 standard errors,
@@ -251,7 +235,7 @@ def test_gilbert_damping_against_exact_diagonalization():
     near zero energy difference, the discrete levels' spin-mixed diagonal elements (-1.2, 0,
     +2.0 %, measured), both the diagonalization's, not the formula's (docs/validation.md)."""
     for onsite, perp, par in [(0.0, 4e-3, 0.0), (0.0, 0.0, 4e-3), (1e-2, 4e-3, 4e-3)]:
-        runs = [_exact_chain_damping(600, 0.6, 0.5, onsite, perp, par, 0.08, seed) for seed in range(32)]
+        runs = [exact_chain_damping(600, 0.6, 0.5, onsite, perp, par, 0.08, seed) for seed in range(32)]
         values = np.array([r[0] for r in runs])
         nu = np.mean([r[1] for r in runs], axis=0)
         formula = ct.gilbert_damping(*nu, magnetic=(perp, par), onsite=onsite)

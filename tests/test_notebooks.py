@@ -23,7 +23,7 @@ def run_notebook(name, size, tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_at_full_size(name, tmp_path, monkeypatch, capsys):
     """The full validation: pytest --runslow (with the reduced sizes 25 min on an idle 2-core machine,
-    2026-12-01)."""
+    2026-12-01, before ed_damping added about 26 CPU minutes)."""
     run_notebook(name, "full", tmp_path, monkeypatch)
     if name not in ("anisotropic_beta", "scba_vs_samples"):  # these two print tables only
         assert any(tmp_path.glob("*_full.png"))

@@ -14,6 +14,10 @@ def positive_int(value, name: str) -> int:
 
 
 def finite_float(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> float:
+    """float(value), refusing booleans and strings (float() reads True as 1.0 and parses "0.5"),
+    complex numbers and non-finite values, with a ValueError naming the argument."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or (isinstance(value, np.ndarray) and value.dtype.kind in "bUS"):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -77,9 +81,12 @@ def real_array(value, name: str) -> np.ndarray:
     a = np.asarray(value)
     if np.iscomplexobj(a):
         raise ValueError(f"{name} must be real; got complex values")
-    # numpy reads [True, 0.5] as [1.0, 0.5]: look at the elements of what was not an array already
-    elements = a.ravel() if a.dtype == object or isinstance(value, np.ndarray) else np.asarray(
-        value, dtype=object).ravel()
+    # numpy reads [True, 0.5] as [1.0, 0.5]: look at the elements of what was not a typed array already
+    # (a float ndarray needs no look: a Model's texture of 10^6 sites would cost seconds)
+    if isinstance(value, np.ndarray):
+        elements = a.ravel() if a.dtype == object else ()
+    else:
+        elements = np.asarray(value, dtype=object).ravel()
     if a.dtype.kind in "bUS" or any(isinstance(v, (bool, np.bool_, str, bytes)) for v in elements):
         raise ValueError(f"{name} must be an array of real numbers, got {_short(value)}")
     try:
