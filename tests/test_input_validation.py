@@ -87,6 +87,15 @@ def test_real_arrays_refuse_booleans_and_strings(bad):
         st.transmission(st.Model(st.lattice.chain(4)), bad)
 
 
+@pytest.mark.parametrize("bad", [True, np.True_, "0.5", b"0.5"])
+def test_real_scalars_refuse_booleans_and_strings(bad):
+    """float() reads True as 1.0 and parses "0.5": scalar arguments refuse both, as arrays do."""
+    with pytest.raises(ValueError, match="energy must be a real number"):
+        st.linear_response(st.Model(st.lattice.chain(4)), bad)
+    with pytest.raises(ValueError, match="hopping must be a real number"):
+        st.Model(st.lattice.chain(4), hopping=bad)
+
+
 @pytest.mark.parametrize("factory", [lambda c: st.textures.vortex(c, 2),
                                      lambda c: st.textures.skyrmion(c, 1, 1),
                                      lambda c: st.textures.radial_bubble(c, 1, 1),
