@@ -42,7 +42,6 @@ from . import units
 DRIVE_WEIGHTS = {"left": (1.0, 0.0), "right": (0.0, 1.0), "bias": (0.5, -0.5), "field": (0.5, -0.5)}
 
 
-
 def check_drive(drive, lead=None) -> str:
     """The drive name, accepting the older ``lead=`` spelling."""
     if lead is not None:

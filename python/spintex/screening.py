@@ -113,22 +113,15 @@ class BulkKernel:
         values = np.minimum(values, -limit)
         return np.einsum("qab,qb,qcb->qac", vectors, 1.0 / values, np.conj(vectors))
 
-    def with_capacitance(self, lattice, kappa: float) -> BulkKernel:
-        """The same kernel for chi - kappa (-Delta) (Thomas-Fermi screening, :func:`screen`): the
-        bulk blocks of the lattice Laplacian subtracted from c(0) and c(+-1)."""
+    def with_capacitance(self, capacitance: sp.csr_matrix) -> BulkKernel:
+        """The same kernel for chi - C (Thomas-Fermi screening, C = kappa (-Delta), :func:`screen`):
+        C's blocks at the middle slice, C_{(s + dx, p'), (s, p)} for dx = 0, +-1 (nearest-neighbour
+        bonds), subtracted from c(dx)."""
         W, R = self.width, self.range
-        middle = lattice.slices[lattice.num_slices // 2]
-        inside = np.isin(lattice.bonds, middle).all(axis=1)
-        transverse = np.zeros((W, W))
-        for i, j in lattice.bonds[inside] - middle[0]:
-            transverse[i, j] -= 1.0
-            transverse[j, i] -= 1.0
-            transverse[i, i] += 1.0
-            transverse[j, j] += 1.0
+        s = (self.slices // 2) * W
         kernel = self.kernel.copy()
-        kernel[R] -= kappa * (transverse + 2.0 * np.eye(W))  # two neighbours along x
-        kernel[R - 1] += kappa * np.eye(W)
-        kernel[R + 1] += kappa * np.eye(W)
+        for dx in (-1, 0, 1):
+            kernel[R + dx] -= capacitance[s + dx * W:s + dx * W + W, s:s + W].toarray()
         shifted = copy.copy(self)
         shifted.kernel = kernel
         shifted._inverse = self._invert(kernel)
@@ -245,10 +238,7 @@ def check_screening_length(value) -> float:
     (lattice constants; -0.0 stored as 0.0).  ValueError naming the argument otherwise."""
     if value is None:
         return 0.0
-    if isinstance(value, (bool, np.bool_, str, bytes)):
-        raise ValueError(f"screening_length must be a non-negative real number (lattice constants) or None, "
-                         f"got {value!r}")
-    return finite_float(value, "screening_length", nonnegative=True) + 0.0
+    return finite_float(value, "screening_length", nonnegative=True) + 0.0  # refuses bools and strings
 
 
 def permittivity(sea: FermiSea, screening_length: float) -> float:
@@ -301,8 +291,7 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         kernel = bulk_kernel(sea)
     C = None
     if screening_length:
-        kappa = permittivity(sea, screening_length)
-        C = kappa * laplacian(model.lattice)
+        C = permittivity(sea, screening_length) * laplacian(model.lattice)
         # beyond a couple of sites the Poisson term kappa (2 - 2 cos q) outweighs the q dependence
         # of chi's bulk kernel (the Lindhard function: 1.0-1.82 of chi(0) over the zone) except at
         # q < 1/l, where chi ~ -dn/dmu: the local compressibility with the exact Laplacian (Dirichlet
@@ -310,7 +299,7 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
         # chain: 3 GMRES steps against 14-25 for l = 30 ... 1000; 4 against 4 at l = 3)
         if screening_length > 2 and preconditioner == "auto":
             kernel = None
-        kernel = None if kernel is None else kernel.with_capacitance(model.lattice, kappa)
+        kernel = None if kernel is None else kernel.with_capacitance(C)
     local = None if C is None or kernel is not None else spla.factorized((sp.diags(comp) + C).tocsc())
 
     def precondition(v):

@@ -18,7 +18,6 @@ from ..observables import ARRAY_FIELDS, State
 from .. import units
 
 
-
 @dataclass
 class Result:
     config: cfg.Config
