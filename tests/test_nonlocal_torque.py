@@ -101,6 +101,13 @@ def test_bar_is_a_sum_over_transverse_modes():
     assert np.abs(lattice - conv).max() < 1e-6 * np.abs(lattice).max()  # measured 3.3e-7: O(A^2), A ~ 1e-3
 
 
+def _accumulation_gradient(response, centre):
+    """d_x s_z / j_s of a uniform wire: the slope of s_z over the 61 sites around ``centre`` per unit
+    spin current there."""
+    sites = np.arange(centre - 30, centre + 31)
+    return np.polyfit(sites, response.spin_density[sites, 2], 1)[0] / response.spin_current[centre, 2]
+
+
 def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gradient():
     """docs/physics.md section 17: without spin relaxation the clean contacts (one channel per spin,
     resistance 1 each) leave the uniform SCBA wire under the field drive a uniform spin-accumulation
@@ -120,8 +127,7 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
         for length in (341, 801, 1601):
             c = length // 2
             u = st.linear_response(_chain(length, (0.0, 0.0, 1.0)), E, disorder=d, drive="field")
-            slope = np.polyfit(np.arange(c - 30, c + 31), u.spin_density[c - 30:c + 31, 2], 1)[0]
-            gradient.append(slope / u.spin_current[c, 2])
+            gradient.append(_accumulation_gradient(u, c))
             assert gradient[-1] * length == pytest.approx(2 * np.pi * 2 * nu[0] * nu[1] / sum(nu), rel=1e-3)
             wall = _chain(length, st.textures.neel_wall(c, width))
             beta.append(st.fit_torque(wall, st.linear_response(wall, E, disorder=d, drive="field")).beta)
@@ -140,7 +146,7 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
         onsite[[0, -1]] = barrier
         u = st.linear_response(st.Model(st.lattice.chain(201), exchange=M, onsite=onsite), E, disorder=d,
                                drive="field")
-        gradient = np.polyfit(np.arange(70, 131), u.spin_density[70:131, 2], 1)[0] / u.spin_current[100, 2]
+        gradient = _accumulation_gradient(u, 100)
         wall = st.Model(st.lattice.chain(201), exchange=M, texture=st.textures.neel_wall(100, width), onsite=onsite)
         beta = st.fit_torque(wall, st.linear_response(wall, E, disorder=d, drive="field")).beta
         if barrier == 0:
@@ -174,7 +180,7 @@ def test_contact_beta_law_with_barriers_holds_once_the_wire_is_long_against_the_
         onsite[[0, -1]] = barrier
         u = st.linear_response(st.Model(st.lattice.chain(length), exchange=M, onsite=onsite), E, disorder=d,
                                drive="field")
-        gradient = np.polyfit(np.arange(c - 30, c + 31), u.spin_density[c - 30:c + 31, 2], 1)[0] / u.spin_current[c, 2]
+        gradient = _accumulation_gradient(u, c)
         wall = st.Model(st.lattice.chain(length), exchange=M, texture=st.textures.neel_wall(c, width), onsite=onsite)
         return gradient, st.fit_torque(wall, st.linear_response(wall, E, disorder=d, drive="field")).beta
 
