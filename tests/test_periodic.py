@@ -40,6 +40,32 @@ def test_channel_decomposition_of_the_field_drive():
     assert wire.neutrality < 1e-6
 
 
+@pytest.mark.parametrize("length", [1.5, 6.0])
+def test_channel_decomposition_of_thomas_fermi_screening(length):
+    """With a screening length the potential still depends on x only, and the periodic bar's
+    Laplacian acts on it as the chain's (transverse bonds cancel; one lead neighbour per end
+    site): the channel sum gives the bar's screened field drive, which differs from the
+    neutral one."""
+    L, texture = 16, st.textures.neel_wall(8, 3.0)
+    disorder = st.Disorder(onsite=0.05, magnetic=(0.02, 0.01))
+    lat = st.lattice.bar(L, 3, 3, periodic=True)
+    model = st.Model(lat, exchange=0.5, texture=texture)
+    full = st.linear_response(model, -1.0, disorder=disorder, drive="field", screening_length=length)
+    wire = PeriodicWire(L, 3, 3, exchange=0.5, texture=texture)
+    screened = wire.linear_response(-1.0, disorder=disorder, drive="field", screening_length=length)
+    per_slice = np.array([full.spin_density[s].mean(axis=0) for s in lat.slices])
+    scale = np.abs(screened.spin_density).max()
+    assert np.abs(per_slice - screened.spin_density).max() < 1e-7 * scale
+    assert np.allclose(full.screening_potential.reshape(L, -1), screened.screening_potential[:, None], atol=1e-7)
+    assert screened.screening_length == length
+    neutral = wire.linear_response(-1.0, disorder=disorder, drive="field")
+    assert np.abs(neutral.spin_density - screened.spin_density).max() > 1e-4 * scale
+    with pytest.raises(ValueError, match="screening_length"):
+        wire.linear_response(-1.0, disorder=disorder, drive="bias", screening_length=length)
+    with pytest.raises(ValueError, match="screening_length"):
+        wire.linear_response(-1.0, disorder=disorder, drive="field", screening_length=-1.0)
+
+
 def test_periodic_bar_has_the_bulk_channel_count():
     """Clean periodic 4x4 bar: open channels = number of transverse momenta with |E - eps_k| < 2t."""
     lat = st.lattice.bar(6, 4, 4, periodic=True)

@@ -27,7 +27,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
 from . import units
 from .sea import FermiSea
-from .screening import with_screening
+from .screening import check_screening_length, with_screening
 
 
 def check_scba(disorder) -> Disorder:
@@ -127,9 +127,15 @@ class PeriodicWire:
         return green
 
     def linear_response(self, energy: float, *, disorder: Disorder, drive: str | None = None,
-                        lead: str | None = None) -> Response:
+                        lead: str | None = None, screening_length: float | None = None) -> Response:
         """SCBA linear response to ``drive`` (see :func:`spintex.linear_response`), per site of
-        the cross-section."""
+        the cross-section.  ``screening_length`` (drive="field" only): Thomas-Fermi screening over
+        that length, as in :func:`spintex.linear_response`; the potential depends on x only, so the
+        periodic cross-section's Laplacian is the chain's (Dirichlet ends at the grounded leads)."""
+        if screening_length is not None and drive != "field":
+            raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
+                             f"drive={drive!r}")
+        length = check_screening_length(screening_length)
         if drive == "thermal":
             raise ValueError("PeriodicWire.linear_response takes the lead drives ('left', 'right', 'bias', 'field'); "
                              "for the thermal drive call PeriodicWire.thermal_response(energy, temperature=...)")
@@ -145,7 +151,8 @@ class PeriodicWire:
         lad = solve_ladder(corr, born, left=wl, right=wr)
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
-            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder), sites, bonds, self.model)
+            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder), sites, bonds, self.model,
+                                                length)
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),
