@@ -256,8 +256,11 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\nstrength = 0.1\n", "strength"),
     ("[disorder]\nscreening_length = -1.0\n", "disorder.screening_length"),
     ("[disorder]\nscreening_length = 2.0\ndrive = \"bias\"\n", "disorder.screening_length applies to drive"),
-    ("[disorder]\nscreening_length = 2.0\n[sweep]\ngrid = { \"texture.width\" = [3.0, 4.0] }\n",
-     "not supported with [sweep]"),
+    ("[disorder]\nscreening_length = 2.0\n[sweep]\ndrive = \"bias\"\n",
+     "disorder.screening_length applies to drive = 'field', not 'bias'"),
+    ("[disorder]\n[sweep]\ndrive = \"bias\"\ngrid = { \"disorder.screening_length\" = [0.0, 2.0] }\n",
+     "disorder.screening_length applies to drive = 'field', not 'bias'"),
+    ("[disorder]\n[sweep]\ngrid = { \"disorder.screening_length\" = [1.0, -2.0] }\n", "disorder.screening_length"),
 ])
 def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
     """(A single number for disorder.magnetic is both variances, as in spintex.Disorder: see
@@ -417,6 +420,25 @@ def test_bad_sweep_tables_exit_2_naming_the_key(tmp_path, capsys, sweep, words):
     for word in words:
         assert word in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_sweep_over_the_screening_length(tmp_path, capsys):
+    """disorder.screening_length is a grid key, and a fixed one reaches every point: the same
+    numbers as linear_response's Thomas-Fermi field drive."""
+    base = SMALL + '[disorder]\nonsite = 0.05\n%s[sweep]\n%sobservables = ["torque"]\nscheduler = "synchronous"\n'
+    grid = base % ("", 'grid = { "disorder.screening_length" = [0.0, 3.0] }\n')
+    assert main(["run", str(write(tmp_path, grid, "grid.toml")), "--out", str(tmp_path / "out")]) == 0
+    fixed = base % ("screening_length = 3.0\n", 'grid = { "texture.width" = [4.0] }\n')
+    assert main(["run", str(write(tmp_path, fixed, "fixed.toml")), "--out", str(tmp_path / "out")]) == 0
+    assert "Thomas-Fermi length 3 a" in capsys.readouterr().out
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+    ds = xr.load_dataset(tmp_path / "out" / "grid.nc")
+    for length in (0.0, 3.0):
+        r = st.linear_response(model, -1.0, disorder=st.Disorder(onsite=0.05), drive="field", screening_length=length)
+        np.testing.assert_allclose(ds.torque.sel({"disorder.screening_length": length}), r.torque, rtol=1e-12,
+                                   atol=1e-15)
+    one = xr.load_dataset(tmp_path / "out" / "fixed.nc").torque.sel({"texture.width": 4.0})
+    np.testing.assert_array_equal(one, ds.torque.sel({"disorder.screening_length": 3.0}))
 
 
 def test_sweep_needs_zero_temperature():

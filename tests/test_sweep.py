@@ -244,3 +244,42 @@ def test_a_model_read_by_build_is_fingerprinted_by_its_arrays():
     model = st.Model(st.lattice.chain(12), exchange=0.5, texture=st.textures.neel_wall(4, 2))
     assert repr(model) == repr(st.Model(st.lattice.chain(12), exchange=0.5))  # the repr cannot tell
     assert fingerprint(captured) != before
+
+
+@pytest.mark.parametrize("method", ["scba", "samples"])
+def test_screening_length_sweeps_as_a_grid_name_and_a_keyword(tmp_path, method):
+    """The grid name "screening_length" (and the keyword) reach linear_response's Thomas-Fermi
+    field drive: the same numbers as direct calls, different from the neutral drive; refused with
+    another drive, naming it."""
+    disorder = DISORDERS[method]
+    run = dict(energies=-0.8, disorder=disorder, drive="field", observables=("torque", "charge_density"),
+               scheduler="synchronous", progress=False)
+    ds = st.sweep(build, {"screening_length": [0.0, 4.0], "exchange": [0.5]}, run_dir=tmp_path / "grid", **run)
+    assert ds.torque.dims == ("screening_length", "exchange", "site", "component")
+    for length in (0.0, 4.0):
+        direct = st.linear_response(build(0.5), -0.8, disorder=disorder, drive="field", screening_length=length)
+        np.testing.assert_allclose(ds.torque.sel(screening_length=length, exchange=0.5), direct.torque,
+                                   rtol=1e-12, atol=1e-15)
+    moved = np.abs(ds.torque.sel(screening_length=4.0) - ds.torque.sel(screening_length=0.0)).max()
+    assert moved > 1e-3 * np.abs(ds.torque).max()
+    fixed = st.sweep(build, {"exchange": [0.5]}, screening_length=4.0, run_dir=tmp_path / "fixed", **run)
+    np.testing.assert_array_equal(fixed.torque.sel(exchange=0.5), ds.torque.sel(screening_length=4.0, exchange=0.5))
+    assert fixed.attrs["screening_length"] == 4.0
+    with pytest.raises(ValueError, match="run_dir .* holds another sweep .*screening_length"):
+        st.sweep(build, {"exchange": [0.5]}, screening_length=5.0, run_dir=tmp_path / "fixed", **run)
+    bias = {**run, "drive": "bias"}
+    with pytest.raises(ValueError, match="screening_length=4.0 applies to drive='field'"):
+        st.sweep(build, {"exchange": [0.5]}, screening_length=4.0, run_dir=tmp_path / "b", **bias)
+    with pytest.raises(ValueError, match="screening_length"):
+        st.sweep(build, {"screening_length": [-1.0]}, run_dir=tmp_path / "c", **run)
+
+
+def test_ensemble_with_a_screening_length_is_linear_response_bitwise(tmp_path):
+    model, disorder = build(0.5), DISORDERS["samples"]
+    direct = st.linear_response(model, -0.8, disorder=disorder, drive="field", screening_length=4.0)
+    one = st.ensemble(model, -0.8, disorder, drive="field", screening_length=4.0, samples_per_task=disorder.samples,
+                      scheduler="synchronous", run_dir=tmp_path, progress=False)
+    np.testing.assert_array_equal(one.torque, direct.torque)
+    assert one.screening_length == direct.screening_length == 4.0
+    neutral = st.linear_response(model, -0.8, disorder=disorder, drive="field")
+    assert np.abs(neutral.torque - one.torque).max() > 1e-3 * np.abs(one.torque).max()

@@ -35,14 +35,18 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, averaged_response, linear_response
 from . import units
 from .runner import check_execution, run_chunks
+from .screening import check_screening_length
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
 DEFAULT_OBSERVABLES = ("transmission", "torque", "spin_density", "charge_density", "current")
+#: grid names a sweep takes itself (passed to neither ``build`` nor ``disorder``)
+OWN_NAMES = ("drive", "screening_length")
 
 
 def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *,
           disorder: Disorder | Callable[..., Disorder | None] | None = None, drive: str = "left",
+          screening_length: float | Callable[..., float | None] | None = None,
           observables=DEFAULT_OBSERVABLES, reductions: dict | None = None,
           energies_per_task: int | None = None, samples_per_task: int = 100, run_dir=None,
           client=None, scheduler: str | None = None, workers: int | None = None, retries: int = 2,
@@ -56,8 +60,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         of them if it takes ``**kwargs``).
     grid : dict
         ``{name: values}``: the sweep is the outer product of the value lists, in this order (the
-        Dataset's first dimensions, with the values as coordinates).  The name ``"drive"`` sweeps
-        the drive; every other name must be taken by ``build`` or by ``disorder``.
+        Dataset's first dimensions, with the values as coordinates).  The names ``"drive"`` and
+        ``"screening_length"`` sweep the drive and the Thomas-Fermi length; every other name must
+        be taken by ``build`` or by ``disorder``.
     energies : float or 1-d array
         Fermi energies (dimension ``energy``; a scalar gives a scalar coordinate, no dimension).
     disorder : Disorder, callable or None
@@ -67,6 +72,11 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     drive : str
         As in :func:`spintex.linear_response`: "left", "right", "bias" or "field" ("thermal", which
         needs a temperature, is not supported here).
+    screening_length : float or callable, optional
+        drive="field" only: Thomas-Fermi screening over this length (lattice constants), as in
+        :func:`spintex.linear_response` (None or 0: perfect screening), or
+        ``screening_length(**params)`` taking grid parameters like ``build``.  A grid name
+        ``"screening_length"`` sweeps it (each point's drive must then be "field").
     observables : sequence of str
         Response fields to keep (:data:`spintex.dataset.FIELDS`, e.g. "torque", "transmission",
         "screening_potential") and fit reductions "beta", "adiabatic", "nonadiabatic",
@@ -112,7 +122,7 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     >>> ds.beta.sel(energy=0.5).plot(x="exchange", hue="width")
     """
     check_execution(client, scheduler, workers, retries, progress)
-    job = Job.make(build, grid, energies, disorder, drive, observables, reductions)
+    job = Job.make(build, grid, energies, disorder, drive, observables, reductions, screening_length)
     chunks = job.chunks(energies_per_task, samples_per_task)
     folder = job.run_folder(run_dir, chunks)
     paths = [folder / c.name for c in chunks]
@@ -154,9 +164,11 @@ class Job:
     drive: str
     observables: tuple
     reductions: dict
+    screening_length: float | Callable[..., float | None] | None = None
 
     @classmethod
-    def make(cls, build, grid, energies, disorder, drive, observables, reductions) -> "Job":
+    def make(cls, build, grid, energies, disorder, drive, observables, reductions,
+             screening_length=None) -> "Job":
         if not callable(build):
             raise ValueError(f"build must be a callable returning a spintex Model, got {type(build).__name__}")
         grid = dict(grid or {})
@@ -178,19 +190,23 @@ class Job:
         for name, f in reductions.items():
             if not callable(f):
                 raise ValueError(f"reductions[{name!r}] must be a callable f(model, response)")
-        job = cls(build, grid, e, scalar, disorder, drive, tuple(observables), reductions)
+        job = cls(build, grid, e, scalar, disorder, drive, tuple(observables), reductions, screening_length)
         job.check()
         return job
 
     def check(self):
         """Every grid name has a taker, every point's drive and disorder are valid."""
-        takers = [takes(self.build)] + ([takes(self.disorder)] if callable(self.disorder) else [])
+        takers = [takes(f) for f in (self.build, self.disorder, self.screening_length) if callable(f)]
         for name in self.grid:
-            if name != "drive" and not any(t is None or name in t for t in takers):
+            if name not in OWN_NAMES and not any(t is None or name in t for t in takers):
                 raise ValueError(f"grid parameter {name!r} is taken by neither build nor disorder")
         for point in self.points():
             drive, disorder = self.drive_and_disorder(point)
             check_sweep_drive(drive)
+            length = self.screening(point)
+            check_screening_length(length)
+            if length is not None and drive != "field":
+                raise ValueError(f"screening_length={length!r} applies to drive='field' only, got drive={drive!r}")
             if disorder is not None and not isinstance(disorder, Disorder):
                 raise ValueError(f"disorder must be a spintex.Disorder, a callable returning one, or None; "
                                  f"got {type(disorder).__name__}")
@@ -209,6 +225,13 @@ class Job:
         drive = params.get("drive", self.drive)
         disorder = self.disorder(**pick(self.disorder, params)) if callable(self.disorder) else self.disorder
         return drive, disorder
+
+    def screening(self, point):
+        """The Thomas-Fermi length of a grid point (None: perfect screening)."""
+        params, length = self.parameters(point), self.screening_length
+        if callable(length):
+            length = length(**pick(length, params))
+        return params.get("screening_length", length)
 
     def setup(self, point):
         """(model, drive, disorder) of a grid point."""
@@ -237,7 +260,9 @@ class Job:
                 "energies": [repr(e) for e in self.energies], "drive": self.drive,
                 "disorder": [fingerprint(d) for d in disorders], "observables": list(self.observables),
                 "reductions": {k: fingerprint(f) for k, f in self.reductions.items()},
-                "chunks": [c.name for c in chunks]}
+                "chunks": [c.name for c in chunks],
+                # (only when given: the manifests of earlier sweeps, without it, still match)
+                **({} if self.screening_length is None else {"screening_length": fingerprint(self.screening_length)})}
 
     def run_folder(self, run_dir, chunks) -> Path:
         manifest = self.manifest(chunks)
@@ -296,7 +321,10 @@ class Job:
         if self.reductions or any(n in FIT_REDUCTIONS for n in self.observables):
             model, drive, disorder = self.setup(point)
             energies = self.energies[erange[0]:erange[1]]
+            length = check_screening_length(self.screening(point))
             responses = [averaged_response(model, e, disorder, drive, s) for e, s in zip(energies, stats)]
+            for r in responses:  # (as sampled_response sets it)
+                r.screening_length = length if drive == "field" else None
             data.update(self.reduce(model, responses))
         return data
 
@@ -335,9 +363,12 @@ class Job:
     def attrs(self) -> dict:
         from . import __version__
 
-        attrs = {"spintex_version": __version__, "grid": ", ".join(self.grid) or "(none)"}
+        attrs: dict = {"spintex_version": __version__, "grid": ", ".join(self.grid) or "(none)"}
         if "drive" not in self.grid:
             attrs.update(drive=self.drive, units=f"{units.DRIVES.get(self.drive, self.drive)}; {units.OBSERVABLES}")
+        if "screening_length" not in self.grid and self.screening_length is not None and not callable(
+                self.screening_length):
+            attrs["screening_length"] = check_screening_length(self.screening_length)
         if isinstance(self.disorder, Disorder):
             attrs.update(netcdf_attrs({"disorder": self.disorder}))
             if self.disorder.method == "samples":
@@ -350,7 +381,7 @@ class Job:
         model, drive, disorder = self.setup(chunk.point)
         energies = self.energies[chunk.energies[0]:chunk.energies[1]]
         if chunk.samples is None:
-            responses = solve_energies(model, energies, disorder, drive)
+            responses = solve_energies(model, energies, disorder, drive, self.screening(chunk.point))
             data = {}
             for name in (n for n in self.observables if n in FIELDS):
                 values = [getattr(r, name) for r in responses]
@@ -360,7 +391,8 @@ class Job:
                 data[name] = (("energy", *FIELDS[name][0]), np.stack(values))
             data.update(self.reduce(model, responses))
         else:
-            data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names())
+            data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names(),
+                                check_screening_length(self.screening(chunk.point)))
         positions = model.lattice.positions
         return {**data, **{n: (("site",), positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])}}
 
@@ -387,15 +419,16 @@ class Job:
         return out
 
 
-def solve_energies(model: Model, energies, disorder, drive) -> list:
+def solve_energies(model: Model, energies, disorder, drive, screening_length=None) -> list:
     """One Response per energy (the place to call the batched solver once it takes an array)."""
-    return [linear_response(model, float(e), disorder=disorder, drive=drive) for e in energies]
+    return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length)
+            for e in energies]
 
 
 # ----------------------------------------------------------------------------- ensembles
 def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "left", samples_per_task: int = 100,
-             **options) -> Response:
-    """``linear_response(model, energy, disorder=disorder, drive=drive)`` for sampled disorder,
+             screening_length: float | None = None, **options) -> Response:
+    """``linear_response(model, energy, disorder=disorder, drive=drive, screening_length=...)`` for sampled disorder,
     with the realizations in chunks of ``samples_per_task`` on Dask, checkpointed and resumable
     (``options``: run_dir, client, scheduler, workers, retries, progress as in :func:`sweep`).
 
@@ -408,7 +441,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     if not isinstance(disorder, Disorder) or disorder.method != "samples":
         raise ValueError("disorder must be a spintex.Disorder(method='samples', ...)")
     energy = finite_float(energy, "energy")
-    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {})
+    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length)
     chunks = job.chunks(None, samples_per_task)
     folder = job.run_folder(options.pop("run_dir", None), chunks)
     paths = [folder / c.name for c in chunks]
@@ -416,7 +449,9 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     stats = RunningMean()
     for path in paths:
         stats.merge(chunk_stats(read_chunk(path), 0))
-    return averaged_response(model, energy, disorder, drive, stats)
+    r = averaged_response(model, energy, disorder, drive, stats)
+    r.screening_length = check_screening_length(screening_length) if drive == "field" else None
+    return r
 
 
 @dataclass
@@ -457,7 +492,7 @@ def takes(f) -> set | None:
 
 def pick(f, params: dict) -> dict:
     names = takes(f)
-    return {k: v for k, v in params.items() if k != "drive" and (names is None or k in names)}
+    return {k: v for k, v in params.items() if k not in OWN_NAMES and (names is None or k in names)}
 
 
 def grid_coordinate(values):

@@ -231,9 +231,6 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
     sweep = sweep_section(data, texture, disorder, from_dict) if "sweep" in data else None
-    if sweep is not None and disorder is not None and disorder["screening_length"]:
-        raise ConfigError("disorder.screening_length is not supported with [sweep] (sweeps run the neutral field "
-                          "drive); run the points with spintex run, or st.linear_response(..., screening_length=)")
     if sweep is not None and solve["temperature"] != 0:
         raise ConfigError("with [sweep], spintex solves linear response at T = 0: set solve.temperature = 0")
     return Config(lattice=lattice, model=model, texture=texture, solve=solve, disorder=disorder, sweep=sweep,

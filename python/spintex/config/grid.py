@@ -16,7 +16,7 @@ def _grid_keys(section: str, texture: dict) -> tuple:
         return tuple(MODEL)
     if section == "texture":
         return tuple(TEXTURES[texture["kind"]])
-    return tuple(k for k in DISORDER if k not in ("method", "drive", "screening_length"))
+    return tuple(k for k in DISORDER if k not in ("method", "drive"))
 
 
 def _sweep_grid(value, texture: dict) -> dict:
