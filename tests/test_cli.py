@@ -425,10 +425,11 @@ def test_bad_sweep_tables_exit_2_naming_the_key(tmp_path, capsys, sweep, words):
 def test_sweep_over_the_screening_length(tmp_path, capsys):
     """disorder.screening_length is a grid key, and a fixed one reaches every point: the same
     numbers as linear_response's Thomas-Fermi field drive."""
-    base = SMALL + '[disorder]\nonsite = 0.05\n%s[sweep]\n%sobservables = ["torque"]\nscheduler = "synchronous"\n'
-    grid = base % ("", 'grid = { "disorder.screening_length" = [0.0, 3.0] }\n')
+    base = (SMALL + '[disorder]\nonsite = 0.05\n%s[sweep]\n%sobservables = ["torque"]\nscheduler = "synchronous"\n'
+            'checkpoint = "%s"\n')
+    grid = base % ("", 'grid = { "disorder.screening_length" = [0.0, 3.0] }\n', (tmp_path / "a").as_posix())
     assert main(["run", str(write(tmp_path, grid, "grid.toml")), "--out", str(tmp_path / "out")]) == 0
-    fixed = base % ("screening_length = 3.0\n", 'grid = { "texture.width" = [4.0] }\n')
+    fixed = base % ("screening_length = 3.0\n", 'grid = { "texture.width" = [4.0] }\n', (tmp_path / "b").as_posix())
     assert main(["run", str(write(tmp_path, fixed, "fixed.toml")), "--out", str(tmp_path / "out")]) == 0
     assert "Thomas-Fermi length 3 a" in capsys.readouterr().out
     model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))

@@ -274,7 +274,7 @@ def test_bulk_kernel_is_the_susceptibility_of_the_bulk():
     probed = 0.5 * (probed + np.swapaxes(probed[::-1], 1, 2))
     assert R_probed <= R and 1 < probes <= 8
     same = k.kernel[R - R_probed:R + R_probed + 1]
-    assert np.abs(same - probed).max() < 1e-3 * np.abs(probed).max()  # measured 4e-5
+    assert np.abs(same - probed).max() < 2e-4 * np.abs(probed).max()  # measured 4.2e-5
     # solve inverts the circulant it builds: a potential in the bulk comes back from its response
     z = np.zeros((60, W))
     z[25:35] = np.sin(np.arange(10))[:, None]
@@ -371,8 +371,9 @@ def test_thomas_fermi_screening_solves_the_lattice_poisson_equation():
         r = st.linear_response(m, -0.8, disorder=d, drive="field", screening_length=length)
         assert r.screening_length == length
         poisson = permittivity(FermiSea(m, -0.8, d), length) * lap @ r.screening_potential
-        assert np.abs(r.charge_density - poisson).max() < 1e-5 * np.abs(bias.charge_density).max()
-        assert np.abs(r.screening_potential - exact).max() < 1e-5 * np.abs(exact).max()
+        # the drive's own solve stops at its default tolerance, 1e-6 (measured 3.6e-8, 3.3e-7; 3.1e-8, 5.8e-8)
+        assert np.abs(r.charge_density - poisson).max() < 2e-6 * np.abs(bias.charge_density).max()
+        assert np.abs(r.screening_potential - exact).max() < 2e-6 * np.abs(exact).max()
     # the bulk-kernel preconditioner carries the Poisson term (BulkKernel.with_capacitance): 6 GMRES
     # steps at l = 1 to 1e-10, 19 with the kernel of chi alone
     assert screen(sea, bias.charge_density, screening_length=1.0, tolerance=1e-10, preconditioner="bulk")[1] <= 8
@@ -405,7 +406,7 @@ def test_thomas_fermi_screening_goes_from_the_field_drive_to_the_bias_drive():
     way = {x: (st.fit_torque(m, st.linear_response(m, -0.8, disorder=d, drive="field",
                                                    screening_length=x)).beta - reference) / spread
            for x in (2.0, 5.0, 20.0)}
-    assert abs(way[2.0]) < 5e-3 and abs(way[5.0]) < 5e-3 and 0.1 < way[20.0] < 0.5, way
+    assert abs(way[2.0]) < 5e-4 and abs(way[5.0]) < 5e-5 and 0.1 < way[20.0] < 0.5, way  # -1.0e-4, 4.1e-6
 
 
 def test_thomas_fermi_charge_at_a_contact_decays_over_the_screening_length():

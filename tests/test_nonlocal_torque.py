@@ -112,7 +112,7 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
     """docs/physics.md section 17: without spin relaxation the clean contacts (one channel per spin,
     resistance 1 each) leave the uniform SCBA wire under the field drive a uniform spin-accumulation
     gradient, d_x s_z / j_s = 2pi (2 nu_up nu_down / (nu_up + nu_down)) / L by the two-current model
-    (measured to 3e-4), and the wall's fitted beta is beta_0 + c times that gradient (residual 2e-4 of
+    (measured to 5e-4), and the wall's fitted beta is beta_0 + c times that gradient (residual 2e-4 of
     beta over L = 341 ... 1601), with c independent of the disorder (lambda = 12: 0.9723 at
     Gamma_0 = 0.01) and beta_0 proportional to it (mistracking).  c is the exchange torque
     d_x(c_ex n x d_x n) of a stiffness c_ex that follows the local spin-resolved Fermi levels (the
@@ -132,10 +132,10 @@ def test_beta_without_spin_relaxation_follows_the_contacts_spin_accumulation_gra
             wall = _chain(length, st.textures.neel_wall(c, width))
             beta.append(st.fit_torque(wall, st.linear_response(wall, E, disorder=d, drive="field")).beta)
         slope, offset = np.polyfit(gradient, beta, 1)
-        assert np.abs(np.array(beta) - offset - slope * np.array(gradient)).max() < 2e-3 * min(beta)
+        assert np.abs(np.array(beta) - offset - slope * np.array(gradient)).max() < 5e-4 * min(beta)  # 1.2e-4, 2.1e-4
         fits.append((slope, offset))
     (c1, b1), (c2, b2) = fits
-    assert c1 == pytest.approx(c2, rel=0.01) and b1 / b2 == pytest.approx(2.0, rel=0.1)
+    assert c1 == pytest.approx(c2, rel=5e-4) and b1 / b2 == pytest.approx(2.0, rel=0.1)  # c1/c2 - 1 = -3.6e-5
     # barriers on the end sites change the contact resistances and can cancel the gradient; beta
     # goes with it (L = 201: gradient 6.95e-3 -> -4.9e-5, beta 6.8e-3 -> -2.5e-6, i.e. the linear
     # law to 0.2 % of the beta without barriers).  At L = 341 this weak disorder leaves the barriers a
@@ -174,7 +174,7 @@ def test_contact_beta_law_with_barriers_holds_once_the_wire_is_long_against_the_
     (measured: +0.35 % and -0.25 %; the test allows 1 %, against the 23 % of the coherent case)."""
     width, d = 6.0, st.Disorder(onsite=0.04)
 
-    def gradient_and_beta(length, barrier):
+    def gradient_and_beta(length, barrier, width=width):
         c = length // 2
         onsite = np.zeros(length)
         onsite[[0, -1]] = barrier
@@ -186,7 +186,12 @@ def test_contact_beta_law_with_barriers_holds_once_the_wire_is_long_against_the_
 
     (g1, b1), (g2, b2) = gradient_and_beta(201, 0.0), gradient_and_beta(601, 0.0)
     c = (b2 - b1) / (g2 - g1)
-    assert c == pytest.approx(0.98, rel=0.02)  # measured 0.9811 (four lengths), 0.9838 at Gamma_0 = 0.01
+    # c against its prediction, approached as 1/lambda^2 (the previous test): the excess at lambda = 6
+    # about 4x that at 12 (measured 0.9810 against 0.9580: +2.40 %; at lambda = 12 +0.67 %: 3.6x)
+    wide = [gradient_and_beta(n, 0.0, width=12.0)[1] for n in (201, 601)]
+    excess = {6: c / K.contact_beta_coefficient(E, M, 6.0) - 1,
+              12: (wide[1] - wide[0]) / (g2 - g1) / K.contact_beta_coefficient(E, M, 12.0) - 1}
+    assert 0 < excess[12] < 0.01 and 2.5 < excess[6] / excess[12] < 6, excess
     for length in (341, 343):
         gradient, beta = gradient_and_beta(length, 2.0)
         assert gradient < 0.8 * g1 * 201 / length  # the barriers do change the gradient (measured 0.65, 0.65)

@@ -35,8 +35,10 @@ def test_channel_decomposition_of_the_field_drive():
     full = st.linear_response(st.Model(lat, exchange=0.5, texture=texture), -1.0, disorder=disorder, drive="field")
     wire = PeriodicWire(L, 3, 3, exchange=0.5, texture=texture).linear_response(-1.0, disorder=disorder, drive="field")
     per_slice = np.array([full.spin_density[s].mean(axis=0) for s in lat.slices])
+    # each side screens to the default neutrality, 1e-6, by its own GMRES (measured 8.8e-9)
     assert np.abs(per_slice - wire.spin_density).max() < 1e-7 * np.abs(wire.spin_density).max()
-    assert np.allclose(full.screening_potential.reshape(L, -1), wire.screening_potential[:, None], atol=1e-7)
+    u = wire.screening_potential
+    assert np.abs(full.screening_potential.reshape(L, -1) - u[:, None]).max() < 1e-6 * np.abs(u).max()
     assert wire.neutrality < 1e-6
 
 
@@ -54,9 +56,10 @@ def test_channel_decomposition_of_thomas_fermi_screening(length):
     wire = PeriodicWire(L, 3, 3, exchange=0.5, texture=texture)
     screened = wire.linear_response(-1.0, disorder=disorder, drive="field", screening_length=length)
     per_slice = np.array([full.spin_density[s].mean(axis=0) for s in lat.slices])
-    scale = np.abs(screened.spin_density).max()
+    scale, u = np.abs(screened.spin_density).max(), screened.screening_potential
+    # each side's GMRES stops at the default tolerance, 1e-6 (measured 5.6e-9, 1.0e-9; potential 4e-10)
     assert np.abs(per_slice - screened.spin_density).max() < 1e-7 * scale
-    assert np.allclose(full.screening_potential.reshape(L, -1), screened.screening_potential[:, None], atol=1e-7)
+    assert np.abs(full.screening_potential.reshape(L, -1) - u[:, None]).max() < 1e-6 * np.abs(u).max()
     assert screened.screening_length == length
     neutral = wire.linear_response(-1.0, disorder=disorder, drive="field")
     assert np.abs(neutral.spin_density - screened.spin_density).max() > 1e-4 * scale

@@ -267,9 +267,20 @@ def test_screening_length_sweeps_as_a_grid_name_and_a_keyword(tmp_path, method):
     assert fixed.attrs["screening_length"] == 4.0
     with pytest.raises(ValueError, match="run_dir .* holds another sweep .*screening_length"):
         st.sweep(build, {"exchange": [0.5]}, screening_length=5.0, run_dir=tmp_path / "fixed", **run)
+    # a callable of the grid parameters, like disorder
+    by_exchange = st.sweep(build, {"exchange": [0.4, 0.5]}, screening_length=lambda exchange: 8 * exchange,
+                           run_dir=tmp_path / "callable", **run)
+    for exchange in (0.4, 0.5):
+        direct = st.linear_response(build(exchange), -0.8, disorder=disorder, drive="field",
+                                    screening_length=8 * exchange)
+        np.testing.assert_allclose(by_exchange.torque.sel(exchange=exchange), direct.torque, rtol=1e-12, atol=1e-15)
     bias = {**run, "drive": "bias"}
     with pytest.raises(ValueError, match="screening_length=4.0 applies to drive='field'"):
         st.sweep(build, {"exchange": [0.5]}, screening_length=4.0, run_dir=tmp_path / "b", **bias)
+    with pytest.raises(ValueError, match="screening_length=0.0 applies to drive='field' only, got drive='bias'"):
+        st.sweep(build, {"screening_length": [0.0, 4.0]}, run_dir=tmp_path / "b2", **bias)
+    with pytest.raises(ValueError, match="screening_length=4.0 applies to drive='field' only, got drive='bias'"):
+        st.sweep(build, {"drive": ["field", "bias"]}, screening_length=4.0, run_dir=tmp_path / "b3", **run)
     with pytest.raises(ValueError, match="screening_length"):
         st.sweep(build, {"screening_length": [-1.0]}, run_dir=tmp_path / "c", **run)
 
