@@ -450,3 +450,104 @@ def test_drive_argument_is_checked():
     with pytest.raises(ValueError, match="not both"):
         st.linear_response(m, -1.0, drive="bias", lead="right")
     assert st.linear_response(m, -1.0, lead="right").drive == "right"
+
+
+# --------------------------------------------------------------------------- the leads' band shifts
+def _lead_shift_density(model, sea, shift):
+    sites = sea(np.zeros((model.lattice.num_sites, 2, 2), complex), lead_shift=shift)[0]
+    return st.State.from_blocks(model, sites, np.zeros((len(model.bonds), 2, 2), complex)).charge_density
+
+
+def test_lead_shift_is_the_static_response_to_a_rigid_shift_of_a_leads_band():
+    """FermiSea(..., lead_shift=(v_L, v_R)) against the equilibrium density of the clean device with
+    each lead's cell Hamiltonian shifted by +-h v_a, by dense inversion on the same contour nodes
+    (central difference): the source -v dSigma/dz on the end slices is the first-order change of
+    the lead self-energies (measured 2e-10 ... 7e-10)."""
+    from spintex import _core
+
+    m = st.Model(st.lattice.strip(6, 2), exchange=0.5, texture=st.textures.neel_wall(2.5, 1.5))
+    sea = FermiSea(m, -0.9, tolerance=1e-10)
+    H, n, N = m.hamiltonian_dense(), 4, 2 * m.lattice.num_sites
+
+    def density(vl, vr):
+        Y = 0
+        for z, w in zip(sea.nodes, sea.weights):
+            sigma = np.zeros((N, N), complex)
+            sigma[:n, :n] = _core.Lead(m.lead_cell("left") + vl * np.eye(n), -m.hopping).self_energy(z)
+            sigma[-n:, -n:] = _core.Lead(m.lead_cell("right") + vr * np.eye(n), -m.hopping).self_energy(z)
+            Y = Y + w * np.linalg.inv(z * np.eye(N) - H - sigma)
+        rho = 0.5j / np.pi * (Y - Y.conj().T)
+        return np.array([np.trace(rho[2 * i:2 * i + 2, 2 * i:2 * i + 2]).real for i in range(N // 2)])
+
+    h = 1e-5
+    for shift in [(1.0, 0.0), (0.0, 1.0), (0.5, -0.5)]:
+        exact = (density(h * shift[0], h * shift[1]) - density(-h * shift[0], -h * shift[1])) / (2 * h)
+        assert np.abs(_lead_shift_density(m, sea, shift) - exact).max() < 1e-8 * np.abs(exact).max(), shift
+    lead = _core.Lead(m.lead_cell("left"), -m.hopping)
+    z, dz = -0.7 + 0.3j, 1e-5
+    slope = (lead.self_energy(z + dz) - lead.self_energy(z - dz)) / (2 * dz)
+    assert np.abs(lead.self_energy_derivative(z) - slope).max() < 1e-8 * np.abs(slope).max()
+
+
+@pytest.mark.parametrize("disorder", [None, st.Disorder(onsite=0.05, magnetic=(0.01, 0.005))])
+def test_gauge_invariance_links_the_lead_shifts_to_the_other_drives(disorder):
+    """Raising every potential and both chemical potentials by one changes nothing: the static
+    responses to a unit potential on every site and to both leads' bands shifted by one, plus the
+    Fermi-surface responses to both leads' chemical potentials, sum to zero, for the charge and the
+    spin density, clean and in SCBA (ladders on the contour and at E_F; measured 2e-15 and 6e-10)."""
+    for lattice, texture, E in [(st.lattice.chain(40), st.textures.neel_wall(20, 4.0), -0.8),
+                                (st.lattice.strip(20, 3), st.textures.neel_wall(10, 3.0), -1.1)]:
+        m = st.Model(lattice, exchange=0.5, texture=texture)
+        sea = FermiSea(m, E, disorder, tolerance=1e-10)
+        N = m.lattice.num_sites
+        one = np.broadcast_to(np.eye(2), (N, 2, 2))
+        parts = [st.State.from_blocks(m, *sea(one)),
+                 st.State.from_blocks(m, *sea(0 * one, lead_shift=(1.0, 1.0))),
+                 *(st.linear_response(m, E, disorder=disorder, drive=x) for x in ("left", "right"))]
+        for name in ("charge_density", "spin_density"):
+            values = [getattr(p, name) for p in parts]
+            assert np.abs(sum(values)).max() < 1e-8 * np.abs(values[0]).max(), name
+        assert np.abs(parts[1].charge_density).max() > 0.1 * np.abs(parts[0].charge_density).max()
+
+
+def test_neutral_leads_field_drive():
+    """neutral_leads=True: each lead's band follows its chemical potential.  With perfect screening
+    the wire stays neutral and the bulk forgets the leads' electrostatics: the torque at the wall
+    moves by 1.4e-2, 1.4e-3, 1.5e-5 of its largest value for L = 60, 120, 240 (the wall centred),
+    the current not at all.  With a screening length the potential tends to the leads' Laplace
+    potential (a uniform field between the contacts, u = +-1/2 in the leads) as 1/l^2 (measured
+    1.24e-3 and 1.25e-5 at l = 100, 1000), and the charge left is the Poisson charge with those
+    Dirichlet values."""
+    import scipy.sparse.linalg as spla
+
+    d, E = st.Disorder(onsite=0.05, magnetic=(0.005, 0.005)), -0.8
+    moved = []
+    for L in (60, 120, 240):
+        m = st.Model(st.lattice.chain(L), exchange=0.5, texture=st.textures.neel_wall(L // 2, 4.0))
+        grounded = st.linear_response(m, E, disorder=d, drive="field")
+        neutral = st.linear_response(m, E, disorder=d, drive="field", neutral_leads=True)
+        assert neutral.neutral_leads and not grounded.neutral_leads and neutral.neutrality < 1e-6
+        np.testing.assert_allclose(neutral.current, grounded.current, rtol=1e-9)
+        wall = slice(L // 2 - 10, L // 2 + 10)
+        moved.append(np.abs(neutral.torque - grounded.torque)[wall].max() / np.abs(grounded.torque).max())
+    assert moved[0] > 5 * moved[1] > 25 * moved[2] and moved[2] < 1e-4, moved
+    m = st.Model(st.lattice.chain(60), exchange=0.5, texture=st.textures.neel_wall(30, 4.0))
+    lap, ends = laplacian(m.lattice), np.zeros(60)
+    ends[0], ends[-1] = 0.5, -0.5
+    laplace = spla.spsolve(lap.tocsc(), ends)
+    assert laplace[0] == pytest.approx(0.5 - 1 / 61) and laplace[-1] == pytest.approx(-0.5 + 1 / 61)
+    off = []
+    for length in (100.0, 1000.0):
+        r = st.linear_response(m, E, disorder=d, drive="field", neutral_leads=True, screening_length=length)
+        poisson = permittivity(FermiSea(m, E, d), length) * (lap @ r.screening_potential - ends)
+        assert np.abs(r.charge_density - poisson).max() < 2e-6 * np.abs(r.unscreened_charge_density).max()
+        off.append(np.abs(r.screening_potential - laplace).max())
+    assert off[0] / off[1] == pytest.approx(100.0, rel=0.05)  # measured 99.1
+    grounded = st.linear_response(m, E, disorder=d, drive="field", screening_length=1000.0)
+    assert np.abs(grounded.screening_potential).max() < 0.01  # grounded leads: the bias drive instead
+    with pytest.raises(ValueError, match="neutral_leads=True applies to drive='field'"):
+        st.linear_response(m, E, disorder=d, drive="bias", neutral_leads=True)
+    with pytest.raises(ValueError, match="neutral_leads must be True or False"):
+        st.linear_response(m, E, disorder=d, drive="field", neutral_leads="yes")
+    with pytest.raises(ValueError, match="neutral_leads=True applies to drive='field'"):
+        st.linear_response(m, E, drive="thermal", temperature=0.01, neutral_leads=True)

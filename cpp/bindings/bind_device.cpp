@@ -25,6 +25,17 @@ void bind_device(py::module_& m) {
             return out;
           },
           py::arg("energy"), "Retarded surface self-energy at a (complex) energy.")
+      .def(
+          "self_energy_derivative",
+          [](const Lead& lead, cplx z) {
+            const MatrixXc s = lead.self_energy_derivative(z);
+            py::array_t<cplx> out({s.rows(), s.cols()});
+            auto w = out.mutable_unchecked<2>();
+            for (Eigen::Index i = 0; i < s.rows(); ++i)
+              for (Eigen::Index j = 0; j < s.cols(); ++j) w(i, j) = s(i, j);
+            return out;
+          },
+          py::arg("energy"), "dSigma/dz at a complex energy (off the real axis).")
       .def("open_channels", &Lead::open_channels, py::arg("energy"))
       .def_property_readonly("size", &Lead::size)
       .def_property_readonly("mode_levels", [](const Lead& l) {

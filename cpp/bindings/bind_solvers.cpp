@@ -1,6 +1,8 @@
 // pybind11 bindings of the energy-integrated RGF solver.
 #include <pybind11/stl.h>
 
+#include <array>
+#include <cmath>
 #include <optional>
 #include <utility>
 
@@ -106,13 +108,15 @@ std::vector<cplx> complex_vector(const ComplexArray& a, const char* name) {
 template <typename Sum>
 py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::object& born,
                       const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
-                      const py::object& progress, const Sum& sum) {
+                      const py::object& progress, const Sum& sum, std::array<double, 2> lead_shift = {0.0, 0.0}) {
   const std::vector<cplx> w = complex_vector(weights, "weights");
   const std::vector<Superoperator> K = superoperators(born);
   const std::vector<Block2> src = to_site_blocks(source, "source");
   if (tolerance <= 0.0 || max_iterations < 1 || restart < 1)
     throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
-  const SeaOptions options{tolerance, max_iterations, restart, bonds};
+  if (!std::isfinite(lead_shift[0]) || !std::isfinite(lead_shift[1]))
+    throw std::invalid_argument("lead_shift must be finite");
+  const SeaOptions options{tolerance, max_iterations, restart, bonds, lead_shift};
   std::shared_ptr<py::error_already_set> pending;
   const Progress cb = python_progress(progress, pending);
   SeaSum total;
@@ -306,24 +310,28 @@ from their energy and self-energy, one correlator per thread in memory instead o
       "sea_response",
       [](const py::object& correlators, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
-         const py::object& progress) {
+         const py::object& progress, std::array<double, 2> lead_shift) {
         std::optional<SeaNodes> holder;
         py::tuple keep;
         const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
-        return contour_sum(nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
-                           [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
-                             return sea_response(nodes, w, K, src, options, cb);
-                           });
+        return contour_sum(
+            nodes.size(), weights, born, source, tolerance, max_iterations, restart, bonds, progress,
+            [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
+              return sea_response(nodes, w, K, src, options, cb);
+            },
+            lead_shift);
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
 of the contour nodes (a list, or a SweptNodes), in parallel over nodes (OpenMP) with the GIL
 released: (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False: site blocks only
 (the bond arrays empty).  Ctrl-C, or an exception from progress(done, total), stops it between
-nodes.)doc",
+nodes.  lead_shift (v_L, v_R): the leads' bands rigidly shifted too, the source -v_a dSigma_a/dz
+on the end slices added to U (the static response to the leads' potentials).)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
-      py::arg("bonds") = true, py::arg("progress") = py::none());
+      py::arg("bonds") = true, py::arg("progress") = py::none(),
+      py::arg("lead_shift") = std::array<double, 2>{0.0, 0.0});
 
   m.def(
       "bare_kernel",

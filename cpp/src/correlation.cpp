@@ -27,6 +27,7 @@ void Correlator::sweep(cplx z, const std::vector<Block2>& sigma) {
     throw std::invalid_argument("local self-energy needs one 2x2 block per site");
   if (!std::isfinite(z.real()) || !std::isfinite(z.imag()) || !(z.imag() >= 0.0))
     throw std::invalid_argument("energy must be finite with Im(E) >= 0");
+  z_ = z;
   g_.resize(static_cast<std::size_t>(L));
   G_.resize(static_cast<std::size_t>(L));
   P_.resize(static_cast<std::size_t>(L));
@@ -79,9 +80,16 @@ void Correlator::apply_sites(const std::vector<Block2>& source, Pairing pairing,
   correlate(source, 0.0, 0.0, sites, nullptr, pairing, nullptr, nullptr);
 }
 
+void Correlator::apply_lead_shift(const std::vector<Block2>& source, const std::array<double, 2>& lead_shift,
+                                  std::vector<Block2>& sites, std::vector<Block2>* bonds_ji,
+                                  std::vector<Block2>* bonds_ij) const {
+  correlate(source, 0.0, 0.0, sites, bonds_ji, Pairing::RetardedRetarded, bonds_ij, nullptr, &lead_shift);
+}
+
 void Correlator::correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
                            std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,
-                           std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const {
+                           std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces,
+                           const std::array<double, 2>* lead_shift) const {
   const int L = dev_.slices(), W = dev_.sites_per_slice(), n = dev_.block_size();
   if (!source.empty() && source.size() != static_cast<std::size_t>(dev_.num_sites()))
     throw std::invalid_argument("source needs one 2x2 block per site");
@@ -99,6 +107,9 @@ void Correlator::correlate(const std::vector<Block2>& source, double left_weight
       for (int p = 0; p < W; ++p) Y.block<2, 2>(2 * p, 2 * p) = source[static_cast<std::size_t>(l * W + p)];
     if (l == 0 && left_weight != 0.0) Y += left_weight * gamma_left_;
     if (l == L - 1 && right_weight != 0.0) Y += right_weight * gamma_right_;
+    if (lead_shift && l == 0 && (*lead_shift)[0] != 0.0) Y -= (*lead_shift)[0] * dev_.left().self_energy_derivative(z_);
+    if (lead_shift && l == L - 1 && (*lead_shift)[1] != 0.0)
+      Y -= (*lead_shift)[1] * dev_.right().self_energy_derivative(z_);
     if (l > 0) {
       dev_.sandwich_dagger_first(l - 1, gl[l - 1], t1);  // V^dag g< V
       Y += t1;

@@ -58,6 +58,17 @@ MatrixXc Lead::broadening(cplx z) const {
   return out;
 }
 
+MatrixXc Lead::self_energy_derivative(cplx z) const {
+  MatrixXc scaled = modes_, out;
+  const double t2 = tau_ * tau_;
+  for (Eigen::Index m = 0; m < levels_.size(); ++m) {
+    const cplx g = chain_surface_green(z - levels_(m), tau_);
+    scaled.col(m) *= -t2 * g * g / (1.0 - t2 * g * g);
+  }
+  dense::multiply_adjoint_right(scaled, modes_, out);
+  return out;
+}
+
 int Lead::open_channels(double energy) const {
   // Counted in the limit from above along the real axis (E -> E + 0): a channel is open for
   // E_low <= E < E_high, E_low,high = e_m -+ 2|tau|.  An energy within a few ulps of an edge counts

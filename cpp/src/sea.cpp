@@ -112,7 +112,10 @@ const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scrat
 
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
-  x = rr_sites(a, b, source);
+  const bool shifted = options.lead_shift[0] != 0.0 || options.lead_shift[1] != 0.0;
+  if (shifted && &a != &b) throw std::invalid_argument("lead shifts need one energy per node (not mixed products)");
+  if (shifted) a.apply_lead_shift(source, options.lead_shift, x, nullptr, nullptr);
+  else x = rr_sites(a, b, source);
   if (born.empty()) return 0;
   if (born.size() != source.size()) throw std::invalid_argument("born must have one superoperator per site");
   const VectorXc rhs = flatten(x);
@@ -191,9 +194,14 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
       const std::vector<Block2> dressed = born_map(born, t.x);
       for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
     }  // (no ladder: the one product below, not a sites-only product first)
+    const bool shifted = options.lead_shift[0] != 0.0 || options.lead_shift[1] != 0.0;
     if (&a != &b) {
+      if (shifted) throw std::invalid_argument("lead shifts need one energy per node (not mixed products)");
       mixed_product(a, b, final, t.sites, options.bonds ? &t.bonds_ji : nullptr,
                     options.bonds ? &t.bonds_ij : nullptr);
+    } else if (shifted) {
+      a.apply_lead_shift(final, options.lead_shift, t.sites, options.bonds ? &t.bonds_ji : nullptr,
+                         options.bonds ? &t.bonds_ij : nullptr);
     } else if (options.bonds) {
       a.apply(final, 0.0, 0.0, t.sites, t.bonds_ji, Pairing::RetardedRetarded, &t.bonds_ij);
     } else {

@@ -92,6 +92,22 @@ TEST_P(LeadTest, SelfEnergyEqualsDecimation) {
   }
 }
 
+TEST_P(LeadTest, SelfEnergyDerivativeIsTheSlopeOfTheSelfEnergy) {
+  // dSigma/dz (the first-order change under a rigid band shift) against a central difference, and
+  // the derivative of the matrix Dyson equation Sigma = tau^2 (z - h0 - Sigma)^-1:
+  // Sigma' = -Sigma (1 - Sigma') Sigma / tau^2
+  const Lead lead(h0_, tau_);
+  const int n = static_cast<int>(h0_.rows());
+  const MatrixXc one = MatrixXc::Identity(n, n);
+  for (cplx z : {cplx(0.3, 0.2), cplx(-1.7, 0.05), cplx(3.9, 1.0), cplx(-5.0, 0.5)}) {
+    const double h = 1e-5 * z.imag();
+    const MatrixXc slope = (lead.self_energy(z + h) - lead.self_energy(z - h)) / (2.0 * h);
+    const MatrixXc d = lead.self_energy_derivative(z), sigma = lead.self_energy(z);
+    EXPECT_LT(relative_error(d, slope), 1e-7) << "z " << z;
+    EXPECT_LT(relative_error(d, -sigma * (one - d) * sigma / (tau_ * tau_)), 1e-11) << "z " << z;
+  }
+}
+
 TEST_P(LeadTest, SelfEnergyEqualsLongFiniteLead) {
   // 120 cells at Im z = 0.5: the far end's reflection is damped by ~exp(-2 * 120 * 0.25)
   const Lead lead(h0_, tau_);

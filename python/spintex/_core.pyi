@@ -16,6 +16,7 @@ class Lead:
     """Semi-infinite lead: identical cells h0 coupled by hopping * identity."""
     def __init__(self, cell_hamiltonian: npt.ArrayLike, hopping: float) -> None: ...
     def self_energy(self, energy: complex) -> _ComplexArray: ...
+    def self_energy_derivative(self, energy: complex) -> _ComplexArray: ...
     def open_channels(self, energy: float) -> int: ...
     @property
     def size(self) -> int: ...
@@ -77,11 +78,13 @@ def apply_mixed(a: Correlator, b: Correlator,
 def sea_response(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
                  born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
                  max_iterations: int = 5000, restart: int = 20, bonds: bool = True,
-                 progress: Optional[Callable[[int, int], None]] = None
+                 progress: Optional[Callable[[int, int], None]] = None,
+                 lead_shift: tuple[float, float] = (0.0, 0.0)
                  ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
-    site blocks only."""
+    site blocks only; lead_shift (v_L, v_R): the source -v_a dSigma_a/dz of the leads' band shifts
+    on the end slices too."""
 def bare_kernel(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike, slice: int,
                 range: int) -> _ComplexArray:
     """sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index

@@ -74,7 +74,8 @@ def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
     return sites, bonds, info
 
 
-def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening_length: float = 0.0):
+def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening_length: float = 0.0,
+                  neutral_leads: bool = False):
     """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
     blocks), with the transmission data of the lead-injected sweep."""
     sites, bonds, batch = _lead_blocks(model, np.array([energy]), drive, local)
@@ -83,13 +84,22 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening
             "open_channels": tuple(int(n) for n in batch["open_channels"][0])}
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
-        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy), sites, bonds, m, screening_length)
+        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy), sites, bonds, m, screening_length,
+                                             _lead_shift(drive, neutral_leads))
         info.update(extra)
     return sites, bonds, info
 
 
-def clean_response(model: Model, energy: float, drive: str, screening_length: float = 0.0) -> Response:
-    sites, bonds, info = _clean_blocks(model, energy, drive, screening_length=screening_length)
+def _lead_shift(drive: str, neutral_leads: bool):
+    """The leads' band shifts of a drive with neutral leads (each band follows its chemical
+    potential: DRIVE_WEIGHTS), or None (grounded leads)."""
+    return DRIVE_WEIGHTS[drive] if neutral_leads else None
+
+
+def clean_response(model: Model, energy: float, drive: str, screening_length: float = 0.0,
+                   neutral_leads: bool = False) -> Response:
+    sites, bonds, info = _clean_blocks(model, energy, drive, screening_length=screening_length,
+                                       neutral_leads=neutral_leads)
     return Response.from_blocks(model, sites, bonds, energy=energy, drive=drive,
                                 parameters={"energy": energy, "drive": drive}, units=units.of_drive(drive),
                                 **info)
@@ -128,7 +138,7 @@ def clean_batch(model: Model, energies: np.ndarray, drive: str) -> Response:
 
 
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres",
-                  solution=None, screening_length: float = 0.0) -> Response:
+                  solution=None, screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
     """Linear response of ``drive`` in the SCBA with vertex corrections.
 
     ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
@@ -147,7 +157,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     wl, wr = DRIVE_WEIGHTS[drive]
     channels = open_channels(model, energy)
     if not disorder.soc and not _drive_enters(drive, channels):
-        return _no_channel_response(model, energy, disorder, drive, channels, screening_length)
+        return _no_channel_response(model, energy, disorder, drive, channels, screening_length, neutral_leads)
     _refuse_opening_threshold(model, energy, drive)
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
@@ -155,7 +165,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     info = {}
     if drive == "field":
         sites, bonds, info = with_screening(lambda: FermiSea(model, energy, disorder, initial=sol.self_energy), sites,
-                                            bonds, model, screening_length)
+                                            bonds, model, screening_length, _lead_shift(drive, neutral_leads))
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=channels,
@@ -203,13 +213,14 @@ def _refuse_opening_threshold(model: Model, energy: float, drive: str) -> None:
 
 
 def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive: str, channels,
-                         screening_length: float = 0.0) -> Response:
+                         screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
     """The SCBA response where no lead the drive raises has an open channel: zero, as for a clean
     wire (nothing enters the wire), without an SCBA solve, which on the real axis outside the
     leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
-    info = {**no_screening(model), "screening_length": screening_length} if drive == "field" else {}
+    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": neutral_leads}
+            if drive == "field" else {})
     r = Response.from_blocks(
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
         open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,
@@ -222,20 +233,22 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
 
 
 def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str, *, progress=None,
-                     screening_length: float = 0.0) -> Response:
+                     screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
     """Average of the exact response over ``disorder.samples`` seeded realizations, with
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
-    stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, screening_length),
+    stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, screening_length,
+                                                          neutral_leads),
                         workers=disorder.workers or os.cpu_count() or 1, progress=progress)
     r = averaged_response(model, energy, disorder, drive, stats)
     r.screening_length = screening_length if drive == "field" else None
+    r.neutral_leads = neutral_leads if drive == "field" else None
     return r
 
 
 def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int,
-                  screening_length: float = 0.0) -> dict:
+                  screening_length: float = 0.0, neutral_leads: bool = False) -> dict:
     """The arrays of realization k (drawn from ``SeedSequence(seed, spawn_key=(k,))``): the exact
     response of that realization, with its transmission."""
     rng = np.random.default_rng(sample_stream(disorder, k))
@@ -243,7 +256,7 @@ def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k
         m, local = realization(model, disorder, rng), None
     else:  # the random potential enters the sweep as a static local term: no device copy
         m, local = model, random_site_blocks(model, disorder, rng)
-    sites, bonds, info = _clean_blocks(m, energy, drive, local, screening_length)
+    sites, bonds, info = _clean_blocks(m, energy, drive, local, screening_length, neutral_leads)
     return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
 
 
@@ -263,7 +276,8 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
 
 def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disorder | None = None,
                     drive: str | None = None, lead: str | None = None, temperature: float = 0.0,
-                    circuit: str = "closed", screening_length: float | None = None) -> Response:
+                    circuit: str = "closed", screening_length: float | None = None,
+                    neutral_leads: bool = False) -> Response:
     """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
 
     Parameters
@@ -286,7 +300,14 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         perfect neutrality: the potential obeys the lattice Poisson equation with the induced charge,
         permittivity eps/e^2 = nu l^2 (nu the wire's median dn/dmu per site), the leads held at zero
         potential (:func:`spintex.screening.screen`, docs/physics.md section 12).  None or 0:
-        perfect screening; large l tends to the bias drive.
+        perfect screening; large l tends to the bias drive (grounded leads) or to a uniform field
+        (``neutral_leads``).
+    neutral_leads : bool
+        drive="field" only: each lead's band rises with its chemical potential (a metallic
+        reservoir stays neutral: potential +1/2 and -1/2), adding the device's static response to
+        the leads' band shifts (:meth:`spintex.sea.FermiSea.__call__` with ``lead_shift``) and, with
+        a screening length, Dirichlet values +-1/2 at the leads in the Poisson equation.  Default
+        False: grounded leads (bands not shifted).  Not for ``PeriodicWire`` or spin-orbit SCBA.
 
     Without disorder ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current
     through every slice boundary equals T / 2pi (Landauer).  An energy with no propagating
@@ -297,6 +318,10 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     if screening_length is not None and drive != "field":
         raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
                          f"drive={drive!r}")
+    if not isinstance(neutral_leads, (bool, np.bool_)):
+        raise ValueError(f"neutral_leads must be True or False, got {neutral_leads!r}")
+    if neutral_leads and drive != "field":
+        raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
@@ -313,18 +338,19 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
     length = check_screening_length(screening_length)
+    neutral = bool(neutral_leads)
     if energies is not None:
-        return batched_response(model, energies, disorder, drive, length)
+        return batched_response(model, energies, disorder, drive, length, neutral)
     energy = finite_float(energy, "energy")
     if disorder is None:
-        return clean_response(model, energy, drive, length)
+        return clean_response(model, energy, drive, length, neutral)
     if check_disorder(disorder).method == "scba":
-        return scba_response(model, energy, disorder, drive, screening_length=length)
-    return sampled_response(model, energy, disorder, drive, screening_length=length)
+        return scba_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral)
+    return sampled_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral)
 
 
 def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | None, drive: str,
-                     screening_length: float = 0.0) -> Response:
+                     screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
     """:func:`linear_response` at each of K energies as one Response with a leading energy axis.
 
     Clean lead drives: all energies in one C++ call (OpenMP over energies, GIL released).  The
@@ -335,20 +361,23 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
     if disorder is None:
         if drive != "field":
             return clean_batch(model, energies, drive)
-        return each_energy(lambda e: clean_response(model, e, drive, screening_length), energies, "field drive")
+        return each_energy(lambda e: clean_response(model, e, drive, screening_length, neutral_leads), energies,
+                           "field drive")
     if check_disorder(disorder).method == "samples":
-        return each_energy(lambda e: sampled_response(model, e, disorder, drive, screening_length=screening_length),
-                           energies, "disorder samples")
+        return each_energy(lambda e: sampled_response(model, e, disorder, drive, screening_length=screening_length,
+                                                      neutral_leads=neutral_leads), energies, "disorder samples")
     previous = None
 
     def solve(e):
         nonlocal previous
         if not disorder.soc and not _drive_enters(drive, open_channels(model, e)):
-            return scba_response(model, e, disorder, drive, screening_length=screening_length)  # zero: no solve
+            return scba_response(model, e, disorder, drive, screening_length=screening_length,  # zero: no solve
+                                 neutral_leads=neutral_leads)
         _refuse_opening_threshold(model, e, drive)  # before the solve it would waste
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy
-        return scba_response(model, e, disorder, drive, solution=sol, screening_length=screening_length)
+        return scba_response(model, e, disorder, drive, solution=sol, screening_length=screening_length,
+                             neutral_leads=neutral_leads)
 
     return each_energy(solve, energies, "SCBA")
 

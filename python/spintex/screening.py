@@ -349,22 +349,50 @@ def no_screening(model: Model) -> dict:
             "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
 
 
-def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model, screening_length: float = 0.0):
+def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model, screening_length: float = 0.0,
+                   lead_shift=None):
     """Add the screening response to Fermi-surface blocks (the field drive; ``screening_length``
     > 0: Thomas-Fermi screening, :func:`screen`); returns the new blocks and the fields that
     document it.  The Fermi sea (``make_sea()``) is built only if the blocks carry charge: with no
     lead channel open at the Fermi energy (below or above every band) the bias response is zero
     and so is its screening, while the sea's contour would have nothing to integrate (a full or an
-    empty band)."""
+    empty band).
+
+    ``lead_shift`` (v_L, v_R): neutral leads, each lead's band shifted with its chemical potential
+    (docs/physics.md, section 12).  The device's static response to those band shifts is added to
+    the blocks before the screening, and the Poisson equation (a screening length) takes the
+    leads' potentials v_a as its Dirichlet values: (-Delta u)_i = sum_j (u_i - u_j) + (u_i - v_a)
+    on an end site of lead a, i.e. (chi - kappa(-Delta)) u = -(n + kappa v_a 1_ends).  Without a
+    screening length (perfect neutrality) the boundary values do not enter."""
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
-        return sites, bonds, {**no_screening(model), "screening_length": screening_length}
+        return sites, bonds, {**no_screening(model), "screening_length": screening_length,
+                              "neutral_leads": lead_shift is not None}
     sea = make_sea()
-    u, iterations, s_sea, b_sea = screen(sea, unscreened, screening_length=screening_length)
+    N = model.lattice.num_sites
+    source, u0 = unscreened, np.zeros(N)
+    if lead_shift is not None:
+        s_lead, b_lead = sea(np.zeros((N, 2, 2), complex), lead_shift=lead_shift)
+        sites, bonds = sites + s_lead, bonds + b_lead
+        unscreened = source = site_observables(model, sites)["charge_density"]
+        if screening_length:
+            # u = u0 + w with u0 the leads' Laplace potential, (-Delta) u0 = v_a 1_ends: then
+            # kappa((-Delta) u - v_a 1_ends) = kappa (-Delta) w and w solves the grounded problem with
+            # the charge n + chi u0 (one more contour sum, and a source of the charge's own scale)
+            ends = np.zeros(N)
+            ends[model.lattice.slices[0]] += lead_shift[0]
+            ends[model.lattice.slices[-1]] += lead_shift[1]
+            u0 = spla.spsolve(laplacian(model.lattice).tocsc(), ends)
+            s0, b0 = sea(u0[:, None, None] * IDENTITY2)
+            sites, bonds = sites + s0, bonds + b0
+            source = site_observables(model, sites)["charge_density"]
+    w, iterations, s_sea, b_sea = screen(sea, source, screening_length=screening_length)
+    u = u0 + w
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]
     info = {"screening_potential": u, "unscreened_charge_density": unscreened,
             "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
             "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
-            "contour_error_estimate": sea.error_estimate, "screening_length": screening_length}
+            "contour_error_estimate": sea.error_estimate, "screening_length": screening_length,
+            "neutral_leads": lead_shift is not None}
     return sites, bonds, info

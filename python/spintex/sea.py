@@ -373,17 +373,22 @@ class FermiSea:
         sol = scba(self.model, z, disorder, green=green, initial=initial, born=self._born)
         return last["correlator"], sol.born, sol.self_energy
 
-    def __call__(self, U: np.ndarray, *, accuracy: float | None = None, ladder: bool = True, bonds: bool = True):
+    def __call__(self, U: np.ndarray, *, accuracy: float | None = None, ladder: bool = True, bonds: bool = True,
+                 lead_shift: tuple[float, float] | None = None):
         """(site blocks (N, 2, 2), bond blocks (nb, 2, 2)) of rho[U] for U (N, 2, 2); with
         ``accuracy`` (relative), the coarsest rule whose error is below it; ``ladder=False``: the
         bare response G U G (no vertex correction); ``bonds=False``: the site blocks alone (the
-        bond blocks may be left empty)."""
+        bond blocks may be left empty).  ``lead_shift`` (v_L, v_R): the leads' bands rigidly
+        shifted by v_a as well (potential energies, at the fixed chemical potential): their
+        self-energies change by Sigma_a(z - v_a) - Sigma_a(z) = -v_a dSigma_a/dz, a source on the end
+        slices next to U (docs/physics.md, section 12; not for a custom ``system``)."""
         # the RR ladders too need only that accuracy: their error in rho is about 1 % of their
         # relative residual (see ``ladder_tolerance``), so a residual of 10 x the accuracy leaves
         # about 0.1 of it (the 100 x 6 x 6 bar's field drive: the torque moves by 2e-8 of its
         # largest value against residuals equal to the accuracy, with 12 % less screening time)
         tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
-        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=tol, bonds=bonds)
+        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=tol, bonds=bonds,
+                                    lead_shift=lead_shift)
 
     def rule(self, accuracy: float | None = None) -> tuple:
         """(nodes, weights, correlators, Born maps, self-energies) of the coarsest rule whose error is
@@ -396,7 +401,7 @@ class FermiSea:
         return usable[0] if usable else self._rule
 
     def _density_matrix(self, rule, U, ladder: bool = True, ladder_tolerance: float | None = None,
-                        bonds: bool = True):
+                        bonds: bool = True, lead_shift: tuple[float, float] | None = None):
         """rho[U] = (i/2pi)(Y - Y^dag) with Y = sum_k w_k Y(z_k) on ``rule``; ``ladder=False``: G U G;
         ``bonds=False``: the core skips the bond products (bond blocks empty)."""
         ladder_tolerance = self.ladder_tolerance if ladder_tolerance is None else ladder_tolerance
@@ -406,11 +411,15 @@ class FermiSea:
         if nodes is not None:
             # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
             born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
+            shift = (0.0, 0.0) if lead_shift is None else (float(lead_shift[0]), float(lead_shift[1]))
             try:
-                ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U,
-                                                     tolerance=ladder_tolerance, restart=20, bonds=bonds)
+                ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U, tolerance=ladder_tolerance,
+                                                     restart=20, bonds=bonds, lead_shift=shift)
             except _core.NotConvergedError as error:
                 raise SCBAConvergenceError(str(error)) from error
+        elif lead_shift is not None and any(lead_shift):
+            raise NotImplementedError("lead_shift (the leads' band shifts) needs the sea's own system, not a custom "
+                                      "one (PeriodicWire's channel sums)")
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
                                             ladder_tolerance)

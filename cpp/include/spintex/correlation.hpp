@@ -64,6 +64,15 @@ class Correlator {
   /// of ladder solvers: the bond blocks' products are skipped).
   void apply_sites(const std::vector<Block2>& site_source, Pairing pairing, std::vector<Block2>& sites) const;
 
+  /// The RR product G Y G with the first-order change of the lead self-energies under rigid shifts
+  /// (v_L, v_R) = `lead_shift` of the leads' bands added to the source on the end slices:
+  /// Y = diag(site_source) - v_L dSigma_L/dz (slice 0) - v_R dSigma_R/dz (slice L-1), at this
+  /// correlator's z (the static response to the leads' band shifts: dG = G dSigma G).  Site blocks,
+  /// and bond blocks C_ji and C_ij where those pointers are given.
+  void apply_lead_shift(const std::vector<Block2>& site_source, const std::array<double, 2>& lead_shift,
+                        std::vector<Block2>& sites, std::vector<Block2>* bonds_ji,
+                        std::vector<Block2>* bonds_ij) const;
+
   /// The slice blocks of G^R in the column and row of slice s over the slices first..last
   /// (0 <= first <= s <= last < L, std::invalid_argument otherwise): below[l - first] = G_{l,s} and
   /// above[l - first] = G_{s,l} (n x n).  2 dense products per slice left of s and 4 right of it,
@@ -89,11 +98,13 @@ class Correlator {
  private:
   void correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
                  std::vector<Block2>& sites, std::vector<Block2>* bonds_ji, Pairing pairing,
-                 std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces) const;
+                 std::vector<Block2>* bonds_ij, std::array<cplx, 2>* lead_traces,
+                 const std::array<double, 2>* lead_shift = nullptr) const;
   friend void mixed_product(const Correlator&, const Correlator&, const std::vector<Block2>&,
                             std::vector<Block2>&, std::vector<Block2>*, std::vector<Block2>*);
   void sweep(cplx z, const std::vector<Block2>& local_self_energy);
   const Device& dev_;
+  cplx z_;                                // the energy of the cached sweep
   std::vector<MatrixXc> g_, G_, P_, Q_;  // left-connected g_l, G_ll, P_l, Q_l
   bool has_q_ = false;                    // Q_ holds this sweep's RR factors
   MatrixXc gamma_left_, gamma_right_;

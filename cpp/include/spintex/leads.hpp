@@ -24,6 +24,10 @@ class Lead {
   /// Broadening Gamma = i(Sigma - Sigma^dagger) = tau^2 U diag(-2 Im g_m) U^dagger: exactly zero
   /// for closed channels on the real axis.
   MatrixXc broadening(cplx z) const;
+  /// dSigma/dz = tau^2 U diag(g_m'(z)) U^dagger, g' = -g^2 / (1 - tau^2 g^2) (from g (zeta - tau^2 g) = 1):
+  /// a rigid shift v of the lead's band changes its self-energy by Sigma(z - v) - Sigma(z) = -v dSigma/dz
+  /// to first order (off the real axis; divergent at a band edge on it).
+  MatrixXc self_energy_derivative(cplx z) const;
   /// Number of propagating channels at real energy E in the limit from above (E + 0 on the real
   /// axis): modes with e_m - 2|tau| <= E < e_m + 2|tau|, energies within a few ulps of an edge
   /// counted as on it.  Consistent with the transmission at a threshold (spintex.keldysh).

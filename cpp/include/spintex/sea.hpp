@@ -13,6 +13,7 @@
 /// threads in fixed contiguous runs, each node warm-started from the previous one of its run.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -31,6 +32,9 @@ struct SeaOptions {
   int max_iterations = 5000;
   int restart = 20;          ///< Krylov basis size of GMRES(m)
   bool bonds = true;         ///< false: site blocks only (the bond products skipped; bonds left empty)
+  /// Rigid shifts (v_L, v_R) of the leads' bands, a source -v dSigma_a/dz on the end slices next
+  /// to the local source U (Correlator::apply_lead_shift; sea_response only: one energy per node).
+  std::array<double, 2> lead_shift{0.0, 0.0};
 };
 
 /// sum_k w_k Y(z_k) as site blocks, bond blocks Y_ji and Y_ij, and the ladder's GMRES
@@ -65,8 +69,9 @@ class SeaNodes {
 
 /// Site blocks x of the ladder (1 - C S) x = C[source] with C[X] = (G(z_a) X G(z_b))_ii (`born`
 /// empty: x = C[source]): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b); a and b
-/// the same object give the RR ladder of one node.  Returns the GMRES iteration count (throws
-/// NotConverged if it does not converge).
+/// the same object give the RR ladder of one node (whose source also carries the leads' band
+/// shifts of options.lead_shift).  Returns the GMRES iteration count (throws NotConverged if it
+/// does not converge).
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
 
