@@ -255,6 +255,8 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\nonsite = -0.1\n", "disorder.onsite"),
     ("[disorder]\nstrength = 0.1\n", "strength"),
     ("[disorder]\nscreening_length = -1.0\n", "disorder.screening_length"),
+    ("[disorder]\nneutral_leads = 1\n", "disorder.neutral_leads"),
+    ("[disorder]\nneutral_leads = true\ndrive = \"bias\"\n", "disorder.neutral_leads applies to drive"),
     ("[disorder]\nscreening_length = 2.0\ndrive = \"bias\"\n", "disorder.screening_length applies to drive"),
     ("[disorder]\nscreening_length = 2.0\n[sweep]\ndrive = \"bias\"\n",
      "disorder.screening_length applies to drive = 'field', not 'bias'"),
@@ -440,6 +442,29 @@ def test_sweep_over_the_screening_length(tmp_path, capsys):
                                    atol=1e-15)
     one = xr.load_dataset(tmp_path / "out" / "fixed.nc").torque.sel({"texture.width": 4.0})
     np.testing.assert_array_equal(one, ds.torque.sel({"disorder.screening_length": 3.0}))
+
+
+def test_neutral_leads_in_a_config_run_and_sweep(tmp_path, capsys):
+    """disorder.neutral_leads reaches the field drive of spintex run and of [sweep] points (a grid
+    key too): the same numbers as linear_response(..., neutral_leads=True)."""
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+    d = st.Disorder(onsite=0.05)
+    expected = {flag: st.linear_response(model, -1.0, disorder=d, drive="field", screening_length=20.0,
+                                         neutral_leads=flag) for flag in (False, True)}
+    assert np.abs(expected[True].torque - expected[False].torque).max() > 1e-3 * np.abs(expected[False].torque).max()
+    run = SMALL + "[disorder]\nonsite = 0.05\nscreening_length = 20.0\nneutral_leads = true\n"
+    assert main(["run", str(write(tmp_path, run, "run.toml")), "--out", str(tmp_path / "out")]) == 0
+    assert "Thomas-Fermi length 20 a, neutral leads" in capsys.readouterr().out
+    saved = xr.load_dataset(tmp_path / "out" / "run-response.nc")
+    np.testing.assert_array_equal(saved.torque.values, expected[True].torque)
+    sweep = (SMALL + '[disorder]\nonsite = 0.05\nscreening_length = 20.0\n[sweep]\n'
+             'grid = { "disorder.neutral_leads" = [false, true] }\nobservables = ["torque"]\n'
+             'scheduler = "synchronous"\ncheckpoint = "%s"\n' % (tmp_path / "chunks").as_posix())
+    assert main(["run", str(write(tmp_path, sweep, "sweep.toml")), "--out", str(tmp_path / "out")]) == 0
+    ds = xr.load_dataset(tmp_path / "out" / "sweep.nc")
+    for flag in (False, True):
+        np.testing.assert_allclose(ds.torque.sel({"disorder.neutral_leads": flag}), expected[flag].torque,
+                                   rtol=1e-12, atol=1e-15)
 
 
 def test_sweep_needs_zero_temperature():

@@ -285,6 +285,26 @@ def test_screening_length_sweeps_as_a_grid_name_and_a_keyword(tmp_path, method):
         st.sweep(build, {"screening_length": [-1.0]}, run_dir=tmp_path / "c", **run)
 
 
+def test_neutral_leads_sweep_as_a_grid_name_and_a_keyword(tmp_path):
+    disorder = DISORDERS["scba"]
+    run = dict(energies=-0.8, disorder=disorder, drive="field", observables=("torque",), scheduler="synchronous",
+               progress=False, screening_length=5.0)
+    ds = st.sweep(build, {"neutral_leads": [False, True], "exchange": [0.5]}, run_dir=tmp_path / "grid", **run)
+    for flag in (False, True):
+        direct = st.linear_response(build(0.5), -0.8, disorder=disorder, drive="field", screening_length=5.0,
+                                    neutral_leads=flag)
+        np.testing.assert_allclose(ds.torque.sel(neutral_leads=flag, exchange=0.5), direct.torque, rtol=1e-12,
+                                   atol=1e-15)
+    fixed = st.sweep(build, {"exchange": [0.5]}, neutral_leads=True, run_dir=tmp_path / "fixed", **run)
+    np.testing.assert_array_equal(fixed.torque.sel(exchange=0.5), ds.torque.sel(neutral_leads=True, exchange=0.5))
+    assert fixed.attrs["neutral_leads"] == 1
+    with pytest.raises(ValueError, match="neutral_leads=True applies to drive='field' only, got drive='bias'"):
+        st.sweep(build, {"exchange": [0.5]}, neutral_leads=True, run_dir=tmp_path / "b",
+                 **{**run, "drive": "bias", "screening_length": None})
+    with pytest.raises(ValueError, match="neutral_leads must be True or False"):
+        st.sweep(build, {"neutral_leads": ["yes"]}, run_dir=tmp_path / "c", **run)
+
+
 def test_ensemble_with_a_screening_length_is_linear_response_bitwise(tmp_path):
     model, disorder = build(0.5), DISORDERS["samples"]
     direct = st.linear_response(model, -0.8, disorder=disorder, drive="field", screening_length=4.0)

@@ -18,14 +18,15 @@ from .response import sample_values
 SAMPLED = (*ARRAY_FIELDS, "transmission")
 
 
-def sample_chunk(model, energies, disorder, drive, samples: range, names, screening_length: float = 0.0) -> dict:
+def sample_chunk(model, energies, disorder, drive, samples: range, names, screening_length: float = 0.0,
+                 neutral_leads: bool = False) -> dict:
     """Count, mean and M2 (Welford, in sample order) of ``names`` over ``samples``, per energy
-    (``screening_length``: of the field drive, as in :func:`spintex.linear_response`)."""
+    (``screening_length``, ``neutral_leads``: of the field drive, as in :func:`spintex.linear_response`)."""
     stats = []
     for e in energies:
         s = RunningMean()
         for k in samples:
-            values = sample_values(model, float(e), disorder, drive, k, screening_length)
+            values = sample_values(model, float(e), disorder, drive, k, screening_length, neutral_leads)
             s.add({n: values[n] for n in names})
         stats.append(s)
     dims = {n: ("energy", *FIELDS[n][0]) for n in names}

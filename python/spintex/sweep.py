@@ -41,12 +41,13 @@ from .screening import check_screening_length
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
 DEFAULT_OBSERVABLES = ("transmission", "torque", "spin_density", "charge_density", "current")
 #: grid names a sweep takes itself (passed to neither ``build`` nor ``disorder``)
-OWN_NAMES = ("drive", "screening_length")
+OWN_NAMES = ("drive", "screening_length", "neutral_leads")
 
 
 def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *,
           disorder: Disorder | Callable[..., Disorder | None] | None = None, drive: str = "left",
           screening_length: float | Callable[..., float | None] | None = None,
+          neutral_leads: bool | Callable[..., bool] = False,
           observables=DEFAULT_OBSERVABLES, reductions: dict | None = None,
           energies_per_task: int | None = None, samples_per_task: int = 100, run_dir=None,
           client=None, scheduler: str | None = None, workers: int | None = None, retries: int = 2,
@@ -60,9 +61,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         of them if it takes ``**kwargs``).
     grid : dict
         ``{name: values}``: the sweep is the outer product of the value lists, in this order (the
-        Dataset's first dimensions, with the values as coordinates).  The names ``"drive"`` and
-        ``"screening_length"`` sweep the drive and the Thomas-Fermi length; every other name must
-        be taken by ``build`` or by ``disorder``.
+        Dataset's first dimensions, with the values as coordinates).  The names ``"drive"``,
+        ``"screening_length"`` and ``"neutral_leads"`` sweep those arguments of linear_response;
+        every other name must be taken by ``build`` or by ``disorder``.
     energies : float or 1-d array
         Fermi energies (dimension ``energy``; a scalar gives a scalar coordinate, no dimension).
     disorder : Disorder, callable or None
@@ -77,6 +78,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
         :func:`spintex.linear_response` (None or 0: perfect screening), or
         ``screening_length(**params)`` taking grid parameters like ``build``.  A grid name
         ``"screening_length"`` sweeps it (each point's drive must then be "field").
+    neutral_leads : bool or callable
+        drive="field" only: the leads' bands rise with their chemical potentials, as in
+        :func:`spintex.linear_response`; or ``neutral_leads(**params)``; or a grid name.
     observables : sequence of str
         Response fields to keep (:data:`spintex.dataset.FIELDS`, e.g. "torque", "transmission",
         "screening_potential") and fit reductions "beta", "adiabatic", "nonadiabatic",
@@ -122,7 +126,7 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     >>> ds.beta.sel(energy=0.5).plot(x="exchange", hue="width")
     """
     check_execution(client, scheduler, workers, retries, progress)
-    job = Job.make(build, grid, energies, disorder, drive, observables, reductions, screening_length)
+    job = Job.make(build, grid, energies, disorder, drive, observables, reductions, screening_length, neutral_leads)
     chunks = job.chunks(energies_per_task, samples_per_task)
     folder = job.run_folder(run_dir, chunks)
     paths = [folder / c.name for c in chunks]
@@ -165,10 +169,11 @@ class Job:
     observables: tuple
     reductions: dict
     screening_length: float | Callable[..., float | None] | None = None
+    neutral_leads: bool | Callable[..., bool] = False
 
     @classmethod
     def make(cls, build, grid, energies, disorder, drive, observables, reductions,
-             screening_length=None) -> "Job":
+             screening_length=None, neutral_leads=False) -> "Job":
         if not callable(build):
             raise ValueError(f"build must be a callable returning a spintex Model, got {type(build).__name__}")
         grid = dict(grid or {})
@@ -190,13 +195,15 @@ class Job:
         for name, f in reductions.items():
             if not callable(f):
                 raise ValueError(f"reductions[{name!r}] must be a callable f(model, response)")
-        job = cls(build, grid, e, scalar, disorder, drive, tuple(observables), reductions, screening_length)
+        job = cls(build, grid, e, scalar, disorder, drive, tuple(observables), reductions, screening_length,
+                  neutral_leads)
         job.check()
         return job
 
     def check(self):
         """Every grid name has a taker, every point's drive and disorder are valid."""
-        takers = [takes(f) for f in (self.build, self.disorder, self.screening_length) if callable(f)]
+        takers = [takes(f) for f in (self.build, self.disorder, self.screening_length, self.neutral_leads)
+                  if callable(f)]
         for name in self.grid:
             if name not in OWN_NAMES and not any(t is None or name in t for t in takers):
                 raise ValueError(f"grid parameter {name!r} is taken by neither build nor disorder")
@@ -207,6 +214,11 @@ class Job:
             check_screening_length(length)
             if length is not None and drive != "field":
                 raise ValueError(f"screening_length={length!r} applies to drive='field' only, got drive={drive!r}")
+            neutral = self.leads(point)
+            if not isinstance(neutral, (bool, np.bool_)):
+                raise ValueError(f"neutral_leads must be True or False, got {_short(neutral)}")
+            if neutral and drive != "field":
+                raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
             if disorder is not None and not isinstance(disorder, Disorder):
                 raise ValueError(f"disorder must be a spintex.Disorder, a callable returning one, or None; "
                                  f"got {type(disorder).__name__}")
@@ -232,6 +244,13 @@ class Job:
         if callable(length):
             length = length(**pick(length, params))
         return params.get("screening_length", length)
+
+    def leads(self, point) -> bool:
+        """Whether a grid point's leads are neutral (False: grounded)."""
+        params, neutral = self.parameters(point), self.neutral_leads
+        if callable(neutral):
+            neutral = neutral(**pick(neutral, params))
+        return params.get("neutral_leads", neutral)
 
     def setup(self, point):
         """(model, drive, disorder) of a grid point."""
@@ -262,7 +281,8 @@ class Job:
                 "reductions": {k: fingerprint(f) for k, f in self.reductions.items()},
                 "chunks": [c.name for c in chunks],
                 # (only when given: the manifests of earlier sweeps, without it, still match)
-                **({} if self.screening_length is None else {"screening_length": fingerprint(self.screening_length)})}
+                **({} if self.screening_length is None else {"screening_length": fingerprint(self.screening_length)}),
+                **({} if self.neutral_leads is False else {"neutral_leads": fingerprint(self.neutral_leads)})}
 
     def run_folder(self, run_dir, chunks) -> Path:
         manifest = self.manifest(chunks)
@@ -323,8 +343,9 @@ class Job:
             energies = self.energies[erange[0]:erange[1]]
             length = check_screening_length(self.screening(point))
             responses = [averaged_response(model, e, disorder, drive, s) for e, s in zip(energies, stats)]
-            for r in responses:  # (as sampled_response sets it)
+            for r in responses:  # (as sampled_response sets them)
                 r.screening_length = length if drive == "field" else None
+                r.neutral_leads = bool(self.leads(point)) if drive == "field" else None
             data.update(self.reduce(model, responses))
         return data
 
@@ -369,6 +390,8 @@ class Job:
         if "screening_length" not in self.grid and self.screening_length is not None and not callable(
                 self.screening_length):
             attrs["screening_length"] = check_screening_length(self.screening_length)
+        if "neutral_leads" not in self.grid and self.neutral_leads is True:
+            attrs["neutral_leads"] = 1
         if isinstance(self.disorder, Disorder):
             attrs.update(netcdf_attrs({"disorder": self.disorder}))
             if self.disorder.method == "samples":
@@ -381,7 +404,8 @@ class Job:
         model, drive, disorder = self.setup(chunk.point)
         energies = self.energies[chunk.energies[0]:chunk.energies[1]]
         if chunk.samples is None:
-            responses = solve_energies(model, energies, disorder, drive, self.screening(chunk.point))
+            responses = solve_energies(model, energies, disorder, drive, self.screening(chunk.point),
+                                       self.leads(chunk.point))
             data = {}
             for name in (n for n in self.observables if n in FIELDS):
                 values = [getattr(r, name) for r in responses]
@@ -392,7 +416,7 @@ class Job:
             data.update(self.reduce(model, responses))
         else:
             data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names(),
-                                check_screening_length(self.screening(chunk.point)))
+                                check_screening_length(self.screening(chunk.point)), bool(self.leads(chunk.point)))
         positions = model.lattice.positions
         return {**data, **{n: (("site",), positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])}}
 
@@ -419,15 +443,15 @@ class Job:
         return out
 
 
-def solve_energies(model: Model, energies, disorder, drive, screening_length=None) -> list:
+def solve_energies(model: Model, energies, disorder, drive, screening_length=None, neutral_leads=False) -> list:
     """One Response per energy (the place to call the batched solver once it takes an array)."""
-    return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length)
-            for e in energies]
+    return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length,
+                            neutral_leads=neutral_leads) for e in energies]
 
 
 # ----------------------------------------------------------------------------- ensembles
 def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "left", samples_per_task: int = 100,
-             screening_length: float | None = None, **options) -> Response:
+             screening_length: float | None = None, neutral_leads: bool = False, **options) -> Response:
     """``linear_response(model, energy, disorder=disorder, drive=drive, screening_length=...)`` for sampled disorder,
     with the realizations in chunks of ``samples_per_task`` on Dask, checkpointed and resumable
     (``options``: run_dir, client, scheduler, workers, retries, progress as in :func:`sweep`).
@@ -441,7 +465,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     if not isinstance(disorder, Disorder) or disorder.method != "samples":
         raise ValueError("disorder must be a spintex.Disorder(method='samples', ...)")
     energy = finite_float(energy, "energy")
-    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length)
+    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length, neutral_leads)
     chunks = job.chunks(None, samples_per_task)
     folder = job.run_folder(options.pop("run_dir", None), chunks)
     paths = [folder / c.name for c in chunks]
@@ -451,6 +475,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
         stats.merge(chunk_stats(read_chunk(path), 0))
     r = averaged_response(model, energy, disorder, drive, stats)
     r.screening_length = check_screening_length(screening_length) if drive == "field" else None
+    r.neutral_leads = bool(neutral_leads) if drive == "field" else None
     return r
 
 

@@ -43,8 +43,10 @@ def solve(config: cfg.Config) -> Result:
     else:  # disorder: the linear response (SCBA or samples) times the bias
         disorder = cfg.build_disorder(config)
         d = config.disorder
+        field = d["drive"] == "field"
         response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=d["drive"],
-                                   screening_length=d["screening_length"] if d["drive"] == "field" else None)
+                                   screening_length=d["screening_length"] if field else None,
+                                   neutral_leads=d["neutral_leads"] and field)
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
     fit, note, field_fit = None, "", None
     try:
@@ -113,6 +115,17 @@ def _vec(v, fmt="{:+.4e}") -> str:
     return "(" + ", ".join(fmt.format(x) for x in v) + ")"
 
 
+def describe_drive(d: dict) -> str:
+    """The drive of a [disorder] table in words."""
+    if d["drive"] != "field":
+        return "no screening: the wire is charged; beta is not the seeds' beta"
+    leads = "neutral leads" if d["neutral_leads"] else "grounded leads"
+    if not d["screening_length"]:
+        return ("leads at +-bias/2, every site kept charge neutral by a screening potential: the seeds' "
+                f"electric field; {leads}")
+    return f"leads at +-bias/2, screened over the Thomas-Fermi length {d['screening_length']:g} a, {leads}"
+
+
 def describe_lattice(config: cfg.Config) -> str:
     p = config.lattice
     dims = {"chain": [p["length"]], "strip": [p.get("length"), p.get("width")],
@@ -160,12 +173,7 @@ def summary(result: Result) -> str:
         lines += [
             f"disorder: Gamma_0 = {d['onsite']:g}, (Gamma_perp, Gamma_par) = ({d['magnetic'][0]:g}, {d['magnetic'][1]:g}), "
             f"Gamma_so = {d['soc']:g} t^2, {how}; linear response x bias",
-            f"  drive: {d['drive']}" + ((" (leads at +-bias/2, every site kept charge neutral by a screening "
-                                        "potential: the seeds' electric field)" if not d["screening_length"] else
-                                        f" (leads at +-bias/2, screened over the Thomas-Fermi length "
-                                        f"{d['screening_length']:g} a, grounded leads)")
-                                       if d["drive"] == "field" else
-                                       " (no screening: the wire is charged; beta is not the seeds' beta)"),
+            f"  drive: {d['drive']} ({describe_drive(d)})",
             f"  conductance 2 pi J / (mu_L - mu_R) = {r.transmission:.6g}"
             + (f" +- {r.transmission_stderr:.2g} (standard error of {d['samples']} samples)"
                if r.transmission_stderr is not None else "") + "   (units e^2/h; diffuse part included)",

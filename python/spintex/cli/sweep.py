@@ -13,7 +13,7 @@ import numpy as np
 from .. import __version__
 from .. import config as cfg
 from .output import output_folder
-from .run import describe_lattice, describe_texture
+from .run import describe_drive, describe_lattice, describe_texture
 from .. import units
 
 
@@ -74,6 +74,21 @@ class ConfigScreening:
         return f"ConfigScreening({_identity(self.config)})"
 
 
+@dataclass
+class ConfigNeutralLeads:
+    """``neutral_leads`` of a config sweep: disorder.neutral_leads of one grid point (False without
+    a [disorder] table)."""
+
+    config: cfg.Config
+
+    def __call__(self, **params):
+        disorder = cfg.point_config(self.config, params).disorder
+        return disorder is not None and disorder["neutral_leads"]
+
+    def __repr__(self) -> str:
+        return f"ConfigNeutralLeads({_identity(self.config)})"
+
+
 def sweep_observables(config: cfg.Config) -> tuple:
     """[sweep] observables, by default the arrays of spintex.sweep and, for textures, the torque fit."""
     if config.sweep is not None and config.sweep["observables"] is not None:
@@ -93,7 +108,8 @@ def run_sweep(config: cfg.Config, progress=True):
         raise cfg.ConfigError("the configuration has no [sweep] table")
     energies = sw["energies"] if sw["energies"] is not None else config.solve["fermi_energy"]
     ds = sweep(ConfigModel(config), cfg.sweep_grid(config), energies, disorder=ConfigDisorder(config),
-               drive=sw["drive"], screening_length=ConfigScreening(config), observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
+               drive=sw["drive"], screening_length=ConfigScreening(config), neutral_leads=ConfigNeutralLeads(config),
+               observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
                samples_per_task=sw["samples_per_task"], run_dir=sw["checkpoint"], scheduler=sw["scheduler"],
                workers=sw["workers"], progress=progress)
     ds.attrs.update(title=config.title or str(config.source), convention=f"{units.SYSTEM}; {units.NOTE}",
@@ -118,8 +134,8 @@ def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
              "  grid          " + ("; ".join(f"{k} = {v}" for k, v in sw["grid"].items()) or "(none)")
              + f"  ({points} points x {energies} energies)",
              f"  drive         {sw['drive']}  (linear response per unit d(mu) at T = 0)",
-             *([f"  screening     Thomas-Fermi length {config.disorder['screening_length']:g} a (grounded leads)"]
-               if config.disorder is not None and config.disorder["screening_length"] else []),
+             *([f"  screening     {describe_drive(config.disorder)}"]
+               if config.disorder is not None and sw["drive"] == "field" else []),
              f"  checkpoint    {ds.attrs.get('run_dir', '')}  (the same command again resumes there)", ""]
     names = _scalars(ds)
     names += [f"{n}_stderr" for n in names if f"{n}_stderr" in ds.data_vars]  # sampled disorder

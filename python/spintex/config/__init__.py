@@ -40,7 +40,9 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
     drive = "field"           # "field" (leads at +-bias/2, every site kept neutral: the seeds'
                               # electric field; use it for beta) | "bias" | "left"
     screening_length = 0.0    # drive = "field": screen over this Thomas-Fermi length (lattice
-                              # constants, grounded leads) instead of keeping every site neutral
+                              # constants) instead of keeping every site neutral
+    neutral_leads = false     # drive = "field": the leads' bands rise with their chemical
+                              # potentials (neutral reservoirs) instead of staying grounded
 
     [sweep]                   # optional: the same description over a grid (spintex.sweep on Dask)
     grid = { "texture.width" = [10.0, 20.0, 40.0], "disorder.onsite" = [0.01, 0.02] }
@@ -226,8 +228,9 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
                           "(the SCBA Fermi-sea ladder on site pairs is not implemented); or use drive = 'bias'")
     if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
-    if disorder is not None and disorder["screening_length"] and disorder["drive"] != "field":
-        raise ConfigError(f"disorder.screening_length applies to drive = 'field', not {disorder['drive']!r}")
+    for key in ("screening_length", "neutral_leads"):
+        if disorder is not None and disorder[key] and disorder["drive"] != "field":
+            raise ConfigError(f"disorder.{key} applies to drive = 'field', not {disorder['drive']!r}")
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
     sweep = sweep_section(data, texture, disorder, from_dict) if "sweep" in data else None

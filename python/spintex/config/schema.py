@@ -39,6 +39,12 @@ def _real(*, positive=False, nonnegative=False, nonzero=False):
     return check
 
 
+def _flag(key, value):
+    if not isinstance(value, bool):
+        raise _fail(key, "true or false", value)
+    return value
+
+
 def _choice(*options):
     def check(key, value):
         if value not in options:
@@ -155,6 +161,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "seed": (_seed, 0),
     "drive": (_choice("field", "bias", "left"), "field"),
     "screening_length": (_real(nonnegative=True), 0.0),
+    "neutral_leads": (_flag, False),
 }
 
 SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
