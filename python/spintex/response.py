@@ -34,7 +34,7 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import check_screening_length, no_screening, with_screening
+from .screening import NO_CHANNEL_FOR_NEUTRAL_LEADS, check_screening_length, no_screening, with_screening
 from .sea import FermiSea
 from . import units
 
@@ -217,6 +217,8 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
     """The SCBA response where no lead the drive raises has an open channel: zero, as for a clean
     wire (nothing enters the wire), without an SCBA solve, which on the real axis outside the
     leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
+    if neutral_leads:
+        raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
     info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": neutral_leads}

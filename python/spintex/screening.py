@@ -19,12 +19,13 @@ serves the whole textured wire.
 
 Thomas-Fermi screening (``screening_length`` l): instead of neutrality, the potential obeys the
 lattice's Poisson equation with the induced charge, n_bias + chi u = kappa (-Delta) u, where -Delta
-is the graph Laplacian of the lattice's bonds with the leads held at u = 0 (:func:`laplacian`: the
-leads' bands are not shifted, as in every drive here, so they are grounded and carry the
-unscreened charge of their shifted chemical potentials) and kappa = eps/e^2 = nu l^2 (nu the wire's
-median compressibility dn/dmu per site): in a bulk where chi ~ -nu the charge of a slowly varying
-source is screened over l (docs/physics.md, section 12).  l -> 0 is perfect screening (the field
-drive); with grounded leads l -> infinity is no screening (the bias drive).
+is the graph Laplacian of the lattice's bonds with the leads held at u = 0 (:func:`laplacian`: by
+default the leads' bands are not shifted, so they are grounded and carry the unscreened charge of
+their shifted chemical potentials; ``neutral_leads`` shifts them, :func:`with_screening`) and
+kappa = eps/e^2 = nu l^2 (nu the wire's median compressibility dn/dmu per site): in a bulk where
+chi ~ -nu the charge of a slowly varying source is screened over l (docs/physics.md, section 12).
+l -> 0 is perfect screening (the field drive); l -> infinity is no screening: the bias drive with
+grounded leads, a uniform field between neutral ones.
 """
 from __future__ import annotations
 
@@ -221,8 +222,9 @@ def laplacian(lattice) -> sp.csr_matrix:
     """-Delta, the electrostatic operator of Thomas-Fermi screening: the graph Laplacian of the
     lattice's nearest-neighbour bonds, (-Delta u)_i = sum_j (u_i - u_j) over the neighbours j of i,
     where the sites of the first and last slice each have one more neighbour in their lead, held at
-    u = 0 (the leads are not screened: Dirichlet ends; the wire's sides have no neighbours:
-    Neumann).  Symmetric positive definite (N, N)."""
+    u = 0 (Dirichlet ends: grounded leads; neutral leads add their potentials as Dirichlet values,
+    :func:`with_screening`; the wire's sides have no neighbours: Neumann).  Symmetric positive
+    definite (N, N)."""
     N = lattice.num_sites
     i, j = lattice.bonds[:, 0], lattice.bonds[:, 1]
     adjacency = sp.coo_matrix((np.ones(i.size), (i, j)), shape=(N, N))
@@ -342,6 +344,13 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
+#: neutral_leads=True where the drive's leads have no open channel (the bias blocks are exactly zero)
+NO_CHANNEL_FOR_NEUTRAL_LEADS = (
+    "neutral_leads=True needs an open lead channel at the Fermi energy: there the leads are insulating, with no "
+    "chemical potential for their bands to follow (the device's bound states would still feel the band shift); "
+    "use grounded leads (the default) or an energy inside the leads' band")
+
+
 def no_screening(model: Model) -> dict:
     """The fields of :func:`with_screening` for blocks without charge: nothing to screen."""
     N = model.lattice.num_sites
@@ -366,8 +375,9 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
     screening length (perfect neutrality) the boundary values do not enter."""
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
-        return sites, bonds, {**no_screening(model), "screening_length": screening_length,
-                              "neutral_leads": lead_shift is not None}
+        if lead_shift is not None:
+            raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
+        return sites, bonds, {**no_screening(model), "screening_length": screening_length, "neutral_leads": False}
     sea = make_sea()
     N = model.lattice.num_sites
     source, u0 = unscreened, np.zeros(N)
