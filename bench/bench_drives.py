@@ -1,6 +1,7 @@
 """Cost of the drives: the charge-neutral field drive against the bias drive (with the split into
-the Fermi-surface ladder, the Fermi-sea build and the screening solve), the local (gradient
-expansion) screening against the full one, and pumping against linear_response, on SCBA systems.
+the Fermi-surface ladder, the Fermi-sea build and the screening solve), with neutral leads, the
+local (gradient expansion) screening against the full one, and pumping against linear_response,
+on SCBA systems.
 
     python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1] [--tolerances]
 
@@ -99,6 +100,10 @@ for label, model, energy, disorder in cases:
     print(f"{label}: bias {bias.seconds:.2f} s, field {field.seconds:.2f} s, ratio {field.seconds / bias.seconds:.1f}x "
           f"(wall; other load {bias.other:.1f} / {field.other:.1f} CPUs; this process {bias.cpu:.1f} / "
           f"{field.cpu:.1f} CPUs)")
+    neutral = best_of(lambda: st.linear_response(model, energy, disorder=disorder, drive="field", neutral_leads=True),
+                      repeats)
+    print(f"    neutral leads: field drive {neutral.seconds:.2f} s, {neutral.seconds / field.seconds:.2f}x the "
+          f"grounded one (the band-shift response: one more contour sum of RR ladders)")
     b, sea, (tb, ts, tg), steps = field_split(model, energy, disorder)
     kernel = sea.cache.get("bulk_kernel")
     total = [tb[k] + ts[k] + tg[k] for k in range(2)]
