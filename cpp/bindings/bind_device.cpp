@@ -6,6 +6,18 @@
 #include "spintex/device.hpp"
 
 namespace spintex::bindings {
+namespace {
+
+/// A row-major numpy copy of a dense matrix.
+py::array_t<cplx> matrix_array(const MatrixXc& s) {
+  py::array_t<cplx> out({s.rows(), s.cols()});
+  auto w = out.mutable_unchecked<2>();
+  for (Eigen::Index i = 0; i < s.rows(); ++i)
+    for (Eigen::Index j = 0; j < s.cols(); ++j) w(i, j) = s(i, j);
+  return out;
+}
+
+}  // namespace
 
 void bind_device(py::module_& m) {
   py::class_<Lead>(m, "Lead",
@@ -14,27 +26,11 @@ void bind_device(py::module_& m) {
              return Lead(to_matrix(cell, "cell_hamiltonian"), hopping);
            }),
            py::arg("cell_hamiltonian"), py::arg("hopping"))
-      .def(
-          "self_energy",
-          [](const Lead& lead, cplx z) {
-            const MatrixXc s = lead.self_energy(z);
-            py::array_t<cplx> out({s.rows(), s.cols()});
-            auto w = out.mutable_unchecked<2>();
-            for (Eigen::Index i = 0; i < s.rows(); ++i)
-              for (Eigen::Index j = 0; j < s.cols(); ++j) w(i, j) = s(i, j);
-            return out;
-          },
-          py::arg("energy"), "Retarded surface self-energy at a (complex) energy.")
+      .def("self_energy", [](const Lead& lead, cplx z) { return matrix_array(lead.self_energy(z)); },
+           py::arg("energy"), "Retarded surface self-energy at a (complex) energy.")
       .def(
           "self_energy_derivative",
-          [](const Lead& lead, cplx z) {
-            const MatrixXc s = lead.self_energy_derivative(z);
-            py::array_t<cplx> out({s.rows(), s.cols()});
-            auto w = out.mutable_unchecked<2>();
-            for (Eigen::Index i = 0; i < s.rows(); ++i)
-              for (Eigen::Index j = 0; j < s.cols(); ++j) w(i, j) = s(i, j);
-            return out;
-          },
+          [](const Lead& lead, cplx z) { return matrix_array(lead.self_energy_derivative(z)); },
           py::arg("energy"), "dSigma/dz at a complex energy (off the real axis).")
       .def("open_channels", &Lead::open_channels, py::arg("energy"))
       .def_property_readonly("size", &Lead::size)
