@@ -84,8 +84,8 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening
             "open_channels": tuple(int(n) for n in batch["open_channels"][0])}
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
-        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy), sites, bonds, m, screening_length,
-                                             _lead_shift(drive, neutral_leads))
+        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy, lead_probe=neutral_leads), sites, bonds, m,
+                                             screening_length, _lead_shift(drive, neutral_leads))
         info.update(extra)
     return sites, bonds, info
 
@@ -164,8 +164,9 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
     info = {}
     if drive == "field":
-        sites, bonds, info = with_screening(lambda: FermiSea(model, energy, disorder, initial=sol.self_energy), sites,
-                                            bonds, model, screening_length, _lead_shift(drive, neutral_leads))
+        sites, bonds, info = with_screening(
+            lambda: FermiSea(model, energy, disorder, initial=sol.self_energy, lead_probe=neutral_leads), sites, bonds,
+            model, screening_length, _lead_shift(drive, neutral_leads))
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=channels,
