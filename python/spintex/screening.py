@@ -344,6 +344,8 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
+#: the neutrality (or Poisson residual) of the drives' screening, relative to the unscreened charge
+SCREENING_TOLERANCE = 1e-6
 #: neutral_leads=True where the drive's leads have no open channel (the bias blocks are exactly zero)
 NO_CHANNEL_FOR_NEUTRAL_LEADS = (
     "neutral_leads=True needs an open lead channel at the Fermi energy: there the leads are insulating, with no "
@@ -382,7 +384,9 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
     N = model.lattice.num_sites
     source, u0 = unscreened, np.zeros(N)
     if lead_shift is not None:
-        s_lead, b_lead = sea(np.zeros((N, 2, 2), complex), lead_shift=lead_shift)
+        # on the coarsest rule within 0.1 x the screening's tolerance, as the screen's first step (the
+        # rules' errors include the band-shift probe: FermiSea(lead_probe=True))
+        s_lead, b_lead = sea(np.zeros((N, 2, 2), complex), lead_shift=lead_shift, accuracy=0.1 * SCREENING_TOLERANCE)
         sites, bonds = sites + s_lead, bonds + b_lead
         unscreened = source = site_observables(model, sites)["charge_density"]
         if screening_length:
@@ -393,10 +397,10 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
             ends[model.lattice.slices[0]] += lead_shift[0]
             ends[model.lattice.slices[-1]] += lead_shift[1]
             u0 = spla.spsolve(laplacian(model.lattice).tocsc(), ends)
-            s0, b0 = sea(u0[:, None, None] * IDENTITY2)
+            s0, b0 = sea(u0[:, None, None] * IDENTITY2, accuracy=0.1 * SCREENING_TOLERANCE)
             sites, bonds = sites + s0, bonds + b0
             source = site_observables(model, sites)["charge_density"]
-    w, iterations, s_sea, b_sea = screen(sea, source, screening_length=screening_length)
+    w, iterations, s_sea, b_sea = screen(sea, source, tolerance=SCREENING_TOLERANCE, screening_length=screening_length)
     u = u0 + w
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]

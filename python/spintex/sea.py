@@ -146,13 +146,17 @@ class FermiSea:
             return site_observables(model, self._density_matrix(rule, uniform, ladder=False, bonds=False)[0])[
                 "charge_density"]
 
-        def lead_change(fine, coarse):  # the bare response to both leads' bands shifted by one
+        lead_probes: dict = {}  # rule size -> its bare response to both leads' bands shifted by one
+
+        def lead_change(fine, coarse):
             if not lead_probe:
                 return 0.0
-            zero = np.zeros_like(uniform)
-            return _change(*(site_observables(model, self._density_matrix(r, zero, ladder=False, bonds=False,
-                                                                          lead_shift=(1.0, 1.0))[0])["charge_density"]
-                             for r in (fine, coarse)), model.hopping)
+            for r in (fine, coarse):
+                if r[0].size not in lead_probes:
+                    blocks = self._density_matrix(r, np.zeros_like(uniform), ladder=False, bonds=False,
+                                                  lead_shift=(1.0, 1.0))[0]
+                    lead_probes[r[0].size] = site_observables(model, blocks)["charge_density"]
+            return _change(lead_probes[fine[0].size], lead_probes[coarse[0].size], model.hopping)
 
         if self.swept:
             rule, fine_probe = self._probed_build(nodes, None, uniform)
