@@ -431,6 +431,7 @@ def test_sweep_over_the_screening_length(tmp_path, capsys):
             'checkpoint = "%s"\n')
     grid = base % ("", 'grid = { "disorder.screening_length" = [0.0, 3.0] }\n', (tmp_path / "a").as_posix())
     assert main(["run", str(write(tmp_path, grid, "grid.toml")), "--out", str(tmp_path / "out")]) == 0
+    assert "screening     swept (see the grid)" in capsys.readouterr().out
     fixed = base % ("screening_length = 3.0\n", 'grid = { "texture.width" = [4.0] }\n', (tmp_path / "b").as_posix())
     assert main(["run", str(write(tmp_path, fixed, "fixed.toml")), "--out", str(tmp_path / "out")]) == 0
     assert "Thomas-Fermi length 3 a" in capsys.readouterr().out
@@ -465,6 +466,19 @@ def test_neutral_leads_in_a_config_run_and_sweep(tmp_path, capsys):
     for flag in (False, True):
         np.testing.assert_allclose(ds.torque.sel({"disorder.neutral_leads": flag}), expected[flag].torque,
                                    rtol=1e-12, atol=1e-15)
+
+
+def test_a_config_sweep_without_screening_keys_writes_the_earlier_manifest(tmp_path):
+    """A config sweep that does not screen records no screening keys in sweep.json, so checkpoints
+    written before they existed resume (the manifest records non-default values only)."""
+    import json
+
+    chunks = (tmp_path / "chunks").as_posix()
+    text = (SMALL + '[disorder]\nonsite = 0.05\n[sweep]\ngrid = { "texture.width" = [4.0] }\n'
+            f'observables = ["torque"]\nscheduler = "synchronous"\ncheckpoint = "{chunks}"\n')
+    assert main(["run", str(write(tmp_path, text)), "--out", str(tmp_path / "out")]) == 0
+    manifest = json.loads((tmp_path / "chunks" / "sweep.json").read_text())
+    assert "screening_length" not in manifest and "neutral_leads" not in manifest
 
 
 def test_sweep_needs_zero_temperature():

@@ -303,6 +303,31 @@ def test_neutral_leads_sweep_as_a_grid_name_and_a_keyword(tmp_path):
                  **{**run, "drive": "bias", "screening_length": None})
     with pytest.raises(ValueError, match="neutral_leads must be True or False"):
         st.sweep(build, {"neutral_leads": ["yes"]}, run_dir=tmp_path / "c", **run)
+    flagged = st.sweep(build, {"exchange": [0.5]}, neutral_leads=np.True_, run_dir=tmp_path / "np", **run)
+    assert flagged.attrs["neutral_leads"] == 1
+
+
+def test_default_screening_options_leave_the_manifest_of_earlier_sweeps(tmp_path):
+    """A sweep recorded before screening_length and neutral_leads existed (no such keys in its
+    sweep.json) still resumes: the manifest records the values the points resolve to, and only
+    where one is not the default, so equivalent settings (None / 0.0, False / numpy False) match
+    and a changed one is refused by name.  None is not a grid value (0.0 is perfect screening)."""
+    import json
+
+    run = dict(energies=-0.8, disorder=DISORDERS["scba"], drive="field", observables=("torque",),
+               scheduler="synchronous", progress=False)
+    first = st.sweep(build, {"exchange": [0.5]}, run_dir=tmp_path / "a", **run)
+    manifest = json.loads((tmp_path / "a" / "sweep.json").read_text())
+    assert "screening_length" not in manifest and "neutral_leads" not in manifest
+    chunks = {p: p.stat().st_mtime_ns for p in (tmp_path / "a").glob("p*.nc")}
+    again = st.sweep(build, {"exchange": [0.5]}, screening_length=0.0, neutral_leads=np.False_, run_dir=tmp_path / "a",
+                     **run)
+    assert chunks and chunks == {p: p.stat().st_mtime_ns for p in (tmp_path / "a").glob("p*.nc")}  # read, not redone
+    np.testing.assert_array_equal(first.torque, again.torque)
+    with pytest.raises(ValueError, match=r"holds another sweep \(neutral_leads, screening_length differ\)"):
+        st.sweep(build, {"exchange": [0.5]}, screening_length=4.0, neutral_leads=True, run_dir=tmp_path / "a", **run)
+    with pytest.raises(ValueError, match="not None"):
+        st.sweep(build, {"screening_length": [None, 5.0]}, run_dir=tmp_path / "b", **run)
 
 
 def test_ensemble_with_a_screening_length_is_linear_response_bitwise(tmp_path):

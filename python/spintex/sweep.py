@@ -180,6 +180,8 @@ class Job:
         for name, values in grid.items():
             if np.ndim(values) != 1 or len(values) == 0:
                 raise ValueError(f"grid[{name!r}] must be a non-empty 1-d list of values")
+            if name == "screening_length" and any(v is None for v in values):
+                raise ValueError("grid['screening_length'] takes lengths (0.0 for perfect screening), not None")
         scalar = np.ndim(energies) == 0
         e = np.atleast_1d(real_array(energies, "energies"))
         if e.ndim != 1 or e.size == 0 or not np.all(np.isfinite(e)):
@@ -275,14 +277,17 @@ class Job:
     def manifest(self, chunks) -> dict:
         """What identifies the sweep: a folder holding another manifest is refused."""
         disorders = [self.drive_and_disorder(p)[1] for p in self.points()]
+        lengths = [check_screening_length(self.screening(p)) for p in self.points()]
+        neutral = [bool(self.leads(p)) for p in self.points()]
         return {"build": fingerprint(self.build), "grid": {k: [repr(v) for v in vs] for k, vs in self.grid.items()},
                 "energies": [repr(e) for e in self.energies], "drive": self.drive,
                 "disorder": [fingerprint(d) for d in disorders], "observables": list(self.observables),
                 "reductions": {k: fingerprint(f) for k, f in self.reductions.items()},
                 "chunks": [c.name for c in chunks],
-                # (only when given: the manifests of earlier sweeps, without it, still match)
-                **({} if self.screening_length is None else {"screening_length": fingerprint(self.screening_length)}),
-                **({} if self.neutral_leads is False else {"neutral_leads": fingerprint(self.neutral_leads)})}
+                # the values each point resolves to, recorded only where one is not the default, so
+                # that the manifests of sweeps without them (and of equivalent settings) still match
+                **({"screening_length": [repr(x) for x in lengths]} if any(lengths) else {}),
+                **({"neutral_leads": neutral} if any(neutral) else {})}
 
     def run_folder(self, run_dir, chunks) -> Path:
         manifest = self.manifest(chunks)
@@ -297,7 +302,7 @@ class Job:
         if stored.exists():
             old = json.loads(stored.read_text())
             if old != manifest:
-                differ = [k for k in manifest if old.get(k) != manifest[k]]
+                differ = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
                 raise ValueError(f"run_dir {str(folder)!r} holds another sweep ({', '.join(differ)} differ); "
                                  "give a new run_dir or delete that folder")
         else:
@@ -390,7 +395,7 @@ class Job:
         if "screening_length" not in self.grid and self.screening_length is not None and not callable(
                 self.screening_length):
             attrs["screening_length"] = check_screening_length(self.screening_length)
-        if "neutral_leads" not in self.grid and self.neutral_leads is True:
+        if "neutral_leads" not in self.grid and not callable(self.neutral_leads) and bool(self.neutral_leads):
             attrs["neutral_leads"] = 1
         if isinstance(self.disorder, Disorder):
             attrs.update(netcdf_attrs({"disorder": self.disorder}))

@@ -124,6 +124,14 @@ def _scalars(ds) -> list:
     return [n for n in SCALARS if n in ds.data_vars and set(ds[n].dims) <= own]
 
 
+def screening_summary(config: cfg.Config) -> str:
+    """The field drive's screening and leads of a config sweep, or that the grid sweeps them."""
+    assert config.sweep is not None and config.disorder is not None
+    if {"disorder.screening_length", "disorder.neutral_leads"} & set(config.sweep["grid"]):
+        return "swept (see the grid)"
+    return describe_drive(config.disorder)
+
+
 def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
     sw = config.sweep
     assert sw is not None
@@ -134,7 +142,7 @@ def sweep_summary(config: cfg.Config, ds, seconds: float) -> str:
              "  grid          " + ("; ".join(f"{k} = {v}" for k, v in sw["grid"].items()) or "(none)")
              + f"  ({points} points x {energies} energies)",
              f"  drive         {sw['drive']}  (linear response per unit d(mu) at T = 0)",
-             *([f"  screening     {describe_drive(config.disorder)}"]
+             *([f"  screening     {screening_summary(config)}"]
                if config.disorder is not None and sw["drive"] == "field" else []),
              f"  checkpoint    {ds.attrs.get('run_dir', '')}  (the same command again resumes there)", ""]
     names = _scalars(ds)
