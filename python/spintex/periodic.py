@@ -27,7 +27,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
 from . import units
 from .sea import FermiSea
-from .screening import check_screening_length, with_screening
+from .screening import field_drive_options, with_screening
 
 
 def check_scba(disorder) -> Disorder:
@@ -132,10 +132,7 @@ class PeriodicWire:
         the cross-section.  ``screening_length`` (drive="field" only): Thomas-Fermi screening over
         that length, as in :func:`spintex.linear_response`; the potential depends on x only, so the
         periodic cross-section's Laplacian is the chain's (Dirichlet ends at the grounded leads)."""
-        if screening_length is not None and drive != "field":
-            raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
-                             f"drive={drive!r}")
-        length = check_screening_length(screening_length)
+        length, _ = field_drive_options(drive, screening_length)
         if drive == "thermal":
             raise ValueError("PeriodicWire.linear_response takes the lead drives ('left', 'right', 'bias', 'field'); "
                              "for the thermal drive call PeriodicWire.thermal_response(energy, temperature=...)")

@@ -34,7 +34,7 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import NO_CHANNEL_FOR_NEUTRAL_LEADS, check_screening_length, no_screening, with_screening
+from .screening import NO_CHANNEL_FOR_NEUTRAL_LEADS, field_drive_options, no_screening, with_screening
 from .sea import FermiSea
 from . import units
 
@@ -222,7 +222,7 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
         raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
-    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": neutral_leads}
+    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": False}
             if drive == "field" else {})
     r = Response.from_blocks(
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
@@ -244,10 +244,7 @@ def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str
     stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, screening_length,
                                                           neutral_leads),
                         workers=disorder.workers or os.cpu_count() or 1, progress=progress)
-    r = averaged_response(model, energy, disorder, drive, stats)
-    r.screening_length = screening_length if drive == "field" else None
-    r.neutral_leads = neutral_leads if drive == "field" else None
-    return r
+    return averaged_response(model, energy, disorder, drive, stats, screening_length, neutral_leads)
 
 
 def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int,
@@ -263,8 +260,10 @@ def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k
     return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
 
 
-def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean) -> Response:
-    """The Response of the sample statistics ``stats`` (means, and ``*_stderr`` fields)."""
+def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean,
+                      screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+    """The Response of the sample statistics ``stats`` (means, and ``*_stderr`` fields), with the
+    field drive's ``screening_length`` and ``neutral_leads`` (None for other drives)."""
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
                  transmission=float(stats.mean["transmission"]),
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
@@ -273,6 +272,8 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
                  units=units.of_drive(drive, " (sample average)"))
     for name in (*ARRAY_FIELDS, "transmission"):
         setattr(r, f"{name}_stderr", stats.stderr(name))
+    if drive == "field":
+        r.screening_length, r.neutral_leads = screening_length, neutral_leads
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
@@ -318,13 +319,7 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     """
     check_model(model)
     energies = energy_batch(energy, "energy")
-    if screening_length is not None and drive != "field":
-        raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got "
-                         f"drive={drive!r}")
-    if not isinstance(neutral_leads, (bool, np.bool_)):
-        raise ValueError(f"neutral_leads must be True or False, got {neutral_leads!r}")
-    if neutral_leads and drive != "field":
-        raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
+    length, neutral = field_drive_options(drive, screening_length, neutral_leads)
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
@@ -340,8 +335,6 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     if circuit != "closed":
         raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
-    length = check_screening_length(screening_length)
-    neutral = bool(neutral_leads)
     if energies is not None:
         return batched_response(model, energies, disorder, drive, length, neutral)
     energy = finite_float(energy, "energy")

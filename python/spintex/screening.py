@@ -47,6 +47,10 @@ if TYPE_CHECKING:
     from .sea import FermiSea
 
 
+#: the neutrality (or Poisson residual) of the drives' screening, relative to the unscreened charge
+SCREENING_TOLERANCE = 1e-6
+
+
 class BulkKernel:
     """The bulk charge susceptibility of a wire as a block-Toeplitz operator, and its inverse.
 
@@ -207,7 +211,7 @@ def bulk_kernel(sea: FermiSea) -> BulkKernel | None:
     return sea.cache["bulk_kernel"]
 
 
-def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6,
+def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_TOLERANCE,
                         screening_length: float = 0.0):
     """The on-site potential u (N,) whose static response cancels ``density``: n[rho_sea[u]] = -density
     (with ``screening_length``: the Poisson equation of :func:`screen`).
@@ -243,13 +247,27 @@ def check_screening_length(value) -> float:
     return finite_float(value, "screening_length", nonnegative=True) + 0.0  # refuses bools and strings
 
 
+def field_drive_options(drive, screening_length=None, neutral_leads=False) -> tuple[float, bool]:
+    """The checked ``screening_length`` (:func:`check_screening_length`: 0.0 is perfect screening)
+    and ``neutral_leads`` of a drive, as (float, bool): ValueError naming the argument where one is
+    given with a drive other than "field" (a ``screening_length`` of None and ``neutral_leads``
+    False are not given) or is not a length / a boolean."""
+    if screening_length is not None and drive != "field":
+        raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got drive={drive!r}")
+    if not isinstance(neutral_leads, (bool, np.bool_)):
+        raise ValueError(f"neutral_leads must be True or False, got {neutral_leads!r}")
+    if neutral_leads and drive != "field":
+        raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
+    return check_screening_length(screening_length), bool(neutral_leads)
+
+
 def permittivity(sea: FermiSea, screening_length: float) -> float:
     """kappa = eps/e^2 = nu l^2 of Thomas-Fermi screening over ``screening_length`` l (lattice
     constants), nu the median compressibility dn/dmu per site of the wire (``sea.compressibility``)."""
     return float(np.median(sea.compressibility)) * screening_length ** 2
 
 
-def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_iterations: int = 100,
+def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_TOLERANCE, max_iterations: int = 100,
            preconditioner: str = "auto", screening_length: float | None = None):
     """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
     site and bond blocks of rho_sea[u]).
@@ -344,8 +362,6 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = 1e-6, max_i
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 
 
-#: the neutrality (or Poisson residual) of the drives' screening, relative to the unscreened charge
-SCREENING_TOLERANCE = 1e-6
 #: neutral_leads=True where the drive's leads have no open channel (the bias blocks are exactly zero)
 NO_CHANNEL_FOR_NEUTRAL_LEADS = (
     "neutral_leads=True needs an open lead channel at the Fermi energy: there the leads are insulating, with no "

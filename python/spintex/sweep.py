@@ -35,7 +35,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, averaged_response, linear_response
 from . import units
 from .runner import check_execution, run_chunks
-from .screening import check_screening_length
+from .screening import check_screening_length, field_drive_options
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
@@ -212,15 +212,7 @@ class Job:
         for point in self.points():
             drive, disorder = self.drive_and_disorder(point)
             check_sweep_drive(drive)
-            length = self.screening(point)
-            check_screening_length(length)
-            if length is not None and drive != "field":
-                raise ValueError(f"screening_length={length!r} applies to drive='field' only, got drive={drive!r}")
-            neutral = self.leads(point)
-            if not isinstance(neutral, (bool, np.bool_)):
-                raise ValueError(f"neutral_leads must be True or False, got {_short(neutral)}")
-            if neutral and drive != "field":
-                raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
+            self.field_options(point)
             if disorder is not None and not isinstance(disorder, Disorder):
                 raise ValueError(f"disorder must be a spintex.Disorder, a callable returning one, or None; "
                                  f"got {type(disorder).__name__}")
@@ -240,19 +232,16 @@ class Job:
         disorder = self.disorder(**pick(self.disorder, params)) if callable(self.disorder) else self.disorder
         return drive, disorder
 
-    def screening(self, point):
-        """The Thomas-Fermi length of a grid point (None: perfect screening)."""
-        params, length = self.parameters(point), self.screening_length
-        if callable(length):
-            length = length(**pick(length, params))
-        return params.get("screening_length", length)
+    def field_options(self, point) -> tuple[float, bool]:
+        """The checked (screening_length, neutral_leads) of a grid point (:func:`field_drive_options`):
+        its grid values, else the sweep's, called with the point's parameters where callables."""
+        params = self.parameters(point)
 
-    def leads(self, point) -> bool:
-        """Whether a grid point's leads are neutral (False: grounded)."""
-        params, neutral = self.parameters(point), self.neutral_leads
-        if callable(neutral):
-            neutral = neutral(**pick(neutral, params))
-        return params.get("neutral_leads", neutral)
+        def value(name, given):
+            return params.get(name, given(**pick(given, params)) if callable(given) else given)
+
+        return field_drive_options(params.get("drive", self.drive), value("screening_length", self.screening_length),
+                                   value("neutral_leads", self.neutral_leads))
 
     def setup(self, point):
         """(model, drive, disorder) of a grid point."""
@@ -277,8 +266,7 @@ class Job:
     def manifest(self, chunks) -> dict:
         """What identifies the sweep: a folder holding another manifest is refused."""
         disorders = [self.drive_and_disorder(p)[1] for p in self.points()]
-        lengths = [check_screening_length(self.screening(p)) for p in self.points()]
-        neutral = [bool(self.leads(p)) for p in self.points()]
+        lengths, neutral = zip(*(self.field_options(p) for p in self.points()))
         return {"build": fingerprint(self.build), "grid": {k: [repr(v) for v in vs] for k, vs in self.grid.items()},
                 "energies": [repr(e) for e in self.energies], "drive": self.drive,
                 "disorder": [fingerprint(d) for d in disorders], "observables": list(self.observables),
@@ -287,7 +275,7 @@ class Job:
                 # the values each point resolves to, recorded only where one is not the default, so
                 # that the manifests of sweeps without them (and of equivalent settings) still match
                 **({"screening_length": [repr(x) for x in lengths]} if any(lengths) else {}),
-                **({"neutral_leads": neutral} if any(neutral) else {})}
+                **({"neutral_leads": list(neutral)} if any(neutral) else {})}
 
     def run_folder(self, run_dir, chunks) -> Path:
         manifest = self.manifest(chunks)
@@ -346,11 +334,8 @@ class Job:
         if self.reductions or any(n in FIT_REDUCTIONS for n in self.observables):
             model, drive, disorder = self.setup(point)
             energies = self.energies[erange[0]:erange[1]]
-            length = check_screening_length(self.screening(point))
-            responses = [averaged_response(model, e, disorder, drive, s) for e, s in zip(energies, stats)]
-            for r in responses:  # (as sampled_response sets them)
-                r.screening_length = length if drive == "field" else None
-                r.neutral_leads = bool(self.leads(point)) if drive == "field" else None
+            options = self.field_options(point)
+            responses = [averaged_response(model, e, disorder, drive, s, *options) for e, s in zip(energies, stats)]
             data.update(self.reduce(model, responses))
         return data
 
@@ -409,8 +394,7 @@ class Job:
         model, drive, disorder = self.setup(chunk.point)
         energies = self.energies[chunk.energies[0]:chunk.energies[1]]
         if chunk.samples is None:
-            responses = solve_energies(model, energies, disorder, drive, self.screening(chunk.point),
-                                       self.leads(chunk.point))
+            responses = solve_energies(model, energies, disorder, drive, *self.field_options(chunk.point))
             data = {}
             for name in (n for n in self.observables if n in FIELDS):
                 values = [getattr(r, name) for r in responses]
@@ -421,7 +405,7 @@ class Job:
             data.update(self.reduce(model, responses))
         else:
             data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names(),
-                                check_screening_length(self.screening(chunk.point)), bool(self.leads(chunk.point)))
+                                *self.field_options(chunk.point))
         positions = model.lattice.positions
         return {**data, **{n: (("site",), positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])}}
 
@@ -448,8 +432,12 @@ class Job:
         return out
 
 
-def solve_energies(model: Model, energies, disorder, drive, screening_length=None, neutral_leads=False) -> list:
-    """One Response per energy (the place to call the batched solver once it takes an array)."""
+def solve_energies(model: Model, energies, disorder, drive, screening_length: float = 0.0,
+                   neutral_leads: bool = False) -> list:
+    """One Response per energy (the place to call the batched solver once it takes an array); the
+    field drive's options only with that drive."""
+    if drive != "field":
+        return [linear_response(model, float(e), disorder=disorder, drive=drive) for e in energies]
     return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length,
                             neutral_leads=neutral_leads) for e in energies]
 
@@ -478,10 +466,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     stats = RunningMean()
     for path in paths:
         stats.merge(chunk_stats(read_chunk(path), 0))
-    r = averaged_response(model, energy, disorder, drive, stats)
-    r.screening_length = check_screening_length(screening_length) if drive == "field" else None
-    r.neutral_leads = bool(neutral_leads) if drive == "field" else None
-    return r
+    return averaged_response(model, energy, disorder, drive, stats, *job.field_options(()))
 
 
 @dataclass
