@@ -16,6 +16,8 @@ namespace spintex {
 
 namespace {
 
+constexpr const char* kMixedShift = "lead shifts need one energy per node (not mixed products)";
+
 /// for k in 0..K-1: work(k, scratch) on the OpenMP threads (one Scratch per thread), then
 /// add(k, scratch) in order of k (the ordered region), so sums formed in add do not depend on the
 /// number of threads.  An exception in any work(k) stops the remaining work and is rethrown at the
@@ -112,10 +114,12 @@ const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scrat
 
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
-  const bool shifted = options.lead_shift[0] != 0.0 || options.lead_shift[1] != 0.0;
-  if (shifted && &a != &b) throw std::invalid_argument("lead shifts need one energy per node (not mixed products)");
-  if (shifted) a.apply_lead_shift(source, options.lead_shift, x, nullptr, nullptr);
-  else x = rr_sites(a, b, source);
+  if (&a == &b) {
+    a.apply_lead_shift(source, options.lead_shift, x, nullptr, nullptr);  // (no shift: the RR sites product)
+  } else {
+    if (options.shifts_leads()) throw std::invalid_argument(kMixedShift);
+    apply_mixed_sites(a, b, source, x);
+  }
   if (born.empty()) return 0;
   if (born.size() != source.size()) throw std::invalid_argument("born must have one superoperator per site");
   const VectorXc rhs = flatten(x);
@@ -194,18 +198,13 @@ SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weig
       const std::vector<Block2> dressed = born_map(born, t.x);
       for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
     }  // (no ladder: the one product below, not a sites-only product first)
-    const bool shifted = options.lead_shift[0] != 0.0 || options.lead_shift[1] != 0.0;
-    if (&a != &b) {
-      if (shifted) throw std::invalid_argument("lead shifts need one energy per node (not mixed products)");
-      mixed_product(a, b, final, t.sites, options.bonds ? &t.bonds_ji : nullptr,
-                    options.bonds ? &t.bonds_ij : nullptr);
-    } else if (shifted) {
-      a.apply_lead_shift(final, options.lead_shift, t.sites, options.bonds ? &t.bonds_ji : nullptr,
-                         options.bonds ? &t.bonds_ij : nullptr);
-    } else if (options.bonds) {
-      a.apply(final, 0.0, 0.0, t.sites, t.bonds_ji, Pairing::RetardedRetarded, &t.bonds_ij);
+    std::vector<Block2>* bonds_ji = options.bonds ? &t.bonds_ji : nullptr;
+    std::vector<Block2>* bonds_ij = options.bonds ? &t.bonds_ij : nullptr;
+    if (&a == &b) {
+      a.apply_lead_shift(final, options.lead_shift, t.sites, bonds_ji, bonds_ij);  // (no shift: G Y G)
     } else {
-      a.apply_sites(final, Pairing::RetardedRetarded, t.sites);
+      if (options.shifts_leads()) throw std::invalid_argument(kMixedShift);
+      mixed_product(a, b, final, t.sites, bonds_ji, bonds_ij);
     }
   };
   // each node's Y is formed alone and added in node order: bitwise the same sums for any number

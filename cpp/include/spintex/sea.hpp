@@ -35,6 +35,7 @@ struct SeaOptions {
   /// Rigid shifts (v_L, v_R) of the leads' bands, a source -v dSigma_a/dz on the end slices next
   /// to the local source U (Correlator::apply_lead_shift; sea_response only: one energy per node).
   std::array<double, 2> lead_shift{0.0, 0.0};
+  bool shifts_leads() const { return lead_shift[0] != 0.0 || lead_shift[1] != 0.0; }
 };
 
 /// sum_k w_k Y(z_k) as site blocks, bond blocks Y_ji and Y_ij, and the ladder's GMRES
