@@ -254,8 +254,8 @@ G_{l, s}, above[l - first] = G_{s, l}.)doc",
 
 Slices are grouped `group` at a time; the self-energy (and every source) is given as 2x2 blocks on
 site pairs (u, v) within one group or between neighbouring groups (see block_correlation.hpp).
-retarded_pairs gives G^R_uv on the pairs; apply(source, left, right) gives C_uv on the pairs for
-Y = source + left Gamma_L + right Gamma_R.)doc")
+retarded_pairs gives G^R_uv on the pairs; apply(source, left, right, pairing) gives C_uv on the pairs
+for Y = source + left Gamma_L + right Gamma_R (pairing 'RR': C = G Y G).)doc")
       .def(py::init([](const Device& d, cplx z, int group, const py::array& pairs, const ComplexArray& sigma) {
              std::vector<std::array<int, 2>> p = to_index_pairs(pairs, d.num_sites(), "pairs");
              std::vector<Block2> s = to_site_blocks(sigma, "self_energy");
@@ -269,16 +269,21 @@ Y = source + left Gamma_L + right Gamma_R.)doc")
                              [](const BlockCorrelator& c) { return blocks_array(c.retarded_pairs()); })
       .def(
           "apply",
-          [](const BlockCorrelator& c, const py::object& source, double left, double right) {
+          [](const BlockCorrelator& c, const py::object& source, double left, double right,
+             const std::string& pairing) {
+            if (pairing != "RA" && pairing != "RR")
+              throw std::invalid_argument("pairing must be 'RA' (G Y G^dag) or 'RR' (G Y G)");
             std::vector<Block2> src = optional_site_blocks(source, "source");
             std::vector<Block2> out;
             {
               py::gil_scoped_release release;
-              out = c.apply(src, left, right);
+              out = c.apply(src, left, right,
+                            pairing == "RA" ? Pairing::RetardedAdvanced : Pairing::RetardedRetarded);
             }
             return blocks_array(out);
           },
-          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0);
+          py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
+          py::arg("pairing") = "RA");
 
   m.def(
       "apply_mixed",

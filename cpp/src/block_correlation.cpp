@@ -130,69 +130,87 @@ void BlockCorrelator::gather_into(const Tridiagonal& t, std::vector<Block2>& out
 }
 
 std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, double left_weight,
-                                           double right_weight) const {
+                                           double right_weight, Pairing pairing) const {
   if (!source.empty() && source.size() != places_.size())
     throw std::invalid_argument("source needs one 2x2 block per pair");
   const int S = super_slices(), n = dev_.block_size();
   Tridiagonal Y = scatter(source.empty() ? std::vector<Block2>(places_.size(), Block2::Zero()) : source);
   if (left_weight != 0.0) Y.diagonal[0].topLeftCorner(n, n) += left_weight * gamma_left_;
   if (right_weight != 0.0) Y.diagonal[S - 1].bottomRightCorner(n, n) += right_weight * gamma_right_;
+  // The right factor of C = G Y G2 (header): for RA G2 = G^dag, whose sweep has g2 = g^dag,
+  // V2 = W^dag, W2 = V^dag, G2_ss = G_ss^dag; for RR G2 = G itself.  `right(ra, rr)` is the
+  // right factor's matrix given the left factor's one (ra: adjoint it; rr: itself).
+  const bool rr = pairing == Pairing::RetardedRetarded;
+  MatrixXc adjointed;
+  auto right = [rr, &adjointed](const MatrixXc& of, const MatrixXc& same) -> const MatrixXc& {
+    if (rr) return same;
+    adjointed = of.adjoint();
+    return adjointed;
+  };
 
-  // forward: left-connected g<_s
+  // forward: left-connected g<_s = g [Y_ss + W g<_{s-1} V2 + W g_{s-1} Y_{s-1,s} + Y_{s,s-1} g2_{s-1} V2] g2
   std::vector<MatrixXc> gl(static_cast<std::size_t>(S));
-  MatrixXc X, t1, t2, Wg;
+  MatrixXc X, t1, t2, Wg, V2, g2;
   for (int s = 0; s < S; ++s) {
     X = Y.diagonal[s];
     if (s > 0) {
-      dense::multiply(W_[s - 1], g_[s - 1], Wg);            // W g_{s-1}
+      V2 = right(W_[s - 1], V_[s - 1]);
+      g2 = right(g_[s - 1], g_[s - 1]);
+      dense::multiply(W_[s - 1], g_[s - 1], Wg);  // W g_{s-1}
       dense::multiply(W_[s - 1], gl[s - 1], t1);
-      dense::multiply_adjoint_right(t1, W_[s - 1], t2);     // W g< W^dag
-      X += t2;
-      dense::multiply_add(Wg, Y.upper[s - 1], X);            // + W g Y_{s-1,s}
-      dense::multiply_adjoint_right(Y.lower[s - 1], Wg, t2); // + Y_{s,s-1} (W g)^dag
-      X += t2;
+      dense::multiply_add(t1, V2, X);             // + W g< V2
+      dense::multiply_add(Wg, Y.upper[s - 1], X);  // + W g Y_{s-1,s}
+      dense::multiply(Y.lower[s - 1], g2, t1);
+      dense::multiply_add(t1, V2, X);             // + Y_{s,s-1} g2 V2
     }
     dense::multiply(g_[s], X, t1);
-    dense::multiply_adjoint_right(t1, g_[s], gl[s]);
+    dense::multiply(t1, right(g_[s], g_[s]), gl[s]);
   }
   // backward
   Tridiagonal C{std::vector<MatrixXc>(S), std::vector<MatrixXc>(V_.size()), std::vector<MatrixXc>(V_.size())};
   C.diagonal[S - 1] = gl[S - 1];
-  MatrixXc gV, GW, t3;
+  MatrixXc gV, GW, t3, W2g2, G2W2g2, P2, V2G2, G2n;
   for (int s = S - 2; s >= 0; --s) {
     const MatrixXc& Cn = C.diagonal[s + 1];
     const MatrixXc& Gn = G_[s + 1];
-    dense::multiply(g_[s], V_[s], gV);                     // g V
-    // C_ss = g< + P g< + g< P^dag + gV C gV^dag + g Y_{s,s+1} (gV G)^dag + gV G Y_{s+1,s} g^dag
+    dense::multiply(g_[s], V_[s], gV);  // g V
+    dense::multiply(gV, Gn, t3);        // gV G = G_{s,s+1}
+    dense::multiply(Gn, W_[s], GW);     // G W
+    g2 = right(g_[s], g_[s]);
+    G2n = right(Gn, Gn);
+    // the right factor's composites (RA: adjoints of the left's, no products)
+    if (rr) {
+      dense::multiply(W_[s], g_[s], W2g2);     // W2 g2 = W g
+      dense::multiply(Gn, W2g2, G2W2g2);       // G2 W2 g2
+      dense::multiply(V_[s], G2W2g2, P2);      // P2 = V2 G2 W2 g2
+      dense::multiply(V_[s], Gn, V2G2);        // V2 G2
+    } else {
+      W2g2 = gV.adjoint();
+      G2W2g2 = t3.adjoint();
+      P2 = P_[s].adjoint();
+      V2G2 = GW.adjoint();
+    }
+    // C_ss = g< + P g< + g< P2 + gV C W2g2 + g Y_{s,s+1} G2 W2 g2 + gV G Y_{s+1,s} g2
     MatrixXc& Cs = C.diagonal[s];
     Cs = gl[s];
     dense::multiply_add(P_[s], gl[s], Cs);
-    dense::multiply_adjoint_right(gl[s], P_[s], t1);
-    Cs += t1;
+    dense::multiply_add(gl[s], P2, Cs);
     dense::multiply(gV, Cn, t1);
-    dense::multiply_adjoint_right(t1, gV, t2);
-    Cs += t2;
-    dense::multiply(gV, Gn, t3);                           // gV G = G_{s,s+1}
+    dense::multiply_add(t1, W2g2, Cs);
     dense::multiply(g_[s], Y.upper[s], t1);
-    dense::multiply_adjoint_right(t1, t3, t2);             // g Y_{s,s+1} (gV G)^dag
-    Cs += t2;
+    dense::multiply_add(t1, G2W2g2, Cs);
     dense::multiply(t3, Y.lower[s], t1);
-    dense::multiply_adjoint_right(t1, g_[s], t2);          // gV G Y_{s+1,s} g^dag
-    Cs += t2;
-    // C_{s+1,s} = G W g< + C_{s+1} (gV)^dag + G Y_{s+1,s} g^dag
-    dense::multiply(Gn, W_[s], GW);
+    dense::multiply_add(t1, g2, Cs);
+    // C_{s+1,s} = G W g< + C_{s+1} W2 g2 + G Y_{s+1,s} g2
     dense::multiply(GW, gl[s], C.lower[s]);
-    dense::multiply_adjoint_right(Cn, gV, t1);
-    C.lower[s] += t1;
+    dense::multiply_add(Cn, W2g2, C.lower[s]);
     dense::multiply(Gn, Y.lower[s], t1);
-    dense::multiply_adjoint_right(t1, g_[s], t2);
-    C.lower[s] += t2;
-    // C_{s,s+1} = g< (G W)^dag + gV C_{s+1} + g Y_{s,s+1} G^dag
-    dense::multiply_adjoint_right(gl[s], GW, C.upper[s]);
+    dense::multiply_add(t1, g2, C.lower[s]);
+    // C_{s,s+1} = g< V2 G2 + gV C_{s+1} + g Y_{s,s+1} G2
+    dense::multiply(gl[s], V2G2, C.upper[s]);
     dense::multiply_add(gV, Cn, C.upper[s]);
     dense::multiply(g_[s], Y.upper[s], t1);
-    dense::multiply_adjoint_right(t1, Gn, t2);
-    C.upper[s] += t2;
+    dense::multiply_add(t1, G2n, C.upper[s]);
   }
   std::vector<Block2> out;
   gather_into(C, out);

@@ -1,5 +1,5 @@
-// BlockCorrelator: retarded pair blocks and C = G Y G^dag for a non-local (pair) self-energy and
-// pair sources, against dense inversion, for super-slices of 1-3 slices.
+// BlockCorrelator: retarded pair blocks and C = G Y G^dag (and G Y G) for a non-local (pair)
+// self-energy and pair sources, against dense inversion, for super-slices of 1-3 slices.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -44,15 +44,15 @@ class BlockCorrelatorTest : public ::testing::TestWithParam<BlockCase> {
     return M;
   }
 
-  void check(cplx z, double wl, double wr) {
+  void check(cplx z, double wl, double wr, Pairing pairing = Pairing::RetardedAdvanced) {
     const BlockCorrelator corr(device_, z, GetParam().group, pairs_, sigma_);
     const DenseSystem d0 = dense_system(device_, z);
     // G = (G0^-1 - Sigma)^-1 with the pair self-energy
     const MatrixXc A = d0.inverse_green - pair_matrix(sigma_);
     const MatrixXc G = A.fullPivLu().inverse();
     const MatrixXc Y = pair_matrix(source_) + wl * d0.gamma_left + wr * d0.gamma_right;
-    const MatrixXc C = G * Y * G.adjoint();
-    const std::vector<Block2> out = corr.apply(source_, wl, wr);
+    const MatrixXc C = pairing == Pairing::RetardedAdvanced ? MatrixXc(G * Y * G.adjoint()) : MatrixXc(G * Y * G);
+    const std::vector<Block2> out = corr.apply(source_, wl, wr, pairing);
     ASSERT_EQ(out.size(), pairs_.size());
     for (std::size_t k = 0; k < pairs_.size(); ++k) {
       const int u = pairs_[k][0], v = pairs_[k][1];
@@ -70,6 +70,13 @@ class BlockCorrelatorTest : public ::testing::TestWithParam<BlockCase> {
 TEST_P(BlockCorrelatorTest, MatchesDenseAtRealEnergy) { check(cplx(0.3, 0.0), 0.7, -0.4); }
 
 TEST_P(BlockCorrelatorTest, MatchesDenseOffTheRealAxis) { check(cplx(-0.8, 0.02), 0.0, 1.0); }
+
+// G Y G: the Fermi sea's static response (off the axis, on the contour) and the RR Kubo-Bastin
+// terms (on it), with lead sources as well
+TEST_P(BlockCorrelatorTest, RetardedRetardedMatchesDense) {
+  check(cplx(-0.5, 0.4), 0.0, 0.0, Pairing::RetardedRetarded);
+  check(cplx(0.3, 0.0), 0.7, -0.4, Pairing::RetardedRetarded);
+}
 
 std::vector<BlockCase> block_cases() {
   std::vector<BlockCase> cases;

@@ -32,7 +32,7 @@ from ._validate import check_disorder, check_model, energy_batch, finite_float
 from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, lattice_arrays, random_site_blocks,
                        realization, sample_mean, sample_stream, scba, solve_ladder, spin_orbit_balance)
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
-from .model import Model
+from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .screening import NO_CHANNEL_FOR_NEUTRAL_LEADS, field_drive_options, no_screening, with_screening
 from .sea import FermiSea
@@ -162,11 +162,17 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
     sites, bonds = born.sites(lad.sites) / (2 * np.pi), lad.bonds / (2 * np.pi)
-    info = {}
+    info, seas, sea_terms = {}, [], None
+
+    def make_sea():
+        seas.append(FermiSea(model, energy, disorder, initial=sol.self_energy, lead_probe=neutral_leads))
+        return seas[-1]
+
     if drive == "field":
-        sites, bonds, info = with_screening(
-            lambda: FermiSea(model, energy, disorder, initial=sol.self_energy, lead_probe=neutral_leads), sites, bonds,
-            model, screening_length, _lead_shift(drive, neutral_leads))
+        sites, bonds, info = with_screening(make_sea, sites, bonds, model, screening_length,
+                                            _lead_shift(drive, neutral_leads))
+        if disorder.soc and seas:  # the screening's response on the pairs, for the spin-orbit balance
+            sea_terms = seas[0].pair_terms(info["screening_potential"][:, None, None] * IDENTITY2)
     r = Response.from_blocks(
         model, sites, bonds, energy=energy, drive=drive,
         spin_transmission=np.full((2, 2), np.nan), open_channels=channels,
@@ -181,7 +187,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
         r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, sol.retarded, source,
                                                       (wl, wr))
         r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded,
-                                                                          lad.sites / (2 * np.pi))
+                                                                          lad.sites / (2 * np.pi), sea_terms)
     else:
         g = 2 * np.pi * (r.current.mean() if r.current.size else 0.0)
         r.lead_conductances = (abs(g), abs(g))

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _core
 from ._validate import available_memory, finite_float, positive_int
-from .disorder import BornMap, Disorder, SCBAConvergenceError, scba, solve_ladder
+from .disorder import GROUP, Disorder, PairBornMap, PairCorrelator, SCBAConvergenceError, born_map, scba, solve_ladder
 from .integration import _threshold_hits, channel_thresholds
 from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
                       spectrum_bottom)
@@ -35,6 +35,21 @@ def correlator_bytes(model: Model) -> int:
     numbers each (W sites per slice)."""
     lattice = model.lattice
     return 4 * lattice.num_slices * (2 * lattice.sites_per_slice) ** 2 * 16
+
+
+def pair_correlator_bytes(model: Model) -> int:
+    """Memory of one kept block sweep on site pairs (spin-orbit impurities): g, G, P and the two
+    couplings of every super-slice of GROUP slices, (2 GROUP W)^2 complex numbers each."""
+    lattice = model.lattice
+    supers = -(-lattice.num_slices // GROUP)
+    return 5 * supers * (2 * GROUP * lattice.sites_per_slice) ** 2 * 16
+
+
+def _largest_variance(born) -> float:
+    """The largest Born variance of a site (local map) or pair map (its local part or Gamma_so)."""
+    if isinstance(born, PairBornMap):
+        return max(_largest_variance(born.local), float(born.soc))
+    return float(np.abs(born.superoperator).max())
 
 
 def _change(fine: np.ndarray, coarse: np.ndarray, hopping: float) -> float:
@@ -100,9 +115,12 @@ class FermiSea:
             raise ValueError(f"nodes must be at least 2 (the first rule is compared with half as many), got {nodes}")
         positive_int(max_nodes, "max_nodes")
         finite_float(tolerance, "tolerance", positive=True)
-        if disorder is not None and disorder.soc:
-            raise NotImplementedError("the Fermi-sea response with spin-orbit impurities in SCBA (the "
-                                      "RR ladder on site pairs) is not implemented; use method='samples'")
+        #: spin-orbit impurities: the SCBA and the RR ladders live on site pairs (PairCorrelator's
+        #: block sweep at every node, solved and summed in Python; the correlators are always kept)
+        self._pairs = disorder is not None and bool(disorder.soc)
+        if self._pairs and (system is not None or lead_probe or keep_correlators is False):
+            raise NotImplementedError("the Fermi sea with spin-orbit impurities (soc > 0) keeps its block sweeps and "
+                                      "has no custom system, lead band shifts (neutral leads) or swept correlators")
         self.model, self.mu, self.disorder = model, finite_float(fermi_energy, "fermi_energy"), disorder
         if bottom is None:
             # below the spectrum (no states under mu) the response is zero: the arc from mu - 1
@@ -122,7 +140,7 @@ class FermiSea:
         # the RR ladders' relative residual; their error in rho is about 1 % of it (measured on the
         # issue's chain and a 100 x 6 x 6 bar: residual 1e-9 -> 7e-12, 1e-7 -> 1e-9, 1e-6 -> 6e-9)
         self.ladder_tolerance = 0.1 * tolerance
-        self._born = None if disorder is None else BornMap(model, disorder)
+        self._born = None if disorder is None else born_map(model, disorder)
         # the contour SCBA's tolerance (max |dSigma| per site block): 0.1 x tolerance x the largest
         # Born variance (|Sigma| is of that order), or the disorder's own if stricter.  Measured
         # against the disorder's 1e-10 (tolerance 1e-6): the field drive's torque moves by 1.5e-10
@@ -130,13 +148,22 @@ class FermiSea:
         # iterations.  (Pumping's SCBA at z +- h keeps the disorder's: its differences divide by h.)
         born = self._born
         self.scba_tolerance = None if disorder is None or born is None else max(
-            disorder.tolerance, 0.1 * tolerance * float(np.abs(born.superoperator).max()))
+            disorder.tolerance, 0.1 * tolerance * _largest_variance(born))
         self._initial = initial  # Sigma^R(E_F) (e.g. the bias drive's), the start of the SCBA next to E_F
         self.cache: dict = {}  # what users of the sea build once (spintex.screening.bulk_kernel)
         if keep_correlators not in (None, True, False):
             raise ValueError(f"keep_correlators must be None (decide by the free memory), True or False, "
                              f"got {keep_correlators!r}")
-        self.swept = self._sweeps_again(nodes) if keep_correlators is None else not keep_correlators
+        if self._pairs:
+            # the block sweeps are kept (no swept sums on pairs): refuse before the work what would not fit
+            need, available = 1.5 * nodes * pair_correlator_bytes(model), available_memory()
+            if available is not None and need > 0.5 * available:
+                raise MemoryError(f"the Fermi sea with spin-orbit impurities keeps a block sweep per contour node: "
+                                  f"{need / 1e9:.3g} GB for {nodes} + {nodes // 2} nodes, more than half of the "
+                                  f"{available / 1e9:.3g} GB available; use a shorter or narrower wire, or "
+                                  "Disorder(..., method='samples')")
+        self.swept = False if self._pairs else self._sweeps_again(nodes) if keep_correlators is None else \
+            not keep_correlators
         if self.swept and system is not None:
             raise ValueError("keep_correlators=False needs the sea's own system (a custom system's correlators "
                              "are kept)")
@@ -247,7 +274,8 @@ class FermiSea:
             rule = (z, w, correlators, [self._born] * n, sigmas)
             blocks = density_blocks(np.tensordot(w, np.array(products), 1))
         else:
-            rule = self._clean_rule(n) if self._custom_system is None else self._build(n, previous)
+            rule = self._clean_rule(n) if self.disorder is None and self._custom_system is None else \
+                self._build(n, previous)
             blocks = self._density_matrix(rule, uniform, ladder=False, bonds=False)[0]
         return rule, site_observables(self.model, blocks)["charge_density"]
 
@@ -269,7 +297,7 @@ class FermiSea:
         if missing and not self.swept and (available is None or len(missing) * correlator_bytes(self.model)
                                            <= 0.5 * available):
             with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(missing)))) as pool:
-                built = list(pool.map(lambda k: _core.Correlator(self.model.device, z[k], sigmas[k]), missing))
+                built = list(pool.map(lambda k: self._correlator(z[k], sigmas[k]), missing))
             for k, c in zip(missing, built):
                 correlators[k] = c
         return rule
@@ -316,7 +344,7 @@ class FermiSea:
     def core_scba(self) -> bool:
         """Whether the SCBA at complex energies runs in the core (:meth:`scba_at`): disordered,
         without a custom ``system``."""
-        return self._custom_system is None and self.disorder is not None
+        return self._custom_system is None and self.disorder is not None and not self._pairs
 
     def scba_at(self, z, guesses=None, first=None, tolerance: float | None = None, probe=None, path=None) -> tuple:
         """(correlators, self-energies, probes) of the local SCBA at the complex energies ``z``, in one core
@@ -373,15 +401,33 @@ class FermiSea:
             return zc, wc, [None] * n, [self._born] * n, sigma_c
 
         with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, n))) as pool:
-            correlators = list(pool.map(lambda k: _core.Correlator(self.model.device, zc[k], sigma_c[k]), range(n)))
+            correlators = list(pool.map(lambda k: self._correlator(zc[k], sigma_c[k]), range(n)))
         return zc, wc, correlators, [self._born] * n, sigma_c
+
+    def _correlator(self, z, sigma):
+        """The correlator at node z with the self-energy ``sigma`` (one sweep)."""
+        if self._pairs:
+            return PairCorrelator(self.model, z, self._born, sigma)
+        return _core.Correlator(self.model.device, z, sigma)
 
     def _system(self, z, disorder, initial=None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
-        self-energy (started from ``initial``, a neighbouring node's)."""
+        self-energy (started from ``initial``, a neighbouring node's); with spin-orbit impurities
+        the SCBA on site pairs and its block sweep (:class:`spintex.disorder.PairCorrelator`)."""
         if disorder is None:
             return _core.Correlator(self.model.device, z), None, None
         last = {}
+        if self._pairs:
+            pairs = self._born.pairs
+
+            def block_green(sigma):
+                sigma = np.zeros((len(pairs), 2, 2), complex) if sigma is None else sigma
+                last["core"] = _core.BlockCorrelator(self.model.device, z, GROUP, pairs, sigma)
+                return last["core"].retarded_pairs
+
+            sol = scba(self.model, z, disorder, green=block_green, initial=initial, born=self._born)
+            corr = PairCorrelator(self.model, z, sol.born, sol.self_energy, core=last["core"])
+            return corr, sol.born, sol.self_energy
 
         def green(sigma):  # the last iterate's correlator is the converged one: no extra sweep
             last["correlator"] = _core.Correlator(self.model.device, z, sigma)
@@ -435,18 +481,43 @@ class FermiSea:
             except _core.NotConvergedError as error:
                 raise SCBAConvergenceError(str(error)) from error
         elif lead_shift is not None and any(lead_shift):
-            raise NotImplementedError("lead_shift (the leads' band shifts) needs the sea's own system, not a custom "
-                                      "one (PeriodicWire's channel sums)")
+            raise NotImplementedError("lead_shift (the leads' band shifts) needs the sea's own local system, not a "
+                                      "custom one (PeriodicWire's channel sums) or spin-orbit impurities' pairs")
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
                                             ladder_tolerance)
         return density_blocks(ys), 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+
+    def pair_terms(self, U: np.ndarray, *, accuracy: float | None = None) -> list:
+        """The contour terms [(w_k, G(z_k), Y(z_k))] of rho[U] on the site pairs of the spin-orbit
+        Born map (a sea with spin-orbit impurities only): G^R and the ladder-dressed Y = G (U + S[Y])
+        G at each node, whose sum (i/2pi) sum_k [w_k Y_k - (w_k Y_k)^dag] is rho[U] on the pairs;
+        the averaged spin-orbit terms of the spin balance need the nodes' G as well
+        (:func:`spintex.disorder.spin_orbit_balance` with ``sea``).  One more contour sum."""
+        if not self._pairs:
+            raise ValueError("pair_terms needs a Fermi sea with spin-orbit impurities (disorder.soc > 0)")
+        _, weights, correlators, borns, _ = self.rule(accuracy)
+        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
+        born = self._born
+        assert isinstance(born, PairBornMap)
+        source = np.zeros((len(born.pairs), 2, 2), dtype=complex)
+        source[:born.num_sites] = U
+
+        def node(k):
+            return solve_ladder(correlators[k], borns[k], source=source, pairing="RR", tolerance=tol,
+                                restart=20).sites
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            ys = list(pool.map(node, range(len(weights))))
+        return [(w, c.core.retarded_pairs, y) for w, c, y in zip(weights, correlators, ys)]
 
     def core_nodes(self, rule):
         """What the core's contour sums take for ``rule``: its correlators, or for a swept sea a
         :class:`spintex._core.SweptNodes` that sweeps them again from (z, Sigma); None for a custom
         system's correlators (summed in Python)."""
         z, _, correlators, _, sigmas = rule
+        if self._pairs:
+            return None
         if self._custom_system is not None:
             return list(correlators) if all(isinstance(c, _core.Correlator) for c in correlators) else None
         if self.swept or any(c is None for c in correlators):
@@ -458,6 +529,8 @@ class FermiSea:
 
         def node(k):
             corr, born = correlators[k], borns[k]
+            if isinstance(corr, PairCorrelator):
+                return corr.site_response(U, "RR", born, ladder_tolerance or self.ladder_tolerance)[:3]
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
             lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,

@@ -21,11 +21,19 @@
 ///
 /// (W, V at s-1 in the first line, at s elsewhere; G_{s+1} = G_{s+1,s+1}).  The map is linear in
 /// Y without assuming Y Hermitian, so Krylov solvers can use it as it is.
+///
+/// The same recursion gives C = G Y G2 for any right factor G2 = A2^-1 with the same block
+/// structure, written with A2's sweep (g2, V2, W2, G2_ss) in place of the daggered factors on the
+/// right of each term: g^dag -> g2, W^dag -> V2, V^dag -> W2, G^dag -> G2, P^dag -> V2 G2 W2 g2.
+/// The adjoint A2 = A^dag has g2 = g^dag, V2 = W^dag, W2 = V^dag (the lines above); A2 = A gives
+/// the retarded-retarded product G Y G (Pairing::RetardedRetarded: the Fermi-sea static response
+/// and the RR Kubo-Bastin terms with spin-orbit impurities), with g2 = g, V2 = V, W2 = W.
 #pragma once
 
 #include <array>
 #include <vector>
 
+#include "spintex/correlation.hpp"
 #include "spintex/device.hpp"
 
 namespace spintex {
@@ -40,10 +48,10 @@ class BlockCorrelator {
   /// G^R_uv for every pair (u, v).
   const std::vector<Block2>& retarded_pairs() const { return retarded_pairs_; }
 
-  /// C_uv for every pair of C = G Y G^dag, Y = (source on the pairs) + left_weight Gamma_L +
-  /// right_weight Gamma_R.
-  std::vector<Block2> apply(const std::vector<Block2>& source, double left_weight,
-                            double right_weight) const;
+  /// C_uv for every pair of C = G Y G^dag (or G Y G with Pairing::RetardedRetarded),
+  /// Y = (source on the pairs) + left_weight Gamma_L + right_weight Gamma_R.
+  std::vector<Block2> apply(const std::vector<Block2>& source, double left_weight, double right_weight,
+                            Pairing pairing = Pairing::RetardedAdvanced) const;
 
  private:
   /// Where a pair lives: block kind (0 diagonal, 1 upper (s, s+1), 2 lower (s+1, s)), the

@@ -172,21 +172,42 @@ class PairBornMap:
 
 class PairCorrelator:
     """_core.BlockCorrelator with the interface of _core.Correlator used by the ladder solver:
-    ``apply(source, left, right)`` returns (blocks on all pairs, bond blocks C_ji)."""
+    ``apply(source, left, right, pairing)`` returns (blocks on all pairs, bond blocks C_ji) of
+    G Y G^dag (pairing "RA") or G Y G ("RR"); ``apply_both`` adds the bond blocks C_ij.
+    ``core``: the block sweep at ``energy`` with ``self_energy`` if already built (the Fermi sea's
+    SCBA keeps its last iterate's)."""
 
-    def __init__(self, model: Model, energy: complex, born: PairBornMap, self_energy: np.ndarray):
+    def __init__(self, model: Model, energy: complex, born: PairBornMap, self_energy: np.ndarray, core=None):
         self.born = born
-        self.core = _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, self_energy)
+        if core is None:
+            core = _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, self_energy)
+        self.core = core
 
     def apply(self, source, left=0.0, right=0.0, pairing="RA"):
-        if pairing != "RA":
-            raise NotImplementedError("the retarded-retarded ladder (G Y G) with spin-orbit impurities "
-                                      "is not implemented")
-        out = self.core.apply(source, left, right)
+        out = self.core.apply(source, left, right, pairing)
         return out, out[self.born.bond_ji]
 
+    def apply_both(self, source, left=0.0, right=0.0, pairing="RA"):
+        out = self.core.apply(source, left, right, pairing)
+        return out, out[self.born.bond_ji], out[self.born.bond_ij]
 
-def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | None, rho: np.ndarray):
+    def site_response(self, U: np.ndarray, pairing: str = "RR", born=None, tolerance: float = 1e-12):
+        """(site blocks, bond blocks C_ji, bond blocks C_ij) of G (U + S[C]) G (pairing "RR") for
+        the site source U (N, 2, 2), dressed by ``born``'s ladder on the pairs (None: bare): the
+        Fermi sea's node products (:class:`spintex.sea.FermiSea`) with spin-orbit impurities."""
+        from .scba import solve_ladder  # scba.py imports this module
+
+        source = np.zeros((len(self.born.pairs), 2, 2), complex)
+        source[:self.born.num_sites] = U
+        if born is None:
+            out = self.core.apply(source, 0.0, 0.0, pairing)
+        else:
+            out = solve_ladder(self, born, source=source, pairing=pairing, tolerance=tolerance, restart=20).sites
+        return out[:self.born.num_sites], out[self.born.bond_ji], out[self.born.bond_ij]
+
+
+def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | None, rho: np.ndarray,
+                       sea: list | None = None):
     """The spin-orbit term of the local spin balance, split as in seed 002 Eqs. 14-18.
 
     In a realization the spin-orbit hoppings V change the spin at site k at the rate
@@ -205,10 +226,19 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | N
     Both are per site in units of the spin (sigma/2), like ``Response.relaxation_source``, whose
     slice sums they add up to (tested).
 
+    ``sea``: a static (Fermi-sea) part of the response as its contour terms [(w_k, G(z_k), Y(z_k))]
+    (:meth:`spintex.sea.FermiSea.pair_terms`: the rule's weights, G^R and the dressed G (U + S[Y]) G
+    on the pairs).  Its density matrix is (i/2pi) sum_k [w_k Y_k - (w_k Y_k)^dag], and in the SCBA
+    <V G(z)> = Sigma(z) G(z), <V G^A> = (G Sigma)^dag (the Dyson equation from either side), so its
+    <V rho> is (i/2pi) sum_k [w_k d(Sigma G)_k - (w_k d(G Sigma)_k)^dag] with d(Sigma G) = S[G] Y +
+    S[Y] G; and (d(G Sigma))^dag = S[Y^dag] G^dag + S[G^dag] Y^dag, the same form with G^dag, Y^dag
+    (K Hermitian): the spin-orbit part of each is the pattern above with (G^R, rho; rho, G^A)
+    replaced by (G, Y; Y, G) and by (G^dag, Y^dag; Y^dag, G^dag).
+
     Parameters
     ----------
     retarded, rho : (P, 2, 2)
-        G^R and the density-matrix response on ``born.pairs``.
+        G^R and the (Fermi-surface) density-matrix response on ``born.pairs``.
 
     Returns
     -------
@@ -216,6 +246,22 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | N
     """
     if retarded is None:
         raise ValueError("spin_orbit_balance needs G^R on the pairs (SCBASolution.retarded with soc > 0)")
+    reverse = born.index(born.pairs[:, 1], born.pairs[:, 0])
+    dag = lambda X: np.conj(np.swapaxes(X[reverse], 1, 2))  # noqa: E731  (X^dag on the pairs)
+    Y = _paired(model, born, [(1.0, retarded, rho), (1.0, rho, dag(retarded))])
+    for w, G, Ys in sea or []:
+        Y = Y + 0.5j / np.pi * (_paired(model, born, [(w, G, Ys), (w, Ys, G)])
+                                - _paired(model, born, [(np.conj(w), dag(G), dag(Ys)), (np.conj(w), dag(Ys), dag(G))]))
+    traces = np.einsum("anij,bji->nab", Y, PAULI)      # Tr[sigma^b Y^a] per site
+    anomalous = np.imag(np.einsum("anii->na", Y))                   # Im Tr[Y^alpha]
+    torque = np.imag(1j * np.einsum("gab,nab->ng", LEVI_CIVITA, traces))
+    return torque, anomalous
+
+
+def _paired(model: Model, born: PairBornMap, products) -> np.ndarray:
+    """(3, N, 2, 2): Y^a_k = Gamma_so sum_R (K^a_R A K^a_R B)_kk / sigma^a-stripped, summed over the
+    (coefficient, A, B) of ``products`` (pair blocks): -(Gamma_so / 16) sum eps eps A_jm sigma^a B_nk
+    over the corner entries K_kj, K_mn of every impurity."""
     lat = model.lattice
     N = lat.num_sites
     table = neighbour_table(lat)
@@ -223,14 +269,10 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | N
     for a, corners in _corner_terms(lat).items():
         entries = _d_entries(table, corners)
         for A1, B1, s1 in entries:        # K_{k j}:  k = A1, j = B1
-            for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on rho_{n k} / G^A_{n k}
+            for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on B_{n k}
                 ok = (A1 >= 0) & (B1 >= 0) & (A2 >= 0) & (B2 >= 0)
                 k, j, m, n = A1[ok], B1[ok], A2[ok], B2[ok]
                 jm, nk = born.index(j, m), born.index(n, k)
-                GA_nk = np.conj(np.swapaxes(retarded[born.index(k, n)], 1, 2))
-                term = retarded[jm] @ PAULI[a] @ rho[nk] + rho[jm] @ PAULI[a] @ GA_nk
+                term = sum(c * A[jm] @ PAULI[a] @ B[nk] for c, A, B in products)
                 np.add.at(Y[a], k, (-born.soc / 16) * s1 * s2 * term)
-    traces = np.einsum("anij,bji->nab", Y, PAULI)      # Tr[sigma^b Y^a] per site
-    anomalous = np.imag(np.einsum("anii->na", Y))                   # Im Tr[Y^alpha]
-    torque = np.imag(1j * np.einsum("gab,nab->ng", LEVI_CIVITA, traces))
-    return torque, anomalous
+    return Y
