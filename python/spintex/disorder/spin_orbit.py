@@ -132,6 +132,7 @@ class PairBornMap:
         self.first_slice = self.index(*np.meshgrid(first, first, indexing="ij")).reshape(W, W)
         self.last_slice = self.index(*np.meshgrid(last, last, indexing="ij")).reshape(W, W)
         P = len(self.pairs)
+        self._balance_table: list | None = None  # spin_orbit_balance's index arrays, built on first use
         self.M = []
         for a in range(3):
             entries = _d_entries(table, terms[a])
@@ -259,20 +260,37 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | N
 
 
 def _paired(model: Model, born: PairBornMap, products) -> np.ndarray:
-    """(3, N, 2, 2): Y^a_k = Gamma_so sum_R (K^a_R A K^a_R B)_kk / sigma^a-stripped, summed over the
-    (coefficient, A, B) of ``products`` (pair blocks): -(Gamma_so / 16) sum eps eps A_jm sigma^a B_nk
-    over the corner entries K_kj, K_mn of every impurity."""
-    lat = model.lattice
-    N = lat.num_sites
-    table = neighbour_table(lat)
+    """(3, N, 2, 2): Y^a_k = -(Gamma_so / 16) sum eps eps A_jm sigma^a B_nk over the corner entries
+    K_kj, K_mn of every impurity (:func:`_balance_table`), summed over the (coefficient, A, B) of
+    ``products`` (pair blocks): Gamma_so sum_R (K^a_R A K^a_R B)_kk with sigma^a stripped."""
+    N = model.lattice.num_sites
     Y = np.zeros((3, N, 2, 2), dtype=complex)
-    for a, corners in _corner_terms(lat).items():
-        entries = _d_entries(table, corners)
-        for A1, B1, s1 in entries:        # K_{k j}:  k = A1, j = B1
-            for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on B_{n k}
-                ok = (A1 >= 0) & (B1 >= 0) & (A2 >= 0) & (B2 >= 0)
-                k, j, m, n = A1[ok], B1[ok], A2[ok], B2[ok]
-                jm, nk = born.index(j, m), born.index(n, k)
-                term = sum(c * A[jm] @ PAULI[a] @ B[nk] for c, A, B in products)
-                np.add.at(Y[a], k, (-born.soc / 16) * s1 * s2 * term)
+    for a, (k, jm, nk, coef) in enumerate(_balance_table(model, born)):
+        if k.size:
+            term = sum(c * (A[jm] @ PAULI[a]) @ B[nk] for c, A, B in products)
+            np.add.at(Y[a], k, (-born.soc / 16) * coef[:, None, None] * term)
     return Y
+
+
+def _balance_table(model: Model, born: PairBornMap) -> list:
+    """Per spin axis a, the index arrays (k, jm, nk, eps eps) of every product K_kj X_jm K_mn Y_nk
+    of two corner entries of one impurity (all impurities and entry pairs at once; kept on the
+    Born map, whose pairs they index)."""
+    if born._balance_table is None:
+        table, terms = neighbour_table(model.lattice), _corner_terms(model.lattice)
+        out = []
+        for a in range(3):
+            entries = _d_entries(table, terms[a])
+            ks, jms, nks, coefs = [], [], [], []
+            for A1, B1, s1 in entries:        # K_{k j}:  k = A1, j = B1
+                for A2, B2, s2 in entries:    # K_{m n}:  m = A2, n = B2, closing on B_{n k}
+                    ok = (A1 >= 0) & (B1 >= 0) & (A2 >= 0) & (B2 >= 0)
+                    k, j, m, n = A1[ok], B1[ok], A2[ok], B2[ok]
+                    ks.append(k)
+                    jms.append(born.index(j, m))
+                    nks.append(born.index(n, k))
+                    coefs.append(np.full(k.size, s1 * s2))
+            out.append(tuple(np.concatenate(x) if x else np.zeros(0, int) for x in (ks, jms, nks, coefs)))
+        born._balance_table = out
+        return out
+    return born._balance_table
