@@ -29,6 +29,11 @@ from ..model import LEVI_CIVITA, PAULI, Model
 GROUP = 2
 
 
+#: sigma^a Z sigma^a on the row-major vec(Z) = (Z00, Z01, Z10, Z11): vec[_PAULI_PERMUTATION[a]] * _PAULI_SIGNS[a]
+_PAULI_PERMUTATION = np.array([[3, 2, 1, 0], [3, 2, 1, 0], [0, 1, 2, 3]])
+_PAULI_SIGNS = np.array([[1, 1, 1, 1], [1, -1, -1, 1], [1, -1, -1, 1]])
+
+
 def neighbour_table(lattice) -> np.ndarray:
     """(N, 3, 2): the neighbour of each site along +axis (index 0) and -axis (1), -1 if none."""
     table = np.full((lattice.num_sites, 3, 2), -1, dtype=np.int64)
@@ -148,6 +153,10 @@ class PairBornMap:
                                                 shape=(P, P)))
             else:
                 self.M.append(None)
+        # the axes present, their matrices stacked (one sparse product per call) and sigma^a . sigma^a
+        # on the row-major vec(Z) = (Z00, Z01, Z10, Z11) as a signed permutation of its entries
+        self._axes = [a for a in range(3) if self.M[a] is not None]
+        self._stacked = sparse.vstack([self.M[a] for a in self._axes]).tocsr() if self._axes else None
 
     def index(self, u, v) -> np.ndarray:
         """Positions of the pairs (u, v) in ``pairs`` (all must be present)."""
@@ -161,13 +170,15 @@ class PairBornMap:
         return X[:self.num_sites]
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        out = np.zeros_like(X)
-        out[:self.num_sites] = self.local(X[:self.num_sites])
         P = len(X)
-        for a, M in enumerate(self.M):
-            if M is not None:
-                Z = (M @ X.reshape(P, 4)).reshape(P, 2, 2)
-                out += (-self.soc / 16) * (PAULI[a] @ Z @ PAULI[a])
+        out = np.zeros((P, 4), dtype=np.result_type(X, complex))
+        if self._stacked is not None:
+            Z = (self._stacked @ X.reshape(P, 4)).reshape(len(self._axes), P, 4)
+            for Za, a in zip(Z, self._axes):  # sigma^a Z sigma^a
+                out += Za[:, _PAULI_PERMUTATION[a]] * _PAULI_SIGNS[a]
+            out *= -self.soc / 16
+        out = out.reshape(P, 2, 2)
+        out[:self.num_sites] += self.local(X[:self.num_sites])
         return out
 
 
