@@ -9,7 +9,7 @@ from spintex import _core
 from spintex.disorder import BornMap, PairCorrelator, scba
 from spintex.disorder.spin_orbit import PairBornMap, spin_orbit_hoppings
 from spintex.observables import site_observables
-from spintex.sea import FermiSea
+from spintex.sea import FermiSea, pair_correlator_bytes
 
 from conftest import random_unit_vectors
 from test_spin_orbit import OneImpurity
@@ -244,8 +244,33 @@ def test_fermi_sea_with_spin_orbit_impurities_is_the_derivative_of_the_equilibri
     for name in ("charge_density", "spin_density"):
         fd = (getattr(states[0], name) - getattr(states[1], name)) / (2 * h)
         assert np.abs(got[name] - fd).max() < 2e-7 * np.abs(fd).max()  # measured 1e-8, 3e-8
-    with pytest.raises(NotImplementedError, match="spin-orbit"):
-        FermiSea(m, mu, d, lead_probe=True)
+    # the half rule's Sigma is interpolated from the first rule's (a wrong one shows in its error)
+    assert sea._coarser[0][0] < 1e-3  # measured 2.1e-4 (Sigma = 0 there: 0.11)
+    # the pair terms are the same contour sum on every pair: their sites and bonds are sea(U)'s
+    rho = 0
+    for w, G, Y in sea.pair_terms(U):
+        assert G.shape == Y.shape == (len(sea._born.pairs), 2, 2)
+        rho = rho + w * Y
+    reverse = sea._born.index(sea._born.pairs[:, 1], sea._born.pairs[:, 0])
+    rho = 0.5j / np.pi * (rho - np.conj(np.swapaxes(rho[reverse], 1, 2)))
+    _, bonds = sea(U)
+    assert np.abs(rho[:m.lattice.num_sites] - sites).max() < 1e-12 * np.abs(sites).max()
+    assert np.abs(rho[sea._born.bond_ji] - bonds).max() < 1e-12 * np.abs(bonds).max()
+
+
+def test_fermi_sea_with_spin_orbit_impurities_refuses_what_it_cannot_do(soc_strip, monkeypatch):
+    m, d = soc_strip
+    for options in ({"lead_probe": True}, {"keep_correlators": False}, {"system": lambda *a: None}):
+        with pytest.raises(NotImplementedError, match="spin-orbit"):
+            FermiSea(m, -1.2, d, **options)
+    # every rule keeps its block sweeps: refused before the work when they would not fit
+    sweep = pair_correlator_bytes(m)
+    monkeypatch.setattr("spintex.sea.available_memory", lambda: 2 * 20 * sweep)  # room for 20 sweeps
+    with pytest.raises(MemoryError, match="36 nodes"):  # the first and the half rule: 24 + 12
+        FermiSea(m, -1.2, d)
+    monkeypatch.setattr("spintex.sea.available_memory", lambda: 2 * 40 * sweep)
+    with pytest.raises(MemoryError, match="66 nodes"):  # grown to 30: 30 + 24 + 12 kept
+        FermiSea(m, -1.2, d)
 
 
 def test_field_drive_with_spin_orbit_impurities_is_neutral_and_keeps_the_spin_balance():

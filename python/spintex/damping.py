@@ -47,8 +47,9 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
         raise ValueError("gilbert_damping needs disorder=st.Disorder(..., method='scba')")
     if disorder.soc:
-        raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) needs the "
-                                  "retarded-retarded ladder on site pairs, which is not implemented")
+        raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) in SCBA is not implemented: "
+                                  "its Kubo-Bastin engine (st.pumping's Fermi-surface part) has no site-pair version "
+                                  "(the field drive's Fermi sea has one)")
     # the pumping engine's Fermi-surface part with dn/dX = e1 (a transverse axis on each site):
     # dH/dX = -M sigma_t and Tr[sigma_t rho] = -M K^{xx}, so alpha = M^2 K^{xx} = -M Tr[sigma_t rho]
     e1 = magnetic_axes(model, "local")[:, 0]

@@ -157,8 +157,8 @@ def _fermi_level_system(model: Model, energy: float, disorder: Disorder | None):
         return _core.Correlator(model.device, energy), None
     if disorder.soc:
         raise NotImplementedError("the rate-linear response (pumping, emission) with spin-orbit impurities (soc > 0) "
-                                  "in SCBA needs the ladders on site pairs, which are not implemented; use "
-                                  "Disorder(..., method='samples')")
+                                  "in SCBA is not implemented (its mixed-energy products G(z) Y G(z') and emission "
+                                  "traces have no site-pair version); use Disorder(..., method='samples')")
     corr, born, _ = fermi_level_system(model, energy, disorder)
     return corr, born
 

@@ -9,6 +9,7 @@ Derivation and numerics: docs/physics.md, section 12.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -105,6 +106,13 @@ class FermiSea:
     (``lead_shift``; its integrand -dSigma_a/dz is sharper near the leads' channel edges than the
     uniform potential's: on a 16 x 3 strip at E_F = -1.1 the uniform probe's rule left it 3e-6 off;
     one more bare sum per rule).
+
+    With spin-orbit impurities (``disorder.soc``) Sigma and the ladders live on site pairs: each
+    node's SCBA (at ``scba_tolerance``) and RR ladder run on its block sweep
+    (:class:`spintex.disorder.PairCorrelator`), in Python with the nodes on threads, and every
+    rule keeps its sweeps (MemoryError before the work if they would not fit); ``pair_terms``
+    gives the nodes' products on all pairs (docs/physics.md, section 10).  No custom ``system``,
+    ``lead_probe``/``lead_shift`` or ``keep_correlators=False`` there (NotImplementedError).
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
@@ -154,14 +162,8 @@ class FermiSea:
         if keep_correlators not in (None, True, False):
             raise ValueError(f"keep_correlators must be None (decide by the free memory), True or False, "
                              f"got {keep_correlators!r}")
-        if self._pairs:
-            # the block sweeps are kept (no swept sums on pairs): refuse before the work what would not fit
-            need, available = 1.5 * nodes * pair_correlator_bytes(model), available_memory()
-            if available is not None and need > 0.5 * available:
-                raise MemoryError(f"the Fermi sea with spin-orbit impurities keeps a block sweep per contour node: "
-                                  f"{need / 1e9:.3g} GB for {nodes} + {nodes // 2} nodes, more than half of the "
-                                  f"{available / 1e9:.3g} GB available; use a shorter or narrower wire, or "
-                                  "Disorder(..., method='samples')")
+        if self._pairs:  # the block sweeps are kept (no swept sums on pairs): refuse what would not fit
+            self._check_pair_memory(nodes + nodes // 2)
         self.swept = False if self._pairs else self._sweeps_again(nodes) if keep_correlators is None else \
             not keep_correlators
         if self.swept and system is not None:
@@ -211,10 +213,22 @@ class FermiSea:
             # serve only to measure that one's error, keeps its correlators only as long as its probe
             coarse, coarse_probe = rule, fine_probe
             grown = min(rule[0].size + max(1, rule[0].size // 4), max_nodes)  # (never beyond max_nodes)
+            if self._pairs:  # every rule keeps its block sweeps (the coarser ones serve inexact sums)
+                self._check_pair_memory(grown + rule[0].size + sum(r[0].size for _, r in coarser))
             rule, fine_probe = self._probed_build(grown, rule, uniform)
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
+
+    def _check_pair_memory(self, nodes: int) -> None:
+        """MemoryError before the work if ``nodes`` kept block sweeps on site pairs (spin-orbit
+        impurities) would take more than half of the available memory."""
+        need, available = nodes * pair_correlator_bytes(self.model), available_memory()
+        if available is not None and need > 0.5 * available:
+            raise MemoryError(f"the Fermi sea with spin-orbit impurities keeps a block sweep per contour node of "
+                              f"every rule: {need / 1e9:.3g} GB for {nodes} nodes, more than half of the "
+                              f"{available / 1e9:.3g} GB available; use a shorter or narrower wire, a looser "
+                              "tolerance, or Disorder(..., method='samples')")
 
     def _threshold_hint(self) -> str:
         """Why a contour may not converge: the Fermi energy next to a lead channel threshold."""
@@ -425,7 +439,8 @@ class FermiSea:
                 last["core"] = _core.BlockCorrelator(self.model.device, z, GROUP, pairs, sigma)
                 return last["core"].retarded_pairs
 
-            sol = scba(self.model, z, disorder, green=block_green, initial=initial, born=self._born)
+            contour = dataclasses.replace(disorder, tolerance=self.scba_tolerance)  # (section 12's rule)
+            sol = scba(self.model, z, contour, green=block_green, initial=initial, born=self._born)
             corr = PairCorrelator(self.model, z, sol.born, sol.self_energy, core=last["core"])
             return corr, sol.born, sol.self_energy
 
