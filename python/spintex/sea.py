@@ -214,7 +214,7 @@ class FermiSea:
             coarse, coarse_probe = rule, fine_probe
             grown = min(rule[0].size + max(1, rule[0].size // 4), max_nodes)  # (never beyond max_nodes)
             if self._pairs:  # every rule keeps its block sweeps (the coarser ones serve inexact sums)
-                self._check_pair_memory(grown + rule[0].size + sum(r[0].size for _, r in coarser))
+                self._check_pair_memory(grown)  # against what the kept ones left free
             rule, fine_probe = self._probed_build(grown, rule, uniform)
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
@@ -226,7 +226,7 @@ class FermiSea:
         need, available = nodes * pair_correlator_bytes(self.model), available_memory()
         if available is not None and need > 0.5 * available:
             raise MemoryError(f"the Fermi sea with spin-orbit impurities keeps a block sweep per contour node of "
-                              f"every rule: {need / 1e9:.3g} GB for {nodes} nodes, more than half of the "
+                              f"every rule: {need / 1e9:.3g} GB for {nodes} more nodes, more than half of the "
                               f"{available / 1e9:.3g} GB available; use a shorter or narrower wire, a looser "
                               "tolerance, or Disorder(..., method='samples')")
 
