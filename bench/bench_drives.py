@@ -3,7 +3,7 @@ the Fermi-surface ladder, the Fermi-sea build and the screening solve), with neu
 local (gradient expansion) screening against the full one, and pumping against linear_response,
 on SCBA systems.
 
-    python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1] [--tolerances]
+    python bench/bench_drives.py [--quick] [--omp-threads 2] [--repeats 1] [--tolerances] [--spin-orbit]
 
 Figures printed (ratios from one run, on a possibly shared machine: wall and CPU seconds, and the
 CPUs other processes kept busy), never part of the tests.
@@ -14,6 +14,9 @@ def _options(p):
     p.add_argument("--tolerances", action="store_true",
                    help="the bar's field drive only, split at several Fermi-sea and screening tolerances "
                         "(what the accuracy costs)")
+    p.add_argument("--spin-orbit", action="store_true",
+                   help="only the field drive against the bias drive with spin-orbit impurities in SCBA (their "
+                        "Fermi sea on site pairs), on a periodic 88 x 4 x 4 bar, with the split")
 
 
 args = parse_and_set_threads(__doc__.splitlines()[0], _options)
@@ -42,11 +45,11 @@ def timed(fn):
 def field_split(model, energy, disorder):
     """The parts of one field drive, each (wall, CPU) seconds: bias (SCBA + RA ladder), Fermi-sea
     build (SCBA at the contour nodes of two levels, bare probes), screening GMRES (one contour sum of
-    RR ladders per step, the blocks kept: no final sum)."""
+    RR ladders per step, the blocks kept: no final sum), and the screening potential."""
     bias, *t_bias = timed(lambda: st.linear_response(model, energy, disorder=disorder, drive="bias"))
     sea, *t_sea = timed(lambda: FermiSea(model, energy, disorder))
     (u, steps, _, _), *t_screen = timed(lambda: screen(sea, bias.charge_density))
-    return bias, sea, (t_bias, t_sea, t_screen), steps
+    return bias, sea, (t_bias, t_sea, t_screen), steps, u
 
 
 def local_screening(model, bias, sea):
@@ -89,6 +92,29 @@ def tolerance_table(model, energy, disorder):
         sea = None  # release its correlators before the next rule is built
 
 
+def spin_orbit_split():
+    """The field drive with spin-orbit impurities (notebook relaxation_torque, part B, w = 6): the
+    bias drive, the Fermi sea on site pairs (SCBA at every node in Python), the screening and the
+    sea's terms of the spin balance (one more contour sum), each wall / CPU seconds."""
+    lat = st.lattice.bar(88, 4, 4, periodic=True)
+    profile = np.exp(-0.5 * ((lat.positions[:, 0] - 43.5) / 6.0) ** 2)
+    model = st.Model(lat, exchange=0.5, texture=(1.0, 0.0, 0.0))
+    disorder = st.Disorder(onsite=1.0 + 0.5 * profile, soc=0.01)
+    bias = best_of(lambda: st.linear_response(model, -3.0, disorder=disorder, drive="bias"), repeats)
+    field = best_of(lambda: st.linear_response(model, -3.0, disorder=disorder, drive="field"), repeats)
+    print(f"periodic bar 88x4x4, spin-orbit SCBA: bias {bias.seconds:.2f} s, field {field.seconds:.2f} s, ratio "
+          f"{field.seconds / bias.seconds:.1f}x (wall; other load {bias.other:.1f} / {field.other:.1f} CPUs; this "
+          f"process {bias.cpu:.1f} / {field.cpu:.1f} CPUs)")
+    b, sea, (tb, ts, tg), steps, u = field_split(model, -3.0, disorder)
+    _, *tp = timed(lambda: sea.pair_terms(u[:, None, None] * IDENTITY2))
+    print(f"    split (wall / CPU s): bias part {tb[0]:.2f} / {tb[1]:.2f}, Fermi-sea build ({sea.nodes.size} nodes) "
+          f"{ts[0]:.2f} / {ts[1]:.2f}, screening ({steps} steps) {tg[0]:.2f} / {tg[1]:.2f}, the sea's spin-balance "
+          f"terms (pair_terms) {tp[0]:.2f} / {tp[1]:.2f}")
+
+
+if args.spin_orbit:
+    spin_orbit_split()
+    raise SystemExit
 if args.tolerances:
     label, model, energy, disorder = cases[-1]
     print(f"{label}: what the accuracy costs")
@@ -104,7 +130,7 @@ for label, model, energy, disorder in cases:
                       repeats)
     print(f"    neutral leads: field drive {neutral.seconds:.2f} s, {neutral.seconds / field.seconds:.2f}x the "
           f"grounded one (the band-shift response: one more contour sum of RR ladders)")
-    b, sea, (tb, ts, tg), steps = field_split(model, energy, disorder)
+    b, sea, (tb, ts, tg), steps, _ = field_split(model, energy, disorder)
     kernel = sea.cache.get("bulk_kernel")
     total = [tb[k] + ts[k] + tg[k] for k in range(2)]
     coarser = ", ".join(str(r[0].size) for _, r in sea._coarser)
