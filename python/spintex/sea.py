@@ -164,8 +164,11 @@ class FermiSea:
                              f"got {keep_correlators!r}")
         if self._pairs:  # the block sweeps are kept (no swept sums on pairs): refuse what would not fit
             self._check_pair_memory(nodes + nodes // 2)
-        self.swept = False if self._pairs else self._sweeps_again(nodes) if keep_correlators is None else \
-            not keep_correlators
+            self.swept = False
+        elif keep_correlators is None:
+            self.swept = self._sweeps_again(nodes)
+        else:
+            self.swept = not keep_correlators
         if self.swept and system is not None:
             raise ValueError("keep_correlators=False needs the sea's own system (a custom system's correlators "
                              "are kept)")
@@ -513,17 +516,8 @@ class FermiSea:
             raise ValueError("pair_terms needs a Fermi sea with spin-orbit impurities (disorder.soc > 0)")
         _, weights, correlators, borns, _ = self.rule(accuracy)
         tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
-        born = self._born
-        assert isinstance(born, PairBornMap)
-        source = np.zeros((len(born.pairs), 2, 2), dtype=complex)
-        source[:born.num_sites] = U
-
-        def node(k):
-            return solve_ladder(correlators[k], borns[k], source=source, pairing="RR", tolerance=tol,
-                                restart=20).sites
-
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            ys = list(pool.map(node, range(len(weights))))
+            ys = list(pool.map(lambda k: correlators[k].pair_response(U, "RR", borns[k], tol), range(len(weights))))
         return [(w, c.core.retarded_pairs, y) for w, c, y in zip(weights, correlators, ys)]
 
     def core_nodes(self, rule):
@@ -545,7 +539,7 @@ class FermiSea:
         def node(k):
             corr, born = correlators[k], borns[k]
             if isinstance(corr, PairCorrelator):
-                return corr.site_response(U, "RR", born, ladder_tolerance or self.ladder_tolerance)[:3]
+                return corr.site_response(U, "RR", born, ladder_tolerance or self.ladder_tolerance)
             if born is None:
                 return corr.apply_both(U, 0.0, 0.0, "RR")
             lad = solve_ladder(corr, born, source=U, pairing="RR", reverse_bonds=True,

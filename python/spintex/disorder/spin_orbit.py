@@ -134,6 +134,7 @@ class PairBornMap:
         self._sorted_keys = keys[self._order]
         self.bond_ji = self.index(j, i)
         self.bond_ij = self.index(i, j)
+        self.reverse = self.index(self.pairs[:, 1], self.pairs[:, 0])  # (v, u) of every pair (u, v)
         self.first_slice = self.index(*np.meshgrid(first, first, indexing="ij")).reshape(W, W)
         self.last_slice = self.index(*np.meshgrid(last, last, indexing="ij")).reshape(W, W)
         P = len(self.pairs)
@@ -203,18 +204,21 @@ class PairCorrelator:
         out = self.core.apply(source, left, right, pairing)
         return out, out[self.born.bond_ji], out[self.born.bond_ij]
 
-    def site_response(self, U: np.ndarray, pairing: str = "RR", born=None, tolerance: float = 1e-12):
-        """(site blocks, bond blocks C_ji, bond blocks C_ij) of G (U + S[C]) G (pairing "RR") for
-        the site source U (N, 2, 2), dressed by ``born``'s ladder on the pairs (None: bare): the
-        Fermi sea's node products (:class:`spintex.sea.FermiSea`) with spin-orbit impurities."""
+    def pair_response(self, U: np.ndarray, pairing: str = "RR", born=None, tolerance: float = 1e-12) -> np.ndarray:
+        """Blocks on all pairs of G (U + S[C]) G (pairing "RR") for the site source U (N, 2, 2),
+        dressed by ``born``'s ladder on the pairs (None: bare): the Fermi sea's node products
+        (:class:`spintex.sea.FermiSea`) with spin-orbit impurities."""
         from .scba import solve_ladder  # scba.py imports this module
 
         source = np.zeros((len(self.born.pairs), 2, 2), complex)
         source[:self.born.num_sites] = U
         if born is None:
-            out = self.core.apply(source, 0.0, 0.0, pairing)
-        else:
-            out = solve_ladder(self, born, source=source, pairing=pairing, tolerance=tolerance, restart=20).sites
+            return self.core.apply(source, 0.0, 0.0, pairing)
+        return solve_ladder(self, born, source=source, pairing=pairing, tolerance=tolerance, restart=20).sites
+
+    def site_response(self, U: np.ndarray, pairing: str = "RR", born=None, tolerance: float = 1e-12):
+        """(site blocks, bond blocks C_ji, bond blocks C_ij) of :meth:`pair_response`."""
+        out = self.pair_response(U, pairing, born, tolerance)
         return out[:self.born.num_sites], out[self.born.bond_ji], out[self.born.bond_ij]
 
 
@@ -258,8 +262,7 @@ def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | N
     """
     if retarded is None:
         raise ValueError("spin_orbit_balance needs G^R on the pairs (SCBASolution.retarded with soc > 0)")
-    reverse = born.index(born.pairs[:, 1], born.pairs[:, 0])
-    dag = lambda X: np.conj(np.swapaxes(X[reverse], 1, 2))  # noqa: E731  (X^dag on the pairs)
+    dag = lambda X: np.conj(np.swapaxes(X[born.reverse], 1, 2))  # noqa: E731  (X^dag on the pairs)
     Y = _paired(model, born, [(1.0, retarded, rho), (1.0, rho, dag(retarded))])
     for w, G, Ys in sea or []:
         Y = Y + 0.5j / np.pi * (_paired(model, born, [(w, G, Ys), (w, Ys, G)])
