@@ -5,7 +5,7 @@ Pauli spin densities, ``H = -t hop - M n.sigma``, so the spin-sigma band is ``ep
 (sigma = +1 majority, along n) and ``nu_sigma = rho(E_F + sigma M)``.  Densities of states are per
 site and per spin; variances are the per-site Born variances of CONVENTIONS.md: ``onsite`` =
 Gamma_0 and ``magnetic = (Gamma_perp, Gamma_par)``.  Seeds (``../shared/seeds/README.md``): 000 Shibata &
-Kohno, 001 Tatara et al., 002 Nakabayashi et al., 004 Kohno et al.
+Kohno, 001 Tatara et al., 002 Nakabayashi et al., 003 Hitchon et al., 004 Kohno et al.
 
 Band: ``eps(k) = -2t sum_i cos k_i`` on the chain (d = 1), square (2) and simple-cubic (3)
 lattices, velocity ``v_i = 2t sin k_i``.  Weak-disorder transport of each spin channel (point
@@ -17,6 +17,7 @@ Scalars in give floats out; arrays broadcast.
 from __future__ import annotations
 
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
+from .diffusion import diffusion_tensor, transverse_decay, transverse_diffusion_constant
 from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current,
                        spin_motive_field, spin_seebeck, thermal_beta)
 from . import kernels
@@ -32,6 +33,7 @@ from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, so
 
 __all__ = [
     "dos", "spin_dos", "transport_dos", "mean_square_velocity", "diffusion_constant",
+    "diffusion_tensor", "transverse_diffusion_constant", "transverse_decay",
     "born_broadening", "spin_flip_rates", "spin_diffusion_lengths", "current_polarization",
     "beta_spin_flip", "beta_spin_flip_anisotropic", "gilbert_damping", "mean_free_path",
     "SocBornRates", "soc_born_rates", "soc_relaxation_torque", "spin_amr", "spin_amr_ratio",

@@ -1,0 +1,115 @@
+"""Spin diffusion in a magnetized metal: the magnetization-dependent diffusion tensor of seed 003
+(Hitchon, Parker & Rebei, Eqs. 66-75 and 87-92).
+
+Seed 003's kinetic equation (Eq. 66) for the conduction-electron spin m(X, p) has a precession
+term ``(H x m)`` with ``H = B + lambda M``, a spin-flip time tau_k and a momentum time tau_p.
+Its velocity moment gives a Fick law in which the current precesses too (Eq. 71):
+``(1 + tau H x) J = -D grad m``, so ``J = -frakD grad m`` with the tensor
+``frakD = D A^-1``, ``A = 1 + tau H x`` (Eqs. 72-73); with the continuity equation the
+steady state obeys ``div(frakD grad m) = m / tau_k + H x m`` (Eq. 75).
+
+**Translation to spintex's units (CONVENTIONS.md).**  ``H = -M n.sigma`` turns the Pauli spin
+density as ``ds/dt = -2M n x s``: the seed's precession vector is ``H = 2M n`` (the exchange
+splitting; hbar = 1), its tau is the Born lifetime ``tau = 1/(2 gamma)`` (seed 000 Eq. 9) and
+``D = tau <v_x^2>`` (:func:`spintex.continuum.diffusion_constant`; the seed's v_F^2 tau / 3 in
+3D).  Spin density and spin current are both Pauli-weighted, so Fick's law needs no factor.
+For ``n = +z`` and ``m+ = m_x + i m_y`` the tensor is one complex number,
+``D_perp = D / (1 + i a)``, ``a = 2 M tau = M / gamma``: Eqs. 91-92's D_xx = D_yy =
+D / (1 + a^2) and D_xy = -D_yx = D a / (1 + a^2).  Eq. 92 as printed lacks the factor D, and
+its sign is that of the seed's H, antiparallel to its magnetization (its g mu_B = 1 convention).
+
+**Where it holds.**  The closure ``<v_x^2 m> = <v_x^2> m`` (Eq. 69) is exact in one dimension:
+with two velocities +-v the two-mode Boltzmann equation gives ``kappa^2`` of
+:func:`transverse_decay` for every a.  In d > 1 the closure is the leading order in kappa l;
+expanding the isotropic relaxation-time Boltzmann equation instead gives
+``c - 1 = y + (r - 2) y^2``, ``c = 1 + i a``, ``y = (kappa l_x)^2``,
+``r = <v_x^4> / <v_x^2>^2``, against the seed's ``c - 1 = y - y^2`` (r = 1: the chain; 9/5 on a
+sphere, where the seed overstates the O(a) correction fivefold).  The lattice checks are in
+docs/validation.md ("Transverse spin diffusion").
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import _flag, _real
+
+
+def _direction(direction) -> np.ndarray:
+    try:
+        n = np.asarray(direction, dtype=float).reshape(3)
+    except (TypeError, ValueError):
+        raise ValueError(f"direction must be a 3-vector, got {direction!r}") from None
+    norm = np.linalg.norm(n)
+    if not np.isfinite(norm) or norm == 0:
+        raise ValueError(f"direction must be a finite non-zero 3-vector, got {direction!r}")
+    return n / norm
+
+
+def diffusion_tensor(diffusion: float, lifetime: float, exchange: float, direction=(0.0, 0.0, 1.0)) -> np.ndarray:
+    """Seed 003's spin diffusion tensor ``frakD = D (1 + tau H x)^-1`` (Eqs. 72-73), 3 x 3.
+
+    ``J^k = -frakD^{kp} d m^p`` (Eq. 71) for the Pauli spin current along the gradient, with the
+    precession vector ``H = 2 M n`` of CONVENTIONS.md (see the module docstring).
+
+    Parameters
+    ----------
+    diffusion : float
+        D > 0 (:func:`spintex.continuum.diffusion_constant`).
+    lifetime : float
+        tau > 0, the relaxation time of the velocity moment (Born: 1 / (2 gamma); the seed's
+        tau_k^eff with spin flips, 1/tau_k + 1/tau_p).
+    exchange : float
+        M >= 0; the spin bands are split by 2M.
+    direction : 3-vector
+        The magnetization n (normalized here).
+    """
+    d = float(_real(diffusion, "diffusion", positive=True))
+    tau = float(_real(lifetime, "lifetime", positive=True))
+    m = float(_real(exchange, "exchange", nonnegative=True))
+    h = 2 * m * _direction(direction)
+    cross = np.array([[0.0, -h[2], h[1]], [h[2], 0.0, -h[0]], [-h[1], h[0], 0.0]])  # cross @ v = h x v
+    return d * np.linalg.inv(np.eye(3) + tau * cross)
+
+
+def transverse_diffusion_constant(diffusion, lifetime, exchange):
+    """``D_perp = D / (1 + 2 i M tau)``: the tensor acting on ``m_x + i m_y`` when n = +z (Eqs. 91-92).
+
+    Real part D / (1 + a^2), imaginary part -D a / (1 + a^2), a = 2 M tau.  Arguments as in
+    :func:`diffusion_tensor`; arrays broadcast, complex out.
+    """
+    d = _real(diffusion, "diffusion", positive=True)
+    tau = _real(lifetime, "lifetime", positive=True)
+    m = _real(exchange, "exchange", nonnegative=True)
+    out = d / (1 + 2j * m * tau)
+    return complex(out) if np.ndim(out) == 0 else out
+
+
+def transverse_decay(diffusion, lifetime, exchange, *, spin_flip_rate=0.0, tensor: bool = True):
+    """Complex decay constant kappa of a transverse spin accumulation in a uniform magnet (Eq. 75).
+
+    In a uniform region magnetized along +z, Eq. 75 for ``m+ = m_x + i m_y`` reads
+    ``D_perp m+'' = (1/tau_k + 2 i M) m+``; the solution that decays towards +x is
+    ``m+ ~ exp(-kappa x)`` with ``kappa^2 = (1/tau_k + 2iM)(1 + 2iM tau) / D`` and Re kappa > 0
+    (Im kappa > 0: the accumulation winds as the precession of CONVENTIONS.md's sign).
+    ``tensor=False`` gives the scalar-D diffusion of Eq. 70, ``kappa^2 = (1/tau_k + 2iM) / D``.
+
+    Parameters
+    ----------
+    diffusion, lifetime, exchange
+        As in :func:`diffusion_tensor` (M > 0 or a spin-flip rate > 0, else nothing decays).
+    spin_flip_rate : float
+        1 / tau_k >= 0, the relaxation rate of the transverse spin.
+    tensor : bool
+        Eq. 75 with seed 003's tensor (True) or Eq. 70's scalar D (False).
+    """
+    d = _real(diffusion, "diffusion", positive=True)
+    tau = _real(lifetime, "lifetime", positive=True)
+    m = _real(exchange, "exchange", nonnegative=True)
+    rate = _real(spin_flip_rate, "spin_flip_rate", nonnegative=True)
+    if np.any((m == 0) & (rate == 0)):
+        raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
+                         "transverse accumulation does not decay")
+    source = rate + 2j * m
+    kappa = np.sqrt(source * ((1 + 2j * m * tau) if _flag(tensor, "tensor") else 1.0) / d)
+    kappa = np.where(kappa.real < 0, -kappa, kappa)
+    return complex(kappa) if np.ndim(kappa) == 0 else kappa
