@@ -19,11 +19,15 @@
 #    the factor (1 + i a).
 # B. Where M varies along the wire, the local Fick law ``J+ = -D_perp(x) dm+/dx`` holds with the
 #    local ``a(x) = 2 M(x) tau`` (Eqs. 91-92 with their x dependence).
+# C. With several channels of different speeds the closure is not exact: a periodic 4-wide strip
+#    follows the relaxation-time Boltzmann equation of its channels
+#    (`st.continuum.kinetic_transverse_decay`), which differs from Eq. 75 by the spread of v_x.
 
 # %%
 import numpy as np
 
 import spintex as st
+from spintex.periodic import PeriodicWire
 from _common import Figure, log_x, pick, save, table
 
 E = -1.0
@@ -105,6 +109,45 @@ table([(p[0], p[1], p[2].real, p[2].imag, p[3].real, p[3].imag, p[4], p[5]) for 
       ["x / l", "a(x)", "Re D_eff/D", "Im D_eff/D", "Re Eq.91", "-Eq.92", "|lat/seed - 1|", "|lat/D - 1|"])
 assert all(p[4] < 1e-3 for p in profile if p[0] > 7.5), profile  # measured 7.3e-4 at 7.5 l, <= 5.8e-4 beyond 7.8 l
 assert all(p[5] > 0.4 for p in profile), profile  # far from the scalar D everywhere
+
+# %% [markdown]
+# ## C. Several channels: the Boltzmann equation, not the closure
+#
+# Periodic 4 x 1 cross-section at E = -0.5: two open channels (speeds 1.32 and 1.94, weights by
+# their densities of states; r = <v_x^4>/<v_x^2>^2 = 1.116) and one closed one. The kinetic
+# reference solves Eq. 66 for these channels without the closure (Eq. 69); Eq. 75 uses
+# D = tau <v_x^2>. The fit window is 6 to 10 decay lengths: nearer the source the faster kinetic
+# modes and inter-channel beats still matter.
+
+# %%
+probe = PeriodicWire(10, 4, 1)
+u = -0.5 - probe.levels
+speeds = np.sqrt(4 - u[np.abs(u) < 2] ** 2)
+dos_weights = probe.weights[np.abs(u) < 2] / (np.pi * speeds)
+strip = []
+for a in pick([1.0, 3.0], [0.3, 1.0, 3.0]):
+    for gamma in pick([0.01, 0.005], [0.02, 0.01, 0.005, 0.0025]):
+        M, tau = a * gamma, 1 / (2 * gamma)
+        D = tau * (dos_weights * speeds**2).sum() / dos_weights.sum()
+        kinetic = st.continuum.kinetic_transverse_decay(speeds, dos_weights, tau, M)
+        seed = st.continuum.transverse_decay(D, tau, M)
+        decay = 1 / kinetic.real
+        length = SOURCE + int(13 * decay)
+        x = np.arange(length)
+        wire = PeriodicWire(length, 4, 1, exchange=M,
+                            texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
+        r = wire.linear_response(-0.5, disorder=st.Disorder(onsite=gamma / (np.pi * dos_weights.sum()),
+                                                             tolerance=1e-13))
+        lattice = fitted_decay(r.spin_density[:, 0] + 1j * r.spin_density[:, 1],
+                               SOURCE + int(6 * decay), SOURCE + int(10 * decay))
+        strip.append((a, gamma, abs(kinetic / seed - 1), abs(lattice / kinetic - 1), abs(lattice / seed - 1)))
+table(strip, ["a", "gamma", "|kinetic/Eq.75 - 1|", "|lat/kinetic - 1|", "|lat/Eq.75 - 1|"])
+for a in {r[0] for r in strip}:
+    errors = [r[3] for r in strip if r[0] == a]
+    assert all(e2 < 0.8 * e1 for e1, e2 in zip(errors, errors[1:])), (a, errors)  # measured 0.5-0.71 per halving
+    assert errors[-1] < 5e-3 and errors[-1] < 0.2 * [r[4] for r in strip if r[0] == a][-1], (a, strip)
+print("(the strip tends to the Boltzmann equation of its channels, about linearly in gamma; Eq. 75 misses by "
+      "what the closure drops: the seed's tensor is exact only when every electron has the same |v_x|)")
 
 # %%
 fig = Figure(figsize=(10, 3.6))

@@ -24,8 +24,9 @@ with two velocities +-v the two-mode Boltzmann equation gives ``kappa^2`` of
 expanding the isotropic relaxation-time Boltzmann equation instead gives
 ``c - 1 = y + (r - 2) y^2``, ``c = 1 + i a``, ``y = (kappa l_x)^2``,
 ``r = <v_x^4> / <v_x^2>^2``, against the seed's ``c - 1 = y - y^2`` (r = 1: the chain; 9/5 on a
-sphere, where the seed overstates the O(a) correction fivefold).  The lattice checks are in
-docs/validation.md ("Transverse spin diffusion").
+sphere, where the seed overstates the O(a) correction fivefold).
+:func:`kinetic_transverse_decay` solves the relaxation-time equation of a set of channels without
+the closure.  The lattice checks are in docs/validation.md ("Transverse spin diffusion").
 """
 from __future__ import annotations
 
@@ -113,3 +114,51 @@ def transverse_decay(diffusion, lifetime, exchange, *, spin_flip_rate=0.0, tenso
     kappa = np.sqrt(source * ((1 + 2j * m * tau) if _flag(tensor, "tensor") else 1.0) / d)
     kappa = np.where(kappa.real < 0, -kappa, kappa)
     return complex(kappa) if np.ndim(kappa) == 0 else kappa
+
+
+def kinetic_transverse_decay(velocities, weights, lifetime, exchange, *, spin_flip_rate=0.0):
+    """kappa of the slowest transverse mode of the relaxation-time Boltzmann equation, without the closure.
+
+    Seed 003's Eq. 66 for a Fermi surface of channels j (velocity +-v_j along x, density-of-states
+    weight p_j), isotropic point scattering (out at rate 1/tau, in from the p-weighted average)
+    and no closure: ``+-v_j f_j+-' = -(2iM + 1/tau_k + 1/tau) f_j+- + (1/tau) sum_l p_l (f_l+ + f_l-)/2``.
+    Its 2N modes ``exp(-kappa x)`` are the eigenvalues of that linear system; far from a source the
+    one with the smallest Re kappa > 0 is left.  One channel gives :func:`transverse_decay` with
+    ``D = v^2 tau_eff`` exactly; several give the correction ``(r - 2) y^2`` of the module
+    docstring instead of the seed's ``-y^2``.
+
+    Parameters
+    ----------
+    velocities : array_like, (N,)
+        v_j > 0, the speeds along x (a periodic wire's open channels: sqrt(4t^2 - (E - eps_j)^2)).
+    weights : array_like, (N,)
+        p_j >= 0, not all zero (normalized here): the channels' densities of states at E_F,
+        e.g. ``w_j / (pi v_j)`` for a periodic wire's transverse weights w_j.
+    lifetime : float
+        tau > 0, the momentum relaxation time (Born: 1 / (2 gamma)).
+    exchange : float
+        M >= 0.
+    spin_flip_rate : float
+        1 / tau_k >= 0.
+    """
+    v = _real(velocities, "velocities", positive=True).ravel()
+    p = _real(weights, "weights", nonnegative=True).ravel()
+    if v.size == 0 or p.shape != v.shape:
+        raise ValueError(f"velocities and weights must be non-empty arrays of one length, got {v.size} and {p.size}")
+    if p.sum() == 0:
+        raise ValueError("weights must not all be zero")
+    tau = float(_real(lifetime, "lifetime", positive=True))
+    m = float(_real(exchange, "exchange", nonnegative=True))
+    rate = float(_real(spin_flip_rate, "spin_flip_rate", nonnegative=True))
+    if m == 0 and rate == 0:
+        raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
+                         "transverse accumulation does not decay")
+    p = p / p.sum()
+    n = v.size
+    sign = np.concatenate([np.ones(n), -np.ones(n)])  # rows and columns: (j, +) then (j, -)
+    speed = np.concatenate([v, v]) * sign
+    gain = np.tile(p / 2, 2) / tau  # in-scattering from every state into every state
+    ode = (np.diag(np.full(2 * n, -(2j * m + rate + 1 / tau))) + gain[None, :]) / speed[:, None]
+    kappa = -np.linalg.eigvals(ode)
+    kappa = kappa[kappa.real > 0]
+    return complex(kappa[np.argmin(kappa.real)])
