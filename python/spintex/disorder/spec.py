@@ -52,6 +52,10 @@ class Disorder:
         (per site, c = 1: -2 Gamma^2 binary, 0 gaussian, -1.2 Gamma^2 box).
     tolerance, max_iterations, mixing :
         SCBA convergence control (max |Sigma_new - Sigma| per site block) and Anderson mixing.
+        The ladder is consistent with Sigma only to about ``tolerance`` relative to the largest
+        response, so a signal much smaller than that (an accumulation many decay lengths from its
+        source: 1e-6 ... 1e-9 of the charge response) needs a smaller tolerance; 1e-13 converges in
+        double precision (notebook ``transverse_diffusion``: kappa moved by 1.5e-4 at 1e-10).
     workers : int or None
         Threads running samples in parallel (default: all cores).
     """
