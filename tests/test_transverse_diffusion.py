@@ -87,6 +87,23 @@ def test_kinetic_decay_on_a_sphere(a):
     assert 0.35 * a < abs(kappa / seed - 1) < 0.41 * a
 
 
+def test_relaxation_rate_of_magnetic_impurities():
+    """1/tau_k = 2 pi (G_perp + G_par)(nu_up + nu_down) = 2 M beta (seed 000 Eq. 94), and with it Eq. 75
+    is the two-velocity equation whose in-scattering keeps (G_0 - G_par) / (G_0 + G_par + 2 G_perp) of m+."""
+    nu, m, g0, perp, par = 0.18, 0.02, 0.03, 0.002, 0.005
+    rate = cont.transverse_relaxation_rate(nu, nu, magnetic=(perp, par))
+    assert rate == pytest.approx(2 * m * cont.beta_spin_flip(nu, nu, m, magnetic=(perp, par)), rel=1e-14)
+    v = 1.7
+    gamma = cont.born_broadening(nu, nu, onsite=g0, magnetic=(perp, par))[0]
+    tau = 1 / (2 * gamma)
+    keep = (g0 - par) / (g0 + par + 2 * perp)
+    c = 2j * m + 1 / tau
+    ode = np.array([[-c + keep / (2 * tau), keep / (2 * tau)], [-keep / (2 * tau), c - keep / (2 * tau)]]) / v
+    modes = np.linalg.eigvals(ode)
+    kappa = -modes[np.argmin(modes.real)]
+    assert kappa == pytest.approx(cont.transverse_decay(v**2 * tau, tau, m, spin_flip_rate=rate), rel=1e-12)
+
+
 def test_scalar_diffusion_of_eq_70():
     d, tau, m = 2.0, 25.0, 0.02
     assert cont.transverse_decay(d, tau, m, tensor=False) == pytest.approx(np.sqrt(2j * m / d), rel=1e-14)
@@ -187,3 +204,24 @@ def test_strip_follows_the_kinetic_equation_not_the_closure():
     lattice = fitted(mp, kinetic, lo, hi)
     assert abs(lattice / kinetic - 1) < 1e-2  # measured 4.8e-3, falling about linearly in gamma
     assert abs(lattice / seed - 1) > 0.04  # measured 5.9e-2
+
+
+def test_chain_decay_with_magnetic_impurities():
+    """Isotropic magnetic impurities with 1/tau_k = 2 M beta, beta = 0.5 (gamma = 0.01, a = 1): the
+    lattice's kappa (m+ averaged over the 2k_F period, 3 sites at E = -1) is Eq. 75 with that tau_k."""
+    gamma = m = 0.01
+    tau = 1 / (2 * gamma)
+    gm = 2 * m * 0.5 / (8 * np.pi * NU)
+    rate = cont.transverse_relaxation_rate(NU, NU, magnetic=(gm, gm))
+    d = cont.diffusion_constant(E, tau, 1)
+    kappa = cont.transverse_decay(d, tau, m, spin_flip_rate=rate)
+    length = SOURCE + int(14 / kappa.real)
+    x = np.arange(length)
+    model = st.Model(st.lattice.chain(length), exchange=m,
+                     texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
+    r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU) - 3 * gm, magnetic=(gm, gm),
+                                                          tolerance=1e-13))
+    mp = np.convolve(r.spin_density[:, 0] + 1j * r.spin_density[:, 1], np.ones(3) / 3, mode="same")
+    lattice = fitted(mp, kappa)
+    assert abs(lattice / kappa - 1) < 1e-4  # measured 2.5e-5
+    assert abs(lattice / cont.transverse_decay(d, tau, m) - 1) > 0.2  # without tau_k: 24 % off

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import _flag, _real
+from ._checks import _flag, _magnetic, _nu, _out, _real
 
 
 def _direction(direction) -> np.ndarray:
@@ -114,6 +114,30 @@ def transverse_decay(diffusion, lifetime, exchange, *, spin_flip_rate=0.0, tenso
     kappa = np.sqrt(source * ((1 + 2j * m * tau) if _flag(tensor, "tensor") else 1.0) / d)
     kappa = np.where(kappa.real < 0, -kappa, kappa)
     return complex(kappa) if np.ndim(kappa) == 0 else kappa
+
+
+def transverse_relaxation_rate(nu_up, nu_down, *, magnetic):
+    """Seed 003's 1/tau_k for the spin transverse to n, from magnetic impurities (Born).
+
+    ``1/tau_k = 2 pi (Gamma_perp + Gamma_par)(nu_up + nu_down)``.  A transverse spin m+ scatters
+    out at the full rate 1/tau = 2 gamma (:func:`spintex.continuum.born_broadening`) and back in
+    with ``(Gamma_0 sigma^0 m sigma^0 + Gamma_par sigma^z m sigma^z + Gamma_perp sum_{x,y} sigma^a m
+    sigma^a)`` = ``(Gamma_0 - Gamma_par) m+`` (the two transverse impurity components cancel), so
+    the seed's ``-(m - m_0)/tau_p - m/tau_k`` has ``1/tau_p + 1/tau_k = 1/tau``: pass
+    ``lifetime = tau`` and ``D = tau <v_x^2>`` with the full tau to :func:`transverse_decay` (the
+    derivation takes nu_up = nu_down, i.e. M << E_F).  The rate is identically ``2 M beta`` with
+    beta of seed 000 Eq. 94 (:func:`spintex.continuum.beta_spin_flip`): beta = 1 / (2 M tau_k).
+
+    Parameters
+    ----------
+    nu_up, nu_down : float or array_like
+        DOS per site at E_F + M and E_F - M.
+    magnetic : (float, float)
+        (Gamma_perp, Gamma_par) >= 0.
+    """
+    perp, par = _magnetic(magnetic)
+    up, down = _nu(nu_up, nu_down)
+    return _out(2 * np.pi * (perp + par) * (up + down))
 
 
 def kinetic_transverse_decay(velocities, weights, lifetime, exchange, *, spin_flip_rate=0.0):
