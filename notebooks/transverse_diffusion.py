@@ -38,17 +38,35 @@ NU = st.continuum.dos(E, 1)
 SOURCE = 40  # sites magnetized along x at the left end
 
 
+def x_then_z(length):
+    """SOURCE sites magnetized along x, then z."""
+    return np.where(np.arange(length)[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
+
+
 def chain(gamma, exchange, length):
     """The chain, its Born rates and the transverse accumulation m+ and spin current J+ (bond i -> i+1)."""
-    x = np.arange(length)
-    texture = np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
-    model = st.Model(st.lattice.chain(length), exchange=exchange, texture=texture)
+    model = st.Model(st.lattice.chain(length), exchange=exchange, texture=x_then_z(length))
     # The transverse signal four to eight decay lengths out is 1e-6 ... 1e-9 of the charge response;
     # the default SCBA tolerance (1e-10) leaves the ladder inconsistent with Sigma at that level
     # (the fitted kappa moved by 1.5e-4 at a = 0.1, gamma = 0.005), so converge Sigma further.
     r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU), tolerance=1e-13))
     s, j = r.spin_density, r.spin_current
     return s[:, 0] + 1j * s[:, 1], j[:, 0] + 1j * j[:, 1]
+
+
+def wire_decays(make_wire, energy, speeds, weights, gamma, M, window):
+    """kappa of a periodic wire's accumulation fitted on ``window`` (in decay lengths), the channels'
+    kinetic kappa and Eq. 75's (D = tau <v_x^2>).  ``make_wire(length, M, texture)``."""
+    tau = 1 / (2 * gamma)
+    kinetic = st.continuum.kinetic_transverse_decay(speeds, weights, tau, M)
+    seed = st.continuum.transverse_decay(tau * (weights * speeds**2).sum() / weights.sum(), tau, M)
+    decay = 1 / kinetic.real
+    length = SOURCE + int(13 * decay)
+    r = make_wire(length, M, x_then_z(length)).linear_response(
+        energy, disorder=st.Disorder(onsite=gamma / (np.pi * weights.sum()), tolerance=1e-13))
+    lattice = fitted_decay(r.spin_density[:, 0] + 1j * r.spin_density[:, 1],
+                           SOURCE + int(window[0] * decay), SOURCE + int(window[1] * decay))
+    return lattice, kinetic, seed
 
 
 def fitted_decay(mp, lo, hi):
@@ -123,26 +141,12 @@ assert all(p[5] > 0.4 for p in profile), profile  # far from the scalar D everyw
 # modes and inter-channel beats still matter.
 
 # %%
-probe = PeriodicWire(10, 4, 1)
-u = -0.5 - probe.levels
-speeds = np.sqrt(4 - u[np.abs(u) < 2] ** 2)
-dos_weights = probe.weights[np.abs(u) < 2] / (np.pi * speeds)
+speeds, dos_weights = PeriodicWire(10, 4, 1).open_channels(-0.5)
 strip = []
 for a in pick([1.0, 3.0], [0.3, 1.0, 3.0]):
     for gamma in pick([0.01, 0.005], [0.02, 0.01, 0.005, 0.0025]):
-        M, tau = a * gamma, 1 / (2 * gamma)
-        D = tau * (dos_weights * speeds**2).sum() / dos_weights.sum()
-        kinetic = st.continuum.kinetic_transverse_decay(speeds, dos_weights, tau, M)
-        seed = st.continuum.transverse_decay(D, tau, M)
-        decay = 1 / kinetic.real
-        length = SOURCE + int(13 * decay)
-        x = np.arange(length)
-        wire = PeriodicWire(length, 4, 1, exchange=M,
-                            texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
-        r = wire.linear_response(-0.5, disorder=st.Disorder(onsite=gamma / (np.pi * dos_weights.sum()),
-                                                             tolerance=1e-13))
-        lattice = fitted_decay(r.spin_density[:, 0] + 1j * r.spin_density[:, 1],
-                               SOURCE + int(6 * decay), SOURCE + int(10 * decay))
+        lattice, kinetic, seed = wire_decays(lambda n, M, tex: PeriodicWire(n, 4, 1, exchange=M, texture=tex),
+                                             -0.5, speeds, dos_weights, gamma, a * gamma, (6, 10))
         strip.append((a, gamma, abs(kinetic / seed - 1), abs(lattice / kinetic - 1), abs(lattice / seed - 1)))
 table(strip, ["a", "gamma", "|kinetic/Eq.75 - 1|", "|lat/kinetic - 1|", "|lat/Eq.75 - 1|"])
 for a in {r[0] for r in strip}:
@@ -160,24 +164,12 @@ print("(the strip tends to the Boltzmann equation of its channels, about linearl
 # windows 4-8 and 6-10 give the same to 1e-3 ... 8e-3).
 
 # %%
-bulk_probe = PeriodicWire.bulk(10, dim=3, levels=100)
-u = -4.0 - bulk_probe.levels
-speeds3 = np.sqrt(4 - u[np.abs(u) < 2] ** 2)
-weights3 = bulk_probe.weights[np.abs(u) < 2] / (np.pi * speeds3)
+speeds3, weights3 = PeriodicWire.bulk(10, dim=3, levels=100).open_channels(-4.0)
 bulk = []
 for gamma in pick([0.02], [0.04, 0.02, 0.01, 0.005, 0.0025]):
-    M, tau = gamma, 1 / (2 * gamma)
-    D = tau * (weights3 * speeds3**2).sum() / weights3.sum()
-    kinetic = st.continuum.kinetic_transverse_decay(speeds3, weights3, tau, M)
-    seed = st.continuum.transverse_decay(D, tau, M)
-    decay = 1 / kinetic.real
-    length = SOURCE + int(13 * decay)
-    x = np.arange(length)
-    wire = PeriodicWire.bulk(length, dim=3, levels=100, exchange=M,
-                             texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
-    r = wire.linear_response(-4.0, disorder=st.Disorder(onsite=gamma / (np.pi * weights3.sum()), tolerance=1e-13))
-    lattice = fitted_decay(r.spin_density[:, 0] + 1j * r.spin_density[:, 1],
-                           SOURCE + int(8 * decay), SOURCE + int(11 * decay))
+    lattice, kinetic, seed = wire_decays(
+        lambda n, M, tex: PeriodicWire.bulk(n, dim=3, levels=100, exchange=M, texture=tex),
+        -4.0, speeds3, weights3, gamma, gamma, (8, 11))
     bulk.append((gamma, abs(kinetic / seed - 1), abs(lattice / kinetic - 1), abs(lattice / seed - 1)))
 table(bulk, ["gamma", "|kinetic/Eq.75 - 1|", "|lat/kinetic - 1|", "|lat/Eq.75 - 1|"])
 assert all(b[3] > 0.1 for b in bulk), bulk  # measured 0.18-0.21: the closure is not the 3D kinetics
@@ -202,9 +194,7 @@ for beta in pick([0.5], [0.1, 0.5]):
         D = st.continuum.diffusion_constant(E, tau, 1)
         seed = st.continuum.transverse_decay(D, tau, M, spin_flip_rate=rate)
         length = SOURCE + int(14 / seed.real)
-        x = np.arange(length)
-        model = st.Model(st.lattice.chain(length), exchange=M,
-                         texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
+        model = st.Model(st.lattice.chain(length), exchange=M, texture=x_then_z(length))
         r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU) - 3 * gm,
                                                               magnetic=(gm, gm), tolerance=1e-13))
         mp = np.convolve(r.spin_density[:, 0] + 1j * r.spin_density[:, 1], np.ones(3) / 3, mode="same")

@@ -187,10 +187,7 @@ def test_strip_follows_the_kinetic_equation_not_the_closure():
     from spintex.periodic import PeriodicWire
 
     gamma, a, energy = 0.01, 1.0, -0.5
-    probe = PeriodicWire(10, 4, 1)
-    u = energy - probe.levels
-    speeds = np.sqrt(4 - u[np.abs(u) < 2] ** 2)
-    weights = probe.weights[np.abs(u) < 2] / (np.pi * speeds)
+    speeds, weights = PeriodicWire(10, 4, 1).open_channels(energy)
     tau, m = 1 / (2 * gamma), a * gamma
     kinetic = cont.kinetic_transverse_decay(speeds, weights, tau, m)
     seed = cont.transverse_decay(tau * (weights * speeds**2).sum() / weights.sum(), tau, m)
@@ -225,3 +222,16 @@ def test_chain_decay_with_magnetic_impurities():
     lattice = fitted(mp, kappa)
     assert abs(lattice / kappa - 1) < 1e-4  # measured 2.5e-5
     assert abs(lattice / cont.transverse_decay(d, tau, m) - 1) > 0.2  # without tau_k: 24 % off
+
+
+def test_open_channels_of_a_periodic_wire():
+    from spintex.periodic import PeriodicWire
+
+    speeds, weights = PeriodicWire(10, 4, 1).open_channels(-0.5)  # levels -2, 0 (twice), 2
+    assert speeds == pytest.approx([np.sqrt(4 - 1.5**2), np.sqrt(4 - 0.5**2)], rel=1e-14)
+    assert weights == pytest.approx([0.25 / (np.pi * speeds[0]), 0.5 / (np.pi * speeds[1])], rel=1e-14)
+    assert weights.sum() == pytest.approx(PeriodicWire(10, 4, 1).spin_dos(-0.5, 0.0)[0], rel=1e-14)
+    with pytest.raises(ValueError, match="no channel is open at energy -7"):
+        PeriodicWire(10, 4, 1).open_channels(-7.0)
+    with pytest.raises(ValueError, match="energy"):
+        PeriodicWire(10, 4, 1).open_channels(float("nan"))

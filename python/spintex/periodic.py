@@ -203,6 +203,24 @@ class PeriodicWire:
         corr = _ChannelSum(self.channels, self.weights, z, sol.self_energy)
         return corr, BornMap(self.model, disorder), sol.self_energy
 
+    def open_channels(self, energy: float):
+        """(speeds, weights) of the clean channels open at ``energy`` (spin-degenerate band, M = 0).
+
+        speeds: ``v_j = sqrt(4t^2 - (E - eps_j)^2)`` along x; weights: each level's density of
+        states per site, ``w_j / (pi v_j)`` (they sum to the DOS per spin).  The inputs of
+        :func:`spintex.continuum.kinetic_transverse_decay`.
+        """
+        from ._validate import finite_float
+
+        t = self.model.hopping
+        x = finite_float(energy, "energy") - self.levels
+        inside = np.abs(x) < 2 * t
+        if not inside.any():
+            raise ValueError(f"no channel is open at energy {energy!r} (levels {self.levels.min():.3g} ... "
+                             f"{self.levels.max():.3g}, hopping {t:g})")
+        speeds = np.sqrt(4 * t**2 - x[inside] ** 2)
+        return speeds, self.weights[inside] / (np.pi * speeds)
+
     def spin_dos(self, energy: float, exchange: float):
         """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""
         def rho(e):
