@@ -111,8 +111,8 @@ def transverse_decay(diffusion, lifetime, exchange, *, spin_flip_rate=0.0, tenso
         raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
                          "transverse accumulation does not decay")
     source = rate + 2j * m
+    # the principal square root has Re kappa >= 0, and kappa^2 is never negative real when M or the rate is > 0
     kappa = np.sqrt(source * ((1 + 2j * m * tau) if _flag(tensor, "tensor") else 1.0) / d)
-    kappa = np.where(kappa.real < 0, -kappa, kappa)
     return complex(kappa) if np.ndim(kappa) == 0 else kappa
 
 
