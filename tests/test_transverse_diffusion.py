@@ -64,9 +64,9 @@ def test_kinetic_decay_of_one_channel_is_eq_75():
     tau_eff = 1 / (1 / tau + rate)
     assert cont.kinetic_transverse_decay([v], [1.0], tau, m, spin_flip_rate=rate) == pytest.approx(
         cont.transverse_decay(v**2 * tau_eff, tau_eff, m, spin_flip_rate=rate), rel=1e-12)
-    # equal speeds in several channels: still exact
-    assert cont.kinetic_transverse_decay([v, v, v], [0.2, 0.5, 0.3], tau, m) == pytest.approx(
-        cont.transverse_decay(v**2 * tau, tau, m), rel=1e-12)
+    # equal speeds in several channels (weights normalized inside): still exact, with spin flips too
+    assert cont.kinetic_transverse_decay([v, v, v], [2.0, 5.0, 3.0], tau, m, spin_flip_rate=rate) == pytest.approx(
+        cont.transverse_decay(v**2 * tau_eff, tau_eff, m, spin_flip_rate=rate), rel=1e-12)
 
 
 @pytest.mark.parametrize("a", [0.01, 0.1, 0.5])
@@ -80,7 +80,7 @@ def test_kinetic_decay_on_a_sphere(a):
     q = kappa * v * tau
     assert q / np.tanh(q) == pytest.approx(1 + 1j * a, abs=1e-12)
     y = kappa**2 * v**2 * tau**2 / 3
-    # the next term of q coth q is 2 y^3/35 = 0.0571 y^3; measured 0.0571-0.0573
+    # physics.md's expansion of that relation (next term 2 y^3/35 = 0.0571 y^3; measured 0.0571-0.0573)
     assert abs(y - y**2 / 5 - 1j * a) < 0.07 * abs(y) ** 3
     seed = cont.transverse_decay(v**2 * tau / 3, tau, a / (2 * tau))
     # the seed's closure is off at O(a): kappa^2 by (4/5) i a, kappa by 2a/5 (measured 0.400a, 0.399a, 0.369a)
@@ -93,6 +93,8 @@ def test_relaxation_rate_of_magnetic_impurities():
     nu, m, g0, perp, par = 0.18, 0.02, 0.03, 0.002, 0.005
     rate = cont.transverse_relaxation_rate(nu, nu, magnetic=(perp, par))
     assert rate == pytest.approx(2 * m * cont.beta_spin_flip(nu, nu, m, magnetic=(perp, par)), rel=1e-14)
+    assert cont.transverse_relaxation_rate(0.1, 0.3, magnetic=(perp, par)) == pytest.approx(
+        2 * m * cont.beta_spin_flip(0.1, 0.3, m, magnetic=(perp, par)), rel=1e-14)  # both spins' DOS
     v = 1.7
     gamma = cont.born_broadening(nu, nu, onsite=g0, magnetic=(perp, par))[0]
     tau = 1 / (2 * gamma)
@@ -125,6 +127,14 @@ def test_scalar_diffusion_of_eq_70():
     (lambda: cont.kinetic_transverse_decay([1.0, 0.0], [1.0, 1.0], 10.0, 0.1), "velocities must be > 0"),
     (lambda: cont.kinetic_transverse_decay([1.0], [0.0], 10.0, 0.1), "weights must not all be zero"),
     (lambda: cont.kinetic_transverse_decay([1.0], [1.0], 10.0, 0.0), "exchange or spin_flip_rate"),
+    (lambda: cont.kinetic_transverse_decay([1.0, 2.0], [1.0, -0.5], 10.0, 0.1), "weights must be >= 0"),
+    (lambda: cont.kinetic_transverse_decay([1.0], [1.0], -1.0, 0.1), "lifetime must be > 0"),
+    (lambda: cont.kinetic_transverse_decay([1.0], [1.0], 10.0, -0.1), "exchange must be >= 0"),
+    (lambda: cont.diffusion_tensor(0.0, 10.0, 0.1), "diffusion must be > 0"),
+    (lambda: cont.diffusion_tensor(1.0, 10.0, -0.1), "exchange must be >= 0"),
+    (lambda: cont.transverse_decay(1.0, 10.0, -0.1, spin_flip_rate=0.1), "exchange must be >= 0"),
+    (lambda: cont.diffusion_tensor(1.0, -1.0, 0.1), "lifetime must be > 0"),
+    (lambda: cont.transverse_relaxation_rate(0.1, 0.1, magnetic=(-1e-3, 0.0)), "Gamma_perp"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
