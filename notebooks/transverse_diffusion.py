@@ -43,13 +43,15 @@ def x_then_z(length):
     return np.where(np.arange(length)[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
 
 
-def chain(gamma, exchange, length):
-    """The chain, its Born rates and the transverse accumulation m+ and spin current J+ (bond i -> i+1)."""
+def chain(gamma, exchange, length, magnetic=0.0):
+    """The transverse accumulation m+ and spin current J+ (bond i -> i+1) along the chain, its Born
+    broadening gamma made of isotropic magnetic variances ``magnetic`` and the rest non-magnetic."""
     model = st.Model(st.lattice.chain(length), exchange=exchange, texture=x_then_z(length))
     # The transverse signal four to eight decay lengths out is 1e-6 ... 1e-9 of the charge response;
     # the default SCBA tolerance (1e-10) leaves the ladder inconsistent with Sigma at that level
     # (the fitted kappa moved by 1.5e-4 at a = 0.1, gamma = 0.005), so converge Sigma further.
-    r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU), tolerance=1e-13))
+    r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU) - 3 * magnetic,
+                                                          magnetic=(magnetic, magnetic), tolerance=1e-13))
     s, j = r.spin_density, r.spin_current
     return s[:, 0] + 1j * s[:, 1], j[:, 0] + 1j * j[:, 1]
 
@@ -201,11 +203,8 @@ for beta in pick([0.5], [0.1, 0.5]):
         rate = st.continuum.transverse_relaxation_rate(NU, NU, magnetic=(gm, gm))
         D = st.continuum.diffusion_constant(E, tau, 1)
         seed = st.continuum.transverse_decay(D, tau, M, spin_flip_rate=rate)
-        length = SOURCE + int(14 / seed.real)
-        model = st.Model(st.lattice.chain(length), exchange=M, texture=x_then_z(length))
-        r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU) - 3 * gm,
-                                                              magnetic=(gm, gm), tolerance=1e-13))
-        mp = np.convolve(r.spin_density[:, 0] + 1j * r.spin_density[:, 1], np.ones(3) / 3, mode="same")
+        mp, _ = chain(gamma, M, SOURCE + int(14 / seed.real), magnetic=gm)
+        mp = np.convolve(mp, np.ones(3) / 3, mode="same")
         lattice = fitted_decay(mp, SOURCE + int(4 / seed.real), SOURCE + int(8 / seed.real))
         relax.append((beta, gamma, rate * tau, abs(lattice / seed - 1),
                       abs(lattice / st.continuum.transverse_decay(D, tau, M) - 1)))

@@ -32,18 +32,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import vector3
 from ._checks import _flag, _magnetic, _nu, _out, _real
 
 
-def _direction(direction) -> np.ndarray:
-    try:
-        n = np.asarray(direction, dtype=float).reshape(3)
-    except (TypeError, ValueError):
-        raise ValueError(f"direction must be a 3-vector, got {direction!r}") from None
-    norm = np.linalg.norm(n)
-    if not np.isfinite(norm) or norm == 0:
-        raise ValueError(f"direction must be a finite non-zero 3-vector, got {direction!r}")
-    return n / norm
+def _check_decays(m, rate):
+    if np.any((m == 0) & (rate == 0)):
+        raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
+                         "transverse accumulation does not decay")
 
 
 def diffusion_tensor(diffusion: float, lifetime: float, exchange: float, direction=(0.0, 0.0, 1.0)) -> np.ndarray:
@@ -67,7 +63,7 @@ def diffusion_tensor(diffusion: float, lifetime: float, exchange: float, directi
     d = float(_real(diffusion, "diffusion", positive=True))
     tau = float(_real(lifetime, "lifetime", positive=True))
     m = float(_real(exchange, "exchange", nonnegative=True))
-    h = 2 * m * _direction(direction)
+    h = 2 * m * vector3(direction, "direction", unit=True)
     cross = np.array([[0.0, -h[2], h[1]], [h[2], 0.0, -h[0]], [-h[1], h[0], 0.0]])  # cross @ v = h x v
     return d * np.linalg.inv(np.eye(3) + tau * cross)
 
@@ -107,9 +103,7 @@ def transverse_decay(diffusion, lifetime, exchange, *, spin_flip_rate=0.0, tenso
     tau = _real(lifetime, "lifetime", positive=True)
     m = _real(exchange, "exchange", nonnegative=True)
     rate = _real(spin_flip_rate, "spin_flip_rate", nonnegative=True)
-    if np.any((m == 0) & (rate == 0)):
-        raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
-                         "transverse accumulation does not decay")
+    _check_decays(m, rate)
     source = rate + 2j * m
     # the principal square root has Re kappa >= 0, and kappa^2 is never negative real when M or the rate is > 0
     kappa = np.sqrt(source * ((1 + 2j * m * tau) if _flag(tensor, "tensor") else 1.0) / d)
@@ -159,7 +153,8 @@ def kinetic_transverse_decay(velocities, weights, lifetime, exchange, *, spin_fl
         p_j >= 0, not all zero (normalized here): the channels' densities of states at E_F,
         e.g. ``w_j / (pi v_j)`` for a periodic wire's transverse weights w_j.
     lifetime : float
-        tau > 0, the momentum relaxation time (Born: 1 / (2 gamma)).
+        tau > 0, the momentum relaxation time (Born: 1 / (2 gamma)); with spin flips the out-rate is
+        1/tau + 1/tau_k, so this is the seed's tau_p, not :func:`transverse_decay`'s tau_eff.
     exchange : float
         M >= 0.
     spin_flip_rate : float
@@ -174,9 +169,7 @@ def kinetic_transverse_decay(velocities, weights, lifetime, exchange, *, spin_fl
     tau = float(_real(lifetime, "lifetime", positive=True))
     m = float(_real(exchange, "exchange", nonnegative=True))
     rate = float(_real(spin_flip_rate, "spin_flip_rate", nonnegative=True))
-    if m == 0 and rate == 0:
-        raise ValueError("exchange or spin_flip_rate must be > 0: without precession or spin flips a "
-                         "transverse accumulation does not decay")
+    _check_decays(m, rate)
     p = p / p.sum()
     n = v.size
     sign = np.concatenate([np.ones(n), -np.ones(n)])  # rows and columns: (j, +) then (j, -)
