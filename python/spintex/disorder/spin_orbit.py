@@ -304,9 +304,10 @@ def _product2(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
 
 
 def _balance_table(model: Model, born: PairBornMap) -> list:
-    """Per spin axis a, the index arrays (k, jm, nk, eps eps) of every product K_kj X_jm K_mn Y_nk
-    of two corner entries of one impurity (all impurities and entry pairs at once; kept on the
-    Born map, whose pairs they index)."""
+    """Per spin axis a, (jm, nk, scatter) for every product K_kj X_jm K_mn Y_nk of two corner
+    entries of one impurity (all impurities and entry pairs at once): the pair indices of jm and nk,
+    and the sparse N x (entries) matrix adding eps eps times each product to its site k (kept on
+    the Born map, whose pairs they index)."""
     if born._balance_table is None:
         table, terms, N = neighbour_table(model.lattice), _corner_terms(model.lattice), model.lattice.num_sites
         out = []
