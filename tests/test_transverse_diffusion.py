@@ -142,17 +142,22 @@ def test_bad_input(call, match):
 
 
 # ---------------------------------------------------------------------------- the lattice
-def transverse_accumulation(gamma, exchange, decay_lengths=14, drive=None):
-    """m+ along a chain magnetized along z after SOURCE sites along x, and the seed's kappa."""
+def x_then_z(length):
+    """SOURCE sites magnetized along x, then z."""
+    return np.where(np.arange(length)[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
+
+
+def transverse_accumulation(gamma, exchange, decay_lengths=14, drive=None, magnetic=0.0):
+    """m+ along a chain magnetized along z after SOURCE sites along x, and the seed's kappa; the Born
+    broadening gamma holds isotropic magnetic variances ``magnetic``, the rest is non-magnetic."""
     tau = 1 / (2 * gamma)
     d = cont.diffusion_constant(E, tau, 1)
-    kappa = cont.transverse_decay(d, tau, exchange)
+    rate = cont.transverse_relaxation_rate(NU, NU, magnetic=(magnetic, magnetic))
+    kappa = cont.transverse_decay(d, tau, exchange, spin_flip_rate=rate)
     length = SOURCE + int(decay_lengths / kappa.real)
-    x = np.arange(length)
-    model = st.Model(st.lattice.chain(length), exchange=exchange,
-                     texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
-    r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU), tolerance=1e-13),
-                           drive=drive)
+    model = st.Model(st.lattice.chain(length), exchange=exchange, texture=x_then_z(length))
+    disorder = st.Disorder(onsite=gamma / (np.pi * NU) - 3 * magnetic, magnetic=(magnetic, magnetic), tolerance=1e-13)
+    r = st.linear_response(model, E, disorder=disorder, drive=drive)
     return r.spin_density[:, 0] + 1j * r.spin_density[:, 1], kappa, d, tau
 
 
@@ -202,9 +207,7 @@ def test_strip_follows_the_kinetic_equation_not_the_closure():
     kinetic = cont.kinetic_transverse_decay(speeds, weights, tau, m)
     seed = cont.transverse_decay(tau * (weights * speeds**2).sum() / weights.sum(), tau, m)
     length = SOURCE + int(13 / kinetic.real)
-    x = np.arange(length)
-    wire = PeriodicWire(length, 4, 1, exchange=m,
-                        texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
+    wire = PeriodicWire(length, 4, 1, exchange=m, texture=x_then_z(length))
     r = wire.linear_response(energy, disorder=st.Disorder(onsite=gamma / (np.pi * weights.sum()), tolerance=1e-13))
     mp = r.spin_density[:, 0] + 1j * r.spin_density[:, 1]
     lo, hi = SOURCE + int(6 / kinetic.real), SOURCE + int(10 / kinetic.real)
@@ -217,19 +220,9 @@ def test_chain_decay_with_magnetic_impurities():
     """Isotropic magnetic impurities with 1/tau_k = 2 M beta, beta = 0.5 (gamma = 0.01, a = 1): the
     lattice's kappa (m+ averaged over the 2k_F period, 3 sites at E = -1) is Eq. 75 with that tau_k."""
     gamma = m = 0.01
-    tau = 1 / (2 * gamma)
-    gm = 2 * m * 0.5 / (8 * np.pi * NU)
-    rate = cont.transverse_relaxation_rate(NU, NU, magnetic=(gm, gm))
-    d = cont.diffusion_constant(E, tau, 1)
-    kappa = cont.transverse_decay(d, tau, m, spin_flip_rate=rate)
-    length = SOURCE + int(14 / kappa.real)
-    x = np.arange(length)
-    model = st.Model(st.lattice.chain(length), exchange=m,
-                     texture=np.where(x[:, None] < SOURCE, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]))
-    r = st.linear_response(model, E, disorder=st.Disorder(onsite=gamma / (np.pi * NU) - 3 * gm, magnetic=(gm, gm),
-                                                          tolerance=1e-13))
-    mp = np.convolve(r.spin_density[:, 0] + 1j * r.spin_density[:, 1], np.ones(3) / 3, mode="same")
-    lattice = fitted(mp, kappa)
+    gm = 2 * m * 0.5 / (8 * np.pi * NU)  # 1/tau_k = 2 pi (2 gm)(2 nu) = 2 M beta
+    mp, kappa, d, tau = transverse_accumulation(gamma, m, magnetic=gm)
+    lattice = fitted(np.convolve(mp, np.ones(3) / 3, mode="same"), kappa)
     assert abs(lattice / kappa - 1) < 1e-4  # measured 2.5e-5
     assert abs(lattice / cont.transverse_decay(d, tau, m) - 1) > 0.2  # without tau_k: 24 % off
 
