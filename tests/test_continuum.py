@@ -299,6 +299,43 @@ def test_soc_relaxation_torque_and_spin_amr():
     assert ct.spin_amr(-5.5, 0.2, 0.0, 3.0, 5.0)[0] == 0.0
 
 
+def test_spin_amr_lifetime_is_drude_without_spin_orbit_and_its_first_order_anisotropy():
+    """spin_amr_lifetime: Gamma_so = 0 gives the isotropic Drude spin conductivity
+    sum_sigma sigma v^2 / (6 pi Gamma_0) (Born tau = 1/(2 pi Gamma_0 nu)); at small Gamma_so the
+    anisotropy is (2/15) sum_sigma sigma nu v^2 B tau^2 (its docstring), negative, with an
+    O(Gamma_so^2) remainder; and it exceeds the seed's delta_sigma_s by a factor that grows as
+    1/Gamma_0 (E_F tau)."""
+    e, m, g0 = -5.0, 0.3, 0.5
+    k2 = np.array([e + m + 6, e - m + 6])
+    nu = 0.5 * np.sqrt(k2) / (2 * np.pi ** 2)
+    v2 = 4 * k2
+    drude = (v2[0] - v2[1]) / (6 * np.pi * g0)
+    assert ct.spin_amr_lifetime(e, m, g0, 0.0) == pytest.approx((drude, drude), rel=1e-13)
+    errors = []
+    for g in (1e-3, 5e-4):
+        r = ct.spin_amr_lifetime(e, m, g0, g)
+        first = 0.0
+        for i, sign in ((0, 1), (1, -1)):
+            j = 1 - i
+            A = 2 * np.pi * (g0 * nu[i] + g / 3 * (nu[i] * k2[i] ** 2 + nu[j] * k2[i] * k2[j]))
+            B = 2 * np.pi * g / 3 * k2[i] * (nu[j] * k2[j] - nu[i] * k2[i])
+            first += sign * 2 / 15 * nu[i] * v2[i] * B / A ** 2
+        assert first < 0
+        errors.append(abs((r.sigma_perp - r.sigma_par) / first - 1))
+    assert errors[1] < 0.6 * errors[0] and errors[0] < 1e-2
+    ratio = []
+    for g0 in (0.5, 0.25):
+        tau = [1 / (2 * np.pi * g0 * n) for n in nu]
+        delta, _ = ct.spin_amr(e, m, 1e-3, *tau)
+        r = ct.spin_amr_lifetime(e, m, g0, 1e-3)
+        ratio.append((r.sigma_perp - r.sigma_par) / delta)
+    assert ratio[0] < -10 and ratio[1] / ratio[0] == pytest.approx(2.0, rel=0.02)
+    with pytest.raises(ValueError, match="onsite"):
+        ct.spin_amr_lifetime(e, m, 0.0, 1e-3)
+    with pytest.raises(ValueError, match="band bottom"):
+        ct.spin_amr_lifetime(-7.0, m, g0, 1e-3)
+
+
 def test_anisotropic_beta_for_neel_and_bloch_walls():
     theta = np.linspace(0, np.pi, 7)
     neel = np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1)

@@ -164,6 +164,70 @@ def spin_amr_ratio(delta_sigma_s, sigma_s):
     return _out(delta / sigma0)
 
 
+class SpinAmrLifetime(NamedTuple):
+    """Bond (normal) spin conductivity of the Born-lifetime Boltzmann equation with E || n and E _|_ n
+    (:func:`spin_amr_lifetime`)."""
+
+    sigma_par: ArrayLike
+    sigma_perp: ArrayLike
+
+
+def spin_amr_lifetime(fermi_energy, exchange, onsite, soc, *, hopping=1.0):
+    """The spin AMR of the ordinary (bond) spin current that seed 002 leaves out: ``SpinAmrLifetime``.
+
+    Derived here, not in the seed.  Seed 002 averages the spin-orbit potential over directions
+    before Eq. 28 ("assuming the rotational symmetry"), so its normal spin conductivity sigma_s0 is
+    isotropic and all of the spin AMR is the anomalous Eq. 36.  Without that step the Born rate of
+    spin sigma depends on the angle between k and n (c = k_hat . n): with
+    ``<|(k' x k)_a|^2>_k_hat' = k^2 k'^2 (1 - k_hat_a^2)/3``, the spin-conserving channel (a || n)
+    weighs 1 - c^2 and the two spin-flip channels 1 + c^2, so (band-bottom limit and lattice
+    translation n_so lambda_so^2 = Gamma_so of :func:`soc_relaxation_torque`)
+
+        1/tau_sigma(c) = A_sigma + B_sigma c^2,
+        A_sigma = 2 pi [Gamma_0 nu_sigma + (Gamma_so/3)(nu_sigma k_sigma^4 + nu_sigmabar k_sigma^2 k_sigmabar^2)],
+        B_sigma = (2 pi Gamma_so/3) k_sigma^2 (nu_sigmabar k_sigmabar^2 - nu_sigma k_sigma^2),
+
+    (its angular mean is :func:`soc_born_rates`' continuum limit).  Every Born kernel is even in k',
+    so the current-carrying (odd) distribution has no in-scattering and the relaxation-time
+    solution is exact: ``sigma_sigma(E_hat) = nu_sigma v_sigma^2 <(k_hat.E_hat)^2 tau_sigma(c)>`` with
+    v = k/m, and the spin current ``sum_sigma sigma sigma_sigma`` (Pauli units, the seed's e = 1).  The
+    angular means are Gauss-Legendre sums in c: (1/2) int c^2 tau dc for E || n and
+    (1/2) int (1 - c^2)/2 tau dc for E _|_ n.  To first order in Gamma_so
+
+        sigma_perp - sigma_par = (2/15) sum_sigma sigma nu_sigma v_sigma^2 B_sigma tau_sigma^2,
+
+    which is negative (B_up < 0 < B_down) and of order Gamma_so tau^2, while the seed's anomalous
+    delta_sigma_s (Eq. 36, :func:`spin_amr`) is of order Gamma_so tau: this term is larger by about
+    E_F tau in the weak-disorder limit the seed assumes, and of the opposite sign where delta_sigma_s > 0.
+    The total local spin conductivity keeps the seed's form (Eq. 37)
+    ``j_s = sigma_perp E - (sigma_perp - sigma_par)(n.E) n`` with both parts in sigma_perp - sigma_par.
+
+    Parameters
+    ----------
+    fermi_energy, exchange : float or array_like
+        E_F (near the band bottom -6t) and M >= 0.
+    onsite, soc : float or array_like
+        Gamma_0 > 0 and Gamma_so >= 0.
+    hopping : float, optional
+    """
+    g0 = _real(onsite, "onsite", positive=True)
+    g = _real(soc, "soc", nonnegative=True)
+    mass, k2, nu = _band_bottom(fermi_energy, exchange, hopping)
+    if np.any(k2[0] == 0):
+        raise ValueError(f"fermi_energy must lie above the majority band bottom -6t - M, got {fermi_energy!r}")
+    c, w = np.polynomial.legendre.leggauss(64)
+    par = perp = 0.0
+    for i, sign in ((0, 1), (1, -1)):
+        j = 1 - i
+        A = 2 * np.pi * (g0 * nu[i] + g / 3 * (nu[i] * k2[i] ** 2 + nu[j] * k2[i] * k2[j]))
+        B = 2 * np.pi * g / 3 * k2[i] * (nu[j] * k2[j] - nu[i] * k2[i])
+        tau = 1 / (np.asarray(A)[..., None] + np.asarray(B)[..., None] * c ** 2)
+        weight = sign * nu[i] * k2[i] / mass ** 2            # sigma nu v^2
+        par = par + weight * 0.5 * np.sum(w * c ** 2 * tau, axis=-1)
+        perp = perp + weight * 0.5 * np.sum(w * 0.5 * (1 - c ** 2) * tau, axis=-1)
+    return SpinAmrLifetime(_out(par), _out(perp))
+
+
 def anisotropic_beta(beta, direction, current_direction=(1.0, 0.0, 0.0), anisotropy=SOC_BETA_ANISOTROPY):
     """Local beta of SOC impurities for a texture varying only along the current, seed 002 Eq. 46.
 
