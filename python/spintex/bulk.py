@@ -76,6 +76,11 @@ class BulkSCBA:
         Gamma_0 > 0 and Gamma_so >= 0.
     grid : (int, int, int)
         k points along x, y, z.
+    octant : bool
+        Keep only k_i in [0, pi] with mirror weights (8x fewer points).  Exact for the SCBA and
+        the q = 0 bond spin current (:meth:`normal_spin_current`), whose integrands are even in each
+        k_i (G depends on cos k_i and sin^2 k_i); the q != 0 terms (torque, anomalous current)
+        need the full grid and refuse.
     """
 
     energy: float
@@ -87,6 +92,7 @@ class BulkSCBA:
     hopping: float = 1.0
     tolerance: float = 1e-11
     max_iterations: int = 500
+    octant: bool = False
 
     def __post_init__(self):
         self.energy = finite_float(self.energy, "energy")
@@ -99,12 +105,21 @@ class BulkSCBA:
             raise ValueError(f"direction must be a finite non-zero 3-vector, got {self.direction!r}")
         self.n = n / np.linalg.norm(n)
         self.grid = _grid(self.grid)
-        axes = [2 * np.pi * np.arange(m) / m for m in self.grid]
+        if self.octant:   # m = 0 .. N/2 on each axis; the mirror images m -> N - m as weights
+            ms = [np.arange(m // 2 + 1) for m in self.grid]
+            w1 = [np.where((m == 0) | (2 * m == g), 1.0, 2.0) / g for m, g in zip(ms, self.grid)]
+            axes = [2 * np.pi * m / g for m, g in zip(ms, self.grid)]
+            self.weights = np.einsum("i,j,k->ijk", *w1).ravel()
+        else:
+            axes = [2 * np.pi * np.arange(m) / m for m in self.grid]
+            self.weights = None
         self.k = np.stack(np.meshgrid(*axes, indexing="ij"), -1)
+        if self.octant:
+            self.k = self.k.reshape(-1, 3)
         self.s = np.sin(self.k)
         h = self._hamiltonian(self.k)
         z = self.energy * np.eye(2)
-        sigma = np.zeros(self.grid + (2, 2), complex) - 0.1j * np.eye(2)
+        sigma = np.zeros(self.k.shape[:-1] + (2, 2), complex) - 0.1j * np.eye(2)
         self.residual_history = []
         progress = Progress(f"bulk SCBA at E = {self.energy:g} on a {'x'.join(map(str, self.grid))} k grid",
                             unit="iterations", estimate=False)
@@ -122,7 +137,17 @@ class BulkSCBA:
         self.iterations = it
         self.self_energy = sigma
         self.retarded = _inv2(z - h - sigma)
-        self._moments = (_mean(self.retarded), self._M(self.retarded))  # Sigma(k) for any k from these
+        self._moments = (self._mean(self.retarded), self._M(self.retarded))  # Sigma(k) for any k from these
+
+    def _mean(self, X):
+        """Brillouin-zone mean of 2x2 blocks on the grid."""
+        if self.weights is None:
+            return _mean(X)
+        return np.einsum("p,pij->ij", self.weights, X.reshape(-1, 2, 2))
+
+    def local_green(self) -> np.ndarray:
+        """G^R_ii, the Brillouin-zone mean of G^R(k)."""
+        return self._moments[0]
 
     def _hamiltonian(self, k):
         eps = -2 * self.hopping * np.cos(k).sum(-1)
@@ -142,10 +167,10 @@ class BulkSCBA:
         return _inv2(self.energy * np.eye(2) - self._hamiltonian(k) - self._sigma(np.sin(k), local, Mc))
 
     def _M(self, G):
-        return [_mean(self.s[..., c, None, None] ** 2 * G) for c in range(3)]
+        return [self._mean(self.s[..., c, None, None] ** 2 * G) for c in range(3)]
 
     def _born(self, G):
-        return self._sigma(self.s, _mean(G), self._M(G))
+        return self._sigma(self.s, self._mean(G), self._M(G))
 
     def torque_component(self, q: float, alpha: int, parts=("adjacent", "across")) -> complex:
         """A_q of the module docstring for a field e^{iqx} (any real q: G^R(k + q) is evaluated
@@ -162,6 +187,9 @@ class BulkSCBA:
         return self._balance_component(q, alpha, parts, anticommutator=True)
 
     def _balance_component(self, q, alpha, parts, anticommutator):
+        if self.octant:
+            raise ValueError("the torque and the anomalous spin current (q != 0) need the full k grid: "
+                             "BulkSCBA(..., octant=False)")
         GR = self.retarded
         GA = np.conj(np.swapaxes(GR, -1, -2))
         kq = self.k.copy()
@@ -191,6 +219,17 @@ class BulkSCBA:
             total += self.soc * term
         return complex(total)
 
+    def normal_spin_current(self, alpha: int) -> float:
+        """The ``normal`` part of :meth:`spin_current` alone (works on the octant grid)."""
+        alpha = int(alpha)
+        if alpha not in (0, 1, 2):
+            raise ValueError(f"alpha must be a spin axis 0, 1 or 2, got {alpha!r}")
+        GR = self.retarded
+        GA = np.conj(np.swapaxes(GR, -1, -2))
+        v = 2 * self.hopping * self.s[..., 0]
+        rho = GR @ GA * (v / (2 * np.pi))[..., None, None]
+        return float(np.real(np.trace(PAULI[alpha] @ self._mean(v[..., None, None] * rho))))
+
     def spin_current(self, alpha: int, q: float = 1e-3) -> "BulkSpinCurrent":
         """Spin current of component alpha along x per site (sigma units, like
         ``Response.spin_current``) driven by a uniform field E_x = 1 (charge +1), in two parts:
@@ -203,17 +242,10 @@ class BulkSCBA:
           ``j = 2 i B_q / q`` at a small q, whose O(q^2) error (1.7e-5 relative at q = 1e-3 on a
           3 x 3 grid) is removed by one Richardson step on q and 2q.
         """
-        alpha = int(alpha)
-        if alpha not in (0, 1, 2):
-            raise ValueError(f"alpha must be a spin axis 0, 1 or 2, got {alpha!r}")
+        normal = self.normal_spin_current(alpha)
         q = finite_float(q, "q")
         if q == 0:
             raise ValueError("q must be non-zero")
-        GR = self.retarded
-        GA = np.conj(np.swapaxes(GR, -1, -2))
-        v = 2 * self.hopping * self.s[..., 0]
-        rho = GR @ GA * (v / (2 * np.pi))[..., None, None]
-        normal = float(np.real(np.trace(PAULI[alpha] @ _mean(v[..., None, None] * rho))))
         def slope(h):  # j(h) = 2 i B_h / h = j(0) + c h^2
             Bh = (self.anomalous_source_component(h, alpha) - np.conj(self.anomalous_source_component(-h, alpha))) / 2j
             return (2j * Bh / h).real
@@ -268,3 +300,71 @@ def relaxation_torque_coefficients(energy, *, exchange, onsite, soc, grid=(48, 4
         a[name] = b.torque_coefficient(q)
         its = max(its, b.iterations)
     return RelaxationTorqueCoefficients(2 * a["perp"], 2 * (a["par"] - a["perp"]), a["par"], a["perp"], its)
+
+
+def _fermi_surface(energy: float, nodes: int, hopping: float):
+    """Points k (P, 3) and weights w (P,) with ``sum w f(k) = <delta(E - eps_k) f(k)>_BZ`` for the
+    closed Fermi surface of eps = -2t sum cos k_i below -2t (each ray from k = 0 crosses it once:
+    eps grows along the ray until a component of k reaches pi, where eps >= -2t).  Gauss-Legendre in
+    cos(theta) and the trapezoid in phi (``nodes`` and 2 ``nodes``): the integrand is smooth on the
+    sphere, so the sums converge exponentially."""
+    c, wc = np.polynomial.legendre.leggauss(nodes)
+    phi = np.pi * np.arange(2 * nodes) / nodes
+    C, P = np.meshgrid(c, phi, indexing="ij")
+    S = np.sqrt(1 - C ** 2)
+    u = np.stack([S * np.cos(P), S * np.sin(P), C], -1).reshape(-1, 3)
+    lo, hi = np.zeros(len(u)), np.pi / np.abs(u).max(axis=1)
+    for _ in range(60):   # bisection: eps(r u) is increasing on [0, hi]
+        mid = 0.5 * (lo + hi)
+        below = -2 * hopping * np.cos(mid[:, None] * u).sum(-1) < energy
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    r = 0.5 * (lo + hi)
+    k = r[:, None] * u
+    slope = 2 * hopping * np.sum(u * np.sin(k), axis=-1)           # d eps / dr
+    w = (np.repeat(wc, 2 * nodes) * (np.pi / nodes)) * r ** 2 / slope / (2 * np.pi) ** 3
+    return k, w
+
+
+def boltzmann_spin_conductivity(energy, exchange, axis: int, onsite, soc, *, nodes: int = 48,
+                                hopping: float = 1.0) -> float:
+    """Weak-disorder (Boltzmann) limit of :meth:`BulkSCBA.spin_current`'s ``normal`` part: the bond
+    spin current of the component along n = e_axis, flowing along x, per unit field (Pauli units).
+
+    The Born rate of spin sigma at k on its Fermi surface, from the self-energy of the module
+    docstring on shell (Im G_sigma -> -pi delta(E + sigma M - eps)):
+
+        1/tau_sigma(k) = 2 pi [Gamma_0 nu_sigma + Gamma_so sum_a (s_b(k)^2 m_c + s_c(k)^2 m_b)],
+        m_c = <s_c^2 delta(E + sigma_a M - eps)>,
+
+    ((a, b, c) cyclic), sigma_a = sigma for a = axis (spin-conserving) and -sigma otherwise (the two
+    spin-flip channels).  Every Born kernel is even in each k component, so the current-carrying
+    distribution has no in-scattering (the q = 0 ladder vanishes) and
+    ``sigma_s = sum_sigma sigma <v_x^2 tau_sigma(k) delta(E + sigma M - eps)>``, v_x = 2t sin k_x:
+    the bubble ``<Tr[sigma^n v_x G^R v_x G^A]>/2pi`` with ``G^R G^A -> 2 pi tau delta``.  The angular
+    dependence of tau is the lattice form of :func:`spintex.continuum.spin_amr_lifetime`.  Both
+    spin Fermi surfaces must be closed (E +- M < -2t).
+    """
+    energy = finite_float(energy, "energy")
+    M = finite_float(exchange, "exchange", nonnegative=True)
+    g0 = finite_float(onsite, "onsite", positive=True)
+    g = finite_float(soc, "soc", nonnegative=True)
+    hopping = finite_float(hopping, "hopping", positive=True)
+    if axis not in (0, 1, 2):
+        raise ValueError(f"axis must be 0, 1 or 2 (n along x, y or z), got {axis!r}")
+    if not energy + M < -2 * hopping:
+        raise ValueError(f"energy + exchange must lie below -2t (closed Fermi surfaces), got {energy + M:g}")
+    if energy - M <= -6 * hopping:
+        raise ValueError(f"energy - exchange must lie above the band bottom -6t, got {energy - M:g}")
+    surface = {s: _fermi_surface(energy + s * M, int(nodes), hopping) for s in (1, -1)}
+    nu = {s: w.sum() for s, (k, w) in surface.items()}
+    m = {s: [np.sum(w * np.sin(k[:, c]) ** 2) for c in range(3)] for s, (k, w) in surface.items()}
+    total = 0.0
+    for s, (k, w) in surface.items():
+        s2 = np.sin(k) ** 2
+        rate = g0 * nu[s]
+        for a, (b, c) in _OTHER.items():
+            spin = s if a == axis else -s
+            rate = rate + g * (s2[:, b] * m[spin][c] + s2[:, c] * m[spin][b])
+        tau = 1 / (2 * np.pi * rate)
+        total += s * np.sum(w * (2 * hopping * np.sin(k[:, 0])) ** 2 * tau)
+    return float(total)
