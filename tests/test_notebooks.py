@@ -8,7 +8,8 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["beta_magnetic_impurities", "gilbert_damping", "ed_damping", "spin_diffusion", "anisotropic_beta",
          "scba_vs_samples", "beta_bulk", "relaxation_torque", "pumping", "thermal_torque",
-         "wall_resistance", "nonlocal_torque", "topological_force", "sweeps", "transverse_diffusion"]
+         "wall_resistance", "nonlocal_torque", "topological_force", "sweeps", "transverse_diffusion",
+         "spin_amr"]
 
 
 def run_notebook(name, size, tmp_path, monkeypatch):
