@@ -187,3 +187,14 @@ def test_bulk_gilbert_damping_vanishes_without_spin_relaxation_and_grows_with_sp
     assert a[0] > 0 and a[1] / a[0] == pytest.approx(2.0, rel=0.02)
     with pytest.raises(ValueError, match="transverse must be"):
         clean.gilbert_damping(transverse=(0, 0, 1))
+
+
+def test_bulk_gilbert_damping_tends_to_the_leading_order_spin_orbit_formula():
+    """alpha / st.continuum.soc_gilbert_damping -> 1 linearly in Gamma_0 / M at fixed
+    Gamma_so / Gamma_0 (E_F = -4, M = 1): measured 1.370, 1.185 (octant grids 48, 64; converged
+    values 1.368, 1.189, then 1.0945 at Gamma_0 = 0.25), so the Richardson value 2 r(0.5) - r(1)
+    is 1.000."""
+    r = [st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), g0, 0.01 * g0, grid=(N, N, N), octant=True).gilbert_damping()
+         / st.continuum.soc_gilbert_damping(-4.0, 1.0, 0.01 * g0) for g0, N in ((1.0, 48), (0.5, 64))]
+    assert 0.45 < (r[1] - 1) / (r[0] - 1) < 0.55
+    assert 2 * r[1] - r[0] == pytest.approx(1.0, abs=0.01)

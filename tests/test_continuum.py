@@ -336,6 +336,23 @@ def test_spin_amr_lifetime_is_drude_without_spin_orbit_and_its_first_order_aniso
         ct.spin_amr_lifetime(-7.0, m, g0, 1e-3)
 
 
+def test_soc_gilbert_damping_limits():
+    """2 pi Gamma_so (m_up + m_dn)^2 tends to its continuum form 2 pi Gamma_so (sum nu k^2 / 3)^2 at
+    the band bottom, linearly in the filling f (1.1 %, 0.57 %, 0.28 % at f = 0.2, 0.1, 0.05), is
+    linear in Gamma_so and zero without it."""
+    errors = []
+    for f in (0.2, 0.1, 0.05):
+        k2 = np.array([1.3 * f, 0.7 * f])
+        nu = 0.5 * np.sqrt(k2) / (2 * np.pi ** 2)
+        continuum = 2 * np.pi * 0.01 * (np.sum(nu * k2) / 3) ** 2
+        errors.append(abs(ct.soc_gilbert_damping(-6 + f, 0.3 * f, 0.01) / continuum - 1))
+    assert errors[2] < 0.003 and 0.45 < errors[2] / errors[1] < 0.55
+    assert ct.soc_gilbert_damping(-4.0, 1.0, 0.02) == pytest.approx(2 * ct.soc_gilbert_damping(-4.0, 1.0, 0.01))
+    assert ct.soc_gilbert_damping(-4.0, 1.0, 0.0) == 0.0
+    with pytest.raises(ValueError, match="soc"):
+        ct.soc_gilbert_damping(-4.0, 1.0, -0.01)
+
+
 def test_anisotropic_beta_for_neel_and_bloch_walls():
     theta = np.linspace(0, np.pi, 7)
     neel = np.stack([np.sin(theta), 0 * theta, np.cos(theta)], axis=1)

@@ -30,8 +30,8 @@ from .rates import (TwoCurrentModel, thermal_coefficients, beta_spin_flip, beta_
 from .walls import (chain_fermi_wavevectors, reflection_force, wall_form_factor, wall_resistance,
                     wall_resistance_parabolic, wall_scattering_born)
 from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, soc_born_rates,
-                         soc_relaxation_torque, spin_amr, spin_amr_lifetime, spin_amr_ratio,
-                         SpinAmrLifetime)
+                         soc_gilbert_damping, soc_relaxation_torque, spin_amr, spin_amr_lifetime,
+                         spin_amr_ratio, SpinAmrLifetime)
 
 __all__ = [
     "dos", "spin_dos", "transport_dos", "mean_square_velocity", "diffusion_constant",
@@ -40,7 +40,7 @@ __all__ = [
     "born_broadening", "spin_flip_rates", "spin_diffusion_lengths", "current_polarization",
     "beta_spin_flip", "beta_spin_flip_anisotropic", "gilbert_damping", "mean_free_path",
     "SocBornRates", "soc_born_rates", "soc_relaxation_torque", "spin_amr", "spin_amr_ratio",
-    "spin_amr_lifetime", "SpinAmrLifetime",
+    "spin_amr_lifetime", "SpinAmrLifetime", "soc_gilbert_damping",
     "anisotropic_beta", "SOC_BETA_ANISOTROPY",
     "spin_motive_field", "spin_motive_current", "adiabatic_torque",
     "mott_thermal_torque", "sommerfeld_thermal_torque", "TwoCurrentModel", "two_current_model",

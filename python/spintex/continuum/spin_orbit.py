@@ -1,4 +1,4 @@
-"""Spin-orbit impurities (seed 002): Born rates, relaxation torque, spin AMR, anisotropic beta."""
+"""Spin-orbit impurities (seed 002): Born rates, relaxation torque, spin AMR, anisotropic beta, damping."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -226,6 +226,40 @@ def spin_amr_lifetime(fermi_energy, exchange, onsite, soc, *, hopping=1.0):
         par = par + weight * 0.5 * np.sum(w * c ** 2 * tau, axis=-1)
         perp = perp + weight * 0.5 * np.sum(w * 0.5 * (1 - c ** 2) * tau, axis=-1)
     return SpinAmrLifetime(_out(par), _out(perp))
+
+
+def soc_gilbert_damping(fermi_energy, exchange, soc, *, hopping=1.0):
+    """Gilbert damping by spin-orbit impurities of a uniform 3D magnet, leading order in Gamma/M.
+
+    ``alpha_S = 2 pi Gamma_so (m_up + m_down)^2`` with ``m_sigma = Phi(E_F + sigma M) / 4t^2 =
+    <sin^2 k_c delta(E_F + sigma M - eps)>`` (:func:`transport_dos`; any c, cubic symmetry), per
+    site, defined as in :func:`gilbert_damping` (T = -alpha_S n x dn/dt); for any direction n.
+    Derived here (no seed has it): seed 001 Eq. 82's derivation (:func:`gilbert_damping`) with the
+    spin-orbit vertex ``i v^a (s(k') x s(k))_a sigma^a`` as a magnetic impurity whose variance
+    depends on both momenta.  For n = z and sigma^x: the bubble gives
+    ``(1/2) sum_k [delta_up(k) gamma_dn(k) + delta_dn(k) gamma_up(k)]`` (the other spin's Born rate
+    at this spin's Fermi momentum), with
+    ``gamma_sigma(k) = pi Gamma_so sum_a (s_b(k)^2 m_c,sigma_a + s_c(k)^2 m_b,sigma_a)`` (sigma_a = sigma for
+    a = z, -sigma otherwise); the first rung pairs an up and a down Fermi momentum,
+    ``-pi Gamma_so (P_x - P_y - P_z)`` with ``P_a = m_b,up m_c,dn + m_c,up m_b,dn``.  Together
+    ``alpha = pi Gamma_so [2 P_z + P_y - P_x + sum_sigma m_z,sigma (m_x,sigma + m_y,sigma)]``, which
+    with m_x = m_y = m_z is the form above: isotropic magnetic impurities' pi Gamma (nu_up +
+    nu_dn)^2 with Gamma -> 2 Gamma_so and nu -> m.  Continuum limit m = nu k_F^2 / 3.  The SCBA
+    ladder on the lattice (:meth:`spintex.bulk.BulkSCBA.gilbert_damping`) tends to it linearly in
+    Gamma_0 / M (docs/validation.md).
+
+    Parameters
+    ----------
+    fermi_energy, exchange : float or array_like
+    soc : float or array_like
+        Gamma_so >= 0.
+    hopping : float, optional
+    """
+    t = _hopping(hopping)
+    g = _real(soc, "soc", nonnegative=True)
+    e, m = _real(fermi_energy, "fermi_energy"), _real(exchange, "exchange", nonnegative=True)
+    moments = [np.asarray(transport_dos(e + s * m, 3, t)) / (4 * t * t) for s in (1, -1)]
+    return _out(2 * np.pi * g * (moments[0] + moments[1]) ** 2)
 
 
 def anisotropic_beta(beta, direction, current_direction=(1.0, 0.0, 0.0), anisotropy=SOC_BETA_ANISOTROPY):
