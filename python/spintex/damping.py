@@ -49,7 +49,8 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     if disorder.soc:
         raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) in SCBA is not implemented: "
                                   "its Kubo-Bastin engine (st.pumping's Fermi-surface part) has no site-pair version "
-                                  "(the field drive's Fermi sea has one)")
+                                  "(the field drive's Fermi sea has one); for a uniform bulk magnet use "
+                                  "st.bulk.BulkSCBA(energy, M, n, onsite, soc, octant=True).gilbert_damping()")
     # the pumping engine's Fermi-surface part with dn/dX = e1 (a transverse axis on each site):
     # dH/dX = -M sigma_t and Tr[sigma_t rho] = -M K^{xx}, so alpha = M^2 K^{xx} = -M Tr[sigma_t rho]
     e1 = magnetic_axes(model, "local")[:, 0]
