@@ -91,10 +91,10 @@ if len(rows) > 2:
 # %%
 rows = []
 for g0, N in pick([(4.0, 32), (2.0, 48)], [(4.0, 48), (2.0, 64), (1.0, 96)]):
-    perp = st.bulk.BulkSCBA(-4.0, 1.0, PERP, g0, 0.01 * g0, grid=(N, N, N)).spin_current(2)
-    par = st.bulk.BulkSCBA(-4.0, 1.0, PAR, g0, 0.01 * g0, grid=(N, N, N), octant=True).normal_spin_current(0)
-    lifetime = perp.normal - par
-    rows.append((g0, N, par, perp.normal, perp.anomalous, lifetime, lifetime / perp.anomalous, perp.total / par - 1))
+    c = st.bulk.spin_amr_coefficients(-4.0, exchange=1.0, onsite=g0, soc=0.01 * g0, grid=(N, N, N))
+    lifetime = c.sigma_perp_bonds - c.sigma_par
+    rows.append((g0, N, c.sigma_par, c.sigma_perp_bonds, c.sigma_perp_corner, lifetime, lifetime / c.sigma_perp_corner,
+                 c.amr))
 table(rows, ["Gamma_0", "grid", "sigma_par", "sigma_perp bonds", "corner hops", "bond anisotropy",
              "bond / corner", "spin AMR"])
 ratios = [r[6] for r in rows]

@@ -198,3 +198,12 @@ def test_bulk_gilbert_damping_tends_to_the_leading_order_spin_orbit_formula():
          / st.continuum.soc_gilbert_damping(-4.0, 1.0, 0.01 * g0) for g0, N in ((1.0, 48), (0.5, 64))]
     assert 0.45 < (r[1] - 1) / (r[0] - 1) < 0.55
     assert 2 * r[1] - r[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_spin_amr_coefficients_collect_the_parts():
+    c = st.bulk.spin_amr_coefficients(-4.0, exchange=1.0, onsite=2.0, soc=0.02, grid=(16, 16, 16))
+    perp = st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 2.0, 0.02, grid=(16, 16, 16)).spin_current(2)
+    par = st.bulk.BulkSCBA(-4.0, 1.0, (1, 0, 0), 2.0, 0.02, grid=(16, 16, 16)).spin_current(0)
+    assert (c.sigma_par, c.sigma_perp_bonds, c.sigma_perp_corner) == pytest.approx((par.normal, perp.normal,
+                                                                                    perp.anomalous), rel=1e-12)
+    assert c.amr == pytest.approx((perp.normal + perp.anomalous) / par.normal - 1, rel=1e-12)
