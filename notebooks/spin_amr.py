@@ -27,7 +27,7 @@
 import numpy as np
 
 import spintex as st
-from _common import Figure, pick, save, table
+from _common import Figure, log_x, pick, save, table
 
 PAR, PERP = (1.0, 0.0, 0.0), (0.0, 0.0, 1.0)
 
@@ -143,14 +143,18 @@ slope = [r[4] / r[3] for r in rows]                  # lifetime / Eq. 36 per uni
 assert max(slope) < 0 and max(slope) / min(slope) > 0.98, slope
 
 # %%
-fig = Figure(figsize=(9, 3.4))
+fig = Figure(figsize=(10, 3.6), layout="constrained")
 ax1, ax2 = fig.subplots(1, 2)
-ax1.loglog([g for g, _ in weak], [d for _, d in weak], "o-")
+ax1.plot([g for g, _ in weak], [d for _, d in weak], "o-")
+log_x(ax1, [g for g, _ in weak])
+ax1.set_yscale("log")
 ax1.set_xlabel("Gamma_0 (Gamma_so = 0.01 Gamma_0)")
 ax1.set_ylabel("|bubble / Boltzmann - 1|, bond anisotropy")
 ax1.set_title("D. weak disorder, E_F = -4, M = 1")
-ax2.loglog([r[0] for r in rows], [abs(r[2]) for r in rows], "o-", label="bond anisotropy")
-ax2.loglog([r[0] for r in rows], [abs(r[1]) for r in rows], "s--", label="sigma_par")
+ax2.plot([r[0] for r in rows], [abs(r[2]) for r in rows], "o-", label="bond anisotropy")
+ax2.plot([r[0] for r in rows], [abs(r[1]) for r in rows], "s--", label="sigma_par")
+log_x(ax2, [r[0] for r in rows])
+ax2.set_yscale("log")
 ax2.set_xlabel("filling E_F + 6")
 ax2.set_ylabel("|lattice / continuum - 1|")
 ax2.set_title("E. band bottom (Boltzmann)")
