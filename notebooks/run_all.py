@@ -1,6 +1,6 @@
 """Run every validation notebook (jupytext percent scripts) in this folder.
 
-    SPINTEX_NOTEBOOK_SIZE=full python notebooks/run_all.py     # the full validation (about 55 minutes on 2 cores)
+    SPINTEX_NOTEBOOK_SIZE=full python notebooks/run_all.py     # the full validation (about 90 minutes on 2 cores)
     python notebooks/run_all.py                                 # reduced size (what CI runs)
 """
 import runpy
