@@ -207,3 +207,10 @@ def test_spin_amr_coefficients_collect_the_parts():
     assert (c.sigma_par, c.sigma_perp_bonds, c.sigma_perp_corner) == pytest.approx((par.normal, perp.normal,
                                                                                     perp.anomalous), rel=1e-12)
     assert c.amr == pytest.approx((perp.normal + perp.anomalous) / par.normal - 1, rel=1e-12)
+
+
+def test_bulk_refuses_a_grid_that_does_not_fit_in_memory(monkeypatch):
+    monkeypatch.setattr("spintex.bulk.available_memory", lambda: 1e9)
+    with pytest.raises(MemoryError, match="octant=True"):
+        st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(128, 128, 128))   # 1.7 GB
+    st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(16, 16, 16))

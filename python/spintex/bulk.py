@@ -34,12 +34,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import finite_float
+from ._validate import available_memory, finite_float
 from .disorder import SCBAConvergenceError
 from .integration import Progress
 from .model import LEVI_CIVITA as _EPS, PAULI
 
 _OTHER = {0: (1, 2), 1: (2, 0), 2: (0, 1)}
+#: peak memory per k point of an SCBA plus its observables (measured 580-680 bytes on 64^3-128^3 grids)
+BYTES_PER_POINT = 800
 
 
 def _inv2(A):
@@ -105,6 +107,13 @@ class BulkSCBA:
             raise ValueError(f"direction must be a finite non-zero 3-vector, got {self.direction!r}")
         self.n = n / np.linalg.norm(n)
         self.grid = _grid(self.grid)
+        points = int(np.prod([m // 2 + 1 for m in self.grid] if self.octant else self.grid))
+        free = available_memory()
+        if free is not None and BYTES_PER_POINT * points > free:
+            kind = " (octant)" if self.octant else ""
+            raise MemoryError(f"a {'x'.join(map(str, self.grid))} k grid{kind} needs about "
+                              f"{BYTES_PER_POINT * points / 1e9:.3g} GB ({free / 1e9:.3g} GB available): use a coarser "
+                              "grid" + ("" if self.octant else ", or octant=True for the q = 0 quantities"))
         if self.octant:   # m = 0 .. N/2 on each axis; the mirror images m -> N - m as weights
             ms = [np.arange(m // 2 + 1) for m in self.grid]
             w1 = [np.where((m == 0) | (2 * m == g), 1.0, 2.0) / g for m, g in zip(ms, self.grid)]
