@@ -52,7 +52,8 @@ def test_bulk_rejects_bad_input():
         st.bulk.BulkSCBA(-3.0, 0.5, (1, 1, 0), 1.0, 0.01, grid=(16, 4, 4)).torque_coefficient()
 
 
-@pytest.mark.parametrize("n", [(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)], ids=["E||n", "E_|_n"])
+@pytest.mark.parametrize("n", [(1.0, 0.0, 0.0), (0.0, 0.0, 1.0), (0.5 ** 0.5, 0.0, 0.5 ** 0.5)],
+                         ids=["E||n", "E_|_n", "oblique"])
 def test_bulk_spin_current_equals_the_real_space_bubble_of_a_periodic_bar(n):
     """A uniform field on a long periodic 3 x 3 bar: in the middle slice the bond spin current
     and the corner-hop (anomalous) spin flux, summed from the source to its left (no spin-orbit
@@ -69,12 +70,15 @@ def test_bulk_spin_current_equals_the_real_space_bubble_of_a_periodic_bar(n):
     normal = r.spin_current[L // 2] / W ** 2
     bulk = st.bulk.BulkSCBA(-3.0, 0.5, n, 1.0, 0.05, grid=(128, W, W))
     along = int(np.argmax(n))
-    for alpha in range(3):
+    for alpha in range(3):   # the oblique n has an out-of-plane (alpha = 1) component of 2.4e-4 (bonds)
         j = bulk.spin_current(alpha)
         assert normal[alpha] == pytest.approx(j.normal, rel=1e-6, abs=1e-12)    # measured 4e-8
         assert anomalous[alpha] == pytest.approx(j.anomalous, rel=1e-5, abs=1e-12)  # 6e-8
-    perp = st.bulk.BulkSCBA(-3.0, 0.5, (0.0, 1.0, 0.0), 1.0, 0.05, grid=(128, W, W)).spin_current(1)
-    if along == 0:
+        assert normal[alpha] + anomalous[alpha] == pytest.approx(j.total, rel=1e-6, abs=1e-12)
+    if n[0] and n[2]:     # oblique: a spin current normal to the plane of n and E (sigma^y)
+        assert abs(normal[1]) > 1e-3 * abs(normal[0])
+    elif along == 0:      # E || n: no corner-hop current of the component along n
+        perp = st.bulk.BulkSCBA(-3.0, 0.5, (0.0, 1.0, 0.0), 1.0, 0.05, grid=(128, W, W)).spin_current(1)
         assert abs(anomalous[0]) < 1e-12 * abs(perp.anomalous)
     else:
         assert abs(anomalous[along]) > 1e-3 * abs(normal[along])
@@ -114,6 +118,9 @@ def test_octant_grid_equals_the_full_grid_for_q_zero_quantities_and_refuses_the_
         assert np.abs(full.local_green() - octant.local_green()).max() < 1e-13   # measured 2e-15
         for alpha in range(3):
             assert octant.normal_spin_current(alpha) == pytest.approx(full.normal_spin_current(alpha), abs=1e-13)
+    plain = st.bulk.BulkSCBA(-3.0, 0.5, (0, 0, 1), 1.0, 0.0, grid=(16, 12, 12), octant=True)  # Sigma = Gamma_0 G_ii
+    assert np.abs(plain.self_energy.reshape(-1, 2, 2)[0] - plain.onsite * plain.local_green()).max() < 1e-10
+    assert np.trace(plain.local_green()).imag < 0
     with pytest.raises(ValueError, match="need the full k grid"):
         octant.spin_current(0)
     with pytest.raises(ValueError, match="need the full k grid"):
@@ -131,6 +138,13 @@ def test_fermi_surface_quadrature_and_the_boltzmann_limits():
         k, w = _fermi_surface(e, 48, 1.0)
         assert w.sum() == pytest.approx(st.continuum.dos(e, 3), rel=1e-10)
         assert np.sum(w * 4 * np.sin(k[:, 0]) ** 2) == pytest.approx(st.continuum.transport_dos(e, 3), rel=1e-10)
+    k, w = _fermi_surface(-2.05, 96, 1.0)   # near -2t the surface reaches the zone faces: 3e-8
+    assert w.sum() == pytest.approx(st.continuum.dos(-2.05, 3), rel=1e-6)
+    for f, bound in ((0.125, 0.05), (0.0625, 0.025)):   # strong spin-orbit scattering: Gamma_so = 1/f^2
+        lattice = [st.bulk.boltzmann_spin_conductivity(-6 + f, 0.3 * f, axis, 0.5, f ** -2) for axis in (0, 2)]
+        c = st.continuum.spin_amr_lifetime(-6 + f, 0.3 * f, 0.5, f ** -2)
+        assert lattice[1] == pytest.approx(c.sigma_perp, rel=bound / 3)   # measured 7.1e-3, 3.7e-3
+        assert (lattice[1] - lattice[0]) / (c.sigma_perp - c.sigma_par) == pytest.approx(1, abs=bound)  # 0.033, 0.017
     errors = []
     for f in (0.125, 0.0625):
         lattice = [st.bulk.boltzmann_spin_conductivity(-6 + f, 0.3 * f, axis, 0.5, 0.005) for axis in (0, 2)]

@@ -330,6 +330,9 @@ def test_spin_amr_lifetime_is_drude_without_spin_orbit_and_its_first_order_aniso
         r = ct.spin_amr_lifetime(e, m, g0, 1e-3)
         ratio.append((r.sigma_perp - r.sigma_par) / delta)
     assert ratio[0] < -10 and ratio[1] / ratio[0] == pytest.approx(2.0, rel=0.02)
+    half = ct.spin_amr_lifetime(-6.1, 0.3, 0.5, 0.0)    # the minority band is empty: majority-only Drude
+    assert half == pytest.approx((4 * 0.2 / (6 * np.pi * 0.5),) * 2, rel=1e-13)
+    assert np.all(np.isfinite(ct.spin_amr_lifetime(-6.1, 0.3, 0.5, 1e-3)))
     with pytest.raises(ValueError, match="onsite"):
         ct.spin_amr_lifetime(e, m, 0.0, 1e-3)
     with pytest.raises(ValueError, match="band bottom"):

@@ -221,7 +221,9 @@ def spin_amr_lifetime(fermi_energy, exchange, onsite, soc, *, hopping=1.0):
         j = 1 - i
         A = 2 * np.pi * (g0 * nu[i] + g / 3 * (nu[i] * k2[i] ** 2 + nu[j] * k2[i] * k2[j]))
         B = 2 * np.pi * g / 3 * k2[i] * (nu[j] * k2[j] - nu[i] * k2[i])
-        tau = 1 / (np.asarray(A)[..., None] + np.asarray(B)[..., None] * c ** 2)
+        empty = np.asarray(k2[i] == 0)[..., None]            # a half-metal's empty minority band: no current
+        rate = np.asarray(A)[..., None] + np.asarray(B)[..., None] * c ** 2
+        tau = np.where(empty, 0.0, 1 / np.where(empty, 1.0, rate))
         weight = sign * nu[i] * k2[i] / mass ** 2            # sigma nu v^2
         par = par + weight * 0.5 * np.sum(w * c ** 2 * tau, axis=-1)
         perp = perp + weight * 0.5 * np.sum(w * 0.5 * (1 - c ** 2) * tau, axis=-1)
