@@ -1,5 +1,6 @@
-"""st.bulk: momentum-space SCBA and bubble relaxation torque of the infinite lattice, against the
-real-space SCBA and st.kubo_bubble of a periodic bar with the same transverse k grid."""
+"""st.bulk: momentum-space SCBA of the infinite lattice (relaxation torque, spin currents and spin
+AMR, Gilbert damping), against the real-space SCBA, st.kubo_bubble and pair ladders of a periodic
+bar with the same transverse k grid, and against its weak-disorder and band-bottom limits."""
 import numpy as np
 import pytest
 

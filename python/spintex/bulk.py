@@ -1,5 +1,9 @@
 """The infinite cubic lattice in momentum space: SCBA with on-site and spin-orbit impurities, and
-the bubble relaxation torque of seed 002 (Eqs. 18-23) without a finite cross-section.
+what seed 002 asks of it without a finite cross-section: the bubble relaxation torque (Eqs. 18-23),
+the spin currents of a uniform field with their spin AMR (Eqs. 35-40; :meth:`BulkSCBA.spin_current`,
+:func:`spin_amr_coefficients`, the Boltzmann limit :func:`boltzmann_spin_conductivity`), and the
+Gilbert damping by spin-orbit impurities (:meth:`BulkSCBA.gilbert_damping`; docs/physics.md
+sections 11, 20 and 21).
 
 Model (CONVENTIONS.md): ``H(k) = eps(k) - M n.sigma``, ``eps(k) = -2t sum_i cos k_i``; on-site
 disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i sum_a v^a_R [s(k') x s(k)]_a sigma^a
