@@ -229,3 +229,32 @@ def test_bulk_refuses_a_grid_that_does_not_fit_in_memory(monkeypatch):
     with pytest.raises(MemoryError, match="octant=True"):
         st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(128, 128, 128))   # 1.7 GB
     st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(16, 16, 16))
+
+
+def test_bulk_gilbert_damping_transverse_axis_and_cubic_symmetry():
+    """Any e_t _|_ n gives the same alpha on the cubic grid (the default, n x x_hat and n x e_1 for an
+    oblique n; lengths do not matter), n along y equals n along z (cubic symmetry; exposes a G^A
+    without its transpose), and a transverse axis with a component along n is refused."""
+    def bulk(n):
+        return st.bulk.BulkSCBA(-4.0, 1.0, n, 0.5, 0.02, grid=(16, 16, 16), octant=True)
+    n = np.ones(3) / np.sqrt(3)
+    b = bulk(n)
+    t1 = np.cross(n, (1.0, 0.0, 0.0))
+    default = b.gilbert_damping()
+    assert default == pytest.approx(b.gilbert_damping(transverse=t1), rel=1e-10)
+    assert default == pytest.approx(b.gilbert_damping(transverse=np.cross(n, t1)), rel=1e-10)
+    z = bulk((0, 0, 1))
+    assert z.gilbert_damping(transverse=(0, 2, 0)) == pytest.approx(z.gilbert_damping(transverse=(0, 1, 0)), rel=1e-12)
+    assert bulk((0, 1, 0)).gilbert_damping() == pytest.approx(z.gilbert_damping(), rel=1e-8)
+    with pytest.raises(ValueError, match="transverse must be"):
+        z.gilbert_damping(transverse=(0, 1, 1e-6))
+
+
+def test_bulk_memory_guard_counts_the_octant_points(monkeypatch):
+    assert 400 <= st.bulk.BYTES_PER_POINT <= 1600          # measured 580-680 bytes per point
+    monkeypatch.setattr("spintex.bulk.available_memory", lambda: 2e7)
+    st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(32, 32, 32), octant=True)   # 17^3 points
+    with pytest.raises(MemoryError, match="octant=True"):
+        st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(32, 32, 32))
+    monkeypatch.setattr("spintex.bulk.available_memory", lambda: 5e6)
+    st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(16, 16, 16))

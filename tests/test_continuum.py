@@ -352,6 +352,9 @@ def test_soc_gilbert_damping_limits():
     assert errors[2] < 0.003 and 0.45 < errors[2] / errors[1] < 0.55
     assert ct.soc_gilbert_damping(-4.0, 1.0, 0.02) == pytest.approx(2 * ct.soc_gilbert_damping(-4.0, 1.0, 0.01))
     assert ct.soc_gilbert_damping(-4.0, 1.0, 0.0) == 0.0
+    # energies scaled by 2 and Gamma_so by 4 (a variance): alpha is unchanged
+    scaled = ct.soc_gilbert_damping(-8.0, 2.0, 0.04, hopping=2.0)
+    assert scaled == pytest.approx(ct.soc_gilbert_damping(-4.0, 1.0, 0.01), rel=1e-12)
     with pytest.raises(ValueError, match="soc"):
         ct.soc_gilbert_damping(-4.0, 1.0, -0.01)
 
