@@ -248,6 +248,8 @@ def test_bulk_gilbert_damping_transverse_axis_and_cubic_symmetry():
     assert bulk((0, 1, 0)).gilbert_damping() == pytest.approx(z.gilbert_damping(), rel=1e-8)
     with pytest.raises(ValueError, match="transverse must be"):
         z.gilbert_damping(transverse=(0, 1, 1e-6))
+    with pytest.raises(ValueError, match="vertex_corrections"):
+        z.gilbert_damping(vertex_corrections="no")
 
 
 def test_bulk_memory_guard_counts_the_octant_points(monkeypatch):

@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import available_memory, finite_float
+from ._validate import available_memory, boolean, finite_float
 from .disorder import SCBAConvergenceError
 from .integration import Progress
 from .model import LEVI_CIVITA as _EPS, PAULI
@@ -258,8 +258,9 @@ class BulkSCBA:
         normal to n; on an anisotropic grid, e.g. a bar's (N_x, W, W), K depends on it).  Without
         spin-orbit impurities the ladder makes alpha vanish (the uniform
         precession of a magnet with spin-independent disorder is exact: Larmor's theorem; tested)."""
+        vertex_corrections = boolean(vertex_corrections, "vertex_corrections")
         n = self.n
-        if transverse is None:   # any e_t _|_ n on the cubic grid with n along an axis: they are equivalent
+        if transverse is None:   # on the cubic grid every e_t _|_ n gives the same alpha (tested)
             t = np.cross(n, np.eye(3)[int(np.argmin(np.abs(n)))])
         else:
             t = np.asarray(transverse, dtype=float)
