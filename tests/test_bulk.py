@@ -74,7 +74,7 @@ def test_bulk_spin_current_equals_the_real_space_bubble_of_a_periodic_bar(n):
     for alpha in range(3):   # the oblique n has an out-of-plane (alpha = 1) component of 2.4e-4 (bonds)
         j = bulk.spin_current(alpha)
         assert normal[alpha] == pytest.approx(j.normal, rel=1e-6, abs=1e-12)    # measured 4e-8
-        assert anomalous[alpha] == pytest.approx(j.anomalous, rel=1e-5, abs=1e-12)  # 6e-8
+        assert anomalous[alpha] == pytest.approx(j.anomalous, rel=1e-5, abs=1e-12)  # 1.0e-7
         assert normal[alpha] + anomalous[alpha] == pytest.approx(j.total, rel=1e-6, abs=1e-12)
     if n[0] and n[2]:     # oblique: a spin current normal to the plane of n and E (sigma^y)
         assert abs(normal[1]) > 1e-3 * abs(normal[0])
