@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import available_memory, boolean, finite_float
+from ._validate import available_memory, boolean, finite_float, vector3
 from .disorder import SCBAConvergenceError
 from .integration import Progress
 from .model import LEVI_CIVITA as _EPS, PAULI
@@ -263,10 +263,9 @@ class BulkSCBA:
         if transverse is None:   # on the cubic grid every e_t _|_ n gives the same alpha (tested)
             t = np.cross(n, np.eye(3)[int(np.argmin(np.abs(n)))])
         else:
-            t = np.asarray(transverse, dtype=float)
-            if t.shape != (3,) or not np.all(np.isfinite(t)) or not np.linalg.norm(t) > 0 \
-                    or abs(t @ n) > 1e-12 * np.linalg.norm(t):
-                raise ValueError(f"transverse must be a finite non-zero 3-vector normal to n, got {transverse!r}")
+            t = vector3(transverse, "transverse", unit=True)
+            if abs(t @ n) > 1e-12:
+                raise ValueError(f"transverse must be normal to n = {n.tolist()}, got {transverse!r}")
         sigma_t = np.einsum("a,aij->ij", t / np.linalg.norm(t), PAULI)
         GR = self.retarded
         GA = np.conj(np.swapaxes(GR, -1, -2))
@@ -306,10 +305,10 @@ class BulkSCBA:
           ``j = 2 i B_q / q`` at a small q, whose O(q^2) error (1.7e-5 relative at q = 1e-3 on a
           3 x 3 grid) is removed by one Richardson step on q and 2q.
         """
-        normal = self.normal_spin_current(alpha)
         q = finite_float(q, "q")
         if q == 0:
             raise ValueError("q must be non-zero")
+        normal = self.normal_spin_current(alpha)
         def slope(h):  # j(h) = 2 i B_h / h = j(0) + c h^2
             Bh = (self.anomalous_source_component(h, alpha) - np.conj(self.anomalous_source_component(-h, alpha))) / 2j
             return (2j * Bh / h).real
