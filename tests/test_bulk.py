@@ -262,3 +262,55 @@ def test_bulk_memory_guard_counts_the_octant_points(monkeypatch):
         st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(32, 32, 32))
     monkeypatch.setattr("spintex.bulk.available_memory", lambda: 5e6)
     st.bulk.BulkSCBA(-4.0, 1.0, (0, 0, 1), 1.0, 0.01, grid=(16, 16, 16))
+
+
+@pytest.mark.parametrize("n", [(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)], ids=["n||x", "n||z"])
+def test_accumulation_relaxation_equals_the_real_space_spin_orbit_torque_of_a_periodic_bar(n):
+    """The relaxation torque (st.disorder.spin_orbit_balance on the site pairs) of rho = P_up A P_up
+    / 2pi in the middle of a periodic 3 x 3 bar with spin-orbit SCBA, over its mu_s, equals st.bulk's
+    b on the grid (128, 3, 3); the full A (an equilibrium) has no torque."""
+    from spintex.disorder import spin_orbit_balance
+    from spintex.model import PAULI
+    from spintex.response import fermi_level_system
+    L, W = 60, 3
+    lat = st.lattice.bar(L, W, W, periodic=True)
+    m = st.Model(lat, exchange=0.5, texture=n)
+    _, born, sol = fermi_level_system(m, -3.0, st.Disorder(onsite=1.0, soc=0.05))
+    G = sol.retarded
+    A = 1j * (G - np.conj(np.swapaxes(G[born.reverse], 1, 2))) / (2 * np.pi)
+    n_sigma = np.einsum("a,aij->ij", n, PAULI)
+    P = {s: 0.5 * (np.eye(2) + s * n_sigma) for s in (1, -1)}
+    rho = P[1] @ A @ P[1]
+    middle = lat.slices[L // 2]
+    T = (spin_orbit_balance(m, born, G, rho)[0] @ np.asarray(n))[middle].mean()
+    sites = lambda X, s: np.einsum("ij,nji->n", P[s], X[:lat.num_sites][middle]).real  # noqa: E731
+    mu_s = (sites(rho, 1) / sites(A, 1) - sites(rho, -1) / sites(A, -1)).mean()
+    bulk = st.bulk.BulkSCBA(-3.0, 0.5, n, 1.0, 0.05, grid=(128, W, W)).spin_accumulation_relaxation()
+    assert T / mu_s == pytest.approx(bulk.coefficient, rel=1e-5)
+    assert sites(A, 1).mean() == pytest.approx(bulk.dos_up, rel=1e-5)
+    equilibrium = spin_orbit_balance(m, born, G, A)[0][middle]
+    assert np.abs(equilibrium).max() < 1e-8 * abs(T)
+
+
+def test_accumulation_relaxation_tends_to_the_born_spin_flip_rate():
+    """b = -nu_up / tau_sf,up over its Born value (clean DOS, st.continuum.soc_born_rates) tends to 1
+    linearly in Gamma_0 (E_F = -3, M = 0.5, Gamma_so = 0.01 Gamma_0): measured 1.2047, 1.1172,
+    1.0621 at Gamma_0 = 1, 0.5, 0.25 (converged grids: 1.2039, 1.1173, 1.0619; 1.0314 at 0.125),
+    whose second Richardson value is 0.9994.  Of the excess, the SCBA DOS is 1.120, 1.083, 1.044
+    of the clean one and the flip rate 1.076, 1.032, 1.017 of Born's.  The same for any n on the
+    cubic grid."""
+    nu = st.continuum.spin_dos(-3.0, 0.5, 3)[0]
+    r, rate = [], []
+    for g0, N in ((1.0, 48), (0.5, 64), (0.25, 128)):
+        b = st.bulk.BulkSCBA(-3.0, 0.5, (0, 0, 1), g0, 0.01 * g0, grid=(N, N, N), octant=True)
+        born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0).flip_rate_up
+        relax = b.spin_accumulation_relaxation()
+        r.append(relax.coefficient / (-nu * born))
+        rate.append(relax.flip_rate_up / born)
+    assert 0.45 < (r[2] - 1) / (r[1] - 1) < 0.55 < (r[1] - 1) / (r[0] - 1) < 0.6
+    first = [2 * r[1] - r[0], 2 * r[2] - r[1]]
+    assert (4 * first[1] - first[0]) / 3 == pytest.approx(1.0, abs=2e-3)
+    assert 1 < rate[2] < rate[1] < rate[0] and 2 * rate[2] - rate[1] == pytest.approx(1.0, abs=5e-3)
+    oblique = st.bulk.BulkSCBA(-3.0, 0.5, (1, 1, 1), 1.0, 0.01, grid=(48, 48, 48), octant=True)
+    born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01, direction=(1, 1, 1)).flip_rate_up
+    assert oblique.spin_accumulation_relaxation().coefficient / (-nu * born) == pytest.approx(r[0], rel=1e-5)

@@ -203,18 +203,24 @@ class BulkSCBA:
         if self.octant:
             raise ValueError("the torque and the anomalous spin current (q != 0) need the full k grid: "
                              "BulkSCBA(..., octant=False)")
-        GR = self.retarded
-        GA = np.conj(np.swapaxes(GR, -1, -2))
+        GA = np.conj(np.swapaxes(self.retarded, -1, -2))
         kq = self.k.copy()
         kq[..., 0] += q
         GRq = self.green(kq)                                     # G^R(k + q)
-        sq = np.sin(kq)                                          # s(k + q)
         J = 2 * self.hopping * np.sin(self.k[..., 0] + q / 2)
         rho = GRq @ GA * (J / (2 * np.pi))[..., None, None]     # rho(k + q, k)
+        return self._balance(np.sin(kq), rho, alpha, parts, anticommutator, even=False)
+
+    def _balance(self, sq, rho, alpha, parts, anticommutator, even):
+        """A_q of the module docstring for a response rho(k + q, k) given on the grid (sq = s(k + q)).
+        ``even``: rho is even in each k_i and q = 0, so the cross moments <s_i s_j rho>, i != j,
+        vanish and are not formed (this is what lets octant grids use it)."""
+        GA = np.conj(np.swapaxes(self.retarded, -1, -2))
         Mc = self._moments[1]
         if "across" in parts:  # the same 3x3 moment tables serve every spin axis a
-            R = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for j in range(3)] for i in range(3)]
-            Q = [[_mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for j in range(3)] for i in range(3)]
+            pairs = [(i, i) for i in range(3)] if even else [(i, j) for i in range(3) for j in range(3)]
+            R = {(i, j): self._mean(sq[..., i, None, None] * self.s[..., j, None, None] * rho) for i, j in pairs}
+            Q = {(i, j): self._mean(sq[..., i, None, None] * self.s[..., j, None, None] * GA) for i, j in pairs}
         total = 0.0
         for a, (b, c) in _OTHER.items():
             if anticommutator:   # {sigma^alpha, sigma^a} / 2
@@ -224,13 +230,45 @@ class BulkSCBA:
             if not np.any(O):
                 continue
             S = sq[..., b, None, None] ** 2 * Mc[c] + sq[..., c, None, None] ** 2 * Mc[b]
-            term = np.trace(O @ _mean(S @ PAULI[a] @ rho)) if "adjacent" in parts else 0.0
+            term = np.trace(O @ self._mean(S @ PAULI[a] @ rho)) if "adjacent" in parts else 0.0
             if "across" in parts:
                 for (i1, i2) in ((b, c), (c, b)):          # eps_a i1 i2 != 0
                     for (j1, j2) in ((b, c), (c, b)):      # eps_a j1 j2 != 0
-                        term -= _EPS[a, i1, i2] * _EPS[a, j1, j2] * np.trace(O @ R[i2][j1] @ PAULI[a] @ Q[i1][j2])
+                        if (i2, j1) in R:
+                            term -= (_EPS[a, i1, i2] * _EPS[a, j1, j2]
+                                     * np.trace(O @ R[i2, j1] @ PAULI[a] @ Q[i1, j2]))
             total += self.soc * term
         return complex(total)
+
+    def spin_accumulation_relaxation(self) -> "AccumulationRelaxation":
+        """The relaxation torque per unit spin accumulation, b = T / mu_s, of a uniform spin
+        accumulation along n: the coefficient of ``Response.relaxation_torque = b
+        Response.spin_accumulation`` in a steady state that varies slowly on the mean free path
+        (the Valet-Fert relaxation; docs/physics.md section 22).
+
+        The Fermi-surface response to raising the chemical potential of the spin along n by mu_up
+        is ``rho(k) = mu_up P_up A(k) P_up / 2pi`` (A = i(G^R - G^A), P_up = (1 + n.sigma)/2): to
+        zeroth order in Gamma_so this is the slow spin mode of the q = 0 ladder, which conserves
+        each spin (Ward identity), and its torque is first order in Gamma_so.  T is the
+        commutator part of the averaged spin-orbit term (module docstring) of that rho, along n;
+        mu_s = mu_up - mu_down with mu_sigma = dn_sigma / nu_sigma, nu_sigma = Tr[P_sigma <A>] / 2pi
+        (the definitions of ``Response.spin_accumulation``).  The full A (the charge mode) has no
+        torque (an equilibrium; tested), so raising mu_down instead gives the same b.  Detailed
+        balance gives the SCBA spin-flip rates ``1/tau_sf,sigma = -b / nu_sigma``, whose Born
+        limit (Gamma_0 -> 0) is :func:`spintex.continuum.soc_born_rates`.  Corrections: O(Gamma_so)
+        in the mode, and O((l / l_s)^2), also O(Gamma_so / Gamma_0), from the gradients of a real
+        steady state.  Works on octant grids (rho is even in each k_i)."""
+        GR = self.retarded
+        A = 1j * (GR - np.conj(np.swapaxes(GR, -1, -2))) / (2 * np.pi)
+        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
+        P_up, P_down = 0.5 * (np.eye(2) + n_sigma), 0.5 * (np.eye(2) - n_sigma)
+        rho = P_up @ A @ P_up
+        A_local, rho_local = self._mean(A), self._mean(rho)
+        nu_up, nu_down = (float(np.trace(P @ A_local).real) for P in (P_up, P_down))
+        mu_s = np.trace(P_up @ rho_local).real / nu_up - np.trace(P_down @ rho_local).real / nu_down
+        torque = [self._balance(self.s, rho, alpha, ("adjacent", "across"), False, even=True).imag
+                  for alpha in range(3)]
+        return AccumulationRelaxation(float(np.dot(torque, self.n) / mu_s), nu_up, nu_down)
 
     def normal_spin_current(self, alpha: int) -> float:
         """The ``normal`` part of :meth:`spin_current` alone (works on the octant grid)."""
@@ -337,6 +375,25 @@ class BulkSpinCurrent(NamedTuple):
     @property
     def total(self) -> float:
         return self.normal + self.anomalous
+
+
+class AccumulationRelaxation(NamedTuple):
+    """Relaxation of a uniform spin accumulation (:meth:`BulkSCBA.spin_accumulation_relaxation`):
+    ``coefficient`` b = T / mu_s per site (T in units of the spin, sigma/2; mu_s = mu_up - mu_down
+    along n), and the SCBA densities of states per site and spin along n."""
+
+    coefficient: float
+    dos_up: float
+    dos_down: float
+
+    @property
+    def flip_rate_up(self) -> float:
+        """1/tau_sf,up = -b / nu_up (detailed balance; compare soc_born_rates(...).flip_rate_up)."""
+        return -self.coefficient / self.dos_up
+
+    @property
+    def flip_rate_down(self) -> float:
+        return -self.coefficient / self.dos_down
 
 
 class RelaxationTorqueCoefficients(NamedTuple):
