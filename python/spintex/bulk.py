@@ -1,9 +1,11 @@
 """The infinite cubic lattice in momentum space: SCBA with on-site and spin-orbit impurities, and
 what seed 002 asks of it without a finite cross-section: the bubble relaxation torque (Eqs. 18-23),
 the spin currents of a uniform field with their spin AMR (Eqs. 35-40; :meth:`BulkSCBA.spin_current`,
-:func:`spin_amr_coefficients`, the Boltzmann limit :func:`boltzmann_spin_conductivity`), and the
-Gilbert damping by spin-orbit impurities (:meth:`BulkSCBA.gilbert_damping`; docs/physics.md
-sections 11, 20 and 21).
+:func:`spin_amr_coefficients`, the Boltzmann limit :func:`boltzmann_spin_conductivity`), the
+Gilbert damping by spin-orbit impurities (:meth:`BulkSCBA.gilbert_damping`), and the relaxation
+of a uniform spin accumulation, the exact SCBA reference for the Valet-Fert relaxation of a steady
+state (:meth:`BulkSCBA.spin_accumulation_relaxation`); docs/physics.md sections 11, 20, 21 and 22.
+A grid (N, W, W) describes a periodic W x W bar (tested against the real-space bar).
 
 Model (CONVENTIONS.md): ``H(k) = eps(k) - M n.sigma``, ``eps(k) = -2t sum_i cos k_i``; on-site
 disorder Gamma_0; spin-orbit impurities with ``<k'|V_R|k> = i sum_a v^a_R [s(k') x s(k)]_a sigma^a
