@@ -283,6 +283,19 @@ class BulkSCBA:
         rho = GR @ GA * (v / (2 * np.pi))[..., None, None]
         return float(np.real(np.trace(PAULI[alpha] @ self._mean(v[..., None, None] * rho))))
 
+    def spin_conductivities(self) -> tuple:
+        """(sigma_up, sigma_down): the particle current along x per site of each spin along n per
+        unit uniform field (charge +1), ``(1/2pi) <Tr[P_sigma v_x G^R v_x G^A]>_k`` (the current
+        vertex has no ladder at q = 0: :meth:`spin_current`).  With the densities of states and
+        flip rates of :meth:`spin_accumulation_relaxation` they give Valet-Fert's spin diffusion
+        length (:func:`spintex.continuum.spin_diffusion_lengths`, D_sigma = sigma_sigma / nu_sigma).
+        Works on octant grids."""
+        GR = self.retarded
+        v = (2 * self.hopping * self.s[..., 0])[..., None, None]
+        X = self._mean(v * (GR @ np.conj(np.swapaxes(GR, -1, -2))) * v) / (2 * np.pi)
+        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
+        return tuple(float(np.trace(0.5 * (np.eye(2) + sign * n_sigma) @ X).real) for sign in (1, -1))
+
     def gilbert_damping(self, vertex_corrections: bool = True, transverse=None) -> float:
         """alpha = M^2 K^{xx} of a uniformly rotating magnetization (:func:`spintex.gilbert_damping`'s
         definition: T = -alpha n x dn/dt per site), in the SCBA with the ladder on the k grid.
