@@ -337,3 +337,16 @@ def test_steady_state_relaxes_the_spin_accumulation_at_the_bulk_rate(n):
         bulk = st.bulk.BulkSCBA(-3.0, 0.5, n, 1.0, soc, grid=(128, W, W)).spin_accumulation_relaxation()
         error.append(b / bulk.coefficient - 1)
     assert abs(error[0]) < 6e-3 and 0.45 < error[1] / error[0] < 0.55
+
+
+def test_spin_conductivities_split_the_bond_spin_current_and_work_on_octant_grids():
+    """sigma_up - sigma_down is the bond spin current along n (Pauli units); the octant grid gives
+    the full grid's conductivities and relaxation; Gamma_so = 0 relaxes nothing."""
+    full = st.bulk.BulkSCBA(-3.0, 0.5, (0, 1, 0), 1.0, 0.01, grid=(24, 24, 24))
+    octant = st.bulk.BulkSCBA(-3.0, 0.5, (0, 1, 0), 1.0, 0.01, grid=(24, 24, 24), octant=True)
+    up, down = full.spin_conductivities()
+    assert up - down == pytest.approx(full.normal_spin_current(1), rel=1e-12)
+    assert octant.spin_conductivities() == pytest.approx((up, down), rel=1e-12)
+    assert octant.spin_accumulation_relaxation() == pytest.approx(full.spin_accumulation_relaxation(), rel=1e-10)
+    none = st.bulk.BulkSCBA(-3.0, 0.5, (0, 1, 0), 1.0, 0.0, grid=(24, 24, 24), octant=True)
+    assert none.spin_accumulation_relaxation().coefficient == 0.0
