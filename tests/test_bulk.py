@@ -300,17 +300,21 @@ def test_accumulation_relaxation_tends_to_the_born_spin_flip_rate():
     of the clean one and the flip rate 1.076, 1.032, 1.017 of Born's.  The same for any n on the
     cubic grid."""
     nu = st.continuum.spin_dos(-3.0, 0.5, 3)[0]
-    r, rate = [], []
+    r, rate, rate_down = [], [], []
     for g0, N in ((1.0, 48), (0.5, 64), (0.25, 128)):
         b = st.bulk.BulkSCBA(-3.0, 0.5, (0, 0, 1), g0, 0.01 * g0, grid=(N, N, N), octant=True)
         born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0).flip_rate_up
         relax = b.spin_accumulation_relaxation()
         r.append(relax.coefficient / (-nu * born))
         rate.append(relax.flip_rate_up / born)
+        rate_down.append(relax.flip_rate_down / st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0).flip_rate_down)
     assert 0.45 < (r[2] - 1) / (r[1] - 1) < 0.55 < (r[1] - 1) / (r[0] - 1) < 0.6
     first = [2 * r[1] - r[0], 2 * r[2] - r[1]]
     assert (4 * first[1] - first[0]) / 3 == pytest.approx(1.0, abs=2e-3)
     assert 1 < rate[2] < rate[1] < rate[0] and 2 * rate[2] - rate[1] == pytest.approx(1.0, abs=5e-3)
+    # the down spin: 1.0561, 1.0432, 1.0252, extrapolated 1.0072
+    assert 1 < rate_down[2] < rate_down[1] < rate_down[0]
+    assert 2 * rate_down[2] - rate_down[1] == pytest.approx(1.0, abs=1e-2)
     oblique = st.bulk.BulkSCBA(-3.0, 0.5, (1, 1, 1), 1.0, 0.01, grid=(48, 48, 48), octant=True)
     born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01, direction=(1, 1, 1)).flip_rate_up
     assert oblique.spin_accumulation_relaxation().coefficient / (-nu * born) == pytest.approx(r[0], rel=1e-5)
@@ -347,6 +351,13 @@ def test_spin_conductivities_split_the_bond_spin_current_and_work_on_octant_grid
     up, down = full.spin_conductivities()
     assert up - down == pytest.approx(full.normal_spin_current(1), rel=1e-12)
     assert octant.spin_conductivities() == pytest.approx((up, down), rel=1e-12)
-    assert octant.spin_accumulation_relaxation() == pytest.approx(full.spin_accumulation_relaxation(), rel=1e-10)
+    assert tuple(octant.spin_accumulation_relaxation()) == pytest.approx(tuple(full.spin_accumulation_relaxation()),
+                                                                         rel=1e-10)
+    relax = full.spin_accumulation_relaxation()   # detailed balance (dos_up != dos_down here)
+    assert relax.dos_down * relax.flip_rate_down == pytest.approx(relax.dos_up * relax.flip_rate_up, rel=1e-12)
+    assert relax.dos_up > 1.4 * relax.dos_down
+    scaled = st.bulk.BulkSCBA(-6.0, 1.0, (0, 1, 0), 2.0, 0.02, grid=(24, 24, 24), hopping=2.0)  # t = 2
+    up2, down2 = scaled.spin_conductivities()
+    assert up2 - down2 == pytest.approx(scaled.normal_spin_current(1), rel=1e-12)  # measured -7.70e-3
     none = st.bulk.BulkSCBA(-3.0, 0.5, (0, 1, 0), 1.0, 0.0, grid=(24, 24, 24), octant=True)
     assert none.spin_accumulation_relaxation().coefficient == 0.0

@@ -255,7 +255,9 @@ class BulkSCBA:
         commutator part of the averaged spin-orbit term (module docstring) of that rho, along n;
         mu_s = mu_up - mu_down with mu_sigma = dn_sigma / nu_sigma, nu_sigma = Tr[P_sigma <A>] / 2pi
         (the definitions of ``Response.spin_accumulation``).  The full A (the charge mode) has no
-        torque (an equilibrium; tested), so raising mu_down instead gives the same b.  Detailed
+        torque (an equilibrium; tested), so raising mu_down instead gives the same b, exactly for n
+        along a cubic axis and to O(Gamma_so) otherwise (1.2e-5 relative for n || (1, 1, 1) at
+        Gamma_so = 0.01 Gamma_0: spin-orbit impurities mix the spins in A).  Detailed
         balance gives the SCBA spin-flip rates ``1/tau_sf,sigma = -b / nu_sigma``, whose Born
         limit (Gamma_0 -> 0) is :func:`spintex.continuum.soc_born_rates`.  Corrections: O(Gamma_so)
         in the mode, and O((l / l_s)^2), also O(Gamma_so / Gamma_0), from the gradients of a real
