@@ -40,6 +40,8 @@
 # ``BulkSCBA.spin_conductivities`` and ``spin_accumulation_relaxation`` on the bar's grid.
 
 # %%
+import functools
+
 import numpy as np
 
 import spintex as st
@@ -158,6 +160,7 @@ def steady(width, soc=SOC, W=4, bump=0.5, E=-3.0, drive="field", margin=MARGIN):
     return out
 
 
+@functools.cache   # part B asks for it once per drive
 def relaxation(n, soc, W, onsite=G0, E=-3.0):
     """b of a uniform spin accumulation on the periodic W x W bar's k grid (section C)."""
     return st.bulk.BulkSCBA(E, M, n, onsite, soc, grid=(128, W, W)).spin_accumulation_relaxation().coefficient

@@ -303,11 +303,11 @@ def test_accumulation_relaxation_tends_to_the_born_spin_flip_rate():
     r, rate, rate_down = [], [], []
     for g0, N in ((1.0, 48), (0.5, 64), (0.25, 128)):
         b = st.bulk.BulkSCBA(-3.0, 0.5, (0, 0, 1), g0, 0.01 * g0, grid=(N, N, N), octant=True)
-        born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0).flip_rate_up
+        born = st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0)
         relax = b.spin_accumulation_relaxation()
-        r.append(relax.coefficient / (-nu * born))
-        rate.append(relax.flip_rate_up / born)
-        rate_down.append(relax.flip_rate_down / st.continuum.soc_born_rates(-3.0, 0.5, 3, 0.01 * g0).flip_rate_down)
+        r.append(relax.coefficient / (-nu * born.flip_rate_up))
+        rate.append(relax.flip_rate_up / born.flip_rate_up)
+        rate_down.append(relax.flip_rate_down / born.flip_rate_down)
     assert 0.45 < (r[2] - 1) / (r[1] - 1) < 0.55 < (r[1] - 1) / (r[0] - 1) < 0.6
     first = [2 * r[1] - r[0], 2 * r[2] - r[1]]
     assert (4 * first[1] - first[0]) / 3 == pytest.approx(1.0, abs=2e-3)

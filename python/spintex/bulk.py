@@ -211,13 +211,12 @@ class BulkSCBA:
         GRq = self.green(kq)                                     # G^R(k + q)
         J = 2 * self.hopping * np.sin(self.k[..., 0] + q / 2)
         rho = GRq @ GA * (J / (2 * np.pi))[..., None, None]     # rho(k + q, k)
-        return self._balance(np.sin(kq), rho, alpha, parts, anticommutator, even=False)
+        return self._balance(np.sin(kq), rho, GA, alpha, parts, anticommutator, even=False)
 
-    def _balance(self, sq, rho, alpha, parts, anticommutator, even):
-        """A_q of the module docstring for a response rho(k + q, k) given on the grid (sq = s(k + q)).
-        ``even``: rho is even in each k_i and q = 0, so the cross moments <s_i s_j rho>, i != j,
-        vanish and are not formed (this is what lets octant grids use it)."""
-        GA = np.conj(np.swapaxes(self.retarded, -1, -2))
+    def _balance(self, sq, rho, GA, alpha, parts, anticommutator, even):
+        """A_q of the module docstring for a response rho(k + q, k) given on the grid (sq = s(k + q),
+        GA = G^A(k)).  ``even``: rho is even in each k_i and q = 0, so the cross moments
+        <s_i s_j rho>, i != j, vanish and are not formed (this is what lets octant grids use it)."""
         Mc = self._moments[1]
         if "across" in parts:  # the same 3x3 moment tables serve every spin axis a
             pairs = [(i, i) for i in range(3)] if even else [(i, j) for i in range(3) for j in range(3)]
@@ -263,14 +262,15 @@ class BulkSCBA:
         in the mode, and O((l / l_s)^2), also O(Gamma_so / Gamma_0), from the gradients of a real
         steady state.  Works on octant grids (rho is even in each k_i)."""
         GR = self.retarded
-        A = 1j * (GR - np.conj(np.swapaxes(GR, -1, -2))) / (2 * np.pi)
+        GA = np.conj(np.swapaxes(GR, -1, -2))
+        A = 1j * (GR - GA) / (2 * np.pi)
         n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
         P_up, P_down = 0.5 * (np.eye(2) + n_sigma), 0.5 * (np.eye(2) - n_sigma)
         rho = P_up @ A @ P_up
-        A_local, rho_local = self._mean(A), self._mean(rho)
+        A_local = self._mean(A)
         nu_up, nu_down = (float(np.trace(P @ A_local).real) for P in (P_up, P_down))
-        mu_s = np.trace(P_up @ rho_local).real / nu_up - np.trace(P_down @ rho_local).real / nu_down
-        torque = [self._balance(self.s, rho, alpha, ("adjacent", "across"), False, even=True).imag
+        mu_s = np.trace(P_up @ self._mean(rho)).real / nu_up   # mu_down = 0: Tr[P_down P_up A P_up] = 0
+        torque = [self._balance(self.s, rho, GA, alpha, ("adjacent", "across"), False, even=True).imag
                   for alpha in range(3)]
         return AccumulationRelaxation(float(np.dot(torque, self.n) / mu_s), nu_up, nu_down)
 
