@@ -127,7 +127,7 @@ def test_valet_fert_with_kubo_greenwood_conductivities_is_the_slow_mode_to_first
 def test_lead_bias_carries_each_spin_by_the_kubo_greenwood_conductivity():
     """A lead-biased periodic 3 x 3 bar without spin flips (E_F = -3, M = 0.5, Gamma_0 = 1): each spin's
     mu_s(x) is linear inside and j_s = -sigma_s d mu_s / dx with the Kubo-Greenwood sigma_s of
-    ``BulkSCBA.spin_conductivities`` (measured 2e-10; the RA bubble is +14 % and -19 % off).  The
+    ``BulkSCBA.spin_conductivities`` (measured 2e-10; sigma / sigma_RA = 1.141 and 0.812).  The
     ratio of the total current to the gradient of the charge's mu is not sigma_up + sigma_down
     (0.75 % off): the contacts give the two spins different gradients."""
     L, W, n = 120, 3, np.array([0.0, 0.0, 1.0])

@@ -299,8 +299,8 @@ class BulkSCBA:
         Valet-Fert's spin diffusion length (:func:`spintex.continuum.spin_diffusion_lengths`,
         D_s = sigma_s / nu_s), exact to first order in the spin flip.  ``rr_terms=False`` drops the
         RR and AA products: the RA bubble (``st.kubo_bubble``, :meth:`normal_spin_current`), which is
-        the weak-disorder limit (the RR part is O(1 / (E_F tau)) of it; on a 3 x 3 bar at Gamma_0 = 1
-        it is +14 % and -19 % of the two spins').  Works on octant grids."""
+        the weak-disorder limit (the RR part is O(1 / (E_F tau)) of it; on a 3 x 3 bar at Gamma_0 = 1,
+        sigma / sigma_RA = 1.141 and 0.812 for the two spins).  Works on octant grids."""
         rr_terms = boolean(rr_terms, "rr_terms")
         GR = self.retarded
         GA = np.conj(np.swapaxes(GR, -1, -2))
