@@ -84,6 +84,11 @@ def kubo_bubble(model: Model, energy: float, *, field, disorder: Disorder) -> Re
     """Fermi-surface response to an electric field E(x) along x, without vertex corrections (module
     docstring): rho = (1/2pi) G^R (sum_b E_b J_b) G^A with the SCBA G^R.
 
+    This is the seeds' RA bubble. Its current in a uniform field is (1/2pi) Tr[J G^R J G^A], not
+    the conserving DC conductivity of the lattice. That one is Kubo-Greenwood's, which adds
+    -(1/2pi) Re Tr[J G^R J G^R] (O(1 / (E_F tau)); docs/physics.md section 24). A DC field with
+    vertex corrections is ``linear_response(..., drive="field")``.
+
     Parameters
     ----------
     model : Model
