@@ -214,6 +214,56 @@ def test_strip_follows_the_kinetic_equation_not_the_closure():
     lattice = fitted(mp, kinetic, lo, hi)
     assert abs(lattice / kinetic - 1) < 1e-2  # measured 4.8e-3, falling about linearly in gamma
     assert abs(lattice / seed - 1) > 0.04  # measured 5.9e-2
+    # the O(gamma) part is the SCBA's real self-energy (E - Re Sigma, M_eff): with it, 1.0e-4
+    # (the k-space mode's 7.0e-5 from the renormalized one, O(gamma^2), plus the fit's floor)
+    c = PeriodicWire(10, 4, 1).renormalized_channels(energy, m, gamma / (np.pi * weights.sum()))
+    renormalized = cont.kinetic_transverse_decay(c.speeds, c.weights, c.lifetime, c.exchange)
+    assert abs(lattice / renormalized - 1) < 2e-4
+    # the lattice is the k-space ladder's mode up to the fit's floor (measured 5.2e-5)
+    exact = PeriodicWire(10, 4, 1).exact_transverse_decay(energy, m, gamma / (np.pi * weights.sum()))
+    assert abs(lattice / exact - 1) < 1e-4
+
+
+def test_strip_approaches_the_renormalized_kinetic_mode_as_gamma_squared():
+    """The exact (k-space) mode of the 4 x 1 strip (E = -0.5, a = 1; the lattice's own, tested above) against
+    the channels' kinetic mode: with the bare channels the gap halves with gamma (9.6e-3, 4.8e-3); with
+    the SCBA-renormalized ones (open channels at E - Re Sigma, M_eff = M - (Re Sigma_up -
+    Re Sigma_down)/2, gamma_SCBA) it quarters (2.9e-4, 7.0e-5).  Either renormalization alone leaves an
+    O(gamma) gap (docs/physics.md section 19).  In a chain Re Sigma = 0 inside the band."""
+    from spintex.periodic import PeriodicWire
+
+    wire, energy = PeriodicWire(10, 4, 1), -0.5
+    speeds, weights = wire.open_channels(energy)
+    bare, renormalized = [], []
+    for gamma in (0.02, 0.01):
+        onsite, m = gamma / (np.pi * weights.sum()), gamma
+        kinetic = cont.kinetic_transverse_decay(speeds, weights, 1 / (2 * gamma), m)
+        exact = wire.exact_transverse_decay(energy, m, onsite)
+        c = wire.renormalized_channels(energy, m, onsite)
+        bare.append(abs(exact / kinetic - 1))
+        renormalized.append(abs(exact / cont.kinetic_transverse_decay(c.speeds, c.weights, c.lifetime, c.exchange) - 1))
+        only_m = cont.kinetic_transverse_decay(speeds, weights, 1 / (2 * gamma), c.exchange)
+        assert abs(exact / only_m - 1) > 10 * renormalized[-1]
+    assert 1.8 < bare[0] / bare[1] < 2.2 and 3.6 < renormalized[0] / renormalized[1] < 4.4, (bare, renormalized)
+    assert renormalized[1] < 0.03 * bare[1]
+    # M_eff / M - 1: 4.05e-3 on the strip at gamma = 0.01; -7.8e-5 (O(gamma^2)) on a chain
+    assert wire.renormalized_channels(energy, 0.01, 0.01 / (np.pi * weights.sum())).exchange / 0.01 - 1 > 3e-3
+    chain = PeriodicWire(10, 1, 1).renormalized_channels(-1.0, 0.01, 0.01 / (np.pi * st.continuum.dos(-1.0, 1)))
+    assert abs(chain.exchange / 0.01 - 1) < 1e-4
+
+
+def test_renormalized_channels_reject_bad_input():
+    from spintex.periodic import PeriodicWire
+
+    wire = PeriodicWire(10, 4, 1)
+    with pytest.raises(ValueError, match="onsite"):
+        wire.renormalized_channels(-0.5, 0.01, 0.0)
+    with pytest.raises(ValueError, match="exchange"):
+        wire.renormalized_channels(-0.5, -0.01, 0.01)
+    with pytest.raises(ValueError, match="no channel is open"):
+        wire.renormalized_channels(-7.0, 0.01, 0.01)
+    with pytest.raises(ValueError, match="exchange must be > 0"):
+        wire.exact_transverse_decay(-0.5, 0.0, 0.01)
 
 
 def test_chain_decay_with_magnetic_impurities():

@@ -16,6 +16,8 @@ are totals through the whole cross-section.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import _core, lattice
@@ -57,6 +59,17 @@ class _ChannelSum:
             s, b, r = c.apply_both(source, left, right, pairing)
             sites, bonds, reverse = sites + w * s, bonds + w * b, reverse + w * r
         return sites, bonds, reverse
+
+
+class RenormalizedChannels(NamedTuple):
+    """:meth:`PeriodicWire.renormalized_channels`: open channels at E - Re Sigma, lifetime
+    1 / (2 gamma_SCBA), the renormalized exchange M_eff and (Sigma_up, Sigma_down)."""
+
+    speeds: np.ndarray
+    weights: np.ndarray
+    lifetime: float
+    exchange: float
+    self_energy: tuple
 
 
 class PeriodicWire:
@@ -220,6 +233,91 @@ class PeriodicWire:
                              f"{self.levels.max():.3g}, hopping {t:g})")
         speeds = np.sqrt(4 * t**2 - x[inside] ** 2)
         return speeds, self.weights[inside] / (np.pi * speeds)
+
+    def renormalized_channels(self, energy: float, exchange: float, onsite: float) -> "RenormalizedChannels":
+        """The open channels of the uniform wire with its SCBA self-energy (on-site variance
+        ``onsite``, exchange along the texture): the inputs of
+        :func:`spintex.continuum.kinetic_transverse_decay` that the lattice's ladder follows to
+        O(gamma^2) (docs/physics.md section 19).
+
+        Sigma_s = onsite * sum_j w_j g(E + s M - eps_j - Sigma_s) for s = +1 (up along n) and -1, with
+        the chain's local g(w) = 1 / (sqrt(w - 2t) sqrt(w + 2t)).  A closed channel makes Re Sigma
+        non-zero and spin dependent (in a chain it vanishes inside the band).  That shifts the open
+        channels to E - Re Sigma (the spin mean) and renormalizes the splitting to
+        M_eff = M - (Re Sigma_up - Re Sigma_down) / 2, both O(gamma), which the bare channels of
+        :meth:`open_channels` miss.  Returns speeds and weights at E - Re Sigma, the lifetime
+        1 / (2 gamma) with gamma = -Im Sigma (spin mean), M_eff and (Sigma_up, Sigma_down)."""
+        from ._validate import finite_float
+        from .disorder import SCBAConvergenceError
+
+        energy = finite_float(energy, "energy")
+        exchange = finite_float(exchange, "exchange", nonnegative=True)
+        onsite = finite_float(onsite, "onsite", positive=True)
+        t = self.model.hopping
+
+        def local(w):   # the infinite chain's local Green's function, Im w > 0
+            return np.sum(self.weights / (np.sqrt(w - self.levels - 2 * t) * np.sqrt(w - self.levels + 2 * t)))
+
+        sigma = []
+        for spin in (1, -1):
+            value = -0.5j * onsite
+            for _ in range(100_000):
+                new = onsite * local(energy + spin * exchange - value)
+                if abs(new - value) < 1e-15 * max(1.0, abs(new)):
+                    break
+                value = 0.5 * (value + new)
+            else:
+                raise SCBAConvergenceError(f"the uniform wire's SCBA did not converge at energy {energy!r}")
+            sigma.append(complex(new))
+        shift = 0.5 * (sigma[0].real + sigma[1].real)
+        gamma = -0.5 * (sigma[0].imag + sigma[1].imag)
+        speeds, weights = self.open_channels(energy - shift)
+        return RenormalizedChannels(speeds, weights, 1 / (2 * gamma), exchange - 0.5 * (sigma[0].real - sigma[1].real),
+                                    (sigma[0], sigma[1]))
+
+    def exact_transverse_decay(self, energy: float, exchange: float, onsite: float) -> complex:
+        """kappa of the transverse spin m+ = s_x + i s_y ~ e^{-kappa x} far from its source in the
+        uniform wire magnetized along z, exactly in the SCBA with the ladder: the zero of
+
+            1 - onsite * Pi(i kappa),   Pi(q) = sum_j w_j <G^R_down(k + q/2) G^A_up(k - q/2)>_k
+
+        (on-site, spin-independent disorder: the Born map of the transverse density is ``onsite``
+        times its local average; G_s(k) = 1 / (E + s M - eps_j + 2t cos k - Sigma_s) with the SCBA
+        Sigma_s of :meth:`renormalized_channels`).  The k sum is a periodic trapezoid rule on
+        ``2^m >= 100 * 2t / gamma`` nodes (exponentially accurate for these analytic integrands), and
+        the zero is found by complex secant steps from the renormalized channels' kinetic mode.  A
+        lead-driven :meth:`linear_response` has this kappa between 6 and 10 decay lengths from the
+        source to the fit's floor (tests/test_transverse_diffusion.py)."""
+        from ._validate import finite_float
+        from .continuum import kinetic_transverse_decay
+        from .disorder import SCBAConvergenceError
+
+        c = self.renormalized_channels(energy, exchange, onsite)
+        energy, exchange, onsite = float(energy), finite_float(exchange, "exchange"), float(onsite)
+        if exchange == 0:
+            raise ValueError("exchange must be > 0 (no precession: the transverse mode is the charge mode)")
+        up, down = c.self_energy
+        t = self.model.hopping
+        gamma = 1 / (2 * c.lifetime)
+        n = 1 << max(12, int(np.ceil(np.log2(100 * 2 * t / gamma))))
+        k = 2 * np.pi * (np.arange(n) + 0.5) / n
+
+        def mismatch(kappa):
+            kp, km = k + 0.5j * kappa, k - 0.5j * kappa
+            pi = sum(w * np.mean(1 / (energy - exchange - e + 2 * t * np.cos(kp) - down)
+                                 / (energy + exchange - e + 2 * t * np.cos(km) - np.conj(up)))
+                     for e, w in zip(self.levels, self.weights))
+            return 1 - onsite * pi
+
+        x0 = complex(kinetic_transverse_decay(c.speeds, c.weights, c.lifetime, c.exchange))
+        x1 = x0 * (1 + 1e-3)
+        f0 = mismatch(x0)
+        for _ in range(60):
+            f1 = mismatch(x1)
+            x0, x1, f0 = x1, x1 - f1 * (x1 - x0) / (f1 - f0), f1
+            if abs(x1 - x0) < 1e-13 * abs(x1):
+                return complex(x1)
+        raise SCBAConvergenceError(f"the transverse mode's secant iteration did not converge at energy {energy!r}")
 
     def spin_dos(self, energy: float, exchange: float):
         """(nu_up, nu_down): clean DOS per site per spin of this cross-section's band at E +- M."""
