@@ -264,6 +264,8 @@ def test_renormalized_channels_reject_bad_input():
         wire.renormalized_channels(-7.0, 0.01, 0.01)
     with pytest.raises(ValueError, match="exchange must be > 0"):
         wire.exact_transverse_decay(-0.5, 0.0, 0.01)
+    with pytest.raises(ValueError, match="broadens too little"):
+        wire.exact_transverse_decay(-0.5, 1e-6, 1e-6)
 
 
 def test_chain_decay_with_magnetic_impurities():

@@ -300,6 +300,9 @@ class PeriodicWire:
         t = self.model.hopping
         gamma = 1 / (2 * c.lifetime)
         n = 1 << max(12, int(np.ceil(np.log2(100 * 2 * t / gamma))))
+        if n > 1 << 24:
+            raise ValueError(f"onsite = {onsite!r} broadens too little (gamma = {gamma:.3g}): the k sum would need "
+                             f"{n} nodes; use gamma >= {100 * 2 * t / (1 << 24):.2g}")
         k = 2 * np.pi * (np.arange(n) + 0.5) / n
 
         def mismatch(kappa):
