@@ -160,6 +160,17 @@ class BulkSCBA:
             return _mean(X)
         return np.einsum("p,pij->ij", self.weights, X.reshape(-1, 2, 2))
 
+    def renormalized_bands(self) -> tuple:
+        """(E_eff, M_eff): the Fermi energy and exchange the SCBA's real self-energy leaves,
+        ``E - (Re Sigma_up + Re Sigma_down)/2`` and ``M - (Re Sigma_up - Re Sigma_down)/2`` with
+        Sigma_s = Tr[P_s <Sigma(k)>_k] for the spin along n.  Both shifts are O(Gamma); Fermi-surface
+        (Boltzmann) quantities at (E_eff, M_eff) drop that part of their distance to the SCBA
+        (docs/physics.md sections 19 and 24)."""
+        local = self._mean(self.self_energy)
+        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
+        up, down = (float(np.trace(0.5 * (np.eye(2) + sign * n_sigma) @ local).real) for sign in (1, -1))
+        return self.energy - 0.5 * (up + down), self.exchange - 0.5 * (up - down)
+
     def local_green(self) -> np.ndarray:
         """G^R_ii, the Brillouin-zone mean of G^R(k)."""
         return self._moments[0]
