@@ -13,7 +13,8 @@ K^{ab}_i = (1/2pi) Re Tr[sigma^a (X_RA - X_RR)_ii], i.e. 2 G^R Y G^A in place of
 G^A Y G^R: the same site traces when the Hamiltonian has an antiunitary symmetry (collinear and
 coplanar textures without spin-orbit coupling, edges included), not in general (docs/physics.md
 section 6).  In the SCBA both products carry their ladder vertex corrections,
-X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (``spintex.disorder``).
+X = G(Y + S[X])G^A and X = G(Y + S[X])G^R (``spintex.disorder``); with spin-orbit impurities on
+the site pairs of the block sweep (their Born map is not local; docs/physics.md section 21).
 
 The torque on the magnetization T_i = M n_i x ds_i then contains -M^2 K^{xx} n x dn/dt
 (x: a direction transverse to n), so the reported damping coefficient
@@ -39,6 +40,7 @@ from ._validate import boolean, check_model, finite_float
 from .disorder import Disorder, magnetic_axes
 from .model import PAULI, Model
 from .pumping import fermi_surface_response
+from .response import fermi_level_system
 
 
 def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_corrections: bool = True) -> np.ndarray:
@@ -46,18 +48,28 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     vertex_corrections = boolean(vertex_corrections, "vertex_corrections")
     if not isinstance(disorder, Disorder) or disorder.method != "scba":
         raise ValueError("gilbert_damping needs disorder=st.Disorder(..., method='scba')")
-    if disorder.soc:
-        raise NotImplementedError("gilbert_damping with spin-orbit impurities (soc > 0) in SCBA is not implemented: "
-                                  "its Kubo-Bastin engine (st.pumping's Fermi-surface part) has no site-pair version "
-                                  "(the field drive's Fermi sea has one); for a uniform bulk magnet use "
-                                  "st.bulk.BulkSCBA(energy, M, n, onsite, soc, octant=True).gilbert_damping()")
     # the pumping engine's Fermi-surface part with dn/dX = e1 (a transverse axis on each site):
     # dH/dX = -M sigma_t and Tr[sigma_t rho] = -M K^{xx}, so alpha = M^2 K^{xx} = -M Tr[sigma_t rho]
     e1 = magnetic_axes(model, "local")[:, 0]
     sigma_t = np.einsum("na,aij->nij", e1, PAULI)
-    sites, _, _ = fermi_surface_response(model, energy, disorder, -model.exchange[:, None, None] * sigma_t,
-                                         vertex_corrections=vertex_corrections)
+    source = -model.exchange[:, None, None] * sigma_t
+    if disorder.soc:
+        sites = _pair_fermi_surface_sites(model, energy, disorder, source, vertex_corrections)
+    else:
+        sites, _, _ = fermi_surface_response(model, energy, disorder, source, vertex_corrections=vertex_corrections)
     return -model.exchange * np.real(np.einsum("nij,nji->n", sigma_t, sites))
+
+
+def _pair_fermi_surface_sites(model: Model, energy: float, disorder: Disorder, source, vertex_corrections: bool):
+    """Site blocks of (1/2pi)[X_RA - Herm X_RR] with spin-orbit impurities: the RA and RR products
+    of the site source on the block sweep over site pairs, each dressed by its ladder on the pairs
+    (the spin-orbit Born map is not local; docs/physics.md section 21)."""
+    corr, born, _ = fermi_level_system(model, energy, disorder)
+    ladder = born if vertex_corrections else None
+    N = model.lattice.num_sites
+    ra = corr.pair_response(source, "RA", ladder)[:N]
+    rr = corr.pair_response(source, "RR", ladder)[:N]
+    return (ra - 0.5 * (rr + np.conj(np.swapaxes(rr, 1, 2)))) / (2 * np.pi)
 
 
 def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: float = 0.5,
