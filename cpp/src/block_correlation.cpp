@@ -148,69 +148,69 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
     return adjointed;
   };
 
-  // forward: left-connected g<_s = g [Y_ss + W g<_{s-1} V2 + W g_{s-1} Y_{s-1,s} + Y_{s,s-1} g2_{s-1} V2] g2
+  // forward: left-connected g<_s = g [Y_ss + W (g<_{s-1} V2 + g_{s-1} Y_{s-1,s}) + Y_{s,s-1} g2_{s-1} V2] g2
+  // (the W g_{s-1} Y_{s-1,s} term folded into one product with W)
   std::vector<MatrixXc> gl(static_cast<std::size_t>(S));
-  MatrixXc X, t1, t2, Wg, V2, g2;
+  MatrixXc X, t1, T, V2, g2;
   for (int s = 0; s < S; ++s) {
     X = Y.diagonal[s];
     if (s > 0) {
       V2 = right(W_[s - 1], V_[s - 1]);
       g2 = right(g_[s - 1], g_[s - 1]);
-      dense::multiply(W_[s - 1], g_[s - 1], Wg);  // W g_{s-1}
-      dense::multiply(W_[s - 1], gl[s - 1], t1);
-      dense::multiply_add(t1, V2, X);             // + W g< V2
-      dense::multiply_add(Wg, Y.upper[s - 1], X);  // + W g Y_{s-1,s}
+      dense::multiply(gl[s - 1], V2, T);                // g< V2
+      dense::multiply_add(g_[s - 1], Y.upper[s - 1], T);  // + g Y_{s-1,s}
+      dense::multiply_add(W_[s - 1], T, X);             // W (...)
       dense::multiply(Y.lower[s - 1], g2, t1);
-      dense::multiply_add(t1, V2, X);             // + Y_{s,s-1} g2 V2
+      dense::multiply_add(t1, V2, X);                   // + Y_{s,s-1} g2 V2
     }
     dense::multiply(g_[s], X, t1);
     dense::multiply(t1, right(g_[s], g_[s]), gl[s]);
   }
-  // backward
+  // backward, with the products shared between the three blocks of super-slice s:
+  //   Lo = C_{s+1} W2g2 + G_{s+1} Y_{s+1,s} g2,   UpY = g Y_{s,s+1} G2_{s+1}
+  //   C_{s+1,s} = G W g< + Lo
+  //   C_{s,s+1} = g< V2 G2 + g V C_{s+1} + UpY
+  //   C_ss = g< + P g< + g< P2 + g V Lo + UpY W2g2
+  // (the header's C_ss with g V C W2g2 + g V G Y_{s+1,s} g2 = g V Lo and g Y G2 W2 g2 = UpY W2g2)
   Tridiagonal C{std::vector<MatrixXc>(S), std::vector<MatrixXc>(V_.size()), std::vector<MatrixXc>(V_.size())};
   C.diagonal[S - 1] = gl[S - 1];
-  MatrixXc gV, GW, t3, W2g2, G2W2g2, P2, V2G2, G2n;
+  MatrixXc gV, GW, W2g2, P2, V2G2, G2n, Lo, UpY;
   for (int s = S - 2; s >= 0; --s) {
     const MatrixXc& Cn = C.diagonal[s + 1];
     const MatrixXc& Gn = G_[s + 1];
     dense::multiply(g_[s], V_[s], gV);  // g V
-    dense::multiply(gV, Gn, t3);        // gV G = G_{s,s+1}
     dense::multiply(Gn, W_[s], GW);     // G W
-    g2 = right(g_[s], g_[s]);
-    G2n = right(Gn, Gn);
     // the right factor's composites (RA: adjoints of the left's, no products)
     if (rr) {
-      dense::multiply(W_[s], g_[s], W2g2);     // W2 g2 = W g
-      dense::multiply(Gn, W2g2, G2W2g2);       // G2 W2 g2
-      dense::multiply(V_[s], G2W2g2, P2);      // P2 = V2 G2 W2 g2
-      dense::multiply(V_[s], Gn, V2G2);        // V2 G2
+      g2 = g_[s];
+      G2n = Gn;
+      dense::multiply(W_[s], g_[s], W2g2);  // W2 g2 = W g
+      dense::multiply(GW, g_[s], t1);       // G2 W2 g2 = G W g
+      dense::multiply(V_[s], t1, P2);       // P2 = V2 G2 W2 g2
+      dense::multiply(V_[s], Gn, V2G2);     // V2 G2
     } else {
+      g2 = g_[s].adjoint();
+      G2n = Gn.adjoint();
       W2g2 = gV.adjoint();
-      G2W2g2 = t3.adjoint();
       P2 = P_[s].adjoint();
       V2G2 = GW.adjoint();
     }
-    // C_ss = g< + P g< + g< P2 + gV C W2g2 + g Y_{s,s+1} G2 W2 g2 + gV G Y_{s+1,s} g2
+    dense::multiply(Cn, W2g2, Lo);
+    dense::multiply(Gn, Y.lower[s], t1);
+    dense::multiply_add(t1, g2, Lo);
+    dense::multiply(g_[s], Y.upper[s], t1);
+    dense::multiply(t1, G2n, UpY);
+    dense::multiply(GW, gl[s], C.lower[s]);
+    C.lower[s] += Lo;
+    dense::multiply(gl[s], V2G2, C.upper[s]);
+    dense::multiply_add(gV, Cn, C.upper[s]);
+    C.upper[s] += UpY;
     MatrixXc& Cs = C.diagonal[s];
     Cs = gl[s];
     dense::multiply_add(P_[s], gl[s], Cs);
     dense::multiply_add(gl[s], P2, Cs);
-    dense::multiply(gV, Cn, t1);
-    dense::multiply_add(t1, W2g2, Cs);
-    dense::multiply(g_[s], Y.upper[s], t1);
-    dense::multiply_add(t1, G2W2g2, Cs);
-    dense::multiply(t3, Y.lower[s], t1);
-    dense::multiply_add(t1, g2, Cs);
-    // C_{s+1,s} = G W g< + C_{s+1} W2 g2 + G Y_{s+1,s} g2
-    dense::multiply(GW, gl[s], C.lower[s]);
-    dense::multiply_add(Cn, W2g2, C.lower[s]);
-    dense::multiply(Gn, Y.lower[s], t1);
-    dense::multiply_add(t1, g2, C.lower[s]);
-    // C_{s,s+1} = g< V2 G2 + gV C_{s+1} + g Y_{s,s+1} G2
-    dense::multiply(gl[s], V2G2, C.upper[s]);
-    dense::multiply_add(gV, Cn, C.upper[s]);
-    dense::multiply(g_[s], Y.upper[s], t1);
-    dense::multiply_add(t1, G2n, C.upper[s]);
+    dense::multiply_add(gV, Lo, Cs);
+    dense::multiply_add(UpY, W2g2, Cs);
   }
   std::vector<Block2> out;
   gather_into(C, out);
