@@ -38,6 +38,9 @@ def test_spin_accumulation_decays_over_sqrt_D_tau_sf(g0, gm):
     assert fitted == pytest.approx(formula, rel=0.03)
 
 
+SPINS = (1, -1)
+
+
 def magnetic_scba_k(E, M, g0, gm, grid):
     """The SCBA on a k grid with on-site Gamma_0 and isotropic magnetic impurities Gamma_perp =
     Gamma_par = gm, n || z: each spin's self-energy is local and spin diagonal, Sigma_s = (g0 + gm)
@@ -54,8 +57,6 @@ def magnetic_scba_k(E, M, g0, gm, grid):
         sigma = 0.5 * (sigma + new)
     return k, eps, new
 
-
-SPINS = (1, -1)
 
 
 def magnetic_conductivities(E, M, g0, gm, grid, rr_terms=True):

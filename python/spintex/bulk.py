@@ -166,10 +166,17 @@ class BulkSCBA:
         Sigma_s = Tr[P_s <Sigma(k)>_k] for the spin along n.  Both shifts are O(Gamma); Fermi-surface
         (Boltzmann) quantities at (E_eff, M_eff) drop that part of their distance to the SCBA
         (docs/physics.md sections 19 and 24)."""
-        local = self._mean(self.self_energy)
-        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
-        up, down = (float(np.trace(0.5 * (np.eye(2) + sign * n_sigma) @ local).real) for sign in (1, -1))
+        up, down = self._per_spin(self._mean(self.self_energy))
         return self.energy - 0.5 * (up + down), self.exchange - 0.5 * (up - down)
+
+    def _projectors(self) -> tuple:
+        """(P_up, P_down) = (1 +- n . sigma) / 2, the spin projectors along n."""
+        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
+        return 0.5 * (np.eye(2) + n_sigma), 0.5 * (np.eye(2) - n_sigma)
+
+    def _per_spin(self, X) -> tuple:
+        """(Re Tr[P_up X], Re Tr[P_down X]) of a 2x2 block."""
+        return tuple(float(np.trace(P @ X).real) for P in self._projectors())
 
     def local_green(self) -> np.ndarray:
         """G^R_ii, the Brillouin-zone mean of G^R(k)."""
@@ -275,12 +282,10 @@ class BulkSCBA:
         GR = self.retarded
         GA = np.conj(np.swapaxes(GR, -1, -2))
         A = 1j * (GR - GA) / (2 * np.pi)
-        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
-        P_up, P_down = 0.5 * (np.eye(2) + n_sigma), 0.5 * (np.eye(2) - n_sigma)
+        P_up = self._projectors()[0]
         rho = P_up @ A @ P_up
-        A_local = self._mean(A)
-        nu_up, nu_down = (float(np.trace(P @ A_local).real) for P in (P_up, P_down))
-        mu_s = np.trace(P_up @ self._mean(rho)).real / nu_up   # mu_down = 0: Tr[P_down P_up A P_up] = 0
+        nu_up, nu_down = self._per_spin(self._mean(A))
+        mu_s = self._per_spin(self._mean(rho))[0] / nu_up   # mu_down = 0: Tr[P_down P_up A P_up] = 0
         torque = [self._balance(self.s, rho, GA, alpha, ("adjacent", "across"), False, even=True).imag
                   for alpha in range(3)]
         return AccumulationRelaxation(float(np.dot(torque, self.n) / mu_s), nu_up, nu_down)
@@ -319,8 +324,7 @@ class BulkSCBA:
         X = self._mean(v * (GR @ GA) * v) / (2 * np.pi)
         if rr_terms:
             X = X - self._mean(v * (GR @ GR + GA @ GA) * v) / (4 * np.pi)
-        n_sigma = np.einsum("a,aij->ij", self.n, PAULI)
-        return tuple(float(np.trace(0.5 * (np.eye(2) + sign * n_sigma) @ X).real) for sign in (1, -1))
+        return self._per_spin(X)
 
     def gilbert_damping(self, vertex_corrections: bool = True, transverse=None) -> float:
         """alpha = M^2 K^{xx} of a uniformly rotating magnetization (:func:`spintex.gilbert_damping`'s

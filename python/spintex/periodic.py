@@ -292,10 +292,10 @@ class PeriodicWire:
         from .continuum import kinetic_transverse_decay
         from .disorder import SCBAConvergenceError
 
-        c = self.renormalized_channels(energy, exchange, onsite)
-        energy, exchange, onsite = float(energy), finite_float(exchange, "exchange"), float(onsite)
-        if exchange == 0:
+        if finite_float(exchange, "exchange") == 0:   # (before the SCBA: nothing to solve then)
             raise ValueError("exchange must be > 0 (no precession: the transverse mode is the charge mode)")
+        c = self.renormalized_channels(energy, exchange, onsite)
+        energy, exchange, onsite = float(energy), float(exchange), float(onsite)
         up, down = c.self_energy
         t = self.model.hopping
         gamma = 1 / (2 * c.lifetime)
