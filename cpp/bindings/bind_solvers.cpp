@@ -283,7 +283,21 @@ for Y = source + left Gamma_L + right Gamma_R (pairing 'RR': C = G Y G).)doc")
             return blocks_array(out);
           },
           py::arg("source") = py::none(), py::arg("left") = 0.0, py::arg("right") = 0.0,
-          py::arg("pairing") = "RA");
+          py::arg("pairing") = "RA")
+      .def(
+          "apply_mixed",
+          [](const BlockCorrelator& c, const BlockCorrelator& right, const py::object& source) {
+            std::vector<Block2> src = optional_site_blocks(source, "source");
+            std::vector<Block2> out;
+            {
+              py::gil_scoped_release release;
+              out = c.apply_mixed(right, src);
+            }
+            return blocks_array(out);
+          },
+          R"doc(C_uv on the pairs of C = G Y G2, G2 the retarded sweep of `right` (same slices, group and
+pairs; another energy or self-energy).)doc",
+          py::arg("right"), py::arg("source") = py::none());
 
   m.def(
       "apply_mixed",

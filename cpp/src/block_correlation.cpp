@@ -131,6 +131,18 @@ void BlockCorrelator::gather_into(const Tridiagonal& t, std::vector<Block2>& out
 
 std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, double left_weight,
                                            double right_weight, Pairing pairing) const {
+  return correlate(source, left_weight, right_weight, pairing == Pairing::RetardedRetarded ? this : nullptr);
+}
+
+std::vector<Block2> BlockCorrelator::apply_mixed(const BlockCorrelator& right,
+                                                 const std::vector<Block2>& source) const {
+  if (right.sizes_ != sizes_ || right.group_ != group_ || right.pairs_ != pairs_)
+    throw std::invalid_argument("apply_mixed needs two block sweeps with the same slices, group and pair list");
+  return correlate(source, 0.0, 0.0, &right);
+}
+
+std::vector<Block2> BlockCorrelator::correlate(const std::vector<Block2>& source, double left_weight,
+                                               double right_weight, const BlockCorrelator* right_sweep) const {
   if (!source.empty() && source.size() != places_.size())
     throw std::invalid_argument("source needs one 2x2 block per pair");
   const int S = super_slices(), n = dev_.block_size();
@@ -138,12 +150,14 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
   if (left_weight != 0.0) Y.diagonal[0].topLeftCorner(n, n) += left_weight * gamma_left_;
   if (right_weight != 0.0) Y.diagonal[S - 1].bottomRightCorner(n, n) += right_weight * gamma_right_;
   // The right factor of C = G Y G2 (header): for RA G2 = G^dag, whose sweep has g2 = g^dag,
-  // V2 = W^dag, W2 = V^dag, G2_ss = G_ss^dag; for RR G2 = G itself.  `right(ra, rr)` is the
-  // right factor's matrix given the left factor's one (ra: adjoint it; rr: itself).
-  const bool rr = pairing == Pairing::RetardedRetarded;
+  // V2 = W^dag, W2 = V^dag, G2_ss = G_ss^dag; otherwise G2 is the retarded sweep R of
+  // `right_sweep` (this one for RR).  `right(ra, r)` is the right factor's matrix given the left
+  // factor's one (ra: adjoint it) and R's (r).
+  const BlockCorrelator* R = right_sweep;
+  const bool rr = R != nullptr;
   MatrixXc adjointed;
-  auto right = [rr, &adjointed](const MatrixXc& of, const MatrixXc& same) -> const MatrixXc& {
-    if (rr) return same;
+  auto right = [rr, &adjointed](const MatrixXc& of, const MatrixXc& r) -> const MatrixXc& {
+    if (rr) return r;
     adjointed = of.adjoint();
     return adjointed;
   };
@@ -155,8 +169,8 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
   for (int s = 0; s < S; ++s) {
     X = Y.diagonal[s];
     if (s > 0) {
-      V2 = right(W_[s - 1], V_[s - 1]);
-      g2 = right(g_[s - 1], g_[s - 1]);
+      V2 = right(W_[s - 1], R ? R->V_[s - 1] : V_[s - 1]);
+      g2 = right(g_[s - 1], R ? R->g_[s - 1] : g_[s - 1]);
       dense::multiply(gl[s - 1], V2, T);                // g< V2
       dense::multiply_add(g_[s - 1], Y.upper[s - 1], T);  // + g Y_{s-1,s}
       dense::multiply_add(W_[s - 1], T, X);             // W (...)
@@ -164,7 +178,7 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
       dense::multiply_add(t1, V2, X);                   // + Y_{s,s-1} g2 V2
     }
     dense::multiply(g_[s], X, t1);
-    dense::multiply(t1, right(g_[s], g_[s]), gl[s]);
+    dense::multiply(t1, right(g_[s], R ? R->g_[s] : g_[s]), gl[s]);
   }
   // backward, with the products shared between the three blocks of super-slice s:
   //   Lo = C_{s+1} W2g2 + G_{s+1} Y_{s+1,s} g2,   UpY = g Y_{s,s+1} G2_{s+1}
@@ -181,13 +195,18 @@ std::vector<Block2> BlockCorrelator::apply(const std::vector<Block2>& source, do
     dense::multiply(g_[s], V_[s], gV);  // g V
     dense::multiply(Gn, W_[s], GW);     // G W
     // the right factor's composites (RA: adjoints of the left's, no products)
-    if (rr) {
-      g2 = g_[s];
-      G2n = Gn;
-      dense::multiply(W_[s], g_[s], W2g2);  // W2 g2 = W g
-      dense::multiply(GW, g_[s], t1);       // G2 W2 g2 = G W g
-      dense::multiply(V_[s], t1, P2);       // P2 = V2 G2 W2 g2
-      dense::multiply(V_[s], Gn, V2G2);     // V2 G2
+    if (rr) {  // R's sweep (RR: R = this, and G2 W2 = G W)
+      g2 = R->g_[s];
+      G2n = R->G_[s + 1];
+      dense::multiply(R->W_[s], g2, W2g2);  // W2 g2
+      if (R == this) {
+        dense::multiply(GW, g2, t1);        // G2 W2 g2
+      } else {
+        dense::multiply(G2n, R->W_[s], T);
+        dense::multiply(T, g2, t1);
+      }
+      dense::multiply(R->V_[s], t1, P2);    // P2 = V2 G2 W2 g2
+      dense::multiply(R->V_[s], G2n, V2G2);  // V2 G2
     } else {
       g2 = g_[s].adjoint();
       G2n = Gn.adjoint();

@@ -78,6 +78,28 @@ TEST_P(BlockCorrelatorTest, RetardedRetardedMatchesDense) {
   check(cplx(0.3, 0.0), 0.7, -0.4, Pairing::RetardedRetarded);
 }
 
+// G(z) Y G2(z'): pumping's mixed-energy products, the right factor at another energy and with
+// another self-energy (both sweeps on the same pairs)
+TEST_P(BlockCorrelatorTest, MixedProductMatchesDense) {
+  const cplx z(-0.5, 0.4), z2(-0.45, 0.3);
+  std::vector<Block2> sigma2;
+  for (const auto& p : pairs_)
+    sigma2.push_back(p[0] == p[1] ? random_retarded_blocks(1, 0.3, rng_)[0] : random_block(0.1, rng_));
+  const BlockCorrelator left(device_, z, GetParam().group, pairs_, sigma_);
+  const BlockCorrelator right(device_, z2, GetParam().group, pairs_, sigma2);
+  const MatrixXc G = (dense_system(device_, z).inverse_green - pair_matrix(sigma_)).fullPivLu().inverse();
+  const MatrixXc G2 = (dense_system(device_, z2).inverse_green - pair_matrix(sigma2)).fullPivLu().inverse();
+  const MatrixXc C = G * pair_matrix(source_) * G2;
+  const std::vector<Block2> out = left.apply_mixed(right, source_);
+  ASSERT_EQ(out.size(), pairs_.size());
+  for (std::size_t k = 0; k < pairs_.size(); ++k)
+    EXPECT_LT(relative_error(out[k], site_block(C, pairs_[k][0], pairs_[k][1])), kTol) << "pair " << k;
+  // with itself on the right it is the RR product
+  const std::vector<Block2> same = left.apply_mixed(left, source_), rr = left.apply(source_, 0.0, 0.0,
+                                                                                     Pairing::RetardedRetarded);
+  for (std::size_t k = 0; k < pairs_.size(); ++k) EXPECT_LT(relative_error(same[k], rr[k]), 1e-14);
+}
+
 std::vector<BlockCase> block_cases() {
   std::vector<BlockCase> cases;
   for (int group : {1, 2, 3})
@@ -98,6 +120,11 @@ TEST(BlockCorrelatorValidation, RejectsInvalidArguments) {
   EXPECT_THROW(BlockCorrelator(device, 0.1, 0, {{0, 0}}, one), std::invalid_argument);
   EXPECT_THROW(BlockCorrelator(device, cplx(0.1, -1.0), 1, {{0, 0}}, one), std::invalid_argument);
   EXPECT_THROW(BlockCorrelator(device, 0.1, 1, {{0, 0}}, {}), std::invalid_argument);
+  // a mixed product needs sweeps of the same structure
+  const BlockCorrelator a(device, 0.1, 1, {{0, 0}}, one), b(device, 0.1, 2, {{0, 0}}, one);
+  const BlockCorrelator c(device, 0.1, 1, {{1, 1}}, one);
+  EXPECT_THROW(a.apply_mixed(b, one), std::invalid_argument);
+  EXPECT_THROW(a.apply_mixed(c, one), std::invalid_argument);
   EXPECT_THROW(BlockCorrelator(device, 0.1, 1, {{0, 5}}, one), std::invalid_argument);
   // slices 0 and 2 are two super-slices apart with group 1, neighbours with group 2
   EXPECT_THROW(BlockCorrelator(device, 0.1, 1, {{0, 2}}, one), std::invalid_argument);

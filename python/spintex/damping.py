@@ -40,7 +40,6 @@ from ._validate import boolean, check_model, finite_float
 from .disorder import Disorder, magnetic_axes
 from .model import PAULI, Model
 from .pumping import fermi_surface_response
-from .response import fermi_level_system
 
 
 def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_corrections: bool = True) -> np.ndarray:
@@ -53,23 +52,8 @@ def damping_profile(model: Model, energy: float, disorder: Disorder, *, vertex_c
     e1 = magnetic_axes(model, "local")[:, 0]
     sigma_t = np.einsum("na,aij->nij", e1, PAULI)
     source = -model.exchange[:, None, None] * sigma_t
-    if disorder.soc:
-        sites = _pair_fermi_surface_sites(model, energy, disorder, source, vertex_corrections)
-    else:
-        sites, _, _ = fermi_surface_response(model, energy, disorder, source, vertex_corrections=vertex_corrections)
+    sites, _, _ = fermi_surface_response(model, energy, disorder, source, vertex_corrections=vertex_corrections)
     return -model.exchange * np.real(np.einsum("nij,nji->n", sigma_t, sites))
-
-
-def _pair_fermi_surface_sites(model: Model, energy: float, disorder: Disorder, source, vertex_corrections: bool):
-    """Site blocks of (1/2pi)[X_RA - Herm X_RR] with spin-orbit impurities: the RA and RR products
-    of the site source on the block sweep over site pairs, each dressed by its ladder on the pairs
-    (the spin-orbit Born map is not local; docs/physics.md section 21)."""
-    corr, born, _ = fermi_level_system(model, energy, disorder)
-    ladder = born if vertex_corrections else None
-    N = model.lattice.num_sites
-    ra = corr.pair_response(source, "RA", ladder)[:N]
-    rr = corr.pair_response(source, "RR", ladder)[:N]
-    return (ra - 0.5 * (rr + np.conj(np.swapaxes(rr, 1, 2)))) / (2 * np.pi)
 
 
 def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: float = 0.5,

@@ -28,17 +28,18 @@ currents change by the density rate dn_i/dt = (static response to Lambda)_i.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import _core
 from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
-from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, solve_ladder
+from .disorder import Disorder, PairCorrelator, lattice_arrays, sample_mean, sample_model, solve_ladder
 from .analysis import texture_gradient
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import each_energy, fermi_level_system, open_channels
-from .sea import FermiSea, correlator_bytes
+from .sea import FermiSea, correlator_bytes, pair_correlator_bytes
 from .screening import check_screening_length, screening_potential
 from . import units
 
@@ -137,12 +138,22 @@ class _Mixed:
 
 
 def _dressed(corr, born, source, pairing, vertex_corrections=True):
-    """(sites, bonds_ji, bonds_ij) of the ladder-dressed product (bare without disorder)."""
+    """(sites, bonds_ji, bonds_ij) of the ladder-dressed product (bare without disorder).  A
+    correlator on site pairs (spin-orbit impurities: ``num_sites`` set) takes and returns blocks on
+    all pairs, the sites first; only those are kept."""
     if born is None or not vertex_corrections:
-        return corr.apply_both(source, 0.0, 0.0, pairing)
-    lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-12,
-                       restart=20 if pairing == "RR" else 200)
-    return lad.sites, lad.bonds, lad.bonds_ij
+        out = corr.apply_both(source, 0.0, 0.0, pairing)
+    else:
+        lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-12,
+                           restart=20 if pairing == "RR" else 200)
+        out = lad.sites, lad.bonds, lad.bonds_ij
+    n = getattr(corr, "num_sites", None)
+    return (out[0] if n is None else out[0][:n]), out[1], out[2]
+
+
+def _on_pairs(corr, U):
+    """The site source U (N, 2, 2) as the correlator takes it: on all site pairs for a pair correlator."""
+    return corr.pair_source(U) if isinstance(corr, PairCorrelator) else U
 
 
 def _hermitian(sites, bji, bij):
@@ -155,11 +166,7 @@ def _fermi_level_system(model: Model, energy: float, disorder: Disorder | None):
     """(correlator, Born map or None) at the real Fermi energy, with the SCBA self-energy."""
     if disorder is None:
         return _core.Correlator(model.device, energy), None
-    if disorder.soc:
-        raise NotImplementedError("the rate-linear response (pumping, emission) with spin-orbit impurities (soc > 0) "
-                                  "in SCBA is not implemented (its mixed-energy products G(z) Y G(z') and emission "
-                                  "traces have no site-pair version); use Disorder(..., method='samples')")
-    corr, born, _ = fermi_level_system(model, energy, disorder)
+    corr, born, _ = fermi_level_system(model, energy, disorder)  # (on site pairs with spin-orbit impurities)
     return corr, born
 
 
@@ -178,6 +185,7 @@ def fermi_surface_response(model: Model, energy: float, disorder: Disorder | Non
     (gilbert_damping and pumping share it).  ``retarded_retarded=False``: (1/2pi) X_RA alone
     (pumping's Fermi-sea sum in its total-derivative form cancels the RR term, :func:`_sea`)."""
     corr, born = _fermi_level_system(model, energy, disorder)
+    source = _on_pairs(corr, source)
     ra_s, ra_b, emitted = _retarded_advanced(corr, born, source, vertex_corrections)
     if not retarded_retarded:
         return ra_s / (2 * np.pi), ra_b / (2 * np.pi), emitted
@@ -193,13 +201,15 @@ def _screened(sea: FermiSea, Lam, density_rate, screening_length: float = 0.0):
     return Lam + u[:, None, None] * IDENTITY2, u, iterations
 
 
-def check_memory(model: Model, nodes: int = 24) -> None:
+def check_memory(model: Model, nodes: int = 24, disorder: Disorder | None = None) -> None:
     """MemoryError before any work if the correlators pumping holds at once would not fit in the
     available memory: the sea's first and half rules (1.5 x ``nodes``, at least), the rule's nodes
     shifted to z +- h (2 x ``nodes``), the contour's bottom end and one per thread.  (The Fermi
     sea alone can sweep its correlators again instead of keeping them; pumping's mixed products
-    pair correlators at two energies and cannot.)"""
-    need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * correlator_bytes(model)
+    pair correlators at two energies and cannot.)  With spin-orbit impurities (``disorder``) the
+    block sweeps on site pairs."""
+    need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * (
+        pair_correlator_bytes(model) if disorder is not None and disorder.soc else correlator_bytes(model))
     available = available_memory()
     if available is not None and need > available:
         raise MemoryError(f"pumping on this model holds at least {need / 1e9:.3g} GB of correlators "
@@ -235,13 +245,20 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
         total: list = list(_core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
                                                     np.ascontiguousarray(Lam, dtype=complex),
                                                     tolerance=0.01 * sea.ladder_tolerance, restart=20)[:3])
-    else:  # a custom system (PeriodicWire's channel sums): the Python ladder solver
-        total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij
+    else:  # site pairs (spin-orbit impurities) or a custom system (PeriodicWire's channel sums): Python ladders
         borns = [*sea.borns, *sea.borns, sea.borns[0]]
-        for wk, (a, b), born in zip(weights, pairs, borns):
-            d = _dressed(_Mixed(a, b), born, Lam, "RR")
-            for j in range(3):
-                total[j] = total[j] + wk * d[j]
+
+        def dressed(k):
+            a, b = pairs[k]
+            if isinstance(a, PairCorrelator):
+                return _dressed(a.mixed(b), borns[k], a.pair_source(Lam), "RR")
+            return _dressed(_Mixed(a, b), borns[k], Lam, "RR")
+
+        total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij
+        with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(pairs)))) as pool:
+            for wk, d in zip(weights, pool.map(dressed, range(len(pairs)))):  # (the sweeps release the GIL)
+                for j in range(3):
+                    total[j] = total[j] + wk * d[j]
     s, b = _hermitian(*total)
     return -s / (2 * np.pi), -b / (2 * np.pi)
 
@@ -249,10 +266,7 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
 def _bottom_correlator(sea: FermiSea):
     """The correlator at the contour's bottom end E_b (real, below the spectrum), with the SCBA
     self-energy there (started from the nearest node's)."""
-    zb = np.array([complex(sea.bottom)])
-    if sea.core_scba:
-        return sea.scba_at(zb, [sea.self_energies[-1]])[0][0]
-    return sea.system(zb[0], sea.disorder, sea.self_energies[-1])[0]
+    return sea.systems_at(np.array([complex(sea.bottom)]), [sea.self_energies[-1]])[0]
 
 
 def _shifted(sea: FermiSea, steps):
@@ -268,10 +282,7 @@ def _shifted(sea: FermiSea, steps):
         sigma, slope = np.asarray(sea.self_energies), sea.sigma_slope()
         h = steps.reshape(-1, *[1] * (sigma.ndim - 1))
         guesses = [*(sigma + h * slope), *(sigma - h * slope)]
-    if sea.core_scba:  # one core call, nodes in parallel
-        out = sea.scba_at(shifted, guesses)[0]
-    else:
-        out = [sea.system(z, sea.disorder, g)[0] for z, g in zip(shifted, guesses)]
+    out = sea.systems_at(shifted, guesses)  # (one core call, nodes in parallel, for the local self-energy)
     return out[:n], out[n:]
 
 
@@ -295,8 +306,11 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     charge-neutral metal, with ``screening_potential`` u (per unit rate); with ``screening_length``
     l, a metal that screens over l (the Poisson equation of linear_response's field drive, grounded
     leads), the reciprocal of that field drive.  Disorder: clean, SCBA
-    (vertex corrections in every product), or samples (each realization exact, averaged with
-    ``*_stderr`` fields and ``emission_stderr``).
+    (vertex corrections in every product; with spin-orbit impurities on site pairs, where part of
+    the current flows through the averaged corner hops, so ``current`` of the lattice bonds is not
+    conserved through the wire and ``emission`` gives the lead currents; docs/physics.md section
+    13), or samples (each realization exact, averaged with ``*_stderr`` fields and
+    ``emission_stderr``).
     """
     check_model(model)
     energies = energy_batch(energy, "energy")
@@ -309,9 +323,9 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
     if disorder is not None and disorder.method == "samples":
         return _sampled_pumping(model, energy, velocity, disorder, screened, length)
     Lam = perturbation(model, velocity)
-    check_memory(model)
+    check_memory(model, disorder=disorder)
     sea = FermiSea(model, energy, disorder, keep_correlators=True)
-    check_memory(model, sea.nodes.size)  # (a clean sea at a threshold may have grown far beyond 24)
+    check_memory(model, sea.nodes.size, disorder)  # (a clean sea at a threshold may have grown far beyond 24)
     density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
     extra = {}
     if screened:
@@ -381,4 +395,4 @@ def emission(model: Model, energy: float, velocity, *, disorder: Disorder | None
         sea = FermiSea(model, energy, disorder)
         Lam = _screened(sea, Lam, site_observables(model, sea(Lam, bonds=False)[0])["charge_density"], length)[0]
     corr, born = _fermi_level_system(model, energy, disorder)
-    return _retarded_advanced(corr, born, Lam)[2]
+    return _retarded_advanced(corr, born, _on_pairs(corr, Lam))[2]

@@ -184,8 +184,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     )
     if disorder.soc:
         source = "left" if wl else "right"
-        r.lead_conductances = _pair_lead_conductances(model, energy, born, lad.sites, sol.retarded, source,
-                                                      (wl, wr))
+        r.lead_conductances = _pair_lead_conductances(corr, lad.sites, sol.retarded, source, (wl, wr))
         r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded,
                                                                           lad.sites / (2 * np.pi), sea_terms)
     else:
@@ -400,25 +399,17 @@ def open_channels(model: Model, energy: float) -> tuple:
     return tuple(_core.Lead(model.lead_cell(side), -model.hopping).open_channels(energy) for side in ("left", "right"))
 
 
-def _pair_lead_conductances(model: Model, energy: float, born, C, G, source: str, weights) -> tuple:
+def _pair_lead_conductances(corr: PairCorrelator, C, G, source: str, weights) -> tuple:
     """(g out of the source lead, g into the drain lead) per unit drive from pair blocks of
     C = G Y G^dag and G^R: out of lead a, w_a Tr[Gamma_a A] - Tr[Gamma_a C]; into lead b, Tr[Gamma_b C]
     - w_b Tr[Gamma_b A] (w: the drive's lead weights, A = i(G - G^dag) at the end slice)."""
-    W = model.lattice.sites_per_slice
-
-    def slice_matrix(X, index):
-        return X[index].transpose(0, 2, 1, 3).reshape(2 * W, 2 * W)
-
-    ends = {"left": born.first_slice, "right": born.last_slice}
     drain = "right" if source == "left" else "left"
     w = dict(zip(("left", "right"), weights))
     flows = {}
-    for side in ends:
-        sigma = _core.Lead(model.lead_cell(side), -model.hopping).self_energy(energy)
-        gamma = 1j * (sigma - sigma.conj().T)
-        Gs = slice_matrix(G, ends[side])
+    for side in ("left", "right"):
+        Gs = corr.born.end_slice(G, side)
         A = 1j * (Gs - Gs.conj().T)
-        flows[side] = float(np.trace(gamma @ (w[side] * A - slice_matrix(C, ends[side]))).real)
+        flows[side] = float(np.trace(corr.lead_broadening(side) @ (w[side] * A - corr.born.end_slice(C, side))).real)
     return flows[source], -flows[drain]
 
 

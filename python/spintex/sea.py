@@ -427,14 +427,32 @@ class FermiSea:
             return PairCorrelator(self.model, z, self._born, sigma)
         return _core.Correlator(self.model.device, z, sigma)
 
-    def _system(self, z, disorder, initial=None):
+    def systems_at(self, z, guesses) -> list:
+        """Correlators at the complex energies ``z``, each SCBA started from ``guesses[k]`` and
+        solved to the disorder's own tolerance, not the contour's looser one (pumping's central
+        differences at z +- h divide the self-energies' errors by h): in the core for the local
+        self-energy (:meth:`scba_at`), on threads for spin-orbit impurities' pairs, one by one for
+        a custom ``system``."""
+        if self.core_scba:
+            return self.scba_at(z, guesses)[0]
+        if self._pairs:
+            def one(k):
+                return self._system(z[k], self.disorder, guesses[k], tolerance=self.disorder.tolerance)[0]
+
+            with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(z)))) as pool:
+                return list(pool.map(one, range(len(z))))
+        return [self.system(zk, self.disorder, g)[0] for zk, g in zip(z, guesses)]
+
+    def _system(self, z, disorder, initial=None, tolerance: float | None = None):
         """(correlator, Born map or None, Sigma or None) at node z: one RGF sweep, with the SCBA
         self-energy (started from ``initial``, a neighbouring node's); with spin-orbit impurities
-        the SCBA on site pairs and its block sweep (:class:`spintex.disorder.PairCorrelator`)."""
+        the SCBA on site pairs (to ``tolerance``, default the contour's ``scba_tolerance``) and its
+        block sweep (:class:`spintex.disorder.PairCorrelator`)."""
         if disorder is None:
             return _core.Correlator(self.model.device, z), None, None
         last = {}
         if self._pairs:
+            assert isinstance(self._born, PairBornMap)  # (a sea with spin-orbit impurities has its pair map)
             pairs = self._born.pairs
 
             def block_green(sigma):
@@ -442,7 +460,8 @@ class FermiSea:
                 last["core"] = _core.BlockCorrelator(self.model.device, z, GROUP, pairs, sigma)
                 return last["core"].retarded_pairs
 
-            contour = dataclasses.replace(disorder, tolerance=self.scba_tolerance)  # (section 12's rule)
+            contour = dataclasses.replace(  # (section 12's rule)
+                disorder, tolerance=self.scba_tolerance if tolerance is None else tolerance)
             sol = scba(self.model, z, contour, green=block_green, initial=initial, born=self._born)
             corr = PairCorrelator(self.model, z, sol.born, sol.self_energy, core=last["core"])
             return corr, sol.born, sol.self_energy

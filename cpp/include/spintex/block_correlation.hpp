@@ -53,6 +53,11 @@ class BlockCorrelator {
   std::vector<Block2> apply(const std::vector<Block2>& source, double left_weight, double right_weight,
                             Pairing pairing = Pairing::RetardedAdvanced) const;
 
+  /// C_uv for every pair of the mixed product C = G Y G2, G2 the retarded sweep of `right` (a
+  /// sweep with the same slices, group and pairs, at another energy or self-energy; the
+  /// right-factor recursion above): pumping's Fermi-sea products G(z + h) Y G(z) with spin-orbit impurities.
+  std::vector<Block2> apply_mixed(const BlockCorrelator& right, const std::vector<Block2>& source) const;
+
  private:
   /// Where a pair lives: block kind (0 diagonal, 1 upper (s, s+1), 2 lower (s+1, s)), the
   /// super-slice s and the row / column offsets inside the block.
@@ -63,6 +68,9 @@ class BlockCorrelator {
     std::vector<MatrixXc> diagonal, upper, lower;
   };
   Tridiagonal scatter(const std::vector<Block2>& blocks) const;
+  /// C = G Y G2 with G2 = right's G (right == nullptr: G2 = G^dag).
+  std::vector<Block2> correlate(const std::vector<Block2>& source, double left_weight, double right_weight,
+                                const BlockCorrelator* right) const;
   void gather_into(const Tridiagonal& t, std::vector<Block2>& out) const;
 
   const Device& dev_;

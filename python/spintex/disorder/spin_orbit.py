@@ -162,6 +162,12 @@ class PairBornMap:
         self._axes = [a for a in range(3) if self.M[a] is not None]
         self._stacked = sparse.vstack([self.M[a] for a in self._axes]).tocsr() if self._axes else None
 
+    def end_slice(self, X: np.ndarray, side: str) -> np.ndarray:
+        """The (2W, 2W) block of the first (``side="left"``) or last slice from the pair blocks X."""
+        index = self.first_slice if side == "left" else self.last_slice
+        W = len(index)
+        return X[index].transpose(0, 2, 1, 3).reshape(2 * W, 2 * W)
+
     def index(self, u, v) -> np.ndarray:
         """Positions of the pairs (u, v) in ``pairs`` (all must be present)."""
         keys = np.asarray(u, dtype=np.int64) * self.num_sites + np.asarray(v, dtype=np.int64)
@@ -189,12 +195,14 @@ class PairBornMap:
 class PairCorrelator:
     """_core.BlockCorrelator with the interface of _core.Correlator used by the ladder solver:
     ``apply(source, left, right, pairing)`` returns (blocks on all pairs, bond blocks C_ji) of
-    G Y G^dag (pairing "RA") or G Y G ("RR"); ``apply_both`` adds the bond blocks C_ij.
+    G Y G^dag (pairing "RA") or G Y G ("RR"); ``apply_both`` adds the bond blocks C_ij;
+    ``apply_all`` gives the site blocks instead of all pairs, and the lead traces.
     ``core``: the block sweep at ``energy`` with ``self_energy`` if already built (the Fermi sea's
     SCBA keeps its last iterate's)."""
 
     def __init__(self, model: Model, energy: complex, born: PairBornMap, self_energy: np.ndarray, core=None):
-        self.born = born
+        self.born, self.model, self.energy = born, model, energy
+        self.num_sites = born.num_sites
         if core is None:
             core = _core.BlockCorrelator(model.device, energy, GROUP, born.pairs, self_energy)
         self.core = core
@@ -206,6 +214,29 @@ class PairCorrelator:
     def apply_both(self, source, left=0.0, right=0.0, pairing="RA"):
         out = self.core.apply(source, left, right, pairing)
         return out, out[self.born.bond_ji], out[self.born.bond_ij]
+
+    def pair_source(self, U: np.ndarray) -> np.ndarray:
+        """The site source U (N, 2, 2) as blocks on all pairs (zero off the sites)."""
+        source = np.zeros((len(self.born.pairs), 2, 2), complex)
+        source[:self.num_sites] = U
+        return source
+
+    def apply_all(self, source, left=0.0, right=0.0, pairing="RA"):
+        """(site blocks, bond blocks C_ji, bond blocks C_ij, (Tr[Gamma_L C_first], Tr[Gamma_R C_last]))
+        of C for the pair source, as _core.Correlator.apply_all gives them."""
+        out = self.core.apply(source, left, right, pairing)
+        traces = tuple(complex(np.trace(self.lead_broadening(side) @ self.born.end_slice(out, side)))
+                       for side in ("left", "right"))
+        return out[:self.num_sites], out[self.born.bond_ji], out[self.born.bond_ij], traces
+
+    def lead_broadening(self, side: str) -> np.ndarray:
+        """Gamma_a = i(Sigma_a - Sigma_a^dag) of lead ``side`` at this energy."""
+        sigma = _core.Lead(self.model.lead_cell(side), -self.model.hopping).self_energy(self.energy)
+        return 1j * (sigma - sigma.conj().T)
+
+    def mixed(self, right: "PairCorrelator") -> "MixedPairCorrelator":
+        """The correlator-like G(z) Y G(z') with ``right``'s propagator G(z') on the right."""
+        return MixedPairCorrelator(self, right)
 
     def pair_response(self, U: np.ndarray, pairing: str = "RR", born=None, tolerance: float = 1e-12) -> np.ndarray:
         """Blocks on all pairs of G (U + S[C]) G (pairing "RR") for the site source U (N, 2, 2),
@@ -223,6 +254,24 @@ class PairCorrelator:
         """(site blocks, bond blocks C_ji, bond blocks C_ij) of :meth:`pair_response`."""
         out = self.pair_response(U, pairing, born, tolerance)
         return out[:self.born.num_sites], out[self.born.bond_ji], out[self.born.bond_ij]
+
+
+class MixedPairCorrelator:
+    """G(z) Y G(z') on the pairs for two PairCorrelators (``apply``/``apply_both`` as
+    PairCorrelator's, the pairing ignored): the ladders of pumping's mixed-energy Fermi-sea
+    products with spin-orbit impurities."""
+
+    def __init__(self, left: PairCorrelator, right: PairCorrelator):
+        self.left, self.right = left, right
+        self.born, self.num_sites = left.born, left.num_sites
+
+    def apply(self, source, left=0.0, right=0.0, pairing="RR"):
+        out = self.left.core.apply_mixed(self.right.core, source)
+        return out, out[self.born.bond_ji]
+
+    def apply_both(self, source, left=0.0, right=0.0, pairing="RR"):
+        out = self.left.core.apply_mixed(self.right.core, source)
+        return out, out[self.born.bond_ji], out[self.born.bond_ij]
 
 
 def spin_orbit_balance(model: Model, born: PairBornMap, retarded: np.ndarray | None, rho: np.ndarray,
