@@ -123,28 +123,14 @@ def texture_force(model: Model, response, velocity) -> float:
 
 
 # ----------------------------------------------------------------------------- pumping
-class _Mixed:
-    """Correlator-like G(z_a) Y G(z_b) of two correlators, for ladders at mixed energies."""
-
-    def __init__(self, a, b):
-        self.a, self.b = a, b
-
-    def apply(self, source, left=0.0, right=0.0, pairing="RR"):
-        s, bji, _ = _core.apply_mixed(self.a, self.b, source)
-        return s, bji
-
-    def apply_both(self, source, left=0.0, right=0.0, pairing="RR"):
-        return _core.apply_mixed(self.a, self.b, source)
-
-
-def _dressed(corr, born, source, pairing, vertex_corrections=True):
+def _dressed(corr, born, source, pairing, vertex_corrections=True, tolerance: float = 1e-12):
     """(sites, bonds_ji, bonds_ij) of the ladder-dressed product (bare without disorder).  A
     correlator on site pairs (spin-orbit impurities: ``num_sites`` set) takes and returns blocks on
     all pairs, the sites first; only those are kept."""
     if born is None or not vertex_corrections:
         out = corr.apply_both(source, 0.0, 0.0, pairing)
     else:
-        lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=1e-12,
+        lad = solve_ladder(corr, born, source=source, pairing=pairing, reverse_bonds=True, tolerance=tolerance,
                            restart=20 if pairing == "RR" else 200)
         out = lad.sites, lad.bonds, lad.bonds_ij
     n = getattr(corr, "num_sites", None)
@@ -245,14 +231,13 @@ def _sea(sea: FermiSea, Lam, relative_step: float = 1e-3):
         total: list = list(_core.mixed_sea_response([a for a, _ in pairs], [b for _, b in pairs], weights, K,
                                                     np.ascontiguousarray(Lam, dtype=complex),
                                                     tolerance=0.01 * sea.ladder_tolerance, restart=20)[:3])
-    else:  # site pairs (spin-orbit impurities) or a custom system (PeriodicWire's channel sums): Python ladders
+    else:  # site pairs (spin-orbit impurities): the ladders in Python over the pairs' block sweeps
         borns = [*sea.borns, *sea.borns, sea.borns[0]]
+        tol = 0.01 * sea.ladder_tolerance  # (as in the core call above)
 
         def dressed(k):
             a, b = pairs[k]
-            if isinstance(a, PairCorrelator):
-                return _dressed(a.mixed(b), borns[k], a.pair_source(Lam), "RR")
-            return _dressed(_Mixed(a, b), borns[k], Lam, "RR")
+            return _dressed(a.mixed(b), borns[k], a.pair_source(Lam), "RR", tolerance=tol)
 
         total = [0.0, 0.0, 0.0]  # sites, bonds_ji, bonds_ij
         with ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, len(pairs)))) as pool:

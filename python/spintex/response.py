@@ -184,7 +184,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     )
     if disorder.soc:
         source = "left" if wl else "right"
-        r.lead_conductances = _pair_lead_conductances(corr, lad.sites, sol.retarded, source, (wl, wr))
+        r.lead_conductances = pair_lead_conductances(corr, lad.sites, sol.retarded, source, (wl, wr))
         r.relaxation_torque, r.anomalous_spin_source = spin_orbit_balance(model, born, sol.retarded,
                                                                           lad.sites / (2 * np.pi), sea_terms)
     else:
@@ -399,7 +399,7 @@ def open_channels(model: Model, energy: float) -> tuple:
     return tuple(_core.Lead(model.lead_cell(side), -model.hopping).open_channels(energy) for side in ("left", "right"))
 
 
-def _pair_lead_conductances(corr: PairCorrelator, C, G, source: str, weights) -> tuple:
+def pair_lead_conductances(corr: PairCorrelator, C, G, source: str, weights) -> tuple:
     """(g out of the source lead, g into the drain lead) per unit drive from pair blocks of
     C = G Y G^dag and G^R: out of lead a, w_a Tr[Gamma_a A] - Tr[Gamma_a C]; into lead b, Tr[Gamma_b C]
     - w_b Tr[Gamma_b A] (w: the drive's lead weights, A = i(G - G^dag) at the end slice)."""

@@ -29,14 +29,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
 from ._validate import finite_float
 from .disorder import Disorder, scba, solve_ladder
 from .integration import Progress, _integrate, channel_thresholds, fermi_window_rule
 from .model import Model
 from .observables import ARRAY_FIELDS, Response
 from .model import IDENTITY2
-from .response import balance_split, open_channels
+from .response import balance_split, fermi_level_system, open_channels, pair_lead_conductances
 from .sea import FermiSea
 from .screening import screening_potential, with_screening
 from . import units
@@ -55,32 +54,38 @@ def electric_window(energy, mu: float, temperature: float):
 
 def _scba_system(model: Model):
     """(correlator, Born map, Sigma) at energy E by SCBA started from ``initial`` (the default
-    ``system`` hook; PeriodicWire passes its channel sum)."""
+    ``system`` hook; PeriodicWire passes its channel sum); with spin-orbit impurities the block
+    sweep on site pairs (:func:`spintex.response.fermi_level_system`)."""
     def system(energy, disorder, initial=None):
         sol = scba(model, energy, disorder, initial=initial)
-        return _core.Correlator(model.device, energy, sol.self_energy), sol.born, sol.self_energy
+        corr, born, _ = fermi_level_system(model, energy, disorder, solution=sol)
+        return corr, born, sol.self_energy
     return system
 
 
 def _window_sums(model: Model, energies, windows, disorder: Disorder | None, progress, workers=None, system=None):
     """sum_k windows[j][k] rho_bias(E_k) for each weight vector of ``windows``: a list of (site
-    blocks, bond blocks), with rho_bias the response to the leads at +-1/2.  Clean: one OpenMP
-    call per window.  SCBA: the energies are cut into contiguous runs, one per core, each walking
-    up in energy so that every SCBA starts from its neighbour's self-energy (the C++ sweeps release
-    the GIL)."""
+    blocks, bond blocks, drain current), with rho_bias the response to the leads at +-1/2.  The
+    drain current (the same sum of the current into the right lead) is None where the bond
+    currents carry it through every slice; with spin-orbit impurities, part of it flows through
+    the averaged corner hops, and it is taken at the lead (:func:`spintex.response.scba_response`).
+    Clean: one OpenMP call per window.  SCBA: the energies are cut into contiguous runs, one per
+    core, each walking up in energy so that every SCBA starts from its neighbour's self-energy
+    (the C++ sweeps release the GIL)."""
     if disorder is None:
         out = [_integrate(model, energies, left_weights=0.5 * w, right_weights=-0.5 * w, progress=progress)
                for w in windows]
-        return [(o["left_sites"] + o["right_sites"], o["left_bonds"] + o["right_bonds"]) for o in out]
+        return [(o["left_sites"] + o["right_sites"], o["left_bonds"] + o["right_bonds"], None) for o in out]
     K, done = len(energies), [0]
     own = system is None
     system = system or _scba_system(model)
+    pairs = bool(disorder.soc) and own
 
     N, B = model.lattice.num_sites, len(model.bonds)
 
     def walk(run):
         # (zero blocks to start from: a run whose energies all lack a lead channel adds nothing)
-        sums, sigma = [[np.zeros((N, 2, 2), complex), np.zeros((B, 2, 2), complex)] for _ in windows], None
+        sums, sigma = [[np.zeros((N, 2, 2), complex), np.zeros((B, 2, 2), complex), 0.0] for _ in windows], None
         for k in run:
             if own and not any(open_channels(model, energies[k])):
                 # no lead injects there (Gamma = 0): the bias response is zero, and no real-axis
@@ -90,8 +95,13 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
                 continue
             corr, born, sigma = system(energies[k], disorder, sigma)
             lad = solve_ladder(corr, born, left=0.5, right=-0.5)
+            drain = 0.0
+            if pairs:  # (g into the drain lead, = 2 pi x its current per unit bias)
+                drain = pair_lead_conductances(corr, lad.sites, corr.core.retarded_pairs, "left", (0.5, -0.5))[1]
             for total, w in zip(sums, windows):
-                total[0], total[1] = total[0] + w[k] * lad.sites, total[1] + w[k] * lad.bonds
+                total[0] = total[0] + w[k] * born.sites(lad.sites)
+                total[1] = total[1] + w[k] * lad.bonds
+                total[2] = total[2] + w[k] * drain
             done[0] += 1
             progress(done[0], K)
         return sums
@@ -100,7 +110,8 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
     runs = np.array_split(np.arange(K), min(workers, K))
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         parts = list(pool.map(walk, runs))
-    return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts)) for j in range(len(windows))]
+    return [(sum(p[j][0] for p in parts), sum(p[j][1] for p in parts),
+             float(sum(p[j][2] for p in parts)) if pairs else None) for j in range(len(windows))]
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
@@ -108,7 +119,8 @@ def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorde
                   breakpoints=None):
     """The thermal and the electric windows of the bias response, integrated over energy:
     (thermal sites, thermal bonds, electric sites, electric bonds, info), i.e.
-    int dE w(E) rho_bias(E) for w = ((E - mu)/T)(-df/dE) and w = -df/dE, on the Gauss rule of the
+    int dE w(E) rho_bias(E) for w = ((E - mu)/T)(-df/dE) and w = -df/dE (info["drain_currents"]:
+    their currents into the right lead, with spin-orbit impurities), on the Gauss rule of the
     Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until both
     change by less than ``tolerance``.  ``workers``: threads for the SCBA energies (default: the
     disorder's ``workers``, else one per core).  ``system`` and ``breakpoints`` (default: the
@@ -121,13 +133,14 @@ def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorde
         e, w = fermi_window_rule(mu, temperature, edges, n)
         order = np.argsort(e)
         e, w = e[order], w[order] / (2 * np.pi)  # rho_bias(E) is a density per unit dE / 2pi
-        (t_sites, t_bonds), (v_sites, v_bonds) = _window_sums(
+        (t_sites, t_bonds, t_drain), (v_sites, v_bonds, v_drain) = _window_sums(
             model, e, [w * (e - mu) / temperature, w], disorder, progress, workers, system)
         result = [t_sites, t_bonds, v_sites, v_bonds]
         if previous is not None:
             change = max(np.abs(a - b).max(initial=0.0) for a, b in zip(result, previous))
             if change < tolerance:
-                return (*result, {"window_nodes": e.size, "window_error_estimate": float(change)})
+                drains = {} if t_drain is None else {"drain_currents": (t_drain, v_drain)}
+                return (*result, {"window_nodes": e.size, "window_error_estimate": float(change), **drains})
             if n >= 1024:
                 raise RuntimeError(f"thermal window integral did not converge to {tolerance:g} "
                                    f"(last change {change:.3g} with {e.size} energies)")
@@ -141,7 +154,7 @@ def thermal_response(model: Model, energy: float, *, temperature: float, disorde
     ``energy`` is the common chemical potential mu; ``circuit`` "closed" (equal chemical
     potentials) or "open" (the Seebeck chemical-potential difference that cancels the current,
     ``Response.seebeck`` = dmu/dT); ``screened``: every site kept neutral.  Disorder: clean or
-    SCBA (samples: call this on each realization).
+    SCBA, spin-orbit impurities included (samples: call this on each realization).
     """
     return _thermal(model, energy, temperature, disorder, circuit, screened, workers)
 
@@ -158,9 +171,13 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
     sites, bonds, v_sites, v_bonds, info = window_blocks(model, mu, T, disorder, workers=workers, system=system,
                                                          breakpoints=breakpoints)
     seebeck = None
+    drains = info.pop("drain_currents", None)
     if circuit == "open":
-        j_t = Response.from_blocks(model, sites, bonds).current.mean()
-        j_v = Response.from_blocks(model, v_sites, v_bonds).current.mean()
+        if drains is None:  # the bond currents are the same through every slice
+            j_t = Response.from_blocks(model, sites, bonds).current.mean()
+            j_v = Response.from_blocks(model, v_sites, v_bonds).current.mean()
+        else:  # spin-orbit impurities: the current into the drain lead
+            j_t, j_v = drains
         if not j_v:
             raise ValueError(f"circuit='open' needs a conducting wire: at mu = {mu!r}, T = {T!r} no current flows "
                              "(no lead channel open in the thermal window), so no voltage can cancel one")
@@ -276,9 +293,9 @@ def exchange_stiffness(model: Model, fermi_energy: float, *, disorder: Disorder 
 
 
 def _check_disorder(disorder) -> None:
-    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba" or disorder.soc):
-        raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder without spin-orbit impurities "
-                         "(samples: call it on each realization)")
+    if disorder is not None and (not isinstance(disorder, Disorder) or disorder.method != "scba"):
+        raise ValueError("the thermal drive takes disorder=None or an SCBA Disorder (samples: call it on each "
+                         "realization)")
 
 
 # ----------------------------------------------------------------------------- energy-resolved
@@ -329,7 +346,10 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
         u = r.screening_potential
         assert u is not None  # the field drive's
         slope = np.polyfit(x, u[fit.region], 1)[0] if np.ptp(x) > 0 else np.nan
-        rows.append((fit.adiabatic, fit.nonadiabatic, fit.beta, r.transmission, -slope, r.current.mean()))
+        # the current into the drain per unit bias (transmission = 2 pi x it; with spin-orbit impurities the
+        # bond currents are not all of it)
+        current = r.transmission / (2 * np.pi) if disorder is not None and disorder.soc else r.current.mean()
+        rows.append((fit.adiabatic, fit.nonadiabatic, fit.beta, r.transmission, -slope, current))
         responses.append(r)
         progress(k + 1, e.size)
     A, B, beta, g, field, current = np.array(rows).T
