@@ -197,7 +197,7 @@ def test_onsager_emission_equals_force_response_of_the_time_reversed_system(kind
     """Particles pumped into lead a per unit dX/dt = d<dH'/dX>/d mu_a of the time-reversed system
     (texture and Zeeman field reversed, Rashba kept; magnetic impurities reversed with n;
     spin-orbit impurities kept: their Born map is even under time reversal).  Measured to 4e-15
-    with spin-orbit impurities, which move the emission by 7-50 % here (asserted below)."""
+    with spin-orbit impurities, which move the emission by 6-33 % here (asserted below)."""
     m, mr = onsager_pair()
     v = st.texture_velocity(m, kind)
     e = emission(m, -0.8, v, disorder=disorder)
