@@ -295,9 +295,13 @@ def test_spin_orbit_disorder_in_a_config(tmp_path, capsys):
     path = tmp_path / "soc.toml"
     base = ('[lattice]\nkind = "bar"\nlength = 12\nwidth = 3\nheight = 3\n[model]\nexchange = 0.5\n'
             '[texture]\nkind = "neel_wall"\nwidth = 2\n[solve]\nfermi_energy = -1.4\n')  # off the thresholds
-    path.write_text(base + "[disorder]\nsoc = 0.05\n")  # the field drive needs the Fermi-sea ladder on pairs
-    assert main(["run", str(path), "--out", str(tmp_path)]) == 2
-    assert "method = 'samples'" in capsys.readouterr().err
+    path.write_text(base + "[disorder]\nsoc = 0.05\n")  # the field drive: the Fermi-sea ladders on the pairs
+    assert main(["run", str(path), "--out", str(tmp_path / "field")]) == 0
+    assert "Gamma_so = 0.05" in capsys.readouterr().out
+    model = cfg.build_model(cfg.load(path))
+    r = st.linear_response(model, -1.4, disorder=st.Disorder(soc=0.05), drive="field")
+    saved = xr.load_dataset(tmp_path / "field" / "soc-response.nc")
+    assert saved.attrs["drive"] == "field" and np.array_equal(saved.torque.values, r.torque)
     path.write_text(base + '[disorder]\nsoc = 0.05\ndrive = "bias"\n')  # SCBA with the non-local Born self-energy
     assert main(["run", str(path), "--out", str(tmp_path)]) == 0
     assert "Gamma_so = 0.05" in capsys.readouterr().out
