@@ -196,6 +196,19 @@ def test_own_local_cluster_of_one_worker(tmp_path):
     xr.testing.assert_identical(data(own), data(serial))
 
 
+def test_an_unguarded_script_is_told_how_to_start_the_workers(tmp_path):
+    """A script that calls sweep at module level (no ``if __name__ == "__main__":``) made Dask
+    report only "Nanny failed to start.": the error now says why and what to do."""
+    import subprocess
+    script = tmp_path / "unguarded.py"
+    script.write_text("import spintex as st\n"
+                      "m = st.Model(st.lattice.chain(10), exchange=0.5, texture=st.textures.neel_wall(5, 2))\n"
+                      "st.sweep(lambda: m, energies=[-1.0], workers=1, progress=False, run_dir='run')\n")
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert 'if __name__ == "__main__":' in done.stderr and "scheduler=\"synchronous\"" in done.stderr
+
+
 def test_the_same_call_again_reads_its_chunks(tmp_path):
     kw = dict(energies=[0.4, 0.9], disorder=lambda onsite: st.Disorder(onsite=onsite), scheduler="synchronous",
               run_dir=tmp_path, observables=("torque",))

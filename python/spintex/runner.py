@@ -163,6 +163,12 @@ def local_cluster(n_workers: int):
     import dask
     from distributed import LocalCluster
 
+    n_workers = positive_int(n_workers, "workers")
     with dask.config.set(CLUSTER_CONFIG):  # the nannies hand this config to their workers
-        return LocalCluster(n_workers=positive_int(n_workers, "workers"), threads_per_worker=1, processes=True,
-                            dashboard_address=":0", env=WORKER_ENV)
+        try:
+            return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                dashboard_address=":0", env=WORKER_ENV)
+        except RuntimeError as err:  # Dask says only "Nanny failed to start."
+            raise RuntimeError(f"{err} The Dask worker processes could not start. Run from a script, the call "
+                               "must sit under `if __name__ == \"__main__\":` (each worker re-imports the "
+                               "script); or pass scheduler=\"synchronous\" to run in this process") from err
