@@ -257,6 +257,7 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\nscreening_length = -1.0\n", "disorder.screening_length"),
     ("[disorder]\nneutral_leads = 1\n", "disorder.neutral_leads"),
     ("[disorder]\nneutral_leads = true\ndrive = \"bias\"\n", "disorder.neutral_leads applies to drive"),
+    ("[disorder]\nsoc = 0.05\nneutral_leads = true\n", "neutral_leads = true with spin-orbit impurities"),
     ("[disorder]\nscreening_length = 2.0\ndrive = \"bias\"\n", "disorder.screening_length applies to drive"),
     ("[disorder]\nscreening_length = 2.0\n[sweep]\ndrive = \"bias\"\n",
      "disorder.screening_length applies to drive = 'field', not 'bias'"),

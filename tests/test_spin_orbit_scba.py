@@ -299,3 +299,11 @@ def test_field_drive_with_spin_orbit_impurities_is_neutral_and_keeps_the_spin_ba
         per_slice = np.array([(r.relaxation_torque + r.anomalous_spin_source)[s].sum(axis=0) for s in lat.slices])
         assert np.abs(per_slice[1:-1] - r.relaxation_source[1:-1]).max() < tol * np.abs(per_slice).max()
     assert np.abs(field.relaxation_torque - bias.relaxation_torque).max() > 0.1 * np.abs(bias.relaxation_torque).max()
+
+
+def test_neutral_leads_with_spin_orbit_impurities_are_refused_before_any_work():
+    """The leads' band-shift response is not implemented on the pairs: a clear NotImplementedError
+    naming the argument (it came from deep inside the Fermi sea, after the SCBA and the ladder)."""
+    m = st.Model(st.lattice.strip(6, 2), exchange=0.5, texture=st.textures.neel_wall(3, 2))
+    with pytest.raises(NotImplementedError, match="neutral_leads=True with spin-orbit impurities"):
+        st.linear_response(m, -1.0, disorder=st.Disorder(onsite=0.05, soc=0.05), drive="field", neutral_leads=True)

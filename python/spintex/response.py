@@ -151,6 +151,10 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     not the same through every slice; the lead currents are.  ``solution``: the SCBA solution at
     ``energy`` if already solved (the batch starts each energy from its neighbour's).
     """
+    if neutral_leads and disorder.soc:
+        raise NotImplementedError("neutral_leads=True with spin-orbit impurities in SCBA (disorder.soc > 0): the "
+                                  "leads' band-shift response is not implemented on the site pairs; use "
+                                  "neutral_leads=False (grounded leads) or disorder method='samples'")
     if model.lattice.num_slices < 2 and not disorder.soc:
         raise ValueError("an SCBA response needs a device of at least 2 slices (its conductance is the current "
                          f"through a slice boundary); this lattice has {model.lattice.num_slices}")

@@ -223,6 +223,9 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     texture = _texture_section(_required(data, "texture"), lattice)
     solve = _fill("solve", _section(_required(data, "solve"), "solve"), SOLVE)
     disorder = _fill("disorder", _section(data, "disorder"), DISORDER) if "disorder" in data else None
+    if disorder is not None and disorder["soc"] and disorder["method"] == "scba" and disorder["neutral_leads"]:
+        raise ConfigError("disorder.neutral_leads = true with spin-orbit impurities needs method = 'samples' "
+                          "(the leads' band-shift response is not implemented on the SCBA's site pairs)")
     if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
     for key in ("screening_length", "neutral_leads"):
