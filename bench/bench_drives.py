@@ -173,7 +173,7 @@ for label, model, energy, disorder in cases:
     print(f"    pumping: emission {em.seconds:.2f} s vs linear_response {lr.seconds:.2f} s "
           f"({em.seconds / lr.seconds:.2f}x)")
     if "chain" in label:
-        pump = best_of(lambda: st.pumping(model, energy, v, disorder=disorder), 1)
+        pump = best_of(lambda: st.pumping(model, energy, v, disorder=disorder), repeats)
         print(f"    full Kubo-Bastin pumping (Fermi surface + sea) {pump.seconds:.2f} s "
               f"({pump.seconds / lr.seconds:.1f}x linear_response)")
     clean = model
