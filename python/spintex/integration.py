@@ -21,7 +21,9 @@ class Progress:
 
     On a terminal the line is redrawn in place; elsewhere (Jupyter, logs, CI) a full line is
     printed at most every ``interval`` seconds.  Called as ``progress(done, total)``; ``unit``
-    names what is counted, ``detail`` adds a string (e.g. a residual).
+    names what is counted, ``detail`` adds a string (e.g. a residual).  ``total=None``: a count
+    without a bound (steps of an iteration, rules of a refinement); :meth:`close` then ends the
+    terminal's line.
     """
 
     def __init__(self, label: str, unit: str = "energies", enabled: bool | None = None, interval: float = 10.0,
@@ -35,27 +37,37 @@ class Progress:
         # may report the last count again) is not repeated
         self.round_start, self.round_done = self.start, 0
         self.total: int | None = None
-        self.shown: tuple[int, int] | None = None
+        self.shown: tuple[int, int | None] | None = None
+        self.open_line = False  # a terminal line drawn and not yet ended
 
-    def __call__(self, done: int, total: int, detail: str = ""):
+    def __call__(self, done: int, total: int | None, detail: str = ""):
         now = time.monotonic()
         if total != self.total and self.total is not None:  # a new round: time it from its first count
             self.round_start, self.round_done = now, done
         self.total = total
         elapsed = now - self.start
-        if not self.enabled or elapsed < 2.0 or (not self.tty and done < total and now - self.last < self.interval):
+        finished = total is not None and done >= total
+        if not self.enabled or elapsed < 2.0 or (not self.tty and not finished and now - self.last < self.interval):
             return
         if (done, total) == self.shown:
             return
         self.last, self.shown = now, (done, total)
-        text = f"{self.label}: {done}/{total} {self.unit}, {elapsed:.0f} s"
-        if self.estimate and done > self.round_done:  # not for iterative solvers, whose total is only a bound
+        text = f"{self.label}: {done}{'' if total is None else f'/{total}'} {self.unit}, {elapsed:.0f} s"
+        if self.estimate and total is not None and done > self.round_done:  # not for iterative solvers
             text += f", about {(now - self.round_start) / (done - self.round_done) * (total - done):.0f} s left"
         text += f" {detail}"
         if self.tty:
-            print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+            # (redrawn in place, the rest of a longer previous line erased)
+            print(f"\r{text}\x1b[K", end="\n" if finished else "", file=sys.stderr, flush=True)
+            self.open_line = not finished
         else:
             print(text, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """End the terminal line of a count without a total (nothing if none is open)."""
+        if self.open_line:
+            print(file=sys.stderr, flush=True)
+            self.open_line = False
 
 
 def _integrate(model: Model, energies, *, progress=None, edges: bool = True, check=None, **kw) -> dict:

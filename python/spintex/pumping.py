@@ -36,6 +36,7 @@ from . import _core
 from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
 from .disorder import Disorder, PairCorrelator, lattice_arrays, sample_mean, sample_model, solve_ladder
 from .analysis import texture_gradient
+from .integration import Progress
 from .model import IDENTITY2, PAULI, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
 from .response import each_energy, fermi_level_system, open_channels
@@ -309,16 +310,22 @@ def pumping(model: Model, energy: float | np.ndarray, velocity, *, disorder: Dis
         return _sampled_pumping(model, energy, velocity, disorder, screened, length)
     Lam = perturbation(model, velocity)
     check_memory(model, disorder=disorder)
+    parts, progress = 5 if screened else 4, Progress("pumping", unit="parts", estimate=False)
     sea = FermiSea(model, energy, disorder, keep_correlators=True)
+    progress(1, parts, "(the Fermi sea's contour)")
     check_memory(model, sea.nodes.size, disorder)  # (a clean sea at a threshold may have grown far beyond 24)
     density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
+    progress(2, parts, "(the density rate)")
     extra = {}
     if screened:
         Lam, u, iterations = _screened(sea, Lam, density_rate, length)
         extra = {"screening_potential": u, "screening_iterations": iterations, "screening_length": length}
         density_rate = site_observables(model, sea(Lam, bonds=False)[0])["charge_density"]
+        progress(3, parts, "(the screening)")
     fs_sites, fs_bonds, emitted = fermi_surface_response(model, energy, disorder, Lam, retarded_retarded=False)
+    progress(parts - 1, parts, "(the Fermi surface)")
     sea_sites, sea_bonds = _sea(sea, Lam)
+    progress(parts, parts, "(the Fermi sea's Kubo-Bastin term)")
     params = {"energy": energy, "drive": "pumping", "disorder": disorder, "screened": screened,
               "contour_nodes": sea.nodes.size}
     return Response.from_blocks(

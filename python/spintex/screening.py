@@ -39,6 +39,7 @@ import scipy.sparse.linalg as spla
 from . import _core
 from ._validate import finite_float
 from .disorder import SCBAConvergenceError
+from .integration import Progress
 from .model import IDENTITY2
 from .observables import site_observables
 
@@ -330,34 +331,39 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     V, Z, S, B = [b / beta], [], [], []
     H = np.zeros((max_iterations + 1, max_iterations))
     left = 1.0  # max |residual| / max |density| before this step
-    for j in range(max_iterations):
-        z = precondition(V[j])
-        sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
-        w = site_observables(model, sites)["charge_density"]
-        if C is not None:
-            w = w - C @ z
-        Z.append(z)
-        S.append(sites)
-        B.append(bonds)
-        for i in range(j + 1):  # modified Gram-Schmidt
-            H[i, j] = V[i] @ w
-            w = w - H[i, j] * V[i]
-        H[j + 1, j] = np.linalg.norm(w)
-        g = np.zeros(j + 2)
-        g[0] = beta
-        y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
-        V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
-        residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
-        left = np.abs(residual).max() / scale
-        if left <= tolerance:
-            break
-        if H[j + 1, j] == 0:  # the Krylov space is exhausted and the charge is still there: chi is singular
-            raise SCBAConvergenceError(f"the screening potential cannot neutralize the charge (the density "
-                                       f"response is singular on it: charge left {left:.3g} of the unscreened "
-                                       f"after {j + 1} steps)")
-    else:
-        raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
-                                   f"(charge left {left:.3g} of the unscreened)")
+    progress = Progress("screening", unit="GMRES steps", estimate=False)
+    try:
+        for j in range(max_iterations):
+            z = precondition(V[j])
+            sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
+            w = site_observables(model, sites)["charge_density"]
+            if C is not None:
+                w = w - C @ z
+            Z.append(z)
+            S.append(sites)
+            B.append(bonds)
+            for i in range(j + 1):  # modified Gram-Schmidt
+                H[i, j] = V[i] @ w
+                w = w - H[i, j] * V[i]
+            H[j + 1, j] = np.linalg.norm(w)
+            g = np.zeros(j + 2)
+            g[0] = beta
+            y = np.linalg.lstsq(H[:j + 2, :j + 1], g, rcond=None)[0]
+            V.append(w / H[j + 1, j] if H[j + 1, j] > 0 else w)
+            residual = np.array(V).T @ (g - H[:j + 2, :j + 1] @ y)  # b - chi u, exactly in the basis
+            left = np.abs(residual).max() / scale
+            progress(j + 1, None, f"(charge left {left:.1e} of the unscreened; tolerance {tolerance:g})")
+            if left <= tolerance:
+                break
+            if H[j + 1, j] == 0:  # the Krylov space is exhausted and the charge is still there: chi is singular
+                raise SCBAConvergenceError(f"the screening potential cannot neutralize the charge (the density "
+                                           f"response is singular on it: charge left {left:.3g} of the unscreened "
+                                           f"after {j + 1} steps)")
+        else:
+            raise SCBAConvergenceError(f"the screening potential did not converge in {max_iterations} GMRES steps "
+                                       f"(charge left {left:.3g} of the unscreened)")
+    finally:
+        progress.close()
     u = np.tensordot(y, np.array(Z), 1)
     return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
 

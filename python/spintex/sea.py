@@ -19,7 +19,7 @@ import numpy as np
 from . import _core
 from ._validate import available_memory, finite_float, positive_int
 from .disorder import GROUP, Disorder, PairBornMap, PairCorrelator, SCBAConvergenceError, born_map, scba, solve_ladder
-from .integration import _threshold_hits, channel_thresholds
+from .integration import Progress, _threshold_hits, channel_thresholds
 from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
                       spectrum_bottom)
 from .model import IDENTITY2, Model
@@ -199,8 +199,10 @@ class FermiSea:
         coarse = self._interpolated(rule) if system is None else self._build(nodes // 2)
         coarse_probe = probe(coarse)
         coarser = []  # (error, rule), coarsest first
+        progress = Progress("Fermi sea", unit="contour nodes", estimate=False)
         while True:
             change = max(_change(fine_probe, coarse_probe, model.hopping), lead_change(rule, coarse))
+            progress(rule[0].size, None, f"(rule change {change:.1e}; tolerance {tolerance:g})")
             # Gauss-Legendre on the arc converges geometrically, error(n) ~ q^n, and the change is
             # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
             # chain change(12 -> 24) = 3.4e-6, error(24) = 2.7e-10: the estimate can be 20x low)
@@ -210,6 +212,7 @@ class FermiSea:
             if self.error_estimate < 0.01 * tolerance:
                 break
             if rule[0].size >= max_nodes:
+                progress.close()
                 raise RuntimeError(f"Fermi-sea contour integral did not converge to {tolerance:g} with "
                                    f"{rule[0].size} nodes (last change {change:.3g}){self._threshold_hint()}")
             # grow by a quarter: the rule just built becomes the coarse one; the new one, which may
@@ -219,6 +222,7 @@ class FermiSea:
             if self._pairs:  # every rule keeps its block sweeps (the coarser ones serve inexact sums)
                 self._check_pair_memory(grown)  # against what the kept ones left free
             rule, fine_probe = self._probed_build(grown, rule, uniform)
+        progress.close()
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
