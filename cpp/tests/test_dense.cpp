@@ -31,8 +31,35 @@ INSTANTIATE_TEST_SUITE_P(Sizes, DenseInvert,
 
 TEST(DenseInvertSingular, Throws) {
   MatrixXc Ainv;
+  EXPECT_THROW(dense::invert(MatrixXc::Zero(2, 2), Ainv), dense::SingularBlock);
   EXPECT_THROW(dense::invert(MatrixXc::Zero(4, 4), Ainv), dense::SingularBlock);
   EXPECT_THROW(dense::invert(MatrixXc::Zero(40, 40), Ainv), dense::SingularBlock);
+  MatrixXc rank_one(2, 2);
+  rank_one << cplx(1.0), cplx(0.0, 2.0), cplx(2.0), cplx(0.0, 4.0);  // rows proportional (exactly, in binary)
+  EXPECT_THROW(dense::invert(rank_one, Ainv), dense::SingularBlock);
+}
+
+// The 2 x 2 blocks (a chain's slices) are inverted in closed form: at any scale of the entries
+// and near singularity it must agree with LU to the accuracy the condition number allows.
+TEST(DenseInvertTwoByTwo, ScaleAndConditioning) {
+  MatrixXc Ainv;
+  for (double scale : {1e-150, 1e-8, 1.0, 1e8, 1e150}) {
+    MatrixXc A(2, 2);
+    A << cplx(0.3, 0.1), cplx(-1.2, 0.4), cplx(0.7, -0.2), cplx(2.0, 0.5);
+    A *= scale;
+    dense::invert(A, Ainv);
+    EXPECT_LT(relative_error(Ainv, A.fullPivLu().inverse()), 1e-14) << scale;
+  }
+  for (double eps : {1e-4, 1e-8, 1e-12}) {  // cond(A) ~ 4 / eps
+    MatrixXc A(2, 2);
+    A << cplx(1.0, 0.0), cplx(1.0, 0.0), cplx(1.0, 0.0), cplx(1.0 + eps, 0.0);
+    dense::invert(A, Ainv);
+    EXPECT_LT(relative_error(A * Ainv, MatrixXc::Identity(2, 2)), 1e-15 / eps) << eps;
+  }
+  MatrixXc tiny_pivot(2, 2);  // LU would pivot: a zero leading entry is no problem here
+  tiny_pivot << cplx(0.0), cplx(1.0, 1.0), cplx(2.0, -1.0), cplx(0.5);
+  dense::invert(tiny_pivot, Ainv);
+  EXPECT_LT(relative_error(tiny_pivot * Ainv, MatrixXc::Identity(2, 2)), 1e-15);
 }
 
 class DenseProducts : public ::testing::TestWithParam<std::array<int, 3>> {};
