@@ -17,7 +17,7 @@ from .damping import gilbert_damping
 from .bubble import kubo_bubble
 from . import bulk, kernels, periodic
 from .disorder import Disorder, SCBAConvergenceError
-from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative
+from .analysis import TorqueFit, current_polarization, fit_torque, texture_derivative, transverse_current
 from .keldysh import equilibrium, ldos, nonequilibrium, transmission
 from .response import linear_response
 from .pumping import pumping, texture_force, texture_velocity
@@ -35,5 +35,5 @@ __all__ = [
     "continuum", "current_polarization", "energy_resolved", "ensemble", "equilibrium", "fit_torque",
     "gilbert_damping", "kernels", "kubo_bubble", "lattice", "ldos", "linear_response", "nonequilibrium", "periodic",
     "plot", "pumping", "sweep", "texture_derivative", "texture_force", "texture_velocity", "textures", "transmission",
-    "wall_force", "wall_resistance",
+    "transverse_current", "wall_force", "wall_resistance",
 ]

@@ -214,3 +214,29 @@ def current_polarization(model: Model, response, boundaries=None) -> float:
     if np.any(J == 0):
         raise ValueError("no particle current through some of the boundaries")
     return float(np.mean(np.einsum("ba,ba->b", response.spin_current[b], n_bound) / J))
+
+
+def transverse_current(model: Model, response) -> float:
+    """I_y = sum over the bonds along y of their particle current in the +y direction (the seam's
+    bonds of a periodic strip included, stepping from y = W - 1 to 0): the current density j_y
+    integrated over the strip, int j_y dx dy (particles per unit time per unit drive, like the
+    response's currents; a strip or bar).
+
+    On a cylinder (``st.lattice.strip(L, W, periodic=True)``) the potential is single valued
+    around every column, so in a local Ohmic metal I_y = int sigma_xy E_x dA: with I_x the current
+    along the wire, I_y W / I_x = int (sigma_xy / sigma) dA, the Hall angle integrated over the
+    strip (the topological Hall effect of a skyrmion: docs/physics.md, section 18)."""
+    check_model(model)
+    lat = model.lattice
+    if lat.dim < 2:
+        raise ValueError("transverse_current needs a strip or a bar (a chain has no bonds along y)")
+    if not hasattr(response, "bond_current"):
+        raise ValueError(f"response must be a Response (e.g. st.linear_response(model, energy)), "
+                         f"got {type(response).__name__}")
+    check_state_matches(model, response)
+    if np.ndim(response.bond_current) != 1:
+        raise ValueError(f"response must be of one energy, got bond currents of shape "
+                         f"{np.shape(response.bond_current)} (a batch of energies: pass one energy at a time)")
+    step_y = np.zeros(len(model.bonds))
+    step_y[: len(lat.bonds)] = lat.bond_vectors[:, 1]  # (+-1 along y, 0 along x and z; extra hoppings: 0)
+    return float(np.sum(response.bond_current * step_y))

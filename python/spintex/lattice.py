@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_memory, boolean, positive_int
+from ._validate import check_memory, boolean, finite_float, positive_int
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,12 @@ class Lattice:
         (the same slice or the next one).
     bond_vectors : (nb, 3) float
         Unit vectors r_j - r_i.
+    twist : float
+        Periodic strips only: the phase e^{i twist} an electron picks up hopping once around the
+        cylinder along +y (a flux twist x hbar/e threading it; twisted boundary conditions), on the
+        bonds across the seam (``seam``), in the device and the leads.  Averaging a result over
+        twists in [0, 2 pi) turns the cylinder's discrete transverse momenta k_y = (2 pi m - twist)
+        / W into a continuum: the standard cure for the finite width of a 2D metal.
     """
 
     length: int
@@ -33,6 +39,7 @@ class Lattice:
     height: int = 1
     dim: int = 1
     periodic: bool = False  # periodic boundary conditions across the wire (y and z)
+    twist: float = 0.0  # periodic strips: the phase of one turn around the cylinder along +y
     positions: np.ndarray = field(init=False, repr=False)
     bonds: np.ndarray = field(init=False, repr=False)
     bond_vectors: np.ndarray = field(init=False, repr=False)
@@ -47,6 +54,11 @@ class Lattice:
             raise ValueError(f"a {self.dim}D lattice has width = 1 (chain) and height = 1 (chain, strip); "
                              f"got width={self.width}, height={self.height}")
         object.__setattr__(self, "periodic", boolean(self.periodic, "periodic"))
+        object.__setattr__(self, "twist", finite_float(self.twist, "twist") + 0.0)
+        if self.twist != 0.0 and not (self.periodic and self.dim == 2 and self.width >= 3):
+            raise ValueError(f"twist needs a periodic strip at least 3 sites wide (st.lattice.strip(..., "
+                             f"periodic=True, twist=...)), got twist={self.twist!r} on a "
+                             f"{'periodic ' if self.periodic else ''}{self.dim}D lattice of width {self.width}")
         L, W, H = self.length, self.width, self.height
         # positions, meshgrids and bonds: about 250 bytes per site while building
         check_memory(250.0 * L * W * H, f"a lattice of {L} x {W} x {H} sites")
@@ -82,6 +94,13 @@ class Lattice:
         object.__setattr__(self, "bond_vectors", np.concatenate(vectors))
 
     @property
+    def seam(self) -> np.ndarray:
+        """(nb,) bool: the bonds across the periodic seam along y (y = W - 1 to 0), which carry
+        the ``twist``; all False unless ``periodic``."""
+        d = self.positions[self.bonds[:, 1]] - self.positions[self.bonds[:, 0]]
+        return (np.abs(d[:, 1]) > 1.5) if self.dim >= 2 else np.zeros(len(self.bonds), bool)
+
+    @property
     def num_sites(self) -> int:
         return self.length * self.width * self.height
 
@@ -115,11 +134,12 @@ def chain(length: int) -> Lattice:
     return Lattice(positive_int(length, "length"), 1, 1, dim=1)
 
 
-def strip(length: int, width: int, *, periodic: bool = False) -> Lattice:
+def strip(length: int, width: int, *, periodic: bool = False, twist: float = 0.0) -> Lattice:
     """A 2D square-lattice strip, ``length`` along x (transport) and ``width`` along y
-    (``periodic=True``: periodic boundary conditions along y)."""
+    (``periodic=True``: periodic boundary conditions along y, a cylinder; ``twist``: the phase of
+    one turn around it, see :class:`Lattice`)."""
     return Lattice(positive_int(length, "length"), positive_int(width, "width"), 1, dim=2,
-                   periodic=boolean(periodic, "periodic"))
+                   periodic=boolean(periodic, "periodic"), twist=twist)
 
 
 def bar(length: int, width: int, height: int, *, periodic: bool = False) -> Lattice:

@@ -170,6 +170,9 @@ class Model:
         d = self.lattice.bond_vectors
         cross_z = d[:, 1, None, None] * PAULI[0] - d[:, 0, None, None] * PAULI[1]  # (sigma x d)_z
         lattice_blocks = -self.hopping * IDENTITY2 - 1j * self.rashba * cross_z
+        if self.lattice.twist:  # T_ij (a hop j -> i, i.e. by -d) across the seam: e^{i twist} per turn along +y
+            seam = self.lattice.seam
+            lattice_blocks[seam] *= np.exp(-1j * self.lattice.twist * d[seam, 1])[:, None, None]
         return np.concatenate([lattice_blocks, self.extra_bond_blocks]) if len(self.extra_bonds) else lattice_blocks
 
     def _slice_blocks(self, site_blocks, bond_blocks):
@@ -202,8 +205,10 @@ class Model:
         cell[np.arange(W), :, np.arange(W), :] = blocks
         i, j = lat.bonds.T
         in_first_slice = j < W  # every slice has the same transverse bonds
-        cell[i[in_first_slice], :, j[in_first_slice], :] = -self.hopping * IDENTITY2
-        cell[j[in_first_slice], :, i[in_first_slice], :] = -self.hopping * IDENTITY2
+        # the device's hopping blocks of its first slice, without Rashba (and with the seam's twist)
+        hop = -self.hopping * np.exp(-1j * lat.twist * lat.bond_vectors[:, 1] * lat.seam)[in_first_slice]
+        cell[i[in_first_slice], :, j[in_first_slice], :] = hop[:, None, None] * IDENTITY2
+        cell[j[in_first_slice], :, i[in_first_slice], :] = np.conj(hop)[:, None, None] * IDENTITY2
         return cell.reshape(2 * W, 2 * W)
 
     def lead_axis(self, side: str) -> np.ndarray:

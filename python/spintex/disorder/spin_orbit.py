@@ -116,6 +116,10 @@ class PairBornMap:
 
     def __init__(self, model: Model, disorder, local_map):
         lat = model.lattice
+        if disorder.soc and lat.twist:
+            raise NotImplementedError(f"spin-orbit impurities on a twisted cylinder (twist={lat.twist!r}): their "
+                                      "averaged hoppings around the seam do not carry the twist's phase; use "
+                                      "twist=0 or non-magnetic and magnetic impurities")
         N, W = lat.num_sites, lat.sites_per_slice
         self.local, self.soc, self.num_sites = local_map, disorder.soc, N
         # a chain has no corners: fine without spin-orbit impurities (the local map only)
