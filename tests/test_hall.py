@@ -18,6 +18,13 @@ def test_zero_twist_is_the_plain_cylinder():
     assert np.array_equal(plain.lead_cell("left"), zero.lead_cell("left"))
 
 
+def test_saved_responses_carry_the_twist():
+    from spintex.dataset import model_attrs
+
+    attrs = model_attrs(cylinder(5, 4, 0.3))
+    assert attrs["model_twist"] == 0.3 and attrs["model_periodic"] == "True"
+
+
 def test_twist_is_a_flux_through_the_cylinder():
     """The Hamiltonian stays Hermitian, a full turn 2 pi is no twist, and a clean uniform cylinder
     transmits one electron per transverse mode k_m = (2 pi m - twist) / W open at E (both spins):

@@ -111,7 +111,8 @@ def model_attrs(model) -> dict:
     """Dataset attributes of the model's scalar parameters (prefix ``model_``)."""
     lat = model.lattice
     return netcdf_attrs({"lattice": f"{lat.dim}D: {lat.num_slices} slices of {lat.sites_per_slice} sites",
-                         "periodic": lat.periodic, "twist": lat.twist, "hopping": model.hopping, "rashba": model.rashba, "zeeman": np.asarray(model.zeeman),
+                         "periodic": lat.periodic, "twist": lat.twist,
+                         "hopping": model.hopping, "rashba": model.rashba, "zeeman": np.asarray(model.zeeman),
                          "leads": model.leads, "lead_onsite": model.lead_onsite}, prefix="model_")
 
 
