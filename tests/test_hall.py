@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import spintex as st
-from spintex.continuum import band_density, eq77_hall_angle, hall_mobility, square_scba
+from spintex.continuum import band_density, eq77_hall_angle, hall_mobility, square_scba, topological_hall_angle
 
 
 def cylinder(L, W, twist, texture=(0.0, 0.0, 1.0), exchange=0.5):
@@ -105,10 +105,29 @@ def theta(L, W, R, w, M, EF, G0, twists, polarity=-1):
     return np.array(values)
 
 
+def test_two_current_hall_angle():
+    """A half metal's Theta / (2 pi Q) is its majority band's Hall mobility at the SCBA lifetime;
+    with both spins at E_F the minority's field is reversed and weighs with its conductivity."""
+    s = square_scba(-3.93 + 2.0, 0.2)
+    assert topological_hall_angle(-3.93, 2.0, 0.2) == pytest.approx(hall_mobility(-1.93 - s.real, -0.5 / s.imag),
+                                                                   rel=1e-12)
+    parts = []
+    for spin in (1, -1):
+        e = -2.0 + spin * 1.0
+        s = square_scba(e, 0.2)
+        tau = -0.5 / s.imag
+        sigma = float(st.continuum.dos(e - s.real, 2) * st.continuum.mean_square_velocity(e - s.real, 2)) * tau
+        parts.append((spin, sigma, hall_mobility(e - s.real, tau)))
+    expected = sum(p * c * m for p, c, m in parts) / sum(c for _, c, _ in parts)
+    assert topological_hall_angle(-2.0, 1.0, 0.2) == pytest.approx(expected, rel=1e-12)
+    assert expected < 0  # the minority's larger mobility wins: the opposite sign to Eq. 77's n_+ - n_-
+    with pytest.raises(ValueError, match="no band"):
+        topological_hall_angle(-9.0, 1.0, 0.2)
+
+
 def lattice_boltzmann(EF, M, G0):
     """The half metal's majority band (E_F + M on the spinless band): SCBA lifetime, Hall mobility."""
-    s = square_scba(EF + M, G0)
-    return hall_mobility(EF + M - s.real, -0.5 / s.imag)
+    return topological_hall_angle(EF, M, G0)
 
 
 def test_skyrmion_hall_angle_on_a_small_cylinder():

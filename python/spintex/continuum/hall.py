@@ -23,6 +23,7 @@ import numpy as np
 from scipy import integrate
 
 from ._checks import _real
+from .bands import dos, mean_square_velocity
 
 
 def _fermi_line(energy: float, hopping: float, func) -> float:
@@ -92,6 +93,34 @@ def band_density(energy, hopping: float = 1.0) -> float:
     kx = np.pi * (np.arange(2 ** 14) + 0.5) / 2 ** 14
     c = np.clip(-E / (2 * t) - np.cos(kx), -1.0, 1.0)  # |ky| < arccos(c) is filled
     return float(np.mean(np.arccos(c)) / np.pi)
+
+
+def topological_hall_angle(fermi_energy, exchange, variance, hopping: float = 1.0) -> float:
+    """Theta / (2 pi Q) of a skyrmion on a cylinder in the two-current emergent-field picture: each
+    spin sigma (+1 along n) feels b_sigma = sigma Omega / 2 and has its own band at E_F + sigma M,
+    SCBA lifetime (non-magnetic on-site disorder of ``variance``: diagonal in the local frame),
+    conductivity sigma_s = nu_s <v_x^2>_s tau_s and Hall mobility mu_s (:func:`hall_mobility`), so
+
+        Theta / (2 pi Q) = sum_s s sigma_s mu_s / sum_s sigma_s
+
+    (a spin whose band is empty at E_F does not count).  Eq. 77 is the parabolic, equal-lifetime
+    case, sigma (n_+ - n_-) / n^2; on the lattice the minority electrons, nearer their band bottom,
+    can have the larger mobility and reverse the sign (docs/validation.md)."""
+    t = float(_real(hopping, "hopping", positive=True))
+    E, M = float(_real(fermi_energy, "fermi_energy")), float(_real(exchange, "exchange"))
+    total = weighted = 0.0
+    for s in (1, -1):
+        e = E + s * M
+        if not -4 * t < e < 4 * t:
+            continue
+        sigma_s = square_scba(e, variance, t)
+        tau, shifted = -0.5 / sigma_s.imag, e - sigma_s.real
+        conductivity = float(dos(shifted, 2, t) * mean_square_velocity(shifted, 2, t)) * tau
+        total += conductivity
+        weighted += s * conductivity * float(hall_mobility(shifted, tau, t))
+    if total == 0.0:
+        raise ValueError(f"no band is occupied at fermi_energy={E!r} with exchange={M!r} (|E_F +- M| < 4t)")
+    return weighted / total
 
 
 def eq77_hall_angle(density, conductivity, polarization: float = 1.0) -> float:
