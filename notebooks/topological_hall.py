@@ -45,18 +45,9 @@ def hall_angle(L, W, R, w, M, EF, G0, twists=TWISTS, polarity=-1):
 
 def eq77(EF, M, G0):
     """sigma (n_+ - n_-) / n^2 with the square band's SCBA conductivities and densities."""
-    c = st.continuum
-    cond, dens = [], []
-    for s in (1, -1):
-        e = EF + s * M
-        if not -4 < e < 4:
-            cond.append(0.0)
-            dens.append(0.0)
-            continue
-        sig = c.square_scba(e, G0)
-        cond.append(float(c.dos(e - sig.real, 2) * c.mean_square_velocity(e - sig.real, 2)) * -0.5 / sig.imag)
-        dens.append(c.band_density(e - sig.real))
-    return c.eq77_hall_angle(sum(dens), sum(cond), (dens[0] - dens[1]) / sum(dens))
+    channels = st.continuum.square_spin_channels(EF, M, G0)
+    n = sum(ch[4] for ch in channels)
+    return st.continuum.eq77_hall_angle(n, sum(ch[3] for ch in channels), sum(ch[0] * ch[4] for ch in channels) / n)
 
 
 # %% [markdown]

@@ -125,11 +125,6 @@ def test_two_current_hall_angle():
         topological_hall_angle(-9.0, 1.0, 0.2)
 
 
-def lattice_boltzmann(EF, M, G0):
-    """The half metal's majority band (E_F + M on the spinless band): SCBA lifetime, Hall mobility."""
-    return topological_hall_angle(EF, M, G0)
-
-
 def test_skyrmion_hall_angle_on_a_small_cylinder():
     """Half metal, SCBA, 8 twists on a 50 x 30 cylinder with a skyrmion of radius 5: the Hall angle
     integrated over the strip is 2 pi Q mu_H within 4 % (measured: 2.6 % low; mu_H: Boltzmann on
@@ -139,7 +134,7 @@ def test_skyrmion_hall_angle_on_a_small_cylinder():
     down = theta(50, 30, 5.0, 2.0, 2.0, -3.93, 0.3, 8)
     up = theta(50, 30, 5.0, 2.0, 2.0, -3.93, 0.3, 8, polarity=1)
     assert np.allclose(up, down, rtol=1e-8)  # Theta / Q: the sign follows Q
-    assert down.mean() / lattice_boltzmann(-3.93, 2.0, 0.3) == pytest.approx(1.0, abs=0.04)
+    assert down.mean() / topological_hall_angle(-3.93, 2.0, 0.3) == pytest.approx(1.0, abs=0.04)
     assert np.ptp(down) > 0.1 * down.mean()  # (each twist alone is far off: the average is the result)
 
 
@@ -150,4 +145,4 @@ def test_skyrmion_hall_angle_tends_to_the_band_hall_mobility():
     a = theta(100, 50, 10.0, 4.0, 2.0, -3.93, 0.2, 8).mean()
     b = theta(100, 60, 10.0, 4.0, 2.0, -3.93, 0.2, 8).mean()
     assert a / b == pytest.approx(1.0, abs=2e-3)
-    assert b / lattice_boltzmann(-3.93, 2.0, 0.2) == pytest.approx(1.0, abs=1e-2)
+    assert b / topological_hall_angle(-3.93, 2.0, 0.2) == pytest.approx(1.0, abs=1e-2)

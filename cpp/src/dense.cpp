@@ -52,7 +52,6 @@ bool small(const MatrixXc& A, const MatrixXc& B) {
   return A.rows() < kBlasMinSize && A.cols() < kBlasMinSize && B.cols() < kBlasMinSize;
 }
 #endif
-
 }  // namespace
 
 void multiply(const MatrixXc& A, const MatrixXc& B, MatrixXc& C, cplx alpha) {

@@ -27,7 +27,8 @@ from .kernels import (parabolic_fermi_wavevectors, stoner_step, chi1 as kernel_c
 from .rates import (TwoCurrentModel, thermal_coefficients, beta_spin_flip, beta_spin_flip_anisotropic, born_broadening,
                     current_polarization, gilbert_damping, mean_free_path, spin_diffusion_lengths, spin_flip_rates,
                     two_current_model)
-from .hall import band_density, eq77_hall_angle, hall_mobility, square_scba, topological_hall_angle
+from .hall import (band_density, eq77_hall_angle, hall_mobility, square_scba, square_spin_channels,
+                   topological_hall_angle)
 from .walls import (chain_fermi_wavevectors, reflection_force, wall_form_factor, wall_resistance,
                     wall_resistance_parabolic, wall_scattering_born)
 from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, soc_born_rates,
@@ -50,4 +51,5 @@ __all__ = [
     "chain_fermi_wavevectors", "wall_form_factor", "wall_scattering_born", "wall_resistance",
     "wall_resistance_parabolic", "reflection_force",
     "hall_mobility", "square_scba", "band_density", "eq77_hall_angle", "topological_hall_angle",
+    "square_spin_channels",
 ]

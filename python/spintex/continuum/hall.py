@@ -95,20 +95,15 @@ def band_density(energy, hopping: float = 1.0) -> float:
     return float(np.mean(np.arccos(c)) / np.pi)
 
 
-def topological_hall_angle(fermi_energy, exchange, variance, hopping: float = 1.0) -> float:
-    """Theta / (2 pi Q) of a skyrmion on a cylinder in the two-current emergent-field picture: each
-    spin sigma (+1 along n) feels b_sigma = sigma Omega / 2 and has its own band at E_F + sigma M,
-    SCBA lifetime (non-magnetic on-site disorder of ``variance``: diagonal in the local frame),
-    conductivity sigma_s = nu_s <v_x^2>_s tau_s and Hall mobility mu_s (:func:`hall_mobility`), so
-
-        Theta / (2 pi Q) = sum_s s sigma_s mu_s / sum_s sigma_s
-
-    (a spin whose band is empty at E_F does not count).  Eq. 77 is the parabolic, equal-lifetime
-    case, sigma (n_+ - n_-) / n^2; on the lattice the minority electrons, nearer their band bottom,
-    can have the larger mobility and reverse the sign (docs/validation.md)."""
+def square_spin_channels(fermi_energy, exchange, variance, hopping: float = 1.0) -> list:
+    """The occupied spin channels of a uniform magnet on the square band with non-magnetic on-site
+    disorder of ``variance`` (diagonal in the local frame): for each spin s = +1 (along n), -1
+    whose band holds E_F + s M, the tuple (s, shifted energy E_F + s M - Re Sigma_s, SCBA lifetime
+    tau_s, conductivity sigma_s = nu_s <v_x^2>_s tau_s, density n_s per site).  ValueError if no
+    band is occupied."""
     t = float(_real(hopping, "hopping", positive=True))
     E, M = float(_real(fermi_energy, "fermi_energy")), float(_real(exchange, "exchange"))
-    total = weighted = 0.0
+    channels = []
     for s in (1, -1):
         e = E + s * M
         if not -4 * t < e < 4 * t:
@@ -116,11 +111,26 @@ def topological_hall_angle(fermi_energy, exchange, variance, hopping: float = 1.
         sigma_s = square_scba(e, variance, t)
         tau, shifted = -0.5 / sigma_s.imag, e - sigma_s.real
         conductivity = float(dos(shifted, 2, t) * mean_square_velocity(shifted, 2, t)) * tau
-        total += conductivity
-        weighted += s * conductivity * float(hall_mobility(shifted, tau, t))
-    if total == 0.0:
+        channels.append((s, shifted, tau, conductivity, band_density(shifted, t)))
+    if not channels:
         raise ValueError(f"no band is occupied at fermi_energy={E!r} with exchange={M!r} (|E_F +- M| < 4t)")
-    return weighted / total
+    return channels
+
+
+def topological_hall_angle(fermi_energy, exchange, variance, hopping: float = 1.0) -> float:
+    """Theta / (2 pi Q) of a skyrmion on a cylinder in the two-current emergent-field picture: each
+    spin s (+1 along n) feels b_s = s Omega / 2 and has its own band, lifetime, conductivity
+    sigma_s and Hall mobility mu_s (:func:`square_spin_channels`, :func:`hall_mobility`), so
+
+        Theta / (2 pi Q) = sum_s s sigma_s mu_s / sum_s sigma_s
+
+    (a spin whose band is empty at E_F does not count).  Eq. 77 is the parabolic, equal-lifetime
+    case, sigma (n_+ - n_-) / n^2; on the lattice the minority electrons, nearer their band bottom,
+    can have the larger mobility and reverse the sign (docs/validation.md)."""
+    t = float(_real(hopping, "hopping", positive=True))
+    channels = square_spin_channels(fermi_energy, exchange, variance, t)
+    weighted = sum(s * cond * float(hall_mobility(e, tau, t)) for s, e, tau, cond, _ in channels)
+    return weighted / sum(cond for _, _, _, cond, _ in channels)
 
 
 def eq77_hall_angle(density, conductivity, polarization: float = 1.0) -> float:
