@@ -42,6 +42,24 @@ def test_channel_decomposition_of_the_field_drive():
     assert wire.neutrality < 1e-6
 
 
+def test_field_drive_of_many_levels_refuses_what_would_not_fit(monkeypatch):
+    """The channel sums keep every node's correlators (one per channel: they cannot be swept
+    again), so a wide wire's Fermi sea is refused with a MemoryError before the work, naming the
+    levels, instead of being killed by the operating system (the 800-level bulk wire of
+    notebooks/beta_bulk.py took 21 GB and was killed on a 23 GB machine)."""
+    from spintex.sea import correlator_bytes
+
+    wire = PeriodicWire.bulk(40, dim=3, levels=8, exchange=0.5, texture=st.textures.neel_wall(20, 4.0))
+    per_node = sum(correlator_bytes(m) for m in wire.channels)
+    monkeypatch.setattr("spintex.sea.available_memory", lambda: 2 * 20 * per_node)  # room for 20 nodes
+    with pytest.raises(MemoryError, match="36 more nodes.*fewer transverse levels"):  # the first and half rule
+        wire.linear_response(-2.0, disorder=st.Disorder(magnetic=(0.02, 0.02)), drive="field")
+    free = iter([2 * 40 * per_node, 2 * 10 * per_node])  # before the first rule, then before growing
+    monkeypatch.setattr("spintex.sea.available_memory", lambda: next(free, 2 * 10 * per_node))
+    with pytest.raises(MemoryError, match="30 more nodes"):
+        wire.fermi_sea(-2.0, st.Disorder(magnetic=(0.02, 0.02)))
+
+
 @pytest.mark.parametrize("length", [1.5, 6.0])
 def test_channel_decomposition_of_thomas_fermi_screening(length):
     """With a screening length the potential still depends on x only, and the periodic bar's

@@ -307,3 +307,33 @@ def test_neutral_leads_with_spin_orbit_impurities_are_refused_before_any_work():
     m = st.Model(st.lattice.strip(6, 2), exchange=0.5, texture=st.textures.neel_wall(3, 2))
     with pytest.raises(NotImplementedError, match="neutral_leads=True with spin-orbit impurities"):
         st.linear_response(m, -1.0, disorder=st.Disorder(onsite=0.05, soc=0.05), drive="field", neutral_leads=True)
+
+
+def test_spin_orbit_impurities_lock_the_spin_to_the_lattice():
+    """Spin-orbit impurities tie spin rotations to lattice rotations.  On a periodic square bar a
+    joint 90-degree rotation about the wire axis (spin and space) is a symmetry, so rotating a Bloch
+    wall's spins about x rotates each slice's torque; without spin-orbit impurities a spin rotation
+    alone (Bloch wall -> Neel wall, about z) does too, and with them it does not: the torque then
+    depends on how n and d_x n lie relative to the current (seed 002's anisotropic beta, Eq. 46;
+    docs/validation.md)."""
+    lat = st.lattice.bar(24, 3, 3, periodic=True)
+    x = lat.positions[:, 0]
+    theta = 2 * np.arctan(np.exp((x - 11.5) / 3))
+    bloch = np.stack([0 * x, np.sin(theta), np.cos(theta)], axis=1)
+    about_x = lambda v: np.stack([v[:, 0], -v[:, 2], v[:, 1]], axis=1)  # noqa: E731
+    about_z = lambda v: np.stack([v[:, 1], -v[:, 0], v[:, 2]], axis=1)  # noqa: E731 (Bloch -> Neel)
+
+    def slice_torques(texture, soc):
+        # (E = -3.5: half a hopping from the nearest lead channel edge, -4, where rounding moves the
+        # response by sqrt(eps), 1e-7 of it)
+        disorder = st.Disorder(onsite=0.3, soc=soc) if soc else st.Disorder(onsite=0.3)
+        r = st.linear_response(st.Model(lat, exchange=1.0, texture=texture), -3.5, disorder=disorder, drive="bias")
+        return np.array([r.torque[s].sum(axis=0) for s in lat.slices])
+
+    def mismatch(a, b):
+        return np.abs(a - b).max() / np.abs(a).max()
+
+    with_soc = slice_torques(bloch, 0.05)
+    assert mismatch(slice_torques(about_x(bloch), 0.05), about_x(with_soc)) < 1e-11  # measured 5e-14
+    assert mismatch(slice_torques(about_z(bloch), 0.0), about_z(slice_torques(bloch, 0.0))) < 1e-11  # 6e-15
+    assert mismatch(slice_torques(about_z(bloch), 0.05), about_z(with_soc)) > 1e-2  # 0.030

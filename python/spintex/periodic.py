@@ -28,7 +28,7 @@ from .keldysh import spectrum_bottom
 from .observables import Response
 from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
 from . import units
-from .sea import FermiSea
+from .sea import FermiSea, correlator_bytes
 from .screening import field_drive_options, with_screening
 
 
@@ -182,7 +182,8 @@ class PeriodicWire:
     def fermi_sea(self, fermi_energy: float, disorder: Disorder) -> FermiSea:
         """The static (Fermi-sea) response of this wire (SCBA over the channels at every node)."""
         return FermiSea(self.model, fermi_energy, disorder, system=self._system,
-                        bottom=min(spectrum_bottom(m, disorder) for m in self.channels))
+                        bottom=min(spectrum_bottom(m, disorder) for m in self.channels),
+                        node_bytes=sum(correlator_bytes(m) for m in self.channels))
 
     def thermal_response(self, energy: float, *, temperature: float, disorder: Disorder, circuit: str = "closed",
                          screened: bool = True) -> Response:

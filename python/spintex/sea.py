@@ -113,12 +113,17 @@ class FermiSea:
     rule keeps its sweeps (MemoryError before the work if they would not fit); ``pair_terms``
     gives the nodes' products on all pairs (docs/physics.md, section 10).  No custom ``system``,
     ``lead_probe``/``lead_shift`` or ``keep_correlators=False`` there (NotImplementedError).
+
+    A custom ``system`` keeps its correlators too (they cannot be swept again from z and Sigma);
+    ``node_bytes``, the memory of one node's (PeriodicWire: its channels' correlators together),
+    makes the sea refuse rules that would not fit (MemoryError before the work) instead of being
+    killed by the operating system.
     """
 
     def __init__(self, model: Model, fermi_energy: float, disorder: Disorder | None = None, *,
                  nodes: int = 24, tolerance: float = 1e-6, max_nodes: int = 1024, system=None,
                  bottom: float | None = None, initial=None, keep_correlators: bool | None = None,
-                 lead_probe: bool = False):
+                 lead_probe: bool = False, node_bytes: int | None = None):
         if positive_int(nodes, "nodes") < 2:
             raise ValueError(f"nodes must be at least 2 (the first rule is compared with half as many), got {nodes}")
         positive_int(max_nodes, "max_nodes")
@@ -162,8 +167,9 @@ class FermiSea:
         if keep_correlators not in (None, True, False):
             raise ValueError(f"keep_correlators must be None (decide by the free memory), True or False, "
                              f"got {keep_correlators!r}")
-        if self._pairs:  # the block sweeps are kept (no swept sums on pairs): refuse what would not fit
-            self._check_pair_memory(nodes + nodes // 2)
+        self._node_bytes = pair_correlator_bytes(model) if self._pairs else node_bytes
+        if self._pairs or system is not None:  # kept correlators (no swept sums): refuse what would not fit
+            self._check_kept_memory(nodes + nodes // 2)
             self.swept = False
         elif keep_correlators is None:
             self.swept = self._sweeps_again(nodes)
@@ -219,23 +225,27 @@ class FermiSea:
             # serve only to measure that one's error, keeps its correlators only as long as its probe
             coarse, coarse_probe = rule, fine_probe
             grown = min(rule[0].size + max(1, rule[0].size // 4), max_nodes)  # (never beyond max_nodes)
-            if self._pairs:  # every rule keeps its block sweeps (the coarser ones serve inexact sums)
-                self._check_pair_memory(grown)  # against what the kept ones left free
+            if self._pairs or system is not None:  # every rule keeps its correlators (the coarser ones
+                self._check_kept_memory(grown)  # serve inexact sums): against what the kept ones left free
             rule, fine_probe = self._probed_build(grown, rule, uniform)
         progress.close()
         self._rule, self._coarser = rule, coarser
         self.nodes, self.weights, _, self.borns, self.self_energies = rule
         self.compressibility = -fine_probe  # -chi_bare . 1: the local preconditioner of screening.screen()
 
-    def _check_pair_memory(self, nodes: int) -> None:
-        """MemoryError before the work if ``nodes`` kept block sweeps on site pairs (spin-orbit
-        impurities) would take more than half of the available memory."""
-        need, available = nodes * pair_correlator_bytes(self.model), available_memory()
+    def _check_kept_memory(self, nodes: int) -> None:
+        """MemoryError before the work if ``nodes`` more kept correlators (block sweeps on site pairs
+        with spin-orbit impurities; a custom system's that declared ``node_bytes``) would take more
+        than half of the available memory."""
+        if self._node_bytes is None:
+            return
+        need, available = nodes * self._node_bytes, available_memory()
         if available is not None and need > 0.5 * available:
-            raise MemoryError(f"the Fermi sea with spin-orbit impurities keeps a block sweep per contour node of "
-                              f"every rule: {need / 1e9:.3g} GB for {nodes} more nodes, more than half of the "
-                              f"{available / 1e9:.3g} GB available; use a shorter or narrower wire, a looser "
-                              "tolerance, or Disorder(..., method='samples')")
+            what, fix = (("spin-orbit impurities keeps a block sweep", "or Disorder(..., method='samples')")
+                         if self._pairs else ("this system keeps its correlators", "or fewer transverse levels"))
+            raise MemoryError(f"the Fermi sea with {what} per contour node of every rule: {need / 1e9:.3g} GB for "
+                              f"{nodes} more nodes, more than half of the {available / 1e9:.3g} GB available; use a "
+                              f"shorter or narrower wire, a looser tolerance, {fix}")
 
     def _threshold_hint(self) -> str:
         """Why a contour may not converge: the Fermi energy next to a lead channel threshold."""
