@@ -11,7 +11,7 @@ HERE = Path(__file__).parent
 NOTEBOOKS = ["beta_magnetic_impurities", "gilbert_damping", "ed_damping", "spin_diffusion", "anisotropic_beta",
              "scba_vs_samples", "beta_bulk", "relaxation_torque", "pumping", "thermal_torque",
              "wall_resistance", "nonlocal_torque", "topological_force", "sweeps", "transverse_diffusion",
-             "spin_amr", "topological_hall"]
+             "spin_amr", "topological_hall", "soc_beta"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))

@@ -9,7 +9,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["beta_magnetic_impurities", "gilbert_damping", "ed_damping", "spin_diffusion", "anisotropic_beta",
          "scba_vs_samples", "beta_bulk", "relaxation_torque", "pumping", "thermal_torque",
          "wall_resistance", "nonlocal_torque", "topological_force", "sweeps", "transverse_diffusion",
-         "spin_amr", "topological_hall"]
+         "spin_amr", "topological_hall", "soc_beta"]
 
 
 def run_notebook(name, size, tmp_path, monkeypatch):
