@@ -45,8 +45,8 @@ def test_channel_decomposition_of_the_field_drive():
 def test_field_drive_of_many_levels_refuses_what_would_not_fit(monkeypatch):
     """The channel sums keep every node's correlators (one per channel: they cannot be swept
     again), so a wide wire's Fermi sea is refused with a MemoryError before the work, naming the
-    levels, instead of being killed by the operating system (the 800-level bulk wire of
-    notebooks/beta_bulk.py took 21 GB and was killed on a 23 GB machine)."""
+    levels, instead of being killed by the operating system (notebooks/beta_bulk.py at its former
+    full size, 200-800 levels, took 21 GB and was killed on a 23 GB machine)."""
     from spintex.sea import correlator_bytes
 
     wire = PeriodicWire.bulk(40, dim=3, levels=8, exchange=0.5, texture=st.textures.neel_wall(20, 4.0))
