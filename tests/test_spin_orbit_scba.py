@@ -317,17 +317,15 @@ def test_spin_orbit_impurities_lock_the_spin_to_the_lattice():
     depends on how n and d_x n lie relative to the current (seed 002's anisotropic beta, Eq. 46;
     docs/validation.md)."""
     lat = st.lattice.bar(24, 3, 3, periodic=True)
-    x = lat.positions[:, 0]
-    theta = 2 * np.arctan(np.exp((x - 11.5) / 3))
-    bloch = np.stack([0 * x, np.sin(theta), np.cos(theta)], axis=1)
+    bloch = st.textures.texture_vectors(st.textures.bloch_wall(11.5, 3.0), lat.positions)
     about_x = lambda v: np.stack([v[:, 0], -v[:, 2], v[:, 1]], axis=1)  # noqa: E731
     about_z = lambda v: np.stack([v[:, 1], -v[:, 0], v[:, 2]], axis=1)  # noqa: E731 (Bloch -> Neel)
 
     def slice_torques(texture, soc):
         # (E = -3.5: half a hopping from the nearest lead channel edge, -4, where rounding moves the
         # response by sqrt(eps), 1e-7 of it)
-        disorder = st.Disorder(onsite=0.3, soc=soc) if soc else st.Disorder(onsite=0.3)
-        r = st.linear_response(st.Model(lat, exchange=1.0, texture=texture), -3.5, disorder=disorder, drive="bias")
+        r = st.linear_response(st.Model(lat, exchange=1.0, texture=texture), -3.5,
+                               disorder=st.Disorder(onsite=0.3, soc=soc), drive="bias")
         return np.array([r.torque[s].sum(axis=0) for s in lat.slices])
 
     def mismatch(a, b):

@@ -172,7 +172,8 @@ class FermiSea:
             raise ValueError(f"keep_correlators must be None (decide by the free memory), True or False, "
                              f"got {keep_correlators!r}")
         self._node_bytes = pair_correlator_bytes(model) if self._pairs else node_bytes
-        if self._pairs or system is not None:  # kept correlators (no swept sums): refuse what would not fit
+        kept = self._pairs or system is not None  # every rule keeps its correlators (no swept sums)
+        if kept:  # refuse what would not fit
             self._check_kept_memory(nodes + nodes // 2)
             self.swept = False
         elif keep_correlators is None:
@@ -229,8 +230,8 @@ class FermiSea:
             # serve only to measure that one's error, keeps its correlators only as long as its probe
             coarse, coarse_probe = rule, fine_probe
             grown = min(rule[0].size + max(1, rule[0].size // 4), max_nodes)  # (never beyond max_nodes)
-            if self._pairs or system is not None:  # every rule keeps its correlators (the coarser ones
-                self._check_kept_memory(grown)  # serve inexact sums): against what the kept ones left free
+            if kept:  # (the coarser rules serve inexact sums): against what the kept ones left free
+                self._check_kept_memory(grown)
             rule, fine_probe = self._probed_build(grown, rule, uniform)
         progress.close()
         self._rule, self._coarser = rule, coarser
