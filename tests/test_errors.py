@@ -1,9 +1,12 @@
 """Bad input gives a clear exception naming the argument; nothing crashes or hangs."""
+import os
+
 import numpy as np
 import pytest
 
 import spintex as st
 from spintex import _core
+from spintex.disorder import born_map
 
 
 @pytest.mark.parametrize("factory, args, match", [
@@ -394,6 +397,18 @@ def test_pumping_that_cannot_hold_its_correlators_stops_before_any_work(monkeypa
     monkeypatch.setattr(pumping, "FermiSea", no_sea)
     with pytest.raises(MemoryError, match="pumping on this model holds at least"):
         st.pumping(m, -0.5, v)
+    # with spin-orbit impurities the block sweeps on site pairs, counted with their pairs: room
+    # for all of them passes the check (and reaches the sea), one byte less does not
+    d = st.Disorder(onsite=0.05, soc=0.03)
+    each = sea.pair_correlator_bytes(m, len(born_map(m, d).pairs))
+    assert each > sea.pair_correlator_bytes(m) > sea.correlator_bytes(m)
+    need = (24 + 12 + 48 + 1 + (os.cpu_count() or 1)) * each
+    monkeypatch.setattr(pumping, "available_memory", lambda: need - 1)
+    with pytest.raises(MemoryError, match=f"{each / 1e9:.3g} GB each"):
+        st.pumping(m, -0.5, v, disorder=d)
+    monkeypatch.setattr(pumping, "available_memory", lambda: need)
+    with pytest.raises(AssertionError, match="the Fermi sea was built"):
+        st.pumping(m, -0.5, v, disorder=d)
 
 
 # ----------------------------------------------------------------------------- energies at the band's ends

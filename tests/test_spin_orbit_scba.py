@@ -6,7 +6,7 @@ import pytest
 import spintex as st
 from spintex.integration import channel_thresholds
 from spintex import _core
-from spintex.disorder import BornMap, PairCorrelator, scba
+from spintex.disorder import BornMap, PairCorrelator, born_map, scba
 from spintex.disorder.spin_orbit import PairBornMap, spin_orbit_hoppings
 from spintex.observables import site_observables
 from spintex.sea import FermiSea, pair_correlator_bytes
@@ -272,7 +272,7 @@ def test_fermi_sea_with_spin_orbit_impurities_refuses_what_it_cannot_do(soc_stri
         with pytest.raises(NotImplementedError, match="spin-orbit"):
             FermiSea(m, -1.2, d, **options)
     # every rule keeps its block sweeps: refused before the work when they would not fit
-    sweep = pair_correlator_bytes(m)
+    sweep = pair_correlator_bytes(m, len(born_map(m, d).pairs))
     monkeypatch.setattr("spintex.sea.available_memory", lambda: 2 * 20 * sweep)  # room for 20 sweeps
     with pytest.raises(MemoryError, match="36 more nodes"):  # the first and the half rule: 24 + 12
         FermiSea(m, -1.2, d)

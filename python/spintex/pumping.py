@@ -34,7 +34,7 @@ import numpy as np
 
 from . import _core
 from ._validate import available_memory, boolean, check_disorder, check_model, energy_batch, finite_float, real_array
-from .disorder import Disorder, PairCorrelator, lattice_arrays, sample_mean, sample_model, solve_ladder
+from .disorder import Disorder, PairCorrelator, born_map, lattice_arrays, sample_mean, sample_model, solve_ladder
 from .analysis import texture_gradient
 from .integration import Progress
 from .model import IDENTITY2, PAULI, Model
@@ -195,12 +195,15 @@ def check_memory(model: Model, nodes: int = 24, disorder: Disorder | None = None
     sea alone can sweep its correlators again instead of keeping them; pumping's mixed products
     pair correlators at two energies and cannot.)  With spin-orbit impurities (``disorder``) the
     block sweeps on site pairs."""
-    need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * (
-        pair_correlator_bytes(model) if disorder is not None and disorder.soc else correlator_bytes(model))
+    if disorder is not None and disorder.soc:
+        each = pair_correlator_bytes(model, len(born_map(model, disorder).pairs))
+    else:
+        each = correlator_bytes(model)
+    need = (nodes + nodes // 2 + 2 * nodes + 1 + (os.cpu_count() or 1)) * each
     available = available_memory()
     if available is not None and need > available:
         raise MemoryError(f"pumping on this model holds at least {need / 1e9:.3g} GB of correlators "
-                          f"({correlator_bytes(model) / 1e9:.3g} GB each; {available / 1e9:.3g} GB available): "
+                          f"({each / 1e9:.3g} GB each; {available / 1e9:.3g} GB available): "
                           "use a shorter or narrower system, or the emission alone (spintex.pumping.emission)")
 
 
