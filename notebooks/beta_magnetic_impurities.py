@@ -65,7 +65,10 @@ for w, beta_ratio, _, _, a_ratio, neutrality, *_ in rows:
 assert all(abs(r[2] - 1) > 3 * abs(r[1] - 1) for r in rows if r[0] >= 50)
 
 # %% [markdown]
-# ## Without magnetic impurities beta falls as 1/lambda (a gradient correction, no spin relaxation)
+# ## Without magnetic impurities beta falls as 1/lambda
+# Not a gradient correction: without spin relaxation the contacts' spin accumulation crosses the wall,
+# and its boundary torque falls as 1/L, the wire's length, here L = 20 lambda + 1 (docs/physics.md,
+# section 25).
 
 # %%
 rows0 = []

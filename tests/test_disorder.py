@@ -4,6 +4,7 @@ import pytest
 
 import spintex as st
 from spintex import _core
+from spintex.analysis import texture_derivative
 from spintex.disorder import BornMap, born_map, random_site_blocks, scba, solve_ladder
 from spintex.integration import channel_thresholds
 from spintex.sea import FermiSea
@@ -172,12 +173,52 @@ def test_beta_from_isotropic_magnetic_impurities_matches_seed_formula():
 
 
 def test_beta_vanishes_without_magnetic_impurities():
-    """Non-magnetic disorder alone: beta is a gradient correction that falls as the wall widens
-    (measured 0.062, 0.035, 0.022 x Gamma_0/M at lambda = 50, 100, 200)."""
+    """Non-magnetic disorder alone: the fitted beta falls as the wall widens with the wire
+    (L = 12 lambda; measured 0.062, 0.035, 0.022 x Gamma_0/M at lambda = 50, 100, 200).  What it is:
+    the next test."""
     M, E, g0 = 0.25, -1.0, 0.03
     betas = [abs(beta_chain(M, E, g0, 0.0, w)[0].beta) for w in (50, 100, 200)]
     assert betas[0] > betas[1] > betas[2]
     assert betas[2] < 0.03 * g0 / M
+
+
+def spin_conserving_wall(L, width, M=0.5, E=-0.8, g0=0.05):
+    """(fitted beta, beta of the spin-current law's torque, c along the wall (array)) of a field-driven
+    chain without spin flips (docs/physics.md section 25)."""
+    m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall((L - 1) / 2, width))
+    r = st.linear_response(m, E, disorder=st.Disorder(onsite=g0), drive="field")
+    fit = st.fit_torque(m, r)
+    twist = np.cross(m.texture_vectors, texture_derivative(m))[:, 1]
+    twist, mu = (twist[1:] + twist[:-1]) / 2, (r.spin_accumulation[1:] + r.spin_accumulation[:-1]) / 2
+    centre = (L - 1) // 2
+    wall = slice(centre - 2 * width, centre - width // 4)  # the left half, off the zero of mu_s
+    c = r.spin_current[wall, 1] / (mu[wall] * twist[wall])
+    law = np.zeros((L, 3))
+    current = c.mean() * mu * twist  # j_s,y = c mu_s (n x d n)_y at every boundary
+    law[1:-1, 1] = -0.5 * np.diff(current)  # spin conservation: tau per site = -(1/2) d_x j_s
+    return fit.beta, st.fit_torque(m, law, region=fit.region).nonadiabatic / fit.adiabatic, c
+
+
+def test_spin_conserving_beta_is_the_boundary_torque_of_the_spin_accumulation():
+    """Without spin flips the contacts leave a longitudinal spin accumulation mu_s whose gradient
+    crosses the wall, and the y spin current (y the Neel wall's normal) follows
+    j_s,y = c mu_s (n x d_x n)_y, c constant along a wall much wider than the mean free path (0.61
+    here), a local law approached as 1/lambda^2 (the spread of c along the wall 2.5 %, 0.61 %,
+    0.15 % for lambda = 25, 50, 100).  The torque of that law is the fitted beta (to 5.7e-3, 1.5e-3,
+    3.4e-4), a torque of zero integral, not a beta: it falls as the wire lengthens (beta L = 2.01,
+    2.04, 2.10 for L = 201, 401, 801 at lambda = 25) and barely depends on the wall's width at
+    fixed L (0.00263, 0.00250, 0.00247 for lambda = 25, 50, 100 at L = 801).  So "beta falls as
+    1/lambda" (the previous test, L = 12 lambda) is a 1/L effect (docs/physics.md section 25)."""
+    fixed_length = [spin_conserving_wall(801, w) for w in (25, 50, 100)]
+    spread = [np.abs(c / c.mean() - 1).max() for _, _, c in fixed_length]
+    misfit = [abs(law / beta - 1) for beta, law, _ in fixed_length]
+    assert spread[2] < 0.005 and misfit[2] < 0.001  # the widest wall: 0.15 %, 3.4e-4
+    for errors in (spread, misfit):  # and the approach: about 4x per doubled width
+        assert errors[0] > 2.5 * errors[1] > 2.5 ** 2 * errors[2]
+    widths = np.array([beta for beta, _, _ in fixed_length])
+    assert np.ptp(widths) < 0.07 * widths.mean()  # no 1/lambda at fixed L
+    betas = np.array([spin_conserving_wall(L, 25)[0] for L in (201, 401)] + [widths[0]])
+    assert np.ptp(betas * [201, 401, 801]) < 0.06 * betas[0] * 201  # beta L: 2.007, 2.039, 2.104
 
 
 def anisotropic_run(g_perp, g_par, M=0.25, E=-1.0, width=100):
@@ -197,9 +238,11 @@ def test_anisotropic_impurities_follow_seed_000_not_seed_001_eq_83(g_perp, g_par
     """B = beta A with A = -P_j J/2: seed 000 Eq. 94 gives B/J = -(pi/2M)(G_perp+G_par) nu_+ P_j;
     seed 001 Eq. 83 adds -(pi/2M)(G_perp-G_par) nu_- (a torque ~ charge current). The field-driven
     lattice follows Eq. 94 (ratios 1.024 and 0.995 at M = 0.25, lambda = 100) and not Eq. 83
-    (ratios 0.66, -1.34). Longitudinal-only impurities are 2.4 % above Eq. 94 at this width, a
-    finite-width effect falling as 1/lambda (1.053, 1.024, 1.010, 1.003 at lambda = 50-400,
-    docs/validation.md), hence the 3 % here and 1 % for the case with spin flips."""
+    (ratios 0.66, -1.34). Longitudinal-only impurities are 2.4 % above Eq. 94 in this wire
+    (L = 14 lambda), a finite-length effect falling as 1/L: they flip no spin, and the contacts'
+    spin accumulation adds its boundary torque (docs/validation.md; beta / Eq. 94 = 1.028, 1.014,
+    1.007 for L = 1400, 2800, 5600 at lambda = 100), hence the 3 % here and 1 % for the case with
+    spin flips."""
     M, E = 0.25, -1.0
     nu = st.continuum.spin_dos(E, M, 1)
     fit, J, Pj = anisotropic_run(g_perp, g_par)
