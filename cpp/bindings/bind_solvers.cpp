@@ -102,13 +102,26 @@ std::vector<cplx> complex_vector(const ComplexArray& a, const char* name) {
 }
 
 
+/// (K, N, 2, 2) copy of K lists of N site blocks (each node's vertex).
+py::array node_blocks_array(const std::vector<std::vector<Block2>>& nodes) {
+  const py::ssize_t K = static_cast<py::ssize_t>(nodes.size()), N = nodes.empty() ? 0 : static_cast<py::ssize_t>(nodes[0].size());
+  py::array_t<cplx> out({K, N, py::ssize_t{2}, py::ssize_t{2}});
+  auto r = out.mutable_unchecked<4>();
+  for (py::ssize_t k = 0; k < K; ++k)
+    for (py::ssize_t i = 0; i < N; ++i)
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) r(k, i, a, b) = nodes[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)](a, b);
+  return out;
+}
+
 /// A contour sum of `count` nodes, sum(weights, born, source, options, progress) -> SeaSum, with its
 /// arguments checked and the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per node).
 /// Ctrl-C (and an exception from `progress(done, total)`) stops it between nodes.
 template <typename Sum>
 py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::object& born,
                       const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
-                      const py::object& progress, const Sum& sum, std::array<double, 2> lead_shift = {0.0, 0.0}) {
+                      const py::object& progress, const Sum& sum, std::array<double, 2> lead_shift = {0.0, 0.0},
+                      bool vertices = false) {
   const std::vector<cplx> w = complex_vector(weights, "weights");
   const std::vector<Superoperator> K = superoperators(born);
   const std::vector<Block2> src = to_site_blocks(source, "source");
@@ -116,7 +129,7 @@ py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::
     throw std::invalid_argument("tolerance, max_iterations and restart must be positive");
   if (!std::isfinite(lead_shift[0]) || !std::isfinite(lead_shift[1]))
     throw std::invalid_argument("lead_shift must be finite");
-  const SeaOptions options{tolerance, max_iterations, restart, bonds, lead_shift};
+  const SeaOptions options{tolerance, max_iterations, restart, bonds, lead_shift, vertices};
   std::shared_ptr<py::error_already_set> pending;
   const Progress cb = python_progress(progress, pending);
   SeaSum total;
@@ -128,8 +141,10 @@ py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::
     throw py::error_already_set();
   }
   std::vector<int> its = total.iterations;
-  return py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji), blocks_array(total.bonds_ij),
-                        to_numpy(std::move(its), {static_cast<py::ssize_t>(count)}));
+  py::tuple out = py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji),
+                                 blocks_array(total.bonds_ij), to_numpy(std::move(its), {static_cast<py::ssize_t>(count)}));
+  if (!vertices) return out;
+  return py::make_tuple(out[0], out[1], out[2], out[3], node_blocks_array(total.vertices));
 }
 
 /// (count, n, n) row-major copy of a list of n x n blocks.
@@ -329,7 +344,7 @@ from their energy and self-energy, one correlator per thread in memory instead o
       "sea_response",
       [](const py::object& correlators, const ComplexArray& weights, const py::object& born,
          const ComplexArray& source, double tolerance, int max_iterations, int restart, bool bonds,
-         const py::object& progress, std::array<double, 2> lead_shift) {
+         const py::object& progress, std::array<double, 2> lead_shift, bool vertices) {
         std::optional<SeaNodes> holder;
         py::tuple keep;
         const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
@@ -338,7 +353,7 @@ from their energy and self-energy, one correlator per thread in memory instead o
             [&](const auto& w, const auto& K, const auto& src, const auto& options, const auto& cb) {
               return sea_response(nodes, w, K, src, options, cb);
             },
-            lead_shift);
+            lead_shift, vertices);
       },
       R"doc(sum_k w_k Y(z_k), Y = G (U + S[Y]) G (RR ladder, S the local Born map given as (N, 4, 4)
 superoperators on the row-major vec of each site block, or None: no ladder), over the correlators
@@ -346,11 +361,53 @@ of the contour nodes (a list, or a SweptNodes), in parallel over nodes (OpenMP) 
 released: (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False: site blocks only
 (the bond arrays empty).  Ctrl-C, or an exception from progress(done, total), stops it between
 nodes.  lead_shift (v_L, v_R): the leads' bands rigidly shifted too, the source -v_a dSigma_a/dz
-on the end slices added to U (the static response to the leads' potentials).)doc",
+on the end slices added to U (the static response to the leads' potentials).  Without bonds a
+dressed node's site blocks come from its ladder's last residual (no final product).
+vertices=True: a fifth element, each node's dressed vertex U + S[x_k] (K, N, 2, 2), from which
+sea_vertex_sum forms the bond blocks of any linear combination of such sums.)doc",
       py::arg("correlators"), py::arg("weights"), py::arg("born"), py::arg("source"),
       py::arg("tolerance") = 1e-11, py::arg("max_iterations") = 5000, py::arg("restart") = 20,
       py::arg("bonds") = true, py::arg("progress") = py::none(),
-      py::arg("lead_shift") = std::array<double, 2>{0.0, 0.0});
+      py::arg("lead_shift") = std::array<double, 2>{0.0, 0.0}, py::arg("vertices") = false);
+
+  m.def(
+      "sea_vertex_sum",
+      [](const py::object& correlators, const ComplexArray& weights, const ComplexArray& vertices, bool bonds,
+         const py::object& progress) {
+        std::optional<SeaNodes> holder;
+        py::tuple keep;
+        const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
+        const std::vector<cplx> w = complex_vector(weights, "weights");
+        if (vertices.ndim() != 4 || vertices.shape(0) != static_cast<py::ssize_t>(nodes.size()) ||
+            vertices.shape(2) != 2 || vertices.shape(3) != 2)
+          throw std::invalid_argument("vertices must have shape (num_nodes, num_sites, 2, 2)");
+        auto r = vertices.unchecked<4>();
+        std::vector<std::vector<Block2>> V(nodes.size(), std::vector<Block2>(static_cast<std::size_t>(vertices.shape(1))));
+        for (py::ssize_t k = 0; k < vertices.shape(0); ++k)
+          for (py::ssize_t i = 0; i < vertices.shape(1); ++i) {
+            Block2& b = V[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)];
+            b << r(k, i, 0, 0), r(k, i, 0, 1), r(k, i, 1, 0), r(k, i, 1, 1);
+            if (!b.allFinite()) throw std::invalid_argument("vertices must be finite");
+          }
+        SeaOptions options;
+        options.bonds = bonds;
+        std::shared_ptr<py::error_already_set> pending;
+        const Progress cb = python_progress(progress, pending);
+        SeaSum total;
+        try {
+          py::gil_scoped_release release;
+          total = sea_vertex_sum(nodes, w, V, options, cb);
+        } catch (const Cancelled&) {
+          if (pending) throw *pending;
+          throw py::error_already_set();
+        }
+        return py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji), blocks_array(total.bonds_ij));
+      },
+      R"doc(sum_k w_k G(z_k) V_k G(z_k) for one dressed vertex V_k (N, 2, 2) per node (vertices
+(K, N, 2, 2), e.g. a combination of sea_response's vertices): (sites, bonds_ji, bonds_ij);
+bonds=False: sites only.  No ladder (the vertices are dressed) and no lead shifts.)doc",
+      py::arg("correlators"), py::arg("weights"), py::arg("vertices"), py::arg("bonds") = true,
+      py::arg("progress") = py::none());
 
   m.def(
       "bare_kernel",

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <sstream>
 #include <string>
@@ -113,7 +114,9 @@ const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scrat
 }
 
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
-                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x) {
+                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x,
+                       std::vector<Block2>* residual) {
+  if (residual) residual->assign(source.size(), Block2::Zero());
   if (&a == &b) {
     a.apply_lead_shift(source, options.lead_shift, x, nullptr, nullptr);  // (no shift: the RR sites product)
   } else {
@@ -134,6 +137,8 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
   // GMRES(m): Arnoldi with modified Gram-Schmidt; the small least-squares problem by QR
   const int m = std::max(1, options.restart);
   int count = 0;
+  std::optional<VectorXc> final_residual;
+  std::optional<VectorXc>* residual_out = residual ? &final_residual : nullptr;
   VectorXc r = rhs;
   while (true) {
     const double beta = r.norm();
@@ -154,8 +159,15 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
       g(0) = beta;
       const MatrixXc Hj = H.topLeftCorner(j + 2, j + 1);
       y = Hj.householderQr().solve(g);
-      residual = (g - Hj * y).norm();
+      const VectorXc left = g - Hj * y;  // the residual in the basis V_0 .. V_j, w / H(j+1, j)
+      residual = left.norm();
       if (residual <= options.tolerance * bnorm || H(j + 1, j) == 0.0) {
+        if (residual_out) {  // r = sum_i left_i V_i (+ left_{j+1} V_{j+1}, V_{j+1} = w / H(j+1, j))
+          VectorXc r = VectorXc::Zero(rhs.size());
+          for (int i = 0; i <= j; ++i) r += left(i) * V[static_cast<std::size_t>(i)];
+          if (H(j + 1, j) != 0.0) r += (left(j + 1) / H(j + 1, j).real()) * w;
+          *residual_out = r;
+        }
         ++j;
         break;
       }
@@ -170,6 +182,7 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
     r = rhs - apply(solution);
   }
   unflatten(solution, x);
+  if (residual && final_residual) unflatten(*final_residual, *residual);
   return count;
 }
 
@@ -177,27 +190,40 @@ namespace {
 
 /// Scratch of one thread in a contour sum: the node's products, and its swept correlator.
 struct SumScratch {
-  std::vector<Block2> x, sites, bonds_ji, bonds_ij;
+  std::vector<Block2> x, residual, sites, bonds_ji, bonds_ij;
   std::unique_ptr<Correlator> swept;
 };
 
-/// sum_k w_k G(a_k) (U + S[Y_k]) G(b_k) with (a_k, b_k) = pair(k, scratch).
-template <typename Pair>
+/// sum_k w_k G(a_k) (U_k + S[Y_k]) G(b_k) with (a_k, b_k) = pair(k, scratch) and U_k = source(k).
+/// Without bonds the site blocks of a dressed node are x + residual of its ladder (no final
+/// product: C[U + S x] = C[U] + C S x = x + (C[U] - (1 - C S) x)).
+template <typename Pair, typename Source>
 SeaSum ladder_sum(std::size_t K, const Pair& pair, const std::vector<cplx>& weights,
-                  const std::vector<Superoperator>& born, const std::vector<Block2>& source,
+                  const std::vector<Superoperator>& born, const Source& source,
                   const SeaOptions& options, const Progress& progress) {
   if (weights.size() != K) throw std::invalid_argument("weights must have one entry per node");
   SeaSum total;
   total.iterations.assign(K, 0);
+  if (options.vertices) total.vertices.resize(K);
   const auto work = [&](std::size_t k, SumScratch& t) {
     const auto [pa, pb] = pair(k, t);
     const Correlator &a = *pa, &b = *pb;
-    std::vector<Block2> final = source;  // U + S[x]
-    if (!born.empty()) {
-      total.iterations[k] = solve_mixed_ladder(a, b, born, source, options, t.x);
-      const std::vector<Block2> dressed = born_map(born, t.x);
-      for (std::size_t i = 0; i < final.size(); ++i) final[i] += dressed[i];
+    const std::vector<Block2>& u = source(k);
+    std::vector<Block2> final = u;  // U + S[x]
+    const bool dressed = !born.empty();
+    if (dressed) {
+      total.iterations[k] = solve_mixed_ladder(a, b, born, u, options, t.x, options.bonds ? nullptr : &t.residual);
+      const std::vector<Block2> vertex = born_map(born, t.x);
+      for (std::size_t i = 0; i < final.size(); ++i) final[i] += vertex[i];
     }  // (no ladder: the one product below, not a sites-only product first)
+    if (options.vertices) total.vertices[k] = final;
+    if (dressed && !options.bonds) {
+      t.sites.resize(t.x.size());
+      for (std::size_t i = 0; i < t.x.size(); ++i) t.sites[i] = t.x[i] + t.residual[i];
+      t.bonds_ji.clear();
+      t.bonds_ij.clear();
+      return;
+    }
     std::vector<Block2>* bonds_ji = options.bonds ? &t.bonds_ji : nullptr;
     std::vector<Block2>* bonds_ij = options.bonds ? &t.bonds_ij : nullptr;
     if (&a == &b) {
@@ -232,7 +258,21 @@ SeaSum sea_response(const SeaNodes& nodes, const std::vector<cplx>& weights, con
     const Correlator* c = &nodes.at(k, t.swept);
     return std::make_pair(c, c);
   };
-  return ladder_sum(nodes.size(), pair, weights, born, source, options, progress);
+  return ladder_sum(nodes.size(), pair, weights, born, [&](std::size_t) -> const std::vector<Block2>& { return source; },
+                    options, progress);
+}
+
+SeaSum sea_vertex_sum(const SeaNodes& nodes, const std::vector<cplx>& weights,
+                      const std::vector<std::vector<Block2>>& vertices, const SeaOptions& options,
+                      const Progress& progress) {
+  if (vertices.size() != nodes.size()) throw std::invalid_argument("vertices must have one entry per node");
+  if (options.shifts_leads()) throw std::invalid_argument("sea_vertex_sum takes no lead shifts");
+  const auto pair = [&](std::size_t k, SumScratch& t) {
+    const Correlator* c = &nodes.at(k, t.swept);
+    return std::make_pair(c, c);
+  };
+  return ladder_sum(nodes.size(), pair, weights, {},
+                    [&](std::size_t k) -> const std::vector<Block2>& { return vertices[k]; }, options, progress);
 }
 
 SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
@@ -244,7 +284,8 @@ SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std:
         &right[k]->device() != &left[0]->device())
       throw std::invalid_argument("left and right correlators must all belong to one device");
   const auto pair = [&](std::size_t k, SumScratch&) { return std::make_pair(left[k], right[k]); };
-  return ladder_sum(left.size(), pair, weights, born, source, options, progress);
+  return ladder_sum(left.size(), pair, weights, born,
+                    [&](std::size_t) -> const std::vector<Block2>& { return source; }, options, progress);
 }
 
 namespace {

@@ -105,6 +105,23 @@ TEST_P(RarePaths, LadderSumMatchesDense) {
       EXPECT_LT(relative_error(s.bonds_ji[k], site_block(Y, j, i)), 1e-9);
       EXPECT_LT(relative_error(s.bonds_ij[k], site_block(Y, i, j)), 1e-9);
     }
+    // without bonds the site blocks come from the ladders' residuals (no final product), and
+    // the kept vertices U + S[x_k] give the bond blocks back (sea_response only)
+    SeaOptions sites_only = opt;
+    sites_only.bonds = false;
+    sites_only.vertices = true;
+    const SeaSum t = mixed ? mixed_sea_response(pa, pb, w, born, U, sites_only) : sea_response(pa, w, born, U, sites_only);
+    EXPECT_TRUE(t.bonds_ji.empty() && t.bonds_ij.empty());
+    ASSERT_EQ(t.vertices.size(), 2u);
+    for (int i = 0; i < N; ++i) EXPECT_LT(relative_error(t.sites[i], site_block(Y, i, i)), 1e-9) << "mixed " << mixed;
+    if (mixed) continue;
+    const SeaSum v = sea_vertex_sum(SeaNodes(pa), w, t.vertices, opt);
+    for (int i = 0; i < N; ++i) EXPECT_LT(relative_error(v.sites[i], site_block(Y, i, i)), 1e-9);
+    for (std::size_t k = 0; k < dev.bonds().size(); ++k) {
+      const int i = dev.bonds()[k][0], j = dev.bonds()[k][1];
+      EXPECT_LT(relative_error(v.bonds_ji[k], site_block(Y, j, i)), 1e-9);
+      EXPECT_LT(relative_error(v.bonds_ij[k], site_block(Y, i, j)), 1e-9);
+    }
   }
 }
 

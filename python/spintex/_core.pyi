@@ -1,5 +1,5 @@
 """Type stubs of the compiled core (cpp/bindings)."""
-from typing import Callable, Optional, Union
+from typing import Callable, Literal, Optional, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -77,16 +77,31 @@ class BlockCorrelator:
 def apply_mixed(a: Correlator, b: Correlator,
                 source: Optional[npt.ArrayLike] = None) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
     """C = G(z_a) Y G(z_b) for two correlators of one device: (sites, bonds_ji, bonds_ij)."""
+@overload
 def sea_response(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
                  born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
                  max_iterations: int = 5000, restart: int = 20, bonds: bool = True,
                  progress: Optional[Callable[[int, int], None]] = None,
-                 lead_shift: tuple[float, float] = (0.0, 0.0)
-                 ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]:
+                 lead_shift: tuple[float, float] = (0.0, 0.0), vertices: Literal[False] = False
+                 ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray]: ...
+@overload
+def sea_response(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
+                 born: Optional[npt.ArrayLike], source: npt.ArrayLike, tolerance: float = 1e-11,
+                 max_iterations: int = 5000, restart: int = 20, bonds: bool = True,
+                 progress: Optional[Callable[[int, int], None]] = None,
+                 lead_shift: tuple[float, float] = (0.0, 0.0), *, vertices: Literal[True]
+                 ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray, np.ndarray, _ComplexArray]:
     """sum_k w_k Y(z_k), Y = G (U + S[Y]) G, over contour nodes (RR ladder with the (N, 4, 4) Born
     superoperators, or None): (sites, bonds_ji, bonds_ij, GMRES iterations per node); bonds=False:
-    site blocks only; lead_shift (v_L, v_R): the source -v_a dSigma_a/dz of the leads' band shifts
-    on the end slices too."""
+    site blocks only (from the ladders' residuals); lead_shift (v_L, v_R): the source
+    -v_a dSigma_a/dz of the leads' band shifts on the end slices too; vertices=True: also each
+    node's dressed vertex U + S[x_k] (K, N, 2, 2), for sea_vertex_sum."""
+def sea_vertex_sum(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike,
+                   vertices: npt.ArrayLike, bonds: bool = True,
+                   progress: Optional[Callable[[int, int], None]] = None
+                   ) -> tuple[_ComplexArray, _ComplexArray, _ComplexArray]:
+    """sum_k w_k G(z_k) V_k G(z_k) for one dressed vertex per node (vertices (K, N, 2, 2)):
+    (sites, bonds_ji, bonds_ij); bonds=False: sites only.  No ladder, no lead shifts."""
 def bare_kernel(correlators: Union[list[Correlator], SweptNodes], weights: npt.ArrayLike, slice: int,
                 range: int) -> _ComplexArray:
     """sum_k w_k G_{(s+dx,p'),(s,p)}(z_k) G_{(s,p),(s+dx,p')}(z_k) as (2 range + 1, W, W, 2, 2), index

@@ -219,7 +219,7 @@ def screening_potential(sea: FermiSea, density: np.ndarray, *, tolerance: float 
 
     Returns (u, the number of GMRES iterations); :func:`screen` also returns rho_sea[u].
     """
-    u, iterations, _, _ = screen(sea, density, tolerance=tolerance, screening_length=screening_length)
+    u, iterations, _, _ = screen(sea, density, tolerance=tolerance, screening_length=screening_length, bonds=False)
     return u, iterations
 
 
@@ -269,9 +269,9 @@ def permittivity(sea: FermiSea, screening_length: float) -> float:
 
 
 def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_TOLERANCE, max_iterations: int = 100,
-           preconditioner: str = "auto", screening_length: float | None = None):
+           preconditioner: str = "auto", screening_length: float | None = None, bonds: bool = True):
     """Solve chi u = -density (chi u = n[rho_sea[u 1]]) by GMRES; returns (u, iterations, and the
-    site and bond blocks of rho_sea[u]).
+    site and bond blocks of rho_sea[u]; ``bonds=False``: the bond blocks None, not computed).
 
     With ``screening_length`` l (lattice constants), Thomas-Fermi screening instead: chi u - C u =
     -density with C = kappa (-Delta) (:func:`permittivity`, :func:`laplacian`; Poisson: the charge
@@ -281,12 +281,15 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     Right-preconditioned, u = P v: ``preconditioner="bulk"`` inverts the bulk kernel of chi
     (:class:`BulkKernel`), ``"local"`` the local compressibility, P = -diag(1/(dn/dmu)) (chi ~
     -diag(dn/dmu) in a metal), ``"auto"`` the bulk kernel where :func:`bulk_kernel` builds one.
-    The Arnoldi basis Z of preconditioned directions is kept together with the Fermi-sea blocks
-    of each (one contour sum per iteration), so u = Z y and rho_sea[u] = sum_j y_j rho_sea[z_j]
-    need no further contour sum.  Stops when the charge left, max_i |n_i + (chi u)_i|, is at most
-    ``tolerance`` x max_i |n_i| (the ``neutrality`` of the field drive); with a screening length,
-    when the Poisson equation's residual max_i |n_i + (chi u)_i - (C u)_i| is (the charge left is
-    then the Poisson charge C u, which ``neutrality`` reports).
+    The Arnoldi basis Z of preconditioned directions is kept together with the Fermi-sea site
+    blocks of each and their nodes' dressed vertices (one contour sum per iteration,
+    :meth:`FermiSea.sites_and_vertices`), so u = Z y and the site blocks of rho_sea[u] =
+    sum_j y_j rho_sea[z_j] need no further contour sum, and its bond blocks one product per node
+    of each rule the steps used (:meth:`FermiSea.bonds_of`).  Stops when the charge left,
+    max_i |n_i + (chi u)_i|, is at most ``tolerance`` x max_i |n_i| (the ``neutrality`` of the
+    field drive); with a screening length, when the Poisson equation's residual
+    max_i |n_i + (chi u)_i - (C u)_i| is (the charge left is then the Poisson charge C u, which
+    ``neutrality`` reports).
 
     Inexact Krylov steps (Simoncini and Szyld, SIAM J. Sci. Comput. 25, 454 (2003)): the
     coefficient y_j of a direction added when the relative residual is r is of order r, so a
@@ -303,7 +306,8 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     b = -np.asarray(density, dtype=float)
     scale, beta = np.abs(b).max(), np.linalg.norm(b)
     if scale == 0:
-        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex)
+        return np.zeros(N), 0, np.zeros((N, 2, 2), complex), np.zeros((len(model.bonds), 2, 2), complex) if bonds \
+            else None
     comp = np.maximum(sea.compressibility, 1e-3 * sea.compressibility.max())
     kernel = None
     if preconditioner == "bulk":
@@ -335,13 +339,13 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     try:
         for j in range(max_iterations):
             z = precondition(V[j])
-            sites, bonds = sea(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
+            sites, record = sea.sites_and_vertices(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
             w = site_observables(model, sites)["charge_density"]
             if C is not None:
                 w = w - C @ z
             Z.append(z)
             S.append(sites)
-            B.append(bonds)
+            B.append(record)
             for i in range(j + 1):  # modified Gram-Schmidt
                 H[i, j] = V[i] @ w
                 w = w - H[i, j] * V[i]
@@ -365,7 +369,7 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     finally:
         progress.close()
     u = np.tensordot(y, np.array(Z), 1)
-    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sum(c * x for c, x in zip(y, B)))
+    return (u, j + 1, sum(c * x for c, x in zip(y, S)), sea.bonds_of(zip(y, B)) if bonds else None)
 
 
 #: neutral_leads=True where the drive's leads have no open channel (the bias blocks are exactly zero)

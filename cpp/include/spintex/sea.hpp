@@ -36,6 +36,9 @@ struct SeaOptions {
   /// to the local source U (Correlator::apply_lead_shift; sea_response only: one energy per node).
   std::array<double, 2> lead_shift{0.0, 0.0};
   bool shifts_leads() const { return lead_shift[0] != 0.0 || lead_shift[1] != 0.0; }
+  /// keep every node's dressed vertex U + S[x_k] (SeaSum::vertices), from which sea_vertex_sum
+  /// forms the bond blocks of any combination of such sums later (no lead shifts)
+  bool vertices = false;
 };
 
 /// sum_k w_k Y(z_k) as site blocks, bond blocks Y_ji and Y_ij, and the ladder's GMRES
@@ -43,6 +46,7 @@ struct SeaOptions {
 struct SeaSum {
   std::vector<Block2> sites, bonds_ji, bonds_ij;
   std::vector<int> iterations;
+  std::vector<std::vector<Block2>> vertices;  ///< per node U + S[x_k], with options.vertices
 };
 
 /// The correlators of a contour sum: cached, one per node, or swept again inside the sum from each
@@ -72,9 +76,12 @@ class SeaNodes {
 /// empty: x = C[source]): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b); a and b
 /// the same object give the RR ladder of one node (whose source also carries the leads' band
 /// shifts of options.lead_shift).  Returns the GMRES iteration count (throws NotConverged if it
-/// does not converge).
+/// does not converge).  `residual` (optional): the final residual C[source] - (1 - C S) x, from
+/// the Arnoldi relation of the last GMRES cycle (no further product), so that the site blocks of
+/// G (source + S[x]) G are x + residual.
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
-                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x);
+                       const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x,
+                       std::vector<Block2>* residual = nullptr);
 
 /// sum_k weights[k] Y(z_k) over the nodes (correlators at z_k with their SCBA self-energy).
 /// `progress(done, total)` is called by the master thread after each of its nodes (false: the
@@ -83,6 +90,11 @@ SeaSum sea_response(const SeaNodes& nodes, const std::vector<cplx>& weights,
                     const std::vector<Superoperator>& born, const std::vector<Block2>& source,
                     const SeaOptions& options, const Progress& progress = nullptr);
 
+/// sum_k w_k G(z_k) V_k G(z_k) for a vertex V_k per node (no ladder: the vertices are already
+/// dressed, e.g. combinations of SeaSum::vertices), sites and (options.bonds) bonds; no lead shifts.
+SeaSum sea_vertex_sum(const SeaNodes& nodes, const std::vector<cplx>& weights,
+                      const std::vector<std::vector<Block2>>& vertices, const SeaOptions& options,
+                      const Progress& progress = nullptr);
 /// sum_k w_k Y_k with Y_k = G(a_k) (U + S[Y_k]) G(b_k): the two-energy products of energy
 /// derivatives (the Fermi-sea term of Kubo-Bastin responses, by differences), pairs in parallel.
 SeaSum mixed_sea_response(const std::vector<const Correlator*>& left, const std::vector<const Correlator*>& right,
