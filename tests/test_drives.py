@@ -124,24 +124,32 @@ def test_contour_scba_in_the_core_solves_the_python_scba_equation():
 
 
 def test_certifying_rule_keeps_no_correlators_until_used():
-    """A grown rule is solved with its correlators freed after their probe products
-    (_core.scba_nodes(probe=U)); built again from its self-energies when used, they give the same
-    probe, the same G as the core's SCBA (to the SCBA tolerance), and the rule's density matrix."""
+    """A grown rule first certifies the one below it with self-energies interpolated from it and
+    a swept probe (no SCBA, no kept correlators); rules that do not certify are solved and measured
+    again.  The finest rule is solved when used, from those self-energies, with its correlators
+    freed after their probe products (_core.scba_nodes(probe=U)); built again when asked for,
+    they give the same G as the core's SCBA (to the SCBA tolerance) and the rule's density matrix,
+    whose bare response differs from the interpolated probe by less than the change that
+    certified the rule (measured 1.4e-13 against 4.6e-13: the interpolation's error is part of
+    the certificate)."""
     rng = np.random.default_rng(7)
     lat = st.lattice.strip(12, 2)
     m = st.Model(lat, exchange=0.5, texture=random_unit_vectors(rng, lat.num_sites))
     d = st.Disorder(onsite=0.1, magnetic=(0.02, 0.01), tolerance=1e-12)
     sea = FermiSea(m, -0.9, d, tolerance=1e-11)
-    assert len(sea._coarser) >= 2  # the first rule did not pass: the finest was grown
-    assert all(c is None for c in sea._rule[2])
+    assert len(sea._coarser) >= 3  # 24 -> 30 -> 37 -> 46: two grown rules did not certify
+    finest, below = sea._finest, sea._coarser[-1][1]
+    assert sea._provisional is finest and all(c is None for c in finest[2])
+    assert np.array_equal(np.array(finest[4]), sea._sigma_at(below, finest[0].size))  # interpolated
+    assert all(c is None for c in below[2])  # a grown rule that was solved: freed after its probe
     first = next(rule for _, rule in sea._coarser if rule[0].size == 24)
     assert all(c is not None for c in first[2])  # the first rule kept its own
     probe = -sea.compressibility
-    correlators = sea.correlators  # built now, in place
-    assert all(c is not None for c in sea._rule[2]) and correlators is sea._rule[2]
+    correlators = sea.correlators  # solved and built now, in place
+    assert sea._provisional is None and all(c is not None for c in sea._rule[2]) and correlators is sea._rule[2]
     uniform = np.broadcast_to(np.eye(2, dtype=complex), (lat.num_sites, 2, 2))
     again = st.State.from_blocks(m, *sea(uniform, ladder=False)).charge_density
-    assert np.abs(again - probe).max() < 1e-13 * np.abs(probe).max()
+    assert 0 < np.abs(again - probe).max() < sea.coarse_error * np.abs(probe).max()
     solved = st._core.scba_nodes(m.device, sea.nodes, sea.borns[0].superoperator, list(sea.self_energies),
                                  tolerance=1e-12)
     for (corr, *_), ours in zip(solved, correlators):
