@@ -219,7 +219,8 @@ class FermiSea:
         coarse_probe = probe(coarse)
         coarser = []  # (error, rule), coarsest first
         progress = Progress("Fermi sea", unit="contour nodes", estimate=False)
-        self._uniform, self._provisional = uniform, None
+        self._uniform = uniform
+        self._provisional: tuple | None = None  # the finest rule while its self-energies are interpolated
         while True:
             change = max(_change(fine_probe, coarse_probe, model.hopping), lead_change(rule, coarse))
             progress(rule[0].size, None, f"(rule change {change:.1e}; tolerance {tolerance:g})")
