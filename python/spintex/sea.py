@@ -228,7 +228,8 @@ class FermiSea:
             # about the coarser rule's error, so error(n) ~ change^(n / n_coarse) (on the issue's
             # chain change(12 -> 24) = 3.4e-6, error(24) = 2.7e-10: the estimate can be 20x low)
             estimate = change ** (rule[0].size / coarse[0].size)
-            if rule is self._provisional and estimate >= 0.01 * tolerance:
+            provisional = self._provisional is not None and id(rule) == id(self._provisional)
+            if provisional and estimate >= 0.01 * tolerance:
                 # a grown rule probed with interpolated self-energies that does not certify: solve
                 # its SCBA and measure again (it will be the coarse rule of the next)
                 rule, fine_probe = self._probed_build(rule[0].size, coarse, uniform)
