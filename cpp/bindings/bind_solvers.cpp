@@ -114,6 +114,21 @@ py::array node_blocks_array(const std::vector<std::vector<Block2>>& nodes) {
   return out;
 }
 
+/// work(progress callback) with the GIL released: Ctrl-C, or an exception from the Python
+/// `progress(done, total)`, stops it between its tasks and is raised here.
+template <typename Work>
+auto without_gil(const py::object& progress, const Work& work) {
+  std::shared_ptr<py::error_already_set> pending;
+  const Progress cb = python_progress(progress, pending);
+  try {
+    py::gil_scoped_release release;
+    return work(cb);
+  } catch (const Cancelled&) {
+    if (pending) throw *pending;
+    throw py::error_already_set();
+  }
+}
+
 /// A contour sum of `count` nodes, sum(weights, born, source, options, progress) -> SeaSum, with its
 /// arguments checked and the GIL released: (sites, bonds_ji, bonds_ij, GMRES iterations per node).
 /// Ctrl-C (and an exception from `progress(done, total)`) stops it between nodes.
@@ -130,16 +145,7 @@ py::tuple contour_sum(std::size_t count, const ComplexArray& weights, const py::
   if (!std::isfinite(lead_shift[0]) || !std::isfinite(lead_shift[1]))
     throw std::invalid_argument("lead_shift must be finite");
   const SeaOptions options{tolerance, max_iterations, restart, bonds, lead_shift, vertices};
-  std::shared_ptr<py::error_already_set> pending;
-  const Progress cb = python_progress(progress, pending);
-  SeaSum total;
-  try {
-    py::gil_scoped_release release;
-    total = sum(w, K, src, options, cb);
-  } catch (const Cancelled&) {
-    if (pending) throw *pending;
-    throw py::error_already_set();
-  }
+  const SeaSum total = without_gil(progress, [&](const Progress& cb) { return sum(w, K, src, options, cb); });
   std::vector<int> its = total.iterations;
   py::tuple out = py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji),
                                  blocks_array(total.bonds_ij), to_numpy(std::move(its), {static_cast<py::ssize_t>(count)}));
@@ -391,16 +397,8 @@ sea_vertex_sum forms the bond blocks of any linear combination of such sums.)doc
           }
         SeaOptions options;
         options.bonds = bonds;
-        std::shared_ptr<py::error_already_set> pending;
-        const Progress cb = python_progress(progress, pending);
-        SeaSum total;
-        try {
-          py::gil_scoped_release release;
-          total = sea_vertex_sum(nodes, w, V, options, cb);
-        } catch (const Cancelled&) {
-          if (pending) throw *pending;
-          throw py::error_already_set();
-        }
+        const SeaSum total =
+            without_gil(progress, [&](const Progress& cb) { return sea_vertex_sum(nodes, w, V, options, cb); });
         return py::make_tuple(blocks_array(total.sites), blocks_array(total.bonds_ji), blocks_array(total.bonds_ij));
       },
       R"doc(sum_k w_k G(z_k) V_k G(z_k) for one dressed vertex V_k (N, 2, 2) per node (vertices
@@ -472,16 +470,9 @@ the same correlator: the RR ladder of sea_response), pairs in parallel (OpenMP),
           throw std::invalid_argument("fallback_mixing must be in [0, 1] (0: none)");
         options.fallback_mixing = fallback_mixing;
         options.max_iterations = max_iterations;
-        std::shared_ptr<py::error_already_set> pending;
-        const Progress cb = python_progress(progress, pending);
-        std::vector<ScbaNode> nodes;
-        try {
-          py::gil_scoped_release release;
-          nodes = scba_nodes(device, z, K, g, start, runs, options, cb, probe_blocks, path_values);
-        } catch (const Cancelled&) {
-          if (pending) throw *pending;
-          throw py::error_already_set();
-        }
+        std::vector<ScbaNode> nodes = without_gil(progress, [&](const Progress& cb) {
+          return scba_nodes(device, z, K, g, start, runs, options, cb, probe_blocks, path_values);
+        });
         py::list out;
         for (ScbaNode& n : nodes) {
           py::object corr = py::none(), sites = py::none();
@@ -536,16 +527,9 @@ void bind_integrate(py::module_& m) {
         if (!local_self_energy.is_none())
           sigma = to_site_blocks(py::cast<ComplexArray>(local_self_energy), "local_self_energy");
 
-        std::shared_ptr<py::error_already_set> pending;
-        const Progress cb = python_progress(progress, pending);
-        Accumulated acc;
-        try {
-          py::gil_scoped_release release;
-          acc = integrate(device, req, local_self_energy.is_none() ? nullptr : &sigma, cb);
-        } catch (const Cancelled&) {
-          if (pending) throw *pending;
-          throw py::error_already_set();
-        }
+        Accumulated acc = without_gil(progress, [&](const Progress& cb) {
+          return integrate(device, req, local_self_energy.is_none() ? nullptr : &sigma, cb);
+        });
 
         // count: sites or bonds per energy
         auto blocks = [&](std::vector<cplx>&& v, int count) {
