@@ -143,6 +143,10 @@ def test_certifying_rule_keeps_no_correlators_until_used():
     assert sea.error_estimate < 0.001 * 1e-11  # the provisional margin (measured 4.6e-16)
     assert np.array_equal(np.array(finest[4]), sea._sigma_at(below, finest[0].size))  # interpolated
     assert all(c is None for c in below[2])  # a grown rule that was solved: freed after its probe
+    # (solved, because its interpolated probe did not certify: its self-energies moved off the
+    # interpolation from the rule below it)
+    interpolated = sea._sigma_at(sea._coarser[-2][1], below[0].size)
+    assert np.abs(np.array(below[4]) - interpolated).max() > 1e-10
     first = next(rule for _, rule in sea._coarser if rule[0].size == 24)
     assert all(c is not None for c in first[2])  # the first rule kept its own
     probe = -sea.compressibility
