@@ -384,17 +384,12 @@ sea_vertex_sum forms the bond blocks of any linear combination of such sums.)doc
         py::tuple keep;
         const SeaNodes& nodes = sea_nodes(correlators, holder, keep);
         const std::vector<cplx> w = complex_vector(weights, "weights");
-        if (vertices.ndim() != 4 || vertices.shape(0) != static_cast<py::ssize_t>(nodes.size()) ||
-            vertices.shape(2) != 2 || vertices.shape(3) != 2)
+        if (vertices.ndim() != 4 || vertices.shape(0) != static_cast<py::ssize_t>(nodes.size()))
           throw std::invalid_argument("vertices must have shape (num_nodes, num_sites, 2, 2)");
-        auto r = vertices.unchecked<4>();
-        std::vector<std::vector<Block2>> V(nodes.size(), std::vector<Block2>(static_cast<std::size_t>(vertices.shape(1))));
-        for (py::ssize_t k = 0; k < vertices.shape(0); ++k)
-          for (py::ssize_t i = 0; i < vertices.shape(1); ++i) {
-            Block2& b = V[static_cast<std::size_t>(k)][static_cast<std::size_t>(i)];
-            b << r(k, i, 0, 0), r(k, i, 0, 1), r(k, i, 1, 0), r(k, i, 1, 1);
+        const std::vector<std::vector<Block2>> V = site_block_list(py::list(vertices), "vertices");
+        for (const std::vector<Block2>& node : V)
+          for (const Block2& b : node)
             if (!b.allFinite()) throw std::invalid_argument("vertices must be finite");
-          }
         SeaOptions options;
         options.bonds = bonds;
         const SeaSum total =

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <exception>
 #include <limits>
-#include <optional>
 #include <stdexcept>
 #include <sstream>
 #include <string>
@@ -115,8 +114,8 @@ const Correlator& SeaNodes::at(std::size_t k, std::unique_ptr<Correlator>& scrat
 
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x,
-                       std::vector<Block2>* residual) {
-  if (residual) residual->assign(source.size(), Block2::Zero());
+                       std::vector<Block2>* final_residual) {
+  if (final_residual) final_residual->assign(source.size(), Block2::Zero());
   if (&a == &b) {
     a.apply_lead_shift(source, options.lead_shift, x, nullptr, nullptr);  // (no shift: the RR sites product)
   } else {
@@ -137,8 +136,7 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
   // GMRES(m): Arnoldi with modified Gram-Schmidt; the small least-squares problem by QR
   const int m = std::max(1, options.restart);
   int count = 0;
-  std::optional<VectorXc> final_residual;
-  std::optional<VectorXc>* residual_out = residual ? &final_residual : nullptr;
+  VectorXc last_residual;  // of the converged cycle, when final_residual is wanted
   VectorXc r = rhs;
   while (true) {
     const double beta = r.norm();
@@ -162,11 +160,10 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
       const VectorXc left = g - Hj * y;  // the residual in the basis V_0 .. V_j, w / H(j+1, j)
       residual = left.norm();
       if (residual <= options.tolerance * bnorm || H(j + 1, j) == 0.0) {
-        if (residual_out) {  // r = sum_i left_i V_i (+ left_{j+1} V_{j+1}, V_{j+1} = w / H(j+1, j))
-          VectorXc r = VectorXc::Zero(rhs.size());
-          for (int i = 0; i <= j; ++i) r += left(i) * V[static_cast<std::size_t>(i)];
-          if (H(j + 1, j) != 0.0) r += (left(j + 1) / H(j + 1, j).real()) * w;
-          *residual_out = r;
+        if (final_residual) {  // sum_i left_i V_i (+ left_{j+1} V_{j+1}, V_{j+1} = w / H(j+1, j))
+          last_residual = VectorXc::Zero(rhs.size());
+          for (int i = 0; i <= j; ++i) last_residual += left(i) * V[static_cast<std::size_t>(i)];
+          if (H(j + 1, j) != 0.0) last_residual += (left(j + 1) / H(j + 1, j).real()) * w;
         }
         ++j;
         break;
@@ -182,7 +179,7 @@ int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vect
     r = rhs - apply(solution);
   }
   unflatten(solution, x);
-  if (residual && final_residual) unflatten(*final_residual, *residual);
+  if (final_residual) unflatten(last_residual, *final_residual);
   return count;
 }
 

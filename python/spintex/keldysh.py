@@ -203,6 +203,12 @@ def density_blocks(y: np.ndarray) -> np.ndarray:
     return 0.5j / np.pi * (y - np.conj(np.swapaxes(y, 1, 2)))
 
 
+def bond_blocks(yji: np.ndarray, yij: np.ndarray) -> np.ndarray:
+    """rho on the bonds, (i/2pi)(Y_ji - Y_ij^dag), from the bond blocks Y_ji and Y_ij of a contour
+    sum of G^R products (the Fermi sea's response, :mod:`spintex.sea`)."""
+    return 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+
+
 def _converge_by_doubling(evaluate, n: int, tolerance: float, what: str):
     """Call ``evaluate(n) -> (sites, bonds, nodes)`` with n, 2n, ... until the blocks change by
     less than ``tolerance``; returns (sites, bonds, nodes, last change)."""
@@ -241,7 +247,7 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
         z, w = contour(mu, temperature, bottom, n)
         out = retarded(z, w)
         sites = density_blocks(out["retarded_sites"])
-        bonds = 0.5j / np.pi * (out["retarded_bonds_ji"] - np.conj(np.swapaxes(out["retarded_bonds_ij"], 1, 2)))
+        bonds = bond_blocks(out["retarded_bonds_ji"], out["retarded_bonds_ij"])
         return sites, bonds, z.size
 
     sites, bonds, nodes, error = _converge_by_doubling(evaluate, 32, tolerance, "equilibrium contour integral")

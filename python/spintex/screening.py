@@ -339,7 +339,10 @@ def screen(sea: FermiSea, density: np.ndarray, *, tolerance: float = SCREENING_T
     try:
         for j in range(max_iterations):
             z = precondition(V[j])
-            sites, record = sea.sites_and_vertices(z[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance / left)
+            source, accuracy = z[:, None, None] * IDENTITY2, 0.1 * tolerance / left
+            # (the nodes' vertices only where the bond blocks are wanted)
+            sites, record = sea.sites_and_vertices(source, accuracy=accuracy) if bonds else \
+                (sea(source, accuracy=accuracy, bonds=False)[0], None)
             w = site_observables(model, sites)["charge_density"]
             if C is not None:
                 w = w - C @ z

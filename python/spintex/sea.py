@@ -20,8 +20,8 @@ from . import _core
 from ._validate import available_memory, finite_float, positive_int
 from .disorder import GROUP, Disorder, PairBornMap, PairCorrelator, SCBAConvergenceError, born_map, scba, solve_ladder
 from .integration import Progress, _threshold_hits, channel_thresholds
-from .keldysh import (_retarded_sites, density_blocks, sea_contour, sea_interpolation, sea_legendre, sea_path,
-                      spectrum_bottom)
+from .keldysh import (_retarded_sites, bond_blocks, density_blocks, sea_contour, sea_interpolation, sea_legendre,
+                      sea_path, spectrum_bottom)
 from .model import IDENTITY2, Model
 from .observables import site_observables
 
@@ -53,6 +53,16 @@ def pair_correlator_bytes(model: Model, pairs: int = 0) -> int:
     supers = -(-lattice.num_slices // GROUP)
     n = 2 * GROUP * lattice.sites_per_slice
     return 5 * supers * (n * n * 16 + BLOCK_OVERHEAD) + 2 * n * n * 16 + 88 * pairs
+
+
+def _core_sum(nodes, weights, born, U, **options) -> tuple:
+    """_core.sea_response over ``nodes`` with the Born superoperators ``born`` (None: no ladder),
+    its ladders' failure as SCBAConvergenceError."""
+    born = None if born is None else np.ascontiguousarray(born)
+    try:
+        return _core.sea_response(nodes, weights, born, np.ascontiguousarray(U, dtype=complex), restart=20, **options)
+    except _core.NotConvergedError as error:
+        raise SCBAConvergenceError(str(error)) from error
 
 
 def _largest_variance(born) -> float:
@@ -561,13 +571,16 @@ class FermiSea:
         shifted by v_a as well (potential energies, at the fixed chemical potential): their
         self-energies change by Sigma_a(z - v_a) - Sigma_a(z) = -v_a dSigma_a/dz, a source on the end
         slices next to U (docs/physics.md, section 12; not for a custom ``system``)."""
-        # the RR ladders too need only that accuracy: their error in rho is about 1 % of their
-        # relative residual (see ``ladder_tolerance``), so a residual of 10 x the accuracy leaves
-        # about 0.1 of it (the 100 x 6 x 6 bar's field drive: the torque moves by 2e-8 of its
-        # largest value against residuals equal to the accuracy, with 12 % less screening time)
-        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
-        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=tol, bonds=bonds,
-                                    lead_shift=lead_shift)
+        return self._density_matrix(self.rule(accuracy), U, ladder=ladder, ladder_tolerance=self._ladder_at(accuracy),
+                                    bonds=bonds, lead_shift=lead_shift)
+
+    def _ladder_at(self, accuracy: float | None) -> float:
+        """The RR ladders' relative residual for a sum of ``accuracy``: they too need only that
+        accuracy, their error in rho being about 1 % of their relative residual (see
+        ``ladder_tolerance``), so a residual of 10 x the accuracy leaves about 0.1 of it (the
+        100 x 6 x 6 bar's field drive: the torque moves by 2e-8 of its largest value against
+        residuals equal to the accuracy, with 12 % less screening time)."""
+        return self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
 
     def sites_and_vertices(self, U: np.ndarray, *, accuracy: float | None = None):
         """(site blocks of rho[U], a record for :meth:`bonds_of`): the site blocks of ``self(U,
@@ -583,14 +596,9 @@ class FermiSea:
         if nodes is None:
             sites, bonds = self(U, accuracy=accuracy)
             return sites, ("bonds", bonds)
-        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
-        borns = rule[3]
-        born = None if borns[0] is None else np.ascontiguousarray(borns[0].superoperator)
-        try:
-            ys, _, _, _, vertices = _core.sea_response(nodes, rule[1], born, np.ascontiguousarray(U, dtype=complex),
-                                                       tolerance=tol, restart=20, bonds=False, vertices=True)
-        except _core.NotConvergedError as error:
-            raise SCBAConvergenceError(str(error)) from error
+        born = None if rule[3][0] is None else rule[3][0].superoperator
+        ys, _, _, _, vertices = _core_sum(nodes, rule[1], born, U, tolerance=self._ladder_at(accuracy), bonds=False,
+                                          vertices=True)
         return density_blocks(ys), ("vertices", (rule, vertices))
 
     def bonds_of(self, terms) -> np.ndarray:
@@ -611,7 +619,7 @@ class FermiSea:
         for rule, vertices in combined.values():
             _, yji, yij = _core.sea_vertex_sum(self.core_nodes(rule), rule[1], np.ascontiguousarray(vertices),
                                                bonds=True)
-            bonds = bonds + 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+            bonds = bonds + bond_blocks(yji, yij)
         return bonds
 
     def rule(self, accuracy: float | None = None) -> tuple:
@@ -634,20 +642,17 @@ class FermiSea:
         nodes = self.core_nodes(rule)
         if nodes is not None:
             # one C++ call: the RR ladder at every node, nodes in parallel (OpenMP)
-            born = None if borns[0] is None or not ladder else np.ascontiguousarray(borns[0].superoperator)
+            born = None if borns[0] is None or not ladder else borns[0].superoperator
             shift = (0.0, 0.0) if lead_shift is None else (float(lead_shift[0]), float(lead_shift[1]))
-            try:
-                ys, yji, yij, _ = _core.sea_response(nodes, weights, born, U, tolerance=ladder_tolerance,
-                                                     restart=20, bonds=bonds, lead_shift=shift)
-            except _core.NotConvergedError as error:
-                raise SCBAConvergenceError(str(error)) from error
+            ys, yji, yij, _ = _core_sum(nodes, weights, born, U, tolerance=ladder_tolerance, bonds=bonds,
+                                        lead_shift=shift)
         elif lead_shift is not None and any(lead_shift):
             raise NotImplementedError("lead_shift (the leads' band shifts) needs the sea's own local system, not a "
                                       "custom one (PeriodicWire's channel sums) or spin-orbit impurities' pairs")
         else:  # a custom system (PeriodicWire's channel sums): the ladders through the Python solver
             ys, yji, yij = self._python_sum(weights, correlators, borns if ladder else [None] * len(borns), U,
                                             ladder_tolerance)
-        return density_blocks(ys), 0.5j / np.pi * (yji - np.conj(np.swapaxes(yij, 1, 2)))
+        return density_blocks(ys), bond_blocks(yji, yij)
 
     def pair_terms(self, U: np.ndarray, *, accuracy: float | None = None) -> list:
         """The contour terms [(w_k, G(z_k), Y(z_k))] of rho[U] on the site pairs of the spin-orbit
@@ -658,7 +663,7 @@ class FermiSea:
         if not self._pairs:
             raise ValueError("pair_terms needs a Fermi sea with spin-orbit impurities (disorder.soc > 0)")
         _, weights, correlators, borns, _ = self.rule(accuracy)
-        tol = self.ladder_tolerance if accuracy is None else max(self.ladder_tolerance, 10 * accuracy)
+        tol = self._ladder_at(accuracy)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             ys = list(pool.map(lambda k: correlators[k].pair_response(U, "RR", borns[k], tol), range(len(weights))))
         return [(w, c.core.retarded_pairs, y) for w, c, y in zip(weights, correlators, ys)]

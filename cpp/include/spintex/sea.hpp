@@ -76,12 +76,12 @@ class SeaNodes {
 /// empty: x = C[source]): the vertex of the two-energy product G(z_a) (U + S[Y]) G(z_b); a and b
 /// the same object give the RR ladder of one node (whose source also carries the leads' band
 /// shifts of options.lead_shift).  Returns the GMRES iteration count (throws NotConverged if it
-/// does not converge).  `residual` (optional): the final residual C[source] - (1 - C S) x, from
+/// does not converge).  `final_residual` (optional): C[source] - (1 - C S) x, from
 /// the Arnoldi relation of the last GMRES cycle (no further product), so that the site blocks of
 /// G (source + S[x]) G are x + residual.
 int solve_mixed_ladder(const Correlator& a, const Correlator& b, const std::vector<Superoperator>& born,
                        const std::vector<Block2>& source, const SeaOptions& options, std::vector<Block2>& x,
-                       std::vector<Block2>* residual = nullptr);
+                       std::vector<Block2>* final_residual = nullptr);
 
 /// sum_k weights[k] Y(z_k) over the nodes (correlators at z_k with their SCBA self-energy).
 /// `progress(done, total)` is called by the master thread after each of its nodes (false: the
