@@ -45,6 +45,7 @@ class Timing:
     seconds: float  # best wall time
     cpu: float  # this process's CPU time / wall time during that run (busy threads)
     other: float  # CPUs kept busy by other processes during that run (0 on an idle machine)
+    result: object = None  # what fn returned in that run
 
 
 def best_of(fn, repeats: int) -> Timing:
@@ -55,13 +56,13 @@ def best_of(fn, repeats: int) -> Timing:
     best = Timing(float("inf"), 0.0, 0.0)
     for _ in range(max(1, repeats)):
         b0, c0, t0 = machine_busy_seconds(), time.process_time(), time.perf_counter()
-        fn()
+        out = fn()
         dt = time.perf_counter() - t0
         mine = time.process_time() - c0
         if dt < best.seconds:
             # /proc/stat counts in 10 ms ticks: no verdict on runs shorter than 0.1 s
             other = max(0.0, (machine_busy_seconds() - b0 - mine) / dt) if dt >= 0.1 else float("nan")
-            best = Timing(dt, mine / dt, other)
+            best = Timing(dt, mine / dt, other, out)
     return best
 
 

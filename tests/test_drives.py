@@ -245,6 +245,44 @@ def test_field_drive_is_charge_neutral_with_the_bias_current(diffusive_wall):
     assert np.abs(field.torque - bias.torque).max() > 1e-3 * np.abs(bias.torque).max()
 
 
+def test_screening_tolerance_sets_the_neutrality_and_bounds_the_torque_error(diffusive_wall):
+    """screening_tolerance is the charge left that the screening stops at (and the Fermi sea's
+    tolerance): each looser tolerance is met, with fewer GMRES steps than the default, and moves the
+    screening's part of the torque (field - bias) by a few times itself against a strict solve
+    (measured 0.76 x and 1.7 x at 1e-4 and 1e-3; 3.5 x at 1e-5, where the third step overshoots the
+    neutrality but sums on coarser rules)."""
+    m, d = diffusive_wall
+    bias = st.linear_response(m, -0.8, disorder=d, drive="bias")
+    default = st.linear_response(m, -0.8, disorder=d, drive="field")
+    assert default.screening_tolerance == 1e-6
+    same = st.linear_response(m, -0.8, disorder=d, drive="field", screening_tolerance=1e-6)
+    assert np.array_equal(same.torque, default.torque)
+    strict = st.linear_response(m, -0.8, disorder=d, drive="field", screening_tolerance=1e-10)
+    assert strict.neutrality <= 1e-10 and strict.contour_error_estimate < 1e-12
+    screening_part = np.abs(strict.torque - bias.torque).max()
+    assert np.abs(default.torque - strict.torque).max() < 10 * 1e-6 * screening_part  # measured 1.1e-6
+    for tol in (1e-4, 1e-3):
+        r = st.linear_response(m, -0.8, disorder=d, drive="field", screening_tolerance=tol)
+        assert r.screening_tolerance == tol and r.neutrality <= tol
+        assert r.screening_iterations < default.screening_iterations
+        assert np.abs(r.torque - strict.torque).max() < 10 * tol * screening_part
+
+
+def test_screening_tolerance_is_checked():
+    m = st.Model(st.lattice.chain(6))
+    for bad in (0.0, -1e-6, 1e-11, 0.1, float("nan"), "1e-4", True):
+        with pytest.raises(ValueError, match="screening_tolerance"):
+            st.linear_response(m, -1.0, drive="field", screening_tolerance=bad)
+    for drive, extra in (("bias", {}), ("left", {}), ("thermal", {"temperature": 0.01})):
+        with pytest.raises(ValueError, match="screening_tolerance=0.0001 applies to drive='field' only"):
+            st.linear_response(m, -1.0, drive=drive, screening_tolerance=1e-4, **extra)
+    # clean and sampled field drives take it too, and their Responses say what was asked
+    assert st.linear_response(m, -1.0, drive="field", screening_tolerance=1e-3).screening_tolerance == 1e-3
+    samples = st.Disorder(onsite=0.2, method="samples", samples=2, seed=3)
+    r = st.linear_response(m, -1.0, disorder=samples, drive="field", screening_tolerance=1e-3)
+    assert r.screening_tolerance == 1e-3
+
+
 def test_screened_response_does_not_depend_on_which_lead_is_raised(diffusive_wall):
     """Raising both leads and the device potential by the same amount changes nothing (gauge).
     Screening raises the device potential but not the (unscreened) leads' bands, so the screened

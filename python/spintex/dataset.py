@@ -47,6 +47,7 @@ FIELDS = {
     "contour_error_estimate": ((), "1", "error estimate of the Fermi-sea contour integral"),
     "screening_length": ((), "a", "Thomas-Fermi screening length of the field drive (0: charge neutral)"),
     "neutral_leads": ((), "1", "field drive: leads' bands shifted with their chemical potentials (1) or grounded (0)"),
+    "screening_tolerance": ((), "1", "field drive: the neutrality asked for, relative to the unscreened charge"),
     "seebeck": ((), "1/K_B", "open-circuit dmu/dT (k_B = 1)"),
     "emission": (("lead",), "1", "particles emitted into the (left, right) lead"),
     "density_rate": (SITE, "t/hbar", "dn_i/dt, the static response to the motion"),

@@ -153,6 +153,7 @@ class Response(State):
     contour_error_estimate: float | None = None
     screening_length: float | None = None  #: Thomas-Fermi length of the field drive (0: neutral)
     neutral_leads: bool | None = None  #: field drive: the leads' bands follow their chemical potentials
+    screening_tolerance: float | None = None  #: field drive: the neutrality asked for (and the sea's tolerance)
     # thermal drive, open circuit: dmu / dT that cancels the current (k_B = 1)
     seebeck: float | None = None
     # pumping (drive="pumping", per unit rate)

@@ -34,7 +34,8 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import NO_CHANNEL_FOR_NEUTRAL_LEADS, field_drive_options, no_screening, with_screening
+from .screening import (NO_CHANNEL_FOR_NEUTRAL_LEADS, SCREENING_TOLERANCE, check_screening_tolerance,
+                        field_drive_options, no_screening, with_screening)
 from .sea import FermiSea
 from . import units
 
@@ -75,17 +76,19 @@ def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
 
 
 def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening_length: float = 0.0,
-                  neutral_leads: bool = False):
+                  neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE):
     """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
-    blocks), with the transmission data of the lead-injected sweep."""
+    blocks), with the transmission data of the lead-injected sweep (the field drive's options as in
+    :func:`linear_response`)."""
     sites, bonds, batch = _lead_blocks(model, np.array([energy]), drive, local)
     sites, bonds = sites[0], bonds[0]
     info = {"transmission": float(batch["transmission"][0]), "spin_transmission": batch["spin_transmission"][0],
             "open_channels": tuple(int(n) for n in batch["open_channels"][0])}
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
-        sites, bonds, extra = with_screening(lambda: FermiSea(m, energy, lead_probe=neutral_leads), sites, bonds, m,
-                                             screening_length, _lead_shift(drive, neutral_leads))
+        sites, bonds, extra = with_screening(
+            lambda: FermiSea(m, energy, tolerance=screening_tolerance, lead_probe=neutral_leads), sites, bonds, m,
+            screening_length, _lead_shift(drive, neutral_leads), screening_tolerance)
         info.update(extra)
     return sites, bonds, info
 
@@ -97,9 +100,9 @@ def _lead_shift(drive: str, neutral_leads: bool):
 
 
 def clean_response(model: Model, energy: float, drive: str, screening_length: float = 0.0,
-                   neutral_leads: bool = False) -> Response:
+                   neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     sites, bonds, info = _clean_blocks(model, energy, drive, screening_length=screening_length,
-                                       neutral_leads=neutral_leads)
+                                       neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
     return Response.from_blocks(model, sites, bonds, energy=energy, drive=drive,
                                 parameters={"energy": energy, "drive": drive}, units=units.of_drive(drive),
                                 **info)
@@ -138,7 +141,8 @@ def clean_batch(model: Model, energies: np.ndarray, drive: str) -> Response:
 
 
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres",
-                  solution=None, screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+                  solution=None, screening_length: float = 0.0, neutral_leads: bool = False,
+                  screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     """Linear response of ``drive`` in the SCBA with vertex corrections.
 
     ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
@@ -161,7 +165,8 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     wl, wr = DRIVE_WEIGHTS[drive]
     channels = open_channels(model, energy)
     if not disorder.soc and not _drive_enters(drive, channels):
-        return _no_channel_response(model, energy, disorder, drive, channels, screening_length, neutral_leads)
+        return _no_channel_response(model, energy, disorder, drive, channels, screening_length, neutral_leads,
+                                    screening_tolerance)
     _refuse_opening_threshold(model, energy, drive)
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
@@ -169,12 +174,13 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     info, seas, sea_terms = {}, [], None
 
     def make_sea():
-        seas.append(FermiSea(model, energy, disorder, initial=sol.self_energy, lead_probe=neutral_leads))
+        seas.append(FermiSea(model, energy, disorder, tolerance=screening_tolerance, initial=sol.self_energy,
+                             lead_probe=neutral_leads))
         return seas[-1]
 
     if drive == "field":
         sites, bonds, info = with_screening(make_sea, sites, bonds, model, screening_length,
-                                            _lead_shift(drive, neutral_leads))
+                                            _lead_shift(drive, neutral_leads), screening_tolerance)
         if disorder.soc and seas:  # the screening's response on the pairs, for the spin-orbit balance
             sea_terms = seas[0].pair_terms(info["screening_potential"][:, None, None] * IDENTITY2)
     r = Response.from_blocks(
@@ -223,7 +229,8 @@ def _refuse_opening_threshold(model: Model, energy: float, drive: str) -> None:
 
 
 def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive: str, channels,
-                         screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+                         screening_length: float = 0.0, neutral_leads: bool = False,
+                         screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     """The SCBA response where no lead the drive raises has an open channel: zero, as for a clean
     wire (nothing enters the wire), without an SCBA solve, which on the real axis outside the
     leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
@@ -231,8 +238,8 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
         raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
-    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": False}
-            if drive == "field" else {})
+    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": False,
+             "screening_tolerance": screening_tolerance} if drive == "field" else {})
     r = Response.from_blocks(
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
         open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,
@@ -245,19 +252,22 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
 
 
 def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str, *, progress=None,
-                     screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+                     screening_length: float = 0.0, neutral_leads: bool = False,
+                     screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     """Average of the exact response over ``disorder.samples`` seeded realizations, with
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
     stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, screening_length,
-                                                          neutral_leads),
+                                                          neutral_leads, screening_tolerance),
                         workers=disorder.workers or os.cpu_count() or 1, progress=progress)
-    return averaged_response(model, energy, disorder, drive, stats, screening_length, neutral_leads)
+    return averaged_response(model, energy, disorder, drive, stats, screening_length, neutral_leads,
+                             screening_tolerance)
 
 
 def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int,
-                  screening_length: float = 0.0, neutral_leads: bool = False) -> dict:
+                  screening_length: float = 0.0, neutral_leads: bool = False,
+                  screening_tolerance: float = SCREENING_TOLERANCE) -> dict:
     """The arrays of realization k (drawn from ``SeedSequence(seed, spawn_key=(k,))``): the exact
     response of that realization, with its transmission."""
     rng = np.random.default_rng(sample_stream(disorder, k))
@@ -265,14 +275,16 @@ def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k
         m, local = realization(model, disorder, rng), None
     else:  # the random potential enters the sweep as a static local term: no device copy
         m, local = model, random_site_blocks(model, disorder, rng)
-    sites, bonds, info = _clean_blocks(m, energy, drive, local, screening_length, neutral_leads)
+    sites, bonds, info = _clean_blocks(m, energy, drive, local, screening_length, neutral_leads, screening_tolerance)
     return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
 
 
 def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean,
-                      screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+                      screening_length: float = 0.0, neutral_leads: bool = False,
+                      screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     """The Response of the sample statistics ``stats`` (means, and ``*_stderr`` fields), with the
-    field drive's ``screening_length`` and ``neutral_leads`` (None for other drives)."""
+    field drive's ``screening_length``, ``neutral_leads`` and ``screening_tolerance`` (None for other
+    drives)."""
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
                  transmission=float(stats.mean["transmission"]),
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
@@ -283,6 +295,7 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
         setattr(r, f"{name}_stderr", stats.stderr(name))
     if drive == "field":
         r.screening_length, r.neutral_leads = screening_length, neutral_leads
+        r.screening_tolerance = screening_tolerance
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
@@ -290,7 +303,7 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
 def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disorder | None = None,
                     drive: str | None = None, lead: str | None = None, temperature: float = 0.0,
                     circuit: str = "closed", screening_length: float | None = None,
-                    neutral_leads: bool = False) -> Response:
+                    neutral_leads: bool = False, screening_tolerance: float | None = None) -> Response:
     """Linear response at T = 0 to ``drive`` at the Fermi energy ``energy``.
 
     Parameters
@@ -321,6 +334,14 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         the leads' band shifts (:meth:`spintex.sea.FermiSea.__call__` with ``lead_shift``) and, with
         a screening length, Dirichlet values +-1/2 at the leads in the Poisson equation.  Default
         False: grounded leads (bands not shifted).  Not for ``PeriodicWire`` or spin-orbit SCBA.
+    screening_tolerance : float, optional
+        drive="field" only: the charge left (``Response.neutrality``, relative to the unscreened
+        charge; with a screening length the Poisson residual) at which the screening stops, and the
+        Fermi sea's tolerance (its contour error certified below 0.01 x it,
+        ``contour_error_estimate``).  Default 1e-6; allowed 1e-10 ... 1e-2.  1e-4, the neutrality
+        the seeds' comparisons need, moves the torque by about 4e-6 of its largest value and saves
+        one GMRES step and the certifying rule: 1.3-1.6x faster on bench_drives.py's 200 x 6 x 6 bar
+        (docs/benchmarks.md).
 
     Without disorder ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current
     through every slice boundary equals T / 2pi (Landauer).  An energy with no propagating
@@ -329,6 +350,7 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     check_model(model)
     energies = energy_batch(energy, "energy")
     length, neutral = field_drive_options(drive, screening_length, neutral_leads)
+    tolerance = check_screening_tolerance(screening_tolerance, drive)
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
@@ -345,17 +367,20 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
     if energies is not None:
-        return batched_response(model, energies, disorder, drive, length, neutral)
+        return batched_response(model, energies, disorder, drive, length, neutral, tolerance)
     energy = finite_float(energy, "energy")
     if disorder is None:
-        return clean_response(model, energy, drive, length, neutral)
+        return clean_response(model, energy, drive, length, neutral, tolerance)
     if check_disorder(disorder).method == "scba":
-        return scba_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral)
-    return sampled_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral)
+        return scba_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral,
+                             screening_tolerance=tolerance)
+    return sampled_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral,
+                            screening_tolerance=tolerance)
 
 
 def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | None, drive: str,
-                     screening_length: float = 0.0, neutral_leads: bool = False) -> Response:
+                     screening_length: float = 0.0, neutral_leads: bool = False,
+                     screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
     """:func:`linear_response` at each of K energies as one Response with a leading energy axis.
 
     Clean lead drives: all energies in one C++ call (OpenMP over energies, GIL released).  The
@@ -366,23 +391,25 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
     if disorder is None:
         if drive != "field":
             return clean_batch(model, energies, drive)
-        return each_energy(lambda e: clean_response(model, e, drive, screening_length, neutral_leads), energies,
-                           "field drive")
+        return each_energy(lambda e: clean_response(model, e, drive, screening_length, neutral_leads,
+                                                    screening_tolerance), energies, "field drive")
     if check_disorder(disorder).method == "samples":
         return each_energy(lambda e: sampled_response(model, e, disorder, drive, screening_length=screening_length,
-                                                      neutral_leads=neutral_leads), energies, "disorder samples")
+                                                      neutral_leads=neutral_leads,
+                                                      screening_tolerance=screening_tolerance),
+                           energies, "disorder samples")
     previous = None
 
     def solve(e):
         nonlocal previous
         if not disorder.soc and not _drive_enters(drive, open_channels(model, e)):
             return scba_response(model, e, disorder, drive, screening_length=screening_length,  # zero: no solve
-                                 neutral_leads=neutral_leads)
+                                 neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
         _refuse_opening_threshold(model, e, drive)  # before the solve it would waste
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy
         return scba_response(model, e, disorder, drive, solution=sol, screening_length=screening_length,
-                             neutral_leads=neutral_leads)
+                             neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
 
     return each_energy(solve, energies, "SCBA")
 

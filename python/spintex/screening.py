@@ -48,8 +48,11 @@ if TYPE_CHECKING:
     from .sea import FermiSea
 
 
-#: the neutrality (or Poisson residual) of the drives' screening, relative to the unscreened charge
+#: the neutrality (or Poisson residual) of the drives' screening, relative to the unscreened charge,
+#: and the Fermi sea's tolerance (its contour error is certified below 0.01 x that); the field drive's
+#: ``screening_tolerance`` may set it in [MIN_SCREENING_TOLERANCE, MAX_SCREENING_TOLERANCE]
 SCREENING_TOLERANCE = 1e-6
+MIN_SCREENING_TOLERANCE, MAX_SCREENING_TOLERANCE = 1e-10, 1e-2
 
 
 class BulkKernel:
@@ -248,6 +251,22 @@ def check_screening_length(value) -> float:
     return finite_float(value, "screening_length", nonnegative=True) + 0.0  # refuses bools and strings
 
 
+def check_screening_tolerance(value, drive) -> float:
+    """The ``screening_tolerance`` argument of a drive: None -> SCREENING_TOLERANCE; else a real in
+    [MIN_SCREENING_TOLERANCE, MAX_SCREENING_TOLERANCE], and only with drive="field".  ValueError
+    naming the argument otherwise."""
+    if value is None:
+        return SCREENING_TOLERANCE
+    if drive != "field":
+        raise ValueError(f"screening_tolerance={value!r} applies to drive='field' only, got drive={drive!r}")
+    x = finite_float(value, "screening_tolerance")
+    if not MIN_SCREENING_TOLERANCE <= x <= MAX_SCREENING_TOLERANCE:
+        raise ValueError(f"screening_tolerance must lie in [{MIN_SCREENING_TOLERANCE:g}, {MAX_SCREENING_TOLERANCE:g}] "
+                         f"(the charge left relative to the unscreened charge; below that range rounding stops the "
+                         f"GMRES, above it the drive is not neutral), got {value!r}")
+    return x
+
+
 def field_drive_options(drive, screening_length=None, neutral_leads=False) -> tuple[float, bool]:
     """The checked ``screening_length`` (:func:`check_screening_length`: 0.0 is perfect screening)
     and ``neutral_leads`` of a drive, as (float, bool): ValueError naming the argument where one is
@@ -390,7 +409,7 @@ def no_screening(model: Model) -> dict:
 
 
 def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model, screening_length: float = 0.0,
-                   lead_shift=None):
+                   lead_shift=None, tolerance: float = SCREENING_TOLERANCE):
     """Add the screening response to Fermi-surface blocks (the field drive; ``screening_length``
     > 0: Thomas-Fermi screening, :func:`screen`); returns the new blocks and the fields that
     document it.  The Fermi sea (``make_sea()``) is built only if the blocks carry charge: with no
@@ -403,19 +422,21 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
     the blocks before the screening, and the Poisson equation (a screening length) takes the
     leads' potentials v_a as its Dirichlet values: (-Delta u)_i = sum_j (u_i - u_j) + (u_i - v_a)
     on an end site of lead a, i.e. (chi - kappa(-Delta)) u = -(n + kappa v_a 1_ends).  Without a
-    screening length (perfect neutrality) the boundary values do not enter."""
+    screening length (perfect neutrality) the boundary values do not enter.  ``tolerance``: the
+    screening's (:func:`screen`; the sea's own is ``make_sea``'s to set, normally the same)."""
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
         if lead_shift is not None:
             raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
-        return sites, bonds, {**no_screening(model), "screening_length": screening_length, "neutral_leads": False}
+        return sites, bonds, {**no_screening(model), "screening_length": screening_length, "neutral_leads": False,
+                              "screening_tolerance": tolerance}
     sea = make_sea()
     N = model.lattice.num_sites
     source, u0 = unscreened, np.zeros(N)
     if lead_shift is not None:
         # on the coarsest rule within 0.1 x the screening's tolerance, as the screen's first step (the
         # rules' errors include the band-shift probe: FermiSea(lead_probe=True))
-        s_lead, b_lead = sea(np.zeros((N, 2, 2), complex), lead_shift=lead_shift, accuracy=0.1 * SCREENING_TOLERANCE)
+        s_lead, b_lead = sea(np.zeros((N, 2, 2), complex), lead_shift=lead_shift, accuracy=0.1 * tolerance)
         sites, bonds = sites + s_lead, bonds + b_lead
         unscreened = source = site_observables(model, sites)["charge_density"]
         if screening_length:
@@ -426,10 +447,10 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
             ends[model.lattice.slices[0]] += lead_shift[0]
             ends[model.lattice.slices[-1]] += lead_shift[1]
             u0 = spla.spsolve(laplacian(model.lattice).tocsc(), ends)
-            s0, b0 = sea(u0[:, None, None] * IDENTITY2, accuracy=0.1 * SCREENING_TOLERANCE)
+            s0, b0 = sea(u0[:, None, None] * IDENTITY2, accuracy=0.1 * tolerance)
             sites, bonds = sites + s0, bonds + b0
             source = site_observables(model, sites)["charge_density"]
-    w, iterations, s_sea, b_sea = screen(sea, source, tolerance=SCREENING_TOLERANCE, screening_length=screening_length)
+    w, iterations, s_sea, b_sea = screen(sea, source, tolerance=tolerance, screening_length=screening_length)
     u = u0 + w
     sites, bonds = sites + s_sea, bonds + b_sea
     residual = site_observables(model, sites)["charge_density"]
@@ -437,5 +458,5 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
             "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
             "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
             "contour_error_estimate": sea.error_estimate, "screening_length": screening_length,
-            "neutral_leads": lead_shift is not None}
+            "neutral_leads": lead_shift is not None, "screening_tolerance": tolerance}
     return sites, bonds, info
