@@ -42,6 +42,23 @@ def test_channel_decomposition_of_the_field_drive():
     assert wire.neutrality < 1e-6
 
 
+def test_periodic_field_drive_takes_the_screening_tolerance():
+    """PeriodicWire.linear_response's screening_tolerance is linear_response's: the neutrality it
+    stops at (with fewer GMRES steps than the default), recorded on the Response, for the field
+    drive only."""
+    L, texture = 16, st.textures.neel_wall(8, 3.0)
+    disorder = st.Disorder(onsite=0.05, magnetic=(0.02, 0.01))
+    wire = PeriodicWire(L, 3, 3, exchange=0.5, texture=texture)
+    default = wire.linear_response(-1.0, disorder=disorder, drive="field")
+    loose = wire.linear_response(-1.0, disorder=disorder, drive="field", screening_tolerance=1e-3)
+    assert default.screening_tolerance == 1e-6 and loose.screening_tolerance == 1e-3
+    assert loose.neutrality <= 1e-3 and loose.screening_iterations < default.screening_iterations
+    screening_part = np.abs(default.torque - wire.linear_response(-1.0, disorder=disorder, drive="bias").torque).max()
+    assert np.abs(loose.torque - default.torque).max() < 10 * 1e-3 * screening_part
+    with pytest.raises(ValueError, match="screening_tolerance=0.001 applies to drive='field' only"):
+        wire.linear_response(-1.0, disorder=disorder, drive="bias", screening_tolerance=1e-3)
+
+
 def test_field_drive_of_many_levels_refuses_what_would_not_fit(monkeypatch):
     """The channel sums keep every node's correlators (one per channel: they cannot be swept
     again), so a wide wire's Fermi sea is refused with a MemoryError before the work, naming the

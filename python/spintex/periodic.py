@@ -29,7 +29,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
 from . import units
 from .sea import FermiSea, correlator_bytes
-from .screening import field_drive_options, with_screening
+from .screening import SCREENING_TOLERANCE, check_screening_tolerance, field_drive_options, with_screening
 
 
 def check_scba(disorder) -> Disorder:
@@ -140,12 +140,16 @@ class PeriodicWire:
         return green
 
     def linear_response(self, energy: float, *, disorder: Disorder, drive: str | None = None,
-                        lead: str | None = None, screening_length: float | None = None) -> Response:
+                        lead: str | None = None, screening_length: float | None = None,
+                        screening_tolerance: float | None = None) -> Response:
         """SCBA linear response to ``drive`` (see :func:`spintex.linear_response`), per site of
         the cross-section.  ``screening_length`` (drive="field" only): Thomas-Fermi screening over
         that length, as in :func:`spintex.linear_response`; the potential depends on x only, so the
-        periodic cross-section's Laplacian is the chain's (Dirichlet ends at the grounded leads)."""
+        periodic cross-section's Laplacian is the chain's (Dirichlet ends at the grounded leads).
+        ``screening_tolerance`` (drive="field" only): the neutrality and the Fermi sea's tolerance,
+        as in :func:`spintex.linear_response`."""
         length, _ = field_drive_options(drive, screening_length)
+        tolerance = check_screening_tolerance(screening_tolerance, drive)
         if drive == "thermal":
             raise ValueError("PeriodicWire.linear_response takes the lead drives ('left', 'right', 'bias', 'field'); "
                              "for the thermal drive call PeriodicWire.thermal_response(energy, temperature=...)")
@@ -161,8 +165,8 @@ class PeriodicWire:
         lad = solve_ladder(corr, born, left=wl, right=wr)
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
-            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder), sites, bonds, self.model,
-                                                length)
+            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder, tolerance), sites, bonds,
+                                                self.model, length, tolerance=tolerance)
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),
@@ -179,9 +183,10 @@ class PeriodicWire:
         r.transmission = float(abs(2 * np.pi * r.current.mean()))
         return r
 
-    def fermi_sea(self, fermi_energy: float, disorder: Disorder) -> FermiSea:
-        """The static (Fermi-sea) response of this wire (SCBA over the channels at every node)."""
-        return FermiSea(self.model, fermi_energy, disorder, system=self._system,
+    def fermi_sea(self, fermi_energy: float, disorder: Disorder, tolerance: float = SCREENING_TOLERANCE) -> FermiSea:
+        """The static (Fermi-sea) response of this wire (SCBA over the channels at every node), to
+        ``tolerance`` (:class:`spintex.sea.FermiSea`)."""
+        return FermiSea(self.model, fermi_energy, disorder, tolerance=tolerance, system=self._system,
                         bottom=min(spectrum_bottom(m, disorder) for m in self.channels),
                         node_bytes=sum(correlator_bytes(m) for m in self.channels))
 
