@@ -264,6 +264,12 @@ def test_run_with_a_disorder_section(tmp_path, capsys):
     ("[disorder]\n[sweep]\ndrive = \"bias\"\ngrid = { \"disorder.screening_length\" = [0.0, 2.0] }\n",
      "disorder.screening_length applies to drive = 'field', not 'bias'"),
     ("[disorder]\n[sweep]\ngrid = { \"disorder.screening_length\" = [1.0, -2.0] }\n", "disorder.screening_length"),
+    ("[disorder]\nscreening_tolerance = 0.5\n", "disorder.screening_tolerance must lie in [1e-10, 0.01]"),
+    ("[disorder]\nscreening_tolerance = 0.0\n", "disorder.screening_tolerance"),
+    ("[disorder]\nscreening_tolerance = 1e-4\ndrive = \"bias\"\n",
+     "disorder.screening_tolerance applies to drive = 'field', not 'bias'"),
+    ("[disorder]\n[sweep]\ngrid = { \"disorder.screening_tolerance\" = [1e-4, 1.0] }\n",
+     "disorder.screening_tolerance"),
 ])
 def test_bad_disorder_sections_are_rejected(tmp_path, capsys, section, message):
     """(A single number for disorder.magnetic is both variances, as in spintex.Disorder: see
@@ -290,6 +296,31 @@ def test_screening_length_in_a_config(tmp_path, capsys):
     assert xr.load_dataset(tmp_path / "tf.nc").attrs["disorder_screening_length"] == 3.0
     saved = xr.load_dataset(tmp_path / "tf-response.nc")
     assert float(saved.screening_length) == 3.0 and np.array_equal(saved.torque.values, r.torque)
+
+
+def test_screening_tolerance_in_a_config(tmp_path, capsys):
+    """disorder.screening_tolerance reaches the field drive of a run and of a sweep's points (the
+    same numbers as the library call), and the summary says so."""
+    path = tmp_path / "tol.toml"
+    base = ('[lattice]\nkind = "chain"\nlength = 60\n[model]\nexchange = 0.5\n[texture]\nkind = '
+            '"neel_wall"\nwidth = 4\n[solve]\nfermi_energy = -0.8\n[disorder]\nonsite = 0.05\n'
+            'screening_tolerance = 1e-3\n')
+    path.write_text(base)
+    assert main(["run", str(path), "--out", str(tmp_path / "run")]) == 0
+    assert "screening tolerance 0.001" in capsys.readouterr().out
+    r = st.linear_response(cfg.build_model(cfg.load(path)), -0.8, disorder=st.Disorder(onsite=0.05), drive="field",
+                           screening_tolerance=1e-3)
+    saved = xr.load_dataset(tmp_path / "run" / "tol-response.nc")
+    assert float(saved.screening_tolerance) == 1e-3 and np.array_equal(saved.torque.values, r.torque)
+    chunks = (tmp_path / "chunks").as_posix()
+    path.write_text(base + '[sweep]\nscheduler = "synchronous"\nobservables = ["torque"]\ngrid = { '
+                    f'"disorder.screening_tolerance" = [1e-3, 1e-6] }}\ncheckpoint = "{chunks}"\n')
+    assert main(["run", str(path), "--out", str(tmp_path / "sweep")]) == 0
+    ds = xr.load_dataset(next((tmp_path / "sweep").glob("*.nc")))
+    np.testing.assert_array_equal(ds.torque.sel({"disorder.screening_tolerance": 1e-3}).values, r.torque)
+    default = st.linear_response(cfg.build_model(cfg.load(path)), -0.8, disorder=st.Disorder(onsite=0.05),
+                                 drive="field")
+    np.testing.assert_array_equal(ds.torque.sel({"disorder.screening_tolerance": 1e-6}).values, default.torque)
 
 
 def test_spin_orbit_disorder_in_a_config(tmp_path, capsys):

@@ -352,3 +352,42 @@ def test_ensemble_with_a_screening_length_is_linear_response_bitwise(tmp_path):
     assert one.screening_length == direct.screening_length == 4.0
     neutral = st.linear_response(model, -0.8, disorder=disorder, drive="field")
     assert np.abs(neutral.torque - one.torque).max() > 1e-3 * np.abs(one.torque).max()
+
+
+def test_screening_tolerance_reaches_sweeps_and_ensembles(tmp_path):
+    """screening_tolerance is linear_response's at every point (a number, or a callable of the
+    grid parameters), recorded in the attributes and the manifest (only when not the default, so
+    earlier sweeps resume), and refused with another drive."""
+    import json
+
+    disorder = DISORDERS["scba"]
+    run = dict(energies=-0.8, disorder=disorder, drive="field", observables=("torque", "neutrality"),
+               scheduler="synchronous", progress=False)
+    ds = st.sweep(build, {"exchange": [0.5]}, screening_tolerance=1e-3, run_dir=tmp_path / "a", **run)
+    direct = st.linear_response(build(0.5), -0.8, disorder=disorder, drive="field", screening_tolerance=1e-3)
+    np.testing.assert_array_equal(ds.torque.sel(exchange=0.5), direct.torque)
+    assert float(ds.neutrality.sel(exchange=0.5)) == direct.neutrality <= 1e-3
+    assert ds.attrs["screening_tolerance"] == 1e-3
+    assert json.loads((tmp_path / "a" / "sweep.json").read_text())["screening_tolerance"] == ["0.001"]
+    with pytest.raises(ValueError, match=r"holds another sweep \(screening_tolerance differ\)"):
+        st.sweep(build, {"exchange": [0.5]}, run_dir=tmp_path / "a", **run)
+    default = st.sweep(build, {"exchange": [0.5]}, screening_tolerance=1e-6, run_dir=tmp_path / "b", **run)
+    assert "screening_tolerance" not in json.loads((tmp_path / "b" / "sweep.json").read_text())
+    assert np.abs(default.torque - ds.torque).max() > 0  # the tolerance reached the solver
+    by_exchange = st.sweep(build, {"exchange": [0.4, 0.5]}, screening_tolerance=lambda exchange: 1e-3 * exchange,
+                           run_dir=tmp_path / "c", **run)
+    for exchange in (0.4, 0.5):
+        direct = st.linear_response(build(exchange), -0.8, disorder=disorder, drive="field",
+                                    screening_tolerance=1e-3 * exchange)
+        np.testing.assert_array_equal(by_exchange.torque.sel(exchange=exchange), direct.torque)
+    with pytest.raises(ValueError, match="screening_tolerance=0.001 applies to drive='field' only, got drive='bias'"):
+        st.sweep(build, {"exchange": [0.5]}, screening_tolerance=1e-3, run_dir=tmp_path / "d",
+                 **{**run, "drive": "bias", "observables": ("torque",)})
+    with pytest.raises(ValueError, match="screening_tolerance must lie in"):
+        st.sweep(build, {"exchange": [0.5]}, screening_tolerance=0.5, run_dir=tmp_path / "e", **run)
+    model, samples = build(0.5), DISORDERS["samples"]
+    direct = st.linear_response(model, -0.8, disorder=samples, drive="field", screening_tolerance=1e-3)
+    one = st.ensemble(model, -0.8, samples, drive="field", screening_tolerance=1e-3, samples_per_task=samples.samples,
+                      scheduler="synchronous", run_dir=tmp_path / "f", progress=False)
+    np.testing.assert_array_equal(one.torque, direct.torque)
+    assert one.screening_tolerance == direct.screening_tolerance == 1e-3

@@ -35,7 +35,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, averaged_response, linear_response
 from . import units
 from .runner import check_execution, run_chunks
-from .screening import check_screening_length, field_drive_options
+from .screening import SCREENING_TOLERANCE, check_screening_length, check_screening_tolerance, field_drive_options
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
@@ -48,6 +48,7 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
           disorder: Disorder | Callable[..., Disorder | None] | None = None, drive: str = "left",
           screening_length: float | Callable[..., float | None] | None = None,
           neutral_leads: bool | Callable[..., bool] = False,
+          screening_tolerance: float | Callable[..., float | None] | None = None,
           observables=DEFAULT_OBSERVABLES, reductions: dict | None = None,
           energies_per_task: int | None = None, samples_per_task: int = 100, run_dir=None,
           client=None, scheduler: str | None = None, workers: int | None = None, retries: int = 2,
@@ -81,6 +82,9 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     neutral_leads : bool or callable
         drive="field" only: the leads' bands rise with their chemical potentials, as in
         :func:`spintex.linear_response`; or ``neutral_leads(**params)``; or a grid name.
+    screening_tolerance : float or callable, optional
+        drive="field" only: the neutrality the screening stops at and the Fermi sea's tolerance, as
+        in :func:`spintex.linear_response` (None: 1e-6); or ``screening_tolerance(**params)``.
     observables : sequence of str
         Response fields to keep (:data:`spintex.dataset.FIELDS`, e.g. "torque", "transmission",
         "screening_potential") and fit reductions "beta", "adiabatic", "nonadiabatic",
@@ -126,7 +130,8 @@ def sweep(build: Callable[..., Model], grid: dict | None = None, energies=0.0, *
     >>> ds.beta.sel(energy=0.5).plot(x="exchange", hue="width")
     """
     check_execution(client, scheduler, workers, retries, progress)
-    job = Job.make(build, grid, energies, disorder, drive, observables, reductions, screening_length, neutral_leads)
+    job = Job.make(build, grid, energies, disorder, drive, observables, reductions, screening_length, neutral_leads,
+                   screening_tolerance)
     chunks = job.chunks(energies_per_task, samples_per_task)
     folder = job.run_folder(run_dir, chunks)
     paths = [folder / c.name for c in chunks]
@@ -170,10 +175,11 @@ class Job:
     reductions: dict
     screening_length: float | Callable[..., float | None] | None = None
     neutral_leads: bool | Callable[..., bool] = False
+    screening_tolerance: float | Callable[..., float | None] | None = None
 
     @classmethod
     def make(cls, build, grid, energies, disorder, drive, observables, reductions,
-             screening_length=None, neutral_leads=False) -> "Job":
+             screening_length=None, neutral_leads=False, screening_tolerance=None) -> "Job":
         if not callable(build):
             raise ValueError(f"build must be a callable returning a spintex Model, got {type(build).__name__}")
         grid = dict(grid or {})
@@ -198,14 +204,14 @@ class Job:
             if not callable(f):
                 raise ValueError(f"reductions[{name!r}] must be a callable f(model, response)")
         job = cls(build, grid, e, scalar, disorder, drive, tuple(observables), reductions, screening_length,
-                  neutral_leads)
+                  neutral_leads, screening_tolerance)
         job.check()
         return job
 
     def check(self):
         """Every grid name has a taker, every point's drive and disorder are valid."""
-        takers = [takes(f) for f in (self.build, self.disorder, self.screening_length, self.neutral_leads)
-                  if callable(f)]
+        takers = [takes(f) for f in (self.build, self.disorder, self.screening_length, self.neutral_leads,
+                                     self.screening_tolerance) if callable(f)]
         for name in self.grid:
             if name not in OWN_NAMES and not any(t is None or name in t for t in takers):
                 raise ValueError(f"grid parameter {name!r} is taken by neither build nor disorder")
@@ -232,16 +238,19 @@ class Job:
         disorder = self.disorder(**pick(self.disorder, params)) if callable(self.disorder) else self.disorder
         return drive, disorder
 
-    def field_options(self, point) -> tuple[float, bool]:
-        """The checked (screening_length, neutral_leads) of a grid point (:func:`field_drive_options`):
-        its grid values, else the sweep's, called with the point's parameters where callables."""
+    def field_options(self, point) -> tuple[float, bool, float]:
+        """The checked (screening_length, neutral_leads, screening_tolerance) of a grid point
+        (:func:`field_drive_options`, :func:`check_screening_tolerance`): its grid values, else the
+        sweep's, called with the point's parameters where callables."""
         params = self.parameters(point)
 
         def value(name, given):
             return params.get(name, given(**pick(given, params)) if callable(given) else given)
 
-        return field_drive_options(params.get("drive", self.drive), value("screening_length", self.screening_length),
-                                   value("neutral_leads", self.neutral_leads))
+        drive = params.get("drive", self.drive)
+        return (*field_drive_options(drive, value("screening_length", self.screening_length),
+                                     value("neutral_leads", self.neutral_leads)),
+                check_screening_tolerance(value("screening_tolerance", self.screening_tolerance), drive))
 
     def setup(self, point):
         """(model, drive, disorder) of a grid point."""
@@ -266,7 +275,7 @@ class Job:
     def manifest(self, chunks) -> dict:
         """What identifies the sweep: a folder holding another manifest is refused."""
         disorders = [self.drive_and_disorder(p)[1] for p in self.points()]
-        lengths, neutral = zip(*(self.field_options(p) for p in self.points()))
+        lengths, neutral, tolerances = zip(*(self.field_options(p) for p in self.points()))
         return {"build": fingerprint(self.build), "grid": {k: [repr(v) for v in vs] for k, vs in self.grid.items()},
                 "energies": [repr(e) for e in self.energies], "drive": self.drive,
                 "disorder": [fingerprint(d) for d in disorders], "observables": list(self.observables),
@@ -275,7 +284,9 @@ class Job:
                 # the values each point resolves to, recorded only where one is not the default, so
                 # that the manifests of sweeps without them (and of equivalent settings) still match
                 **({"screening_length": [repr(x) for x in lengths]} if any(lengths) else {}),
-                **({"neutral_leads": list(neutral)} if any(neutral) else {})}
+                **({"neutral_leads": list(neutral)} if any(neutral) else {}),
+                **({"screening_tolerance": [repr(x) for x in tolerances]}
+                   if any(x != SCREENING_TOLERANCE for x in tolerances) else {})}
 
     def run_folder(self, run_dir, chunks) -> Path:
         manifest = self.manifest(chunks)
@@ -382,6 +393,8 @@ class Job:
             attrs["screening_length"] = check_screening_length(self.screening_length)
         if "neutral_leads" not in self.grid and not callable(self.neutral_leads) and bool(self.neutral_leads):
             attrs["neutral_leads"] = 1
+        if self.screening_tolerance is not None and not callable(self.screening_tolerance):
+            attrs["screening_tolerance"] = float(self.screening_tolerance)
         if isinstance(self.disorder, Disorder):
             attrs.update(netcdf_attrs({"disorder": self.disorder}))
             if self.disorder.method == "samples":
@@ -433,18 +446,19 @@ class Job:
 
 
 def solve_energies(model: Model, energies, disorder, drive, screening_length: float = 0.0,
-                   neutral_leads: bool = False) -> list:
+                   neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE) -> list:
     """One Response per energy (the place to call the batched solver once it takes an array); the
     field drive's options only with that drive."""
     if drive != "field":
         return [linear_response(model, float(e), disorder=disorder, drive=drive) for e in energies]
     return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length,
-                            neutral_leads=neutral_leads) for e in energies]
+                            neutral_leads=neutral_leads, screening_tolerance=screening_tolerance) for e in energies]
 
 
 # ----------------------------------------------------------------------------- ensembles
 def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "left", samples_per_task: int = 100,
-             screening_length: float | None = None, neutral_leads: bool = False, **options) -> Response:
+             screening_length: float | None = None, neutral_leads: bool = False,
+             screening_tolerance: float | None = None, **options) -> Response:
     """``linear_response(model, energy, disorder=disorder, drive=drive, screening_length=...)`` for sampled disorder,
     with the realizations in chunks of ``samples_per_task`` on Dask, checkpointed and resumable
     (``options``: run_dir, client, scheduler, workers, retries, progress as in :func:`sweep`).
@@ -458,7 +472,8 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     if not isinstance(disorder, Disorder) or disorder.method != "samples":
         raise ValueError("disorder must be a spintex.Disorder(method='samples', ...)")
     energy = finite_float(energy, "energy")
-    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length, neutral_leads)
+    job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length, neutral_leads,
+                   screening_tolerance)
     chunks = job.chunks(None, samples_per_task)
     folder = job.run_folder(options.pop("run_dir", None), chunks)
     paths = [folder / c.name for c in chunks]

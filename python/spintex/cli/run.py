@@ -14,6 +14,7 @@ from ..analysis import TorqueFit, fit_torque
 from ..integration import channel_thresholds
 from ..keldysh import nonequilibrium
 from ..response import linear_response
+from ..screening import SCREENING_TOLERANCE
 from ..observables import ARRAY_FIELDS, State
 from .. import units
 
@@ -46,7 +47,8 @@ def solve(config: cfg.Config) -> Result:
         field = d["drive"] == "field"
         response = linear_response(model, s["fermi_energy"], disorder=disorder, drive=d["drive"],
                                    screening_length=d["screening_length"] if field else None,
-                                   neutral_leads=d["neutral_leads"] and field)
+                                   neutral_leads=d["neutral_leads"] and field,
+                                   screening_tolerance=d["screening_tolerance"] if field else None)
         state = SimpleNamespace(transport=_scaled(response, s["bias"]))
     fit, note, field_fit = None, "", None
     try:
@@ -120,6 +122,8 @@ def describe_drive(d: dict) -> str:
     if d["drive"] != "field":
         return "no screening: the wire is charged; beta is not the seeds' beta"
     leads = "neutral leads" if d["neutral_leads"] else "grounded leads"
+    if d["screening_tolerance"] != SCREENING_TOLERANCE:
+        leads += f"; screening tolerance {d['screening_tolerance']:g}"
     if not d["screening_length"]:
         return ("leads at +-bias/2, every site kept charge neutral by a screening potential: the seeds' "
                 f"electric field; {leads}")

@@ -89,6 +89,24 @@ class ConfigNeutralLeads:
         return f"ConfigNeutralLeads({_identity(self.config)})"
 
 
+@dataclass
+class ConfigScreeningTolerance:
+    """``screening_tolerance`` of a config sweep: disorder.screening_tolerance of one grid point
+    (None without a [disorder] table or at the default, 1e-6)."""
+
+    config: cfg.Config
+
+    def __call__(self, **params):
+        from ..screening import SCREENING_TOLERANCE
+
+        disorder = cfg.point_config(self.config, params).disorder
+        value = None if disorder is None else disorder["screening_tolerance"]
+        return None if value == SCREENING_TOLERANCE else value
+
+    def __repr__(self) -> str:
+        return f"ConfigScreeningTolerance({_identity(self.config)})"
+
+
 def sweep_observables(config: cfg.Config) -> tuple:
     """[sweep] observables, by default the arrays of spintex.sweep and, for textures, the torque fit."""
     if config.sweep is not None and config.sweep["observables"] is not None:
@@ -109,6 +127,7 @@ def run_sweep(config: cfg.Config, progress=True):
     energies = sw["energies"] if sw["energies"] is not None else config.solve["fermi_energy"]
     ds = sweep(ConfigModel(config), cfg.sweep_grid(config), energies, disorder=ConfigDisorder(config),
                drive=sw["drive"], screening_length=ConfigScreening(config), neutral_leads=ConfigNeutralLeads(config),
+               screening_tolerance=ConfigScreeningTolerance(config),
                observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
                samples_per_task=sw["samples_per_task"], run_dir=sw["checkpoint"], scheduler=sw["scheduler"],
                workers=sw["workers"], progress=progress)

@@ -43,6 +43,8 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
                               # constants) instead of keeping every site neutral
     neutral_leads = false     # drive = "field": the leads' bands rise with their chemical
                               # potentials (neutral reservoirs) instead of staying grounded
+    screening_tolerance = 1e-6  # drive = "field": the charge left (relative to the unscreened) at
+                              # which the screening stops, and the Fermi sea's tolerance (1e-10 ... 1e-2)
 
     [sweep]                   # optional: the same description over a grid (spintex.sweep on Dask)
     grid = { "texture.width" = [10.0, 20.0, 40.0], "disorder.onsite" = [0.01, 0.02] }
@@ -201,6 +203,22 @@ def _texture_section(data: dict, lattice: dict) -> dict:
     return {"kind": kind, **out}
 
 
+def _check_screening_tolerance(disorder: dict) -> None:
+    """disorder.screening_tolerance: in the field drive's range, and given only with drive = "field"
+    (:func:`spintex.screening.check_screening_tolerance`; ConfigError naming the key)."""
+    from ..screening import SCREENING_TOLERANCE, check_screening_tolerance
+
+    value = disorder["screening_tolerance"]
+    if value == SCREENING_TOLERANCE:
+        return
+    if disorder["drive"] != "field":
+        raise ConfigError(f"disorder.screening_tolerance applies to drive = 'field', not {disorder['drive']!r}")
+    try:
+        check_screening_tolerance(value, "field")
+    except ValueError as error:
+        raise ConfigError(f"disorder.{error}") from None
+
+
 def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     """Validate parsed TOML data (a dict of sections) into a :class:`Config`."""
     if not isinstance(data, dict):
@@ -231,6 +249,8 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     for key in ("screening_length", "neutral_leads"):
         if disorder is not None and disorder[key] and disorder["drive"] != "field":
             raise ConfigError(f"disorder.{key} applies to drive = 'field', not {disorder['drive']!r}")
+    if disorder is not None:
+        _check_screening_tolerance(disorder)
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
     sweep = sweep_section(data, texture, disorder, from_dict) if "sweep" in data else None

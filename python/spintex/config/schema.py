@@ -162,6 +162,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "drive": (_choice("field", "bias", "left"), "field"),
     "screening_length": (_real(nonnegative=True), 0.0),
     "neutral_leads": (_flag, False),
+    "screening_tolerance": (_real(positive=True), 1e-6),
 }
 
 SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
