@@ -338,10 +338,10 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         drive="field" only: the charge left (``Response.neutrality``, relative to the unscreened
         charge; with a screening length the Poisson residual) at which the screening stops, and the
         Fermi sea's tolerance (its contour error certified below 0.01 x it,
-        ``contour_error_estimate``).  Default 1e-6; allowed 1e-10 ... 1e-2.  1e-4, the neutrality
-        the seeds' comparisons need, moves the torque by about 4e-6 of its largest value and saves
-        one GMRES step and the certifying rule: 1.3-1.6x faster on bench_drives.py's 200 x 6 x 6 bar
-        (docs/benchmarks.md).
+        ``contour_error_estimate``).  Default 1e-6; allowed 1e-10 ... 1e-2.  The screening's part
+        of the torque moves by a few times the tolerance (docs/physics.md section 12); 1e-4 moves
+        bench_drives.py's 200 x 6 x 6 bar's torque by 3.5e-6 of its largest value and runs it about
+        1.5x faster (one GMRES step and the certifying contour rule fewer; docs/benchmarks.md).
 
     Without disorder ``ds_i = (1/2pi) Tr[sigma (G^R Gamma_lead G^A)_ii]`` and the particle current
     through every slice boundary equals T / 2pi (Landauer).  An energy with no propagating
