@@ -203,22 +203,6 @@ def _texture_section(data: dict, lattice: dict) -> dict:
     return {"kind": kind, **out}
 
 
-def _check_screening_tolerance(disorder: dict) -> None:
-    """disorder.screening_tolerance: in the field drive's range, and given only with drive = "field"
-    (:func:`spintex.screening.check_screening_tolerance`; ConfigError naming the key)."""
-    from ..screening import SCREENING_TOLERANCE, check_screening_tolerance
-
-    value = disorder["screening_tolerance"]
-    if value == SCREENING_TOLERANCE:
-        return
-    if disorder["drive"] != "field":
-        raise ConfigError(f"disorder.screening_tolerance applies to drive = 'field', not {disorder['drive']!r}")
-    try:
-        check_screening_tolerance(value, "field")
-    except ValueError as error:
-        raise ConfigError(f"disorder.{error}") from None
-
-
 def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
     """Validate parsed TOML data (a dict of sections) into a :class:`Config`."""
     if not isinstance(data, dict):
@@ -246,11 +230,9 @@ def from_dict(data: dict, *, source: str = "<dict>", text: str = "") -> Config:
                           "(the leads' band-shift response is not implemented on the SCBA's site pairs)")
     if disorder is not None and disorder["soc"] and lattice["kind"] == "chain":
         raise ConfigError("disorder.soc > 0 needs a strip or a bar (corner hoppings around impurities)")
-    for key in ("screening_length", "neutral_leads"):
-        if disorder is not None and disorder[key] and disorder["drive"] != "field":
+    for key in ("screening_length", "neutral_leads", "screening_tolerance"):  # the field drive's options
+        if disorder is not None and disorder[key] != DISORDER[key][1] and disorder["drive"] != "field":
             raise ConfigError(f"disorder.{key} applies to drive = 'field', not {disorder['drive']!r}")
-    if disorder is not None:
-        _check_screening_tolerance(disorder)
     if disorder is not None and solve["temperature"] != 0:
         raise ConfigError("with [disorder], spintex solves linear response at T = 0: set solve.temperature = 0")
     sweep = sweep_section(data, texture, disorder, from_dict) if "sweep" in data else None

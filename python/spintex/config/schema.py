@@ -39,6 +39,16 @@ def _real(*, positive=False, nonnegative=False, nonzero=False):
     return check
 
 
+def _screening_tolerance(key, value):
+    """The field drive's screening tolerance: the range of :func:`spintex.screening.check_screening_tolerance`."""
+    from ..screening import check_screening_tolerance  # (the library's check, its message under this key)
+
+    try:
+        return check_screening_tolerance(value, "field")
+    except ValueError as error:
+        raise ConfigError(f"{key}{str(error).removeprefix('screening_tolerance')}") from None
+
+
 def _flag(key, value):
     if not isinstance(value, bool):
         raise _fail(key, "true or false", value)
@@ -162,7 +172,7 @@ DISORDER = {  # optional section: Born variances (CONVENTIONS.md), solved by lin
     "drive": (_choice("field", "bias", "left"), "field"),
     "screening_length": (_real(nonnegative=True), 0.0),
     "neutral_leads": (_flag, False),
-    "screening_tolerance": (_real(positive=True), 1e-6),
+    "screening_tolerance": (_screening_tolerance, 1e-6),
 }
 
 SECTIONS = ("lattice", "model", "texture", "solve", "disorder", "sweep")
