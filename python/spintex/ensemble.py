@@ -13,23 +13,21 @@ from .dataset import FIELDS
 from .disorder import RunningMean
 from .observables import ARRAY_FIELDS
 from .response import sample_values
-from .screening import SCREENING_TOLERANCE
+from .screening import DEFAULT_FIELD, FieldOptions
 
 #: what a sampled chunk can average (per realization)
 SAMPLED = (*ARRAY_FIELDS, "transmission")
 
 
-def sample_chunk(model, energies, disorder, drive, samples: range, names, screening_length: float = 0.0,
-                 neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE) -> dict:
+def sample_chunk(model, energies, disorder, drive, samples: range, names,
+                 field: FieldOptions = DEFAULT_FIELD) -> dict:
     """Count, mean and M2 (Welford, in sample order) of ``names`` over ``samples``, per energy
-    (``screening_length``, ``neutral_leads``, ``screening_tolerance``: of the field drive, as in
-    :func:`spintex.linear_response`)."""
+    (``field``: the field drive's options)."""
     stats = []
     for e in energies:
         s = RunningMean()
         for k in samples:
-            values = sample_values(model, float(e), disorder, drive, k, screening_length, neutral_leads,
-                                   screening_tolerance)
+            values = sample_values(model, float(e), disorder, drive, k, field)
             s.add({n: values[n] for n in names})
         stats.append(s)
     dims = {n: ("energy", *FIELDS[n][0]) for n in names}

@@ -29,7 +29,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, accumulation_fields, balance_split, check_drive
 from . import units
 from .sea import FermiSea, correlator_bytes
-from .screening import SCREENING_TOLERANCE, check_screening_tolerance, field_drive_options, with_screening
+from .screening import SCREENING_TOLERANCE, FieldOptions, with_screening
 
 
 def check_scba(disorder) -> Disorder:
@@ -148,8 +148,7 @@ class PeriodicWire:
         periodic cross-section's Laplacian is the chain's (Dirichlet ends at the grounded leads).
         ``screening_tolerance`` (drive="field" only): the neutrality and the Fermi sea's tolerance,
         as in :func:`spintex.linear_response`."""
-        length, _ = field_drive_options(drive, screening_length)
-        tolerance = check_screening_tolerance(screening_tolerance, drive)
+        field = FieldOptions.of(drive, screening_length, screening_tolerance=screening_tolerance)
         if drive == "thermal":
             raise ValueError("PeriodicWire.linear_response takes the lead drives ('left', 'right', 'bias', 'field'); "
                              "for the thermal drive call PeriodicWire.thermal_response(energy, temperature=...)")
@@ -165,8 +164,8 @@ class PeriodicWire:
         lad = solve_ladder(corr, born, left=wl, right=wr)
         sites, bonds, info = lad.sites / (2 * np.pi), lad.bonds / (2 * np.pi), {}
         if drive == "field":
-            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder, tolerance), sites, bonds,
-                                                self.model, length, tolerance=tolerance)
+            sites, bonds, info = with_screening(lambda: self.fermi_sea(energy, disorder, field.tolerance), sites,
+                                                bonds, self.model, field)
         r = Response.from_blocks(
             self.model, sites, bonds, energy=energy, drive=drive,
             spin_transmission=np.full((2, 2), np.nan),

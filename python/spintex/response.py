@@ -34,8 +34,7 @@ from .disorder import (Disorder, PairBornMap, PairCorrelator, RunningMean, latti
 from .integration import Progress, _integrate, _threshold_hits, _threshold_name
 from .model import IDENTITY2, Model
 from .observables import ARRAY_FIELDS, Response, site_observables
-from .screening import (NO_CHANNEL_FOR_NEUTRAL_LEADS, SCREENING_TOLERANCE, check_screening_tolerance,
-                        field_drive_options, no_screening, with_screening)
+from .screening import DEFAULT_FIELD, NO_CHANNEL_FOR_NEUTRAL_LEADS, FieldOptions, no_screening, with_screening
 from .sea import FermiSea
 from . import units
 
@@ -75,11 +74,10 @@ def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
     return sites, bonds, info
 
 
-def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening_length: float = 0.0,
-                  neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE):
+def _clean_blocks(model: Model, energy: float, drive: str, local=None, field: FieldOptions = DEFAULT_FIELD):
     """Site and bond blocks of a clean system (or one realization given by ``local`` on-site
-    blocks), with the transmission data of the lead-injected sweep (the field drive's options as in
-    :func:`linear_response`)."""
+    blocks), with the transmission data of the lead-injected sweep (``field``: the field drive's
+    options)."""
     sites, bonds, batch = _lead_blocks(model, np.array([energy]), drive, local)
     sites, bonds = sites[0], bonds[0]
     info = {"transmission": float(batch["transmission"][0]), "spin_transmission": batch["spin_transmission"][0],
@@ -87,22 +85,14 @@ def _clean_blocks(model: Model, energy: float, drive: str, local=None, screening
     if drive == "field":
         m = model if local is None else model.with_onsite(local)
         sites, bonds, extra = with_screening(
-            lambda: FermiSea(m, energy, tolerance=screening_tolerance, lead_probe=neutral_leads), sites, bonds, m,
-            screening_length, _lead_shift(drive, neutral_leads), screening_tolerance)
+            lambda: FermiSea(m, energy, tolerance=field.tolerance, lead_probe=field.neutral_leads), sites, bonds, m,
+            field)
         info.update(extra)
     return sites, bonds, info
 
 
-def _lead_shift(drive: str, neutral_leads: bool):
-    """The leads' band shifts of a drive with neutral leads (each band follows its chemical
-    potential: DRIVE_WEIGHTS), or None (grounded leads)."""
-    return DRIVE_WEIGHTS[drive] if neutral_leads else None
-
-
-def clean_response(model: Model, energy: float, drive: str, screening_length: float = 0.0,
-                   neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
-    sites, bonds, info = _clean_blocks(model, energy, drive, screening_length=screening_length,
-                                       neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
+def clean_response(model: Model, energy: float, drive: str, field: FieldOptions = DEFAULT_FIELD) -> Response:
+    sites, bonds, info = _clean_blocks(model, energy, drive, field=field)
     return Response.from_blocks(model, sites, bonds, energy=energy, drive=drive,
                                 parameters={"energy": energy, "drive": drive}, units=units.of_drive(drive),
                                 **info)
@@ -141,9 +131,9 @@ def clean_batch(model: Model, energies: np.ndarray, drive: str) -> Response:
 
 
 def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *, ladder: str = "gmres",
-                  solution=None, screening_length: float = 0.0, neutral_leads: bool = False,
-                  screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
-    """Linear response of ``drive`` in the SCBA with vertex corrections.
+                  solution=None, field: FieldOptions = DEFAULT_FIELD) -> Response:
+    """Linear response of ``drive`` in the SCBA with vertex corrections (``field``: the field
+    drive's options).
 
     ``transmission`` is the dimensionless conductance g = 2 pi x the current into the drain lead
     (per unit bias for the bias and field drives), which includes the diffuse (vertex) part;
@@ -155,7 +145,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     not the same through every slice; the lead currents are.  ``solution``: the SCBA solution at
     ``energy`` if already solved (the batch starts each energy from its neighbour's).
     """
-    if neutral_leads and disorder.soc:
+    if field.neutral_leads and disorder.soc:
         raise NotImplementedError("neutral_leads=True with spin-orbit impurities in SCBA (disorder.soc > 0): the "
                                   "leads' band-shift response is not implemented on the site pairs; use "
                                   "neutral_leads=False (grounded leads) or disorder method='samples'")
@@ -165,8 +155,7 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     wl, wr = DRIVE_WEIGHTS[drive]
     channels = open_channels(model, energy)
     if not disorder.soc and not _drive_enters(drive, channels):
-        return _no_channel_response(model, energy, disorder, drive, channels, screening_length, neutral_leads,
-                                    screening_tolerance)
+        return _no_channel_response(model, energy, disorder, drive, channels, field)
     _refuse_opening_threshold(model, energy, drive)
     corr, born, sol = fermi_level_system(model, energy, disorder, solution=solution)
     lad = solve_ladder(corr, born, left=wl, right=wr, method=ladder)
@@ -174,13 +163,12 @@ def scba_response(model: Model, energy: float, disorder: Disorder, drive: str, *
     info, seas, sea_terms = {}, [], None
 
     def make_sea():
-        seas.append(FermiSea(model, energy, disorder, tolerance=screening_tolerance, initial=sol.self_energy,
-                             lead_probe=neutral_leads))
+        seas.append(FermiSea(model, energy, disorder, tolerance=field.tolerance, initial=sol.self_energy,
+                             lead_probe=field.neutral_leads))
         return seas[-1]
 
     if drive == "field":
-        sites, bonds, info = with_screening(make_sea, sites, bonds, model, screening_length,
-                                            _lead_shift(drive, neutral_leads), screening_tolerance)
+        sites, bonds, info = with_screening(make_sea, sites, bonds, model, field)
         if disorder.soc and seas:  # the screening's response on the pairs, for the spin-orbit balance
             sea_terms = seas[0].pair_terms(info["screening_potential"][:, None, None] * IDENTITY2)
     r = Response.from_blocks(
@@ -229,17 +217,15 @@ def _refuse_opening_threshold(model: Model, energy: float, drive: str) -> None:
 
 
 def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive: str, channels,
-                         screening_length: float = 0.0, neutral_leads: bool = False,
-                         screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
+                         field: FieldOptions = DEFAULT_FIELD) -> Response:
     """The SCBA response where no lead the drive raises has an open channel: zero, as for a clean
     wire (nothing enters the wire), without an SCBA solve, which on the real axis outside the
     leads' continuum has nothing to converge on (the wire's bound states make it oscillate)."""
-    if neutral_leads:
+    if field.neutral_leads:
         raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
     N, nb = model.lattice.num_sites, len(model.bonds)
     zero_sites, zero_bonds = np.zeros((N, 2, 2), complex), np.zeros((nb, 2, 2), complex)
-    info = ({**no_screening(model), "screening_length": screening_length, "neutral_leads": False,
-             "screening_tolerance": screening_tolerance} if drive == "field" else {})
+    info = {**no_screening(model), **field.fields()} if drive == "field" else {}
     r = Response.from_blocks(
         model, zero_sites, zero_bonds, energy=energy, drive=drive, spin_transmission=np.full((2, 2), np.nan),
         open_channels=channels, parameters={"energy": energy, "drive": drive, "disorder": disorder,
@@ -252,22 +238,18 @@ def _no_channel_response(model: Model, energy: float, disorder: Disorder, drive:
 
 
 def sampled_response(model: Model, energy: float, disorder: Disorder, drive: str, *, progress=None,
-                     screening_length: float = 0.0, neutral_leads: bool = False,
-                     screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
+                     field: FieldOptions = DEFAULT_FIELD) -> Response:
     """Average of the exact response over ``disorder.samples`` seeded realizations, with
     standard errors (``*_stderr`` fields).  Realizations run on threads (the C++ sweeps release
     the GIL), each with its own random stream, so the result does not depend on the number of
     workers.  The field drive screens each realization by its own potential."""
-    stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, screening_length,
-                                                          neutral_leads, screening_tolerance),
+    stats = sample_mean(disorder, lambda k: sample_values(model, energy, disorder, drive, k, field),
                         workers=disorder.workers or os.cpu_count() or 1, progress=progress)
-    return averaged_response(model, energy, disorder, drive, stats, screening_length, neutral_leads,
-                             screening_tolerance)
+    return averaged_response(model, energy, disorder, drive, stats, field)
 
 
 def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k: int,
-                  screening_length: float = 0.0, neutral_leads: bool = False,
-                  screening_tolerance: float = SCREENING_TOLERANCE) -> dict:
+                  field: FieldOptions = DEFAULT_FIELD) -> dict:
     """The arrays of realization k (drawn from ``SeedSequence(seed, spawn_key=(k,))``): the exact
     response of that realization, with its transmission."""
     rng = np.random.default_rng(sample_stream(disorder, k))
@@ -275,16 +257,15 @@ def sample_values(model: Model, energy: float, disorder: Disorder, drive: str, k
         m, local = realization(model, disorder, rng), None
     else:  # the random potential enters the sweep as a static local term: no device copy
         m, local = model, random_site_blocks(model, disorder, rng)
-    sites, bonds, info = _clean_blocks(m, energy, drive, local, screening_length, neutral_leads, screening_tolerance)
+    sites, bonds, info = _clean_blocks(m, energy, drive, local, field)
     return {**lattice_arrays(model, Response.from_blocks(m, sites, bonds)), "transmission": info["transmission"]}
 
 
 def averaged_response(model: Model, energy: float, disorder: Disorder, drive: str, stats: RunningMean,
-                      screening_length: float = 0.0, neutral_leads: bool = False,
-                      screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
+                      field: FieldOptions = DEFAULT_FIELD) -> Response:
     """The Response of the sample statistics ``stats`` (means, and ``*_stderr`` fields), with the
-    field drive's ``screening_length``, ``neutral_leads`` and ``screening_tolerance`` (None for other
-    drives)."""
+    field drive's options ``field`` (its ``screening_length``, ``neutral_leads`` and
+    ``screening_tolerance`` fields; None for other drives)."""
     r = Response(**{k: stats.mean[k] for k in ARRAY_FIELDS}, energy=energy, drive=drive,
                  transmission=float(stats.mean["transmission"]),
                  spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, energy),
@@ -294,8 +275,8 @@ def averaged_response(model: Model, energy: float, disorder: Disorder, drive: st
     for name in (*ARRAY_FIELDS, "transmission"):
         setattr(r, f"{name}_stderr", stats.stderr(name))
     if drive == "field":
-        r.screening_length, r.neutral_leads = screening_length, neutral_leads
-        r.screening_tolerance = screening_tolerance
+        for name, value in field.fields().items():
+            setattr(r, name, value)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
 
@@ -349,8 +330,7 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
     """
     check_model(model)
     energies = energy_batch(energy, "energy")
-    length, neutral = field_drive_options(drive, screening_length, neutral_leads)
-    tolerance = check_screening_tolerance(screening_tolerance, drive)
+    field = FieldOptions.of(drive, screening_length, neutral_leads, screening_tolerance)
     if drive == "thermal":
         from .thermal import thermal_response  # thermal.py builds on this module
 
@@ -367,20 +347,17 @@ def linear_response(model: Model, energy: float | np.ndarray, *, disorder: Disor
         raise ValueError(f"circuit={circuit!r} applies to drive='thermal' only: the other drives are closed circuits")
     drive = check_drive(drive, lead)
     if energies is not None:
-        return batched_response(model, energies, disorder, drive, length, neutral, tolerance)
+        return batched_response(model, energies, disorder, drive, field)
     energy = finite_float(energy, "energy")
     if disorder is None:
-        return clean_response(model, energy, drive, length, neutral, tolerance)
+        return clean_response(model, energy, drive, field)
     if check_disorder(disorder).method == "scba":
-        return scba_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral,
-                             screening_tolerance=tolerance)
-    return sampled_response(model, energy, disorder, drive, screening_length=length, neutral_leads=neutral,
-                            screening_tolerance=tolerance)
+        return scba_response(model, energy, disorder, drive, field=field)
+    return sampled_response(model, energy, disorder, drive, field=field)
 
 
 def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | None, drive: str,
-                     screening_length: float = 0.0, neutral_leads: bool = False,
-                     screening_tolerance: float = SCREENING_TOLERANCE) -> Response:
+                     field: FieldOptions = DEFAULT_FIELD) -> Response:
     """:func:`linear_response` at each of K energies as one Response with a leading energy axis.
 
     Clean lead drives: all energies in one C++ call (OpenMP over energies, GIL released).  The
@@ -391,25 +368,20 @@ def batched_response(model: Model, energies: np.ndarray, disorder: Disorder | No
     if disorder is None:
         if drive != "field":
             return clean_batch(model, energies, drive)
-        return each_energy(lambda e: clean_response(model, e, drive, screening_length, neutral_leads,
-                                                    screening_tolerance), energies, "field drive")
+        return each_energy(lambda e: clean_response(model, e, drive, field), energies, "field drive")
     if check_disorder(disorder).method == "samples":
-        return each_energy(lambda e: sampled_response(model, e, disorder, drive, screening_length=screening_length,
-                                                      neutral_leads=neutral_leads,
-                                                      screening_tolerance=screening_tolerance),
-                           energies, "disorder samples")
+        return each_energy(lambda e: sampled_response(model, e, disorder, drive, field=field), energies,
+                           "disorder samples")
     previous = None
 
     def solve(e):
         nonlocal previous
         if not disorder.soc and not _drive_enters(drive, open_channels(model, e)):
-            return scba_response(model, e, disorder, drive, screening_length=screening_length,  # zero: no solve
-                                 neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
+            return scba_response(model, e, disorder, drive, field=field)  # zero: no solve
         _refuse_opening_threshold(model, e, drive)  # before the solve it would waste
         sol = scba(model, e, disorder, initial=previous)
         previous = sol.self_energy
-        return scba_response(model, e, disorder, drive, solution=sol, screening_length=screening_length,
-                             neutral_leads=neutral_leads, screening_tolerance=screening_tolerance)
+        return scba_response(model, e, disorder, drive, solution=sol, field=field)
 
     return each_energy(solve, energies, "SCBA")
 

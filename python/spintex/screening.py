@@ -30,6 +30,7 @@ grounded leads, a uniform field between neutral ones.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -267,18 +268,48 @@ def check_screening_tolerance(value, drive) -> float:
     return x
 
 
-def field_drive_options(drive, screening_length=None, neutral_leads=False) -> tuple[float, bool]:
-    """The checked ``screening_length`` (:func:`check_screening_length`: 0.0 is perfect screening)
-    and ``neutral_leads`` of a drive, as (float, bool): ValueError naming the argument where one is
-    given with a drive other than "field" (a ``screening_length`` of None and ``neutral_leads``
-    False are not given) or is not a length / a boolean."""
-    if screening_length is not None and drive != "field":
-        raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, got drive={drive!r}")
-    if not isinstance(neutral_leads, (bool, np.bool_)):
-        raise ValueError(f"neutral_leads must be True or False, got {neutral_leads!r}")
-    if neutral_leads and drive != "field":
-        raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
-    return check_screening_length(screening_length), bool(neutral_leads)
+@dataclass(frozen=True)
+class FieldOptions:
+    """The field drive's options, checked: what :func:`spintex.linear_response` calls
+    ``screening_length`` (``length``: Thomas-Fermi screening over it, 0.0 perfect neutrality),
+    ``neutral_leads`` and ``screening_tolerance`` (``tolerance``: the neutrality and the Fermi
+    sea's tolerance).  One value carries them through the engine (responses, sample chunks,
+    sweeps); the default is the default field drive, and what the other drives carry unused.
+    Build it from user arguments with :meth:`of`."""
+
+    length: float = 0.0
+    neutral_leads: bool = False
+    tolerance: float = SCREENING_TOLERANCE
+
+    @classmethod
+    def of(cls, drive, screening_length=None, neutral_leads=False, screening_tolerance=None) -> FieldOptions:
+        """The options of ``drive`` from user arguments: ValueError naming the argument where one is
+        given with a drive other than "field" (None, False and None are not given) or is out of its
+        range (:func:`check_screening_length`, :func:`check_screening_tolerance`)."""
+        if screening_length is not None and drive != "field":
+            raise ValueError(f"screening_length={screening_length!r} applies to drive='field' only, "
+                             f"got drive={drive!r}")
+        if not isinstance(neutral_leads, (bool, np.bool_)):
+            raise ValueError(f"neutral_leads must be True or False, got {neutral_leads!r}")
+        if neutral_leads and drive != "field":
+            raise ValueError(f"neutral_leads=True applies to drive='field' only, got drive={drive!r}")
+        return cls(check_screening_length(screening_length), bool(neutral_leads),
+                   check_screening_tolerance(screening_tolerance, drive))
+
+    @property
+    def lead_shift(self) -> tuple[float, float] | None:
+        """The leads' band shifts (v_L, v_R) with neutral leads: each band follows its chemical
+        potential, +1/2 and -1/2 as in the bias; None with grounded leads."""
+        return (0.5, -0.5) if self.neutral_leads else None
+
+    def fields(self) -> dict:
+        """The Response fields that record these options."""
+        return {"screening_length": self.length, "neutral_leads": self.neutral_leads,
+                "screening_tolerance": self.tolerance}
+
+
+#: the default field drive (perfect neutrality, grounded leads, SCREENING_TOLERANCE)
+DEFAULT_FIELD = FieldOptions()
 
 
 def permittivity(sea: FermiSea, screening_length: float) -> float:
@@ -408,28 +439,28 @@ def no_screening(model: Model) -> dict:
             "screening_iterations": 0, "contour_nodes": 0, "contour_error_estimate": 0.0}
 
 
-def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model, screening_length: float = 0.0,
-                   lead_shift=None, tolerance: float = SCREENING_TOLERANCE):
-    """Add the screening response to Fermi-surface blocks (the field drive; ``screening_length``
-    > 0: Thomas-Fermi screening, :func:`screen`); returns the new blocks and the fields that
-    document it.  The Fermi sea (``make_sea()``) is built only if the blocks carry charge: with no
-    lead channel open at the Fermi energy (below or above every band) the bias response is zero
-    and so is its screening, while the sea's contour would have nothing to integrate (a full or an
-    empty band).
+def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
+                   options: FieldOptions = DEFAULT_FIELD):
+    """Add the screening response to Fermi-surface blocks (the field drive with ``options``;
+    ``options.length`` > 0: Thomas-Fermi screening, :func:`screen`); returns the new blocks and the
+    fields that document it.  The Fermi sea (``make_sea()``) is built only if the blocks carry
+    charge: with no lead channel open at the Fermi energy (below or above every band) the bias
+    response is zero and so is its screening, while the sea's contour would have nothing to
+    integrate (a full or an empty band).
 
-    ``lead_shift`` (v_L, v_R): neutral leads, each lead's band shifted with its chemical potential
-    (docs/physics.md, section 12).  The device's static response to those band shifts is added to
-    the blocks before the screening, and the Poisson equation (a screening length) takes the
-    leads' potentials v_a as its Dirichlet values: (-Delta u)_i = sum_j (u_i - u_j) + (u_i - v_a)
+    Neutral leads (``options.lead_shift`` (v_L, v_R)): each lead's band shifted with its chemical
+    potential (docs/physics.md, section 12).  The device's static response to those band shifts is
+    added to the blocks before the screening, and the Poisson equation (a screening length) takes
+    the leads' potentials v_a as its Dirichlet values: (-Delta u)_i = sum_j (u_i - u_j) + (u_i - v_a)
     on an end site of lead a, i.e. (chi - kappa(-Delta)) u = -(n + kappa v_a 1_ends).  Without a
-    screening length (perfect neutrality) the boundary values do not enter.  ``tolerance``: the
-    screening's (:func:`screen`; the sea's own is ``make_sea``'s to set, normally the same)."""
+    screening length (perfect neutrality) the boundary values do not enter.  ``options.tolerance``:
+    the screening's (:func:`screen`; the sea's own is ``make_sea``'s to set, normally the same)."""
+    screening_length, lead_shift, tolerance = options.length, options.lead_shift, options.tolerance
     unscreened = site_observables(model, sites)["charge_density"]
     if not np.any(unscreened):
         if lead_shift is not None:
             raise ValueError(NO_CHANNEL_FOR_NEUTRAL_LEADS)
-        return sites, bonds, {**no_screening(model), "screening_length": screening_length, "neutral_leads": False,
-                              "screening_tolerance": tolerance}
+        return sites, bonds, {**no_screening(model), **options.fields()}
     sea = make_sea()
     N = model.lattice.num_sites
     source, u0 = unscreened, np.zeros(N)
@@ -457,6 +488,5 @@ def with_screening(make_sea: Callable[[], FermiSea], sites, bonds, model: Model,
     info = {"screening_potential": u, "unscreened_charge_density": unscreened,
             "neutrality": float(np.abs(residual).max() / max(np.abs(unscreened).max(), 1e-300)),
             "screening_iterations": iterations, "contour_nodes": sea.nodes.size,
-            "contour_error_estimate": sea.error_estimate, "screening_length": screening_length,
-            "neutral_leads": lead_shift is not None, "screening_tolerance": tolerance}
+            "contour_error_estimate": sea.error_estimate, **options.fields()}
     return sites, bonds, info

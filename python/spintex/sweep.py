@@ -35,7 +35,7 @@ from .observables import Response
 from .response import DRIVE_WEIGHTS, averaged_response, linear_response
 from . import units
 from .runner import check_execution, run_chunks
-from .screening import SCREENING_TOLERANCE, check_screening_length, check_screening_tolerance, field_drive_options
+from .screening import DEFAULT_FIELD, SCREENING_TOLERANCE, FieldOptions, check_screening_length
 
 #: scalar outputs computed from each response by st.fit_torque
 FIT_REDUCTIONS = ("beta", "adiabatic", "nonadiabatic", "residual")
@@ -238,19 +238,18 @@ class Job:
         disorder = self.disorder(**pick(self.disorder, params)) if callable(self.disorder) else self.disorder
         return drive, disorder
 
-    def field_options(self, point) -> tuple[float, bool, float]:
-        """The checked (screening_length, neutral_leads, screening_tolerance) of a grid point
-        (:func:`field_drive_options`, :func:`check_screening_tolerance`): its grid values, else the
-        sweep's, called with the point's parameters where callables."""
+    def field_options(self, point) -> FieldOptions:
+        """The checked field-drive options of a grid point (:meth:`FieldOptions.of`): its grid
+        values, else the sweep's, called with the point's parameters where callables."""
         params = self.parameters(point)
 
         def value(name, given):
             return params.get(name, given(**pick(given, params)) if callable(given) else given)
 
         drive = params.get("drive", self.drive)
-        return (*field_drive_options(drive, value("screening_length", self.screening_length),
-                                     value("neutral_leads", self.neutral_leads)),
-                check_screening_tolerance(value("screening_tolerance", self.screening_tolerance), drive))
+        return FieldOptions.of(drive, value("screening_length", self.screening_length),
+                               value("neutral_leads", self.neutral_leads),
+                               value("screening_tolerance", self.screening_tolerance))
 
     def setup(self, point):
         """(model, drive, disorder) of a grid point."""
@@ -275,7 +274,10 @@ class Job:
     def manifest(self, chunks) -> dict:
         """What identifies the sweep: a folder holding another manifest is refused."""
         disorders = [self.drive_and_disorder(p)[1] for p in self.points()]
-        lengths, neutral, tolerances = zip(*(self.field_options(p) for p in self.points()))
+        options = [self.field_options(p) for p in self.points()]
+        lengths = [o.length for o in options]
+        neutral = [o.neutral_leads for o in options]
+        tolerances = [o.tolerance for o in options]
         return {"build": fingerprint(self.build), "grid": {k: [repr(v) for v in vs] for k, vs in self.grid.items()},
                 "energies": [repr(e) for e in self.energies], "drive": self.drive,
                 "disorder": [fingerprint(d) for d in disorders], "observables": list(self.observables),
@@ -345,8 +347,8 @@ class Job:
         if self.reductions or any(n in FIT_REDUCTIONS for n in self.observables):
             model, drive, disorder = self.setup(point)
             energies = self.energies[erange[0]:erange[1]]
-            options = self.field_options(point)
-            responses = [averaged_response(model, e, disorder, drive, s, *options) for e, s in zip(energies, stats)]
+            field = self.field_options(point)
+            responses = [averaged_response(model, e, disorder, drive, s, field) for e, s in zip(energies, stats)]
             data.update(self.reduce(model, responses))
         return data
 
@@ -407,7 +409,7 @@ class Job:
         model, drive, disorder = self.setup(chunk.point)
         energies = self.energies[chunk.energies[0]:chunk.energies[1]]
         if chunk.samples is None:
-            responses = solve_energies(model, energies, disorder, drive, *self.field_options(chunk.point))
+            responses = solve_energies(model, energies, disorder, drive, self.field_options(chunk.point))
             data = {}
             for name in (n for n in self.observables if n in FIELDS):
                 values = [getattr(r, name) for r in responses]
@@ -418,7 +420,7 @@ class Job:
             data.update(self.reduce(model, responses))
         else:
             data = sample_chunk(model, energies, disorder, drive, range(*chunk.samples), self.sampled_names(),
-                                *self.field_options(chunk.point))
+                                self.field_options(chunk.point))
         positions = model.lattice.positions
         return {**data, **{n: (("site",), positions[:, a]) for a, n in enumerate("xyz"[:positions.shape[1]])}}
 
@@ -445,14 +447,13 @@ class Job:
         return out
 
 
-def solve_energies(model: Model, energies, disorder, drive, screening_length: float = 0.0,
-                   neutral_leads: bool = False, screening_tolerance: float = SCREENING_TOLERANCE) -> list:
+def solve_energies(model: Model, energies, disorder, drive, field: FieldOptions = DEFAULT_FIELD) -> list:
     """One Response per energy (the place to call the batched solver once it takes an array); the
     field drive's options only with that drive."""
     if drive != "field":
         return [linear_response(model, float(e), disorder=disorder, drive=drive) for e in energies]
-    return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=screening_length,
-                            neutral_leads=neutral_leads, screening_tolerance=screening_tolerance) for e in energies]
+    return [linear_response(model, float(e), disorder=disorder, drive=drive, screening_length=field.length,
+                            neutral_leads=field.neutral_leads, screening_tolerance=field.tolerance) for e in energies]
 
 
 # ----------------------------------------------------------------------------- ensembles
@@ -481,7 +482,7 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     stats = RunningMean()
     for path in paths:
         stats.merge(chunk_stats(read_chunk(path), 0))
-    return averaged_response(model, energy, disorder, drive, stats, *job.field_options(()))
+    return averaged_response(model, energy, disorder, drive, stats, job.field_options(()))
 
 
 @dataclass
