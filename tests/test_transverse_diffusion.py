@@ -114,6 +114,65 @@ def test_scalar_diffusion_of_eq_70():
     assert cont.transverse_diffusion_constant(d, tau, m) * k**2 == pytest.approx(2j * m, rel=1e-13)  # Eq. 75
 
 
+def spiral_spin_current(E, M, dim, points, temperature, q=1e-4):
+    """-(1/q) d j_y / d mu_s at fixed charge of a spin-split Fermi sea in a spiral texture
+    (n x d_x n = q y), from the exact eigenstates of the rotating frame's hypercubic lattice
+    (dim 1 or 2, ``points`` k points per axis, Fermi smearing ``temperature``): H(k) = eps'(k) -
+    M sigma_z - 2 sin(q/2) sin k_x sigma_y, the spin current (1/2){dH/dk_x, sigma_y}, the lower
+    (majority) band filled to mu_up, the upper to mu_down; no expansion in q or Fermi-surface
+    average."""
+    k = (np.arange(points) + 0.5) * 2 * np.pi / points - np.pi
+    kx, rest = k, 0.0
+    if dim == 2:
+        kx, ky = (a.ravel() for a in np.meshgrid(k, k, indexing="ij"))
+        rest = -2 * np.cos(ky)
+    eps = -2 * np.cos(q / 2) * np.cos(kx) + rest
+    b = -2 * np.sin(q / 2) * np.sin(kx)
+    split = np.sqrt(M * M + b * b)
+    dj, dn = [], []
+    for sign in (-1, 1):  # majority (lower band, <sigma_y> = -b/E), minority
+        current = 2 * np.cos(q / 2) * np.sin(kx) * (sign * b / split) - 2 * np.sin(q / 2) * np.cos(kx)
+        x = np.clip((eps + sign * split - E) / temperature, -60, 60)
+        weight = 1 / (4 * temperature * np.cosh(x / 2) ** 2)  # d f / d mu
+        dj.append(np.mean(weight * current))
+        dn.append(np.mean(weight))
+    # mu_up += mu_s dn_down / (dn_up + dn_down), mu_down -= mu_s dn_up / (...): the charge fixed
+    return (dj[0] * dn[1] - dj[1] * dn[0]) / (dn[0] + dn[1]) / q
+
+
+@pytest.mark.parametrize("E, M", [(-0.8, 0.5), (-0.4, 0.25), (-1.5, 0.2)])
+def test_accumulation_spin_current_of_the_chain_is_the_spiral_s(E, M):
+    """The formula's Fermi-surface reduction against the exact spiral (measured 1.4e-6 - 5.2e-6, the
+    smearing's O(T^2): 1.3e-6 at E = -1.5 with T halved), and its closed form on the chain."""
+    c = cont.accumulation_spin_current(E, M, 1)
+    assert spiral_spin_current(E, M, 1, 200_000, 2e-3) == pytest.approx(c, rel=1e-5)
+    v = np.sqrt(4 - (E + M) ** 2) + np.sqrt(4 - (E - M) ** 2)
+    assert c == pytest.approx((4 - E**2) / (np.pi * M * v), rel=1e-12)
+
+
+def test_accumulation_spin_current_of_the_square_lattice_is_the_spiral_s():
+    """In 2D (the M/d term and the Fermi-surface averages <v_x^2>): the k grid's error falls as the
+    smearing's T^2 (measured 7.4e-4 at 1000 points and T = 0.06, 1.8e-4 at 2000 and 0.03)."""
+    c = cont.accumulation_spin_current(-1.0, 0.3, 2)
+    coarse, fine = (abs(spiral_spin_current(-1.0, 0.3, 2, n, t) / c - 1) for n, t in ((1000, 0.06), (2000, 0.03)))
+    assert fine < 2.5e-4 and 3 < coarse / fine < 5
+
+
+def test_accumulation_spin_current_limits():
+    """Zero where a spin band is empty (a half metal: no accumulation at fixed charge); the
+    disorder factor a^2 / (1 + a^2) of seed 003's precessing term (a = 2M / (gamma_up + gamma_down))
+    on the v^2 / 2M part only; arrays broadcast."""
+    assert cont.accumulation_spin_current(-2.2, 0.5, 1) == 0.0  # minority band bottom at -1.5 ... above E_F
+    E, M, g0 = -0.8, 0.5, 0.1
+    nu = cont.spin_dos(E, M, 1)
+    a = 2 * M / sum(cont.born_broadening(*nu, onsite=g0))
+    both = nu[0] * nu[1] / (nu[0] + nu[1])
+    precessing = cont.accumulation_spin_current(E, M, 1) - both * M
+    assert cont.accumulation_spin_current(E, M, 1, onsite=g0) == pytest.approx(
+        both * M + precessing * a**2 / (1 + a**2), rel=1e-12)
+    assert cont.accumulation_spin_current([E, E], M, 1).shape == (2,)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: cont.transverse_decay(-1.0, 10.0, 0.1), "diffusion must be > 0"),
     (lambda: cont.transverse_decay(1.0, 0.0, 0.1), "lifetime must be > 0"),
@@ -135,6 +194,9 @@ def test_scalar_diffusion_of_eq_70():
     (lambda: cont.transverse_decay(1.0, 10.0, -0.1, spin_flip_rate=0.1), "exchange must be >= 0"),
     (lambda: cont.diffusion_tensor(1.0, -1.0, 0.1), "lifetime must be > 0"),
     (lambda: cont.transverse_relaxation_rate(0.1, 0.1, magnetic=(-1e-3, 0.0)), "Gamma_perp"),
+    (lambda: cont.accumulation_spin_current(-1.0, 0.0, 1), "exchange must be > 0"),
+    (lambda: cont.accumulation_spin_current(-1.0, 0.5, 4), "dim must be 1, 2 or 3"),
+    (lambda: cont.accumulation_spin_current(-1.0, 0.5, 1, onsite=-0.1), "onsite must be >= 0"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):

@@ -17,8 +17,8 @@ Scalars in give floats out; arrays broadcast.
 from __future__ import annotations
 
 from .bands import diffusion_constant, dos, mean_square_velocity, spin_dos, transport_dos
-from .diffusion import (diffusion_tensor, kinetic_transverse_decay, transverse_decay, transverse_diffusion_constant,
-                        transverse_relaxation_rate)
+from .diffusion import (accumulation_spin_current, diffusion_tensor, kinetic_transverse_decay, transverse_decay,
+                        transverse_diffusion_constant, transverse_relaxation_rate)
 from .dynamics import (adiabatic_torque, mott_thermal_torque, sommerfeld_thermal_torque, spin_motive_current,
                        spin_motive_field, spin_seebeck, thermal_beta)
 from . import kernels
@@ -38,7 +38,7 @@ from .spin_orbit import (SOC_BETA_ANISOTROPY, SocBornRates, anisotropic_beta, so
 __all__ = [
     "dos", "spin_dos", "transport_dos", "mean_square_velocity", "diffusion_constant",
     "diffusion_tensor", "transverse_diffusion_constant", "transverse_decay", "kinetic_transverse_decay",
-    "transverse_relaxation_rate",
+    "transverse_relaxation_rate", "accumulation_spin_current",
     "born_broadening", "spin_flip_rates", "spin_diffusion_lengths", "current_polarization",
     "beta_spin_flip", "beta_spin_flip_anisotropic", "gilbert_damping", "mean_free_path",
     "SocBornRates", "soc_born_rates", "soc_relaxation_torque", "spin_amr", "spin_amr_ratio",

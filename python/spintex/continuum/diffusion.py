@@ -33,7 +33,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import vector3
-from ._checks import _flag, _magnetic, _nu, _out, _real
+from ._checks import _dim, _flag, _magnetic, _nu, _out, _real
+from .bands import mean_square_velocity, spin_dos
+from .rates import born_broadening
 
 
 def _check_decays(m, rate):
@@ -132,6 +134,61 @@ def transverse_relaxation_rate(nu_up, nu_down, *, magnetic):
     perp, par = _magnetic(magnetic)
     up, down = _nu(nu_up, nu_down)
     return _out(2 * np.pi * (perp + par) * (up + down))
+
+
+def accumulation_spin_current(fermi_energy, exchange, dim: int, hopping: float = 1.0, *, onsite=0.0):
+    """c of the spin current a longitudinal spin accumulation drives through a texture,
+    ``j_s = c mu_s n x d_x n`` (Pauli spin current along x, mu_s = mu_up - mu_down along n, the
+    charge neutral: docs/physics.md section 25, where the chain's wires measure it).
+
+    A texture twisting along x with n x d_x n = q y (locally a spiral about y) is, in the frame that
+    rotates with n, the uniform ferromagnet plus the spin gauge field of the hopping: on the
+    hypercubic lattice H(k) = eps'(k) - M sigma_z - 2t sin(q/2) sin k_x sigma_y, eps' with
+    cos(q/2) on the x bonds.  To first order in q each state of spin sigma tilts out of the
+    texture's plane, <sigma_y> = sigma q v_x / 2M (v_x = 2t sin k_x), and the y spin current
+    (1/2){dH/dk_x, sigma_y} = v_x sigma_y - q t cos k_x of the Fermi sea is
+
+        j_y / q = sum_k sum_sigma f_sigma [sigma v_x^2 / 2M - t cos k_x].
+
+    A spin accumulation at fixed charge raises mu_up by mu_s nu_down / (nu_up + nu_down) and lowers
+    mu_down by mu_s nu_up / (nu_up + nu_down), so with the Fermi-surface averages
+    ``<t cos k_x>_sigma = -(E_F + sigma M) / 2d`` (cubic symmetry) and ``<v_x^2>_sigma``
+    (:func:`spintex.continuum.mean_square_velocity`):
+
+        c = [nu_up nu_down / (nu_up + nu_down)] [(<v_x^2>_up + <v_x^2>_down) / 2M + M / d].
+
+    On the chain, (4t^2 - E_F^2) / (pi M (v_up + v_down)).  The first term is the reactive
+    (precessing) limit 2 M tau >> 1 of seed 003's transverse diffusion D / (1 + i a), a = 2 M tau:
+    D a / (1 + a^2) -> <v_x^2> / 2M, carried by the neutral accumulation's spin density
+    s = 2 mu_s nu_up nu_down / (nu_up + nu_down); the second is the lattice's (the x bonds' kinetic
+    energy changes when electrons move from one spin band to the other; a parabolic band's
+    gauge-field current is the density's alone).  With ``onsite`` = Gamma_0 > 0 the first term
+    takes seed 003's factor a^2 / (1 + a^2), a = 2M / (gamma_up + gamma_down) (Born broadenings,
+    :func:`spintex.continuum.born_broadening`: the transverse current relaxes at the full rate);
+    the lattice's own correction is then O(Gamma_0^2) too, tested at 2-4 % of that factor's shift
+    (docs/physics.md section 25).  Zero where a spin band has no states (nothing to shift at fixed
+    charge).
+
+    Parameters
+    ----------
+    fermi_energy : float or array_like
+    exchange : float or array_like
+        M > 0.
+    dim, hopping
+        As in :func:`spintex.continuum.dos`.
+    onsite : float
+        Gamma_0 >= 0 (spin-conserving impurities; 0: the clean limit).
+    """
+    d = _dim(dim)
+    e = _real(fermi_energy, "fermi_energy")
+    m = _real(exchange, "exchange", positive=True)
+    up, down = (np.asarray(x) for x in spin_dos(e, m, d, hopping))
+    total = up + down
+    both = np.divide(up * down, total, out=np.zeros(np.broadcast(up, down).shape), where=total > 0)
+    v2 = np.asarray(mean_square_velocity(e + m, d, hopping)) + np.asarray(mean_square_velocity(e - m, d, hopping))
+    rate = np.add(*born_broadening(up, down, onsite=onsite))  # gamma_up + gamma_down
+    precession = (2 * m) ** 2 / ((2 * m) ** 2 + rate ** 2)  # a^2 / (1 + a^2)
+    return _out(both * (v2 / (2 * m) * precession + m / d))
 
 
 def kinetic_transverse_decay(velocities, weights, lifetime, exchange, *, spin_flip_rate=0.0):
