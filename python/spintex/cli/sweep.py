@@ -59,52 +59,27 @@ class ConfigDisorder:
         return f"ConfigDisorder({_identity(self.config)})"
 
 
-@dataclass
-class ConfigScreening:
-    """``screening_length`` of a config sweep: disorder.screening_length of one grid point (None
-    without a [disorder] table or with 0: perfect screening)."""
-
-    config: cfg.Config
-
-    def __call__(self, **params):
-        disorder = cfg.point_config(self.config, params).disorder
-        return disorder["screening_length"] or None if disorder is not None else None
-
-    def __repr__(self) -> str:
-        return f"ConfigScreening({_identity(self.config)})"
+#: the field drive's options of a config ([disorder] keys) and what spintex.sweep takes as not given
+FIELD_OPTIONS = {"screening_length": None, "neutral_leads": False, "screening_tolerance": None}
 
 
 @dataclass
-class ConfigNeutralLeads:
-    """``neutral_leads`` of a config sweep: disorder.neutral_leads of one grid point (False without
-    a [disorder] table)."""
+class ConfigFieldOption:
+    """One field-drive option of a config sweep (``key``: screening_length, neutral_leads or
+    screening_tolerance) at one grid point: its disorder.<key>, or not given (FIELD_OPTIONS) without
+    a [disorder] table or at the key's default (screening_length 0: perfect screening)."""
 
     config: cfg.Config
+    key: str
 
     def __call__(self, **params):
         disorder = cfg.point_config(self.config, params).disorder
-        return disorder is not None and disorder["neutral_leads"]
+        if disorder is None or disorder[self.key] == cfg.DISORDER[self.key][1]:
+            return FIELD_OPTIONS[self.key]
+        return disorder[self.key]
 
     def __repr__(self) -> str:
-        return f"ConfigNeutralLeads({_identity(self.config)})"
-
-
-@dataclass
-class ConfigScreeningTolerance:
-    """``screening_tolerance`` of a config sweep: disorder.screening_tolerance of one grid point
-    (None without a [disorder] table or at the default, 1e-6)."""
-
-    config: cfg.Config
-
-    def __call__(self, **params):
-        from ..screening import SCREENING_TOLERANCE
-
-        disorder = cfg.point_config(self.config, params).disorder
-        value = None if disorder is None else disorder["screening_tolerance"]
-        return None if value == SCREENING_TOLERANCE else value
-
-    def __repr__(self) -> str:
-        return f"ConfigScreeningTolerance({_identity(self.config)})"
+        return f"ConfigFieldOption({self.key!r}, {_identity(self.config)})"
 
 
 def sweep_observables(config: cfg.Config) -> tuple:
@@ -126,8 +101,9 @@ def run_sweep(config: cfg.Config, progress=True):
         raise cfg.ConfigError("the configuration has no [sweep] table")
     energies = sw["energies"] if sw["energies"] is not None else config.solve["fermi_energy"]
     ds = sweep(ConfigModel(config), cfg.sweep_grid(config), energies, disorder=ConfigDisorder(config),
-               drive=sw["drive"], screening_length=ConfigScreening(config), neutral_leads=ConfigNeutralLeads(config),
-               screening_tolerance=ConfigScreeningTolerance(config),
+               drive=sw["drive"], screening_length=ConfigFieldOption(config, "screening_length"),
+               neutral_leads=ConfigFieldOption(config, "neutral_leads"),
+               screening_tolerance=ConfigFieldOption(config, "screening_tolerance"),
                observables=sweep_observables(config), energies_per_task=sw["energies_per_task"],
                samples_per_task=sw["samples_per_task"], run_dir=sw["checkpoint"], scheduler=sw["scheduler"],
                workers=sw["workers"], progress=progress)
