@@ -87,6 +87,40 @@ products = [r[2] for r in rows0]
 assert all(abs(p / products[-1] - 1) < 0.15 for p in products[1:]), products
 
 # %% [markdown]
+# ## The boundary torque's coefficient: the spin current of the spin-split Fermi sea
+# Without spin flips the y spin current through the wall follows j_s,y = c mu_s (n x d_x n)_y, mu_s
+# the contacts' accumulation (docs/physics.md section 25). c is the y spin current a spin-split,
+# neutral Fermi sea carries through a twist (each spin tilts out of the wall's plane by
+# q v / 2M): on the chain c0 = (4 - E_F^2) / (pi M (v_up + v_down)),
+# `st.continuum.accumulation_spin_current`. The lattice approaches it as Gamma_0 -> 0 with the wall
+# and the wire widening like the mean free path (L = 8 lambda + 1).
+
+# %%
+from spintex.analysis import texture_derivative  # noqa: E402
+
+
+def accumulation_coefficient(g0, width):
+    """c = j_s,y / (mu_s (n x d_x n)_y), averaged from x = -2 lambda to -lambda/4 (the left half of the
+    wall, off the zero of mu_s), field drive, no spin flips."""
+    L = 8 * width + 1
+    m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall((L - 1) / 2, width))
+    r = st.linear_response(m, E, disorder=st.Disorder(onsite=g0), drive="field")
+    twist = np.cross(m.texture_vectors, texture_derivative(m))[:, 1]
+    twist, mu_s = (twist[1:] + twist[:-1]) / 2, (r.spin_accumulation[1:] + r.spin_accumulation[:-1]) / 2
+    wall = slice((L - 1) // 2 - 2 * width, (L - 1) // 2 - width // 4)
+    return np.mean(r.spin_current[wall, 1] / (mu_s[wall] * twist[wall]))
+
+
+c0 = st.continuum.accumulation_spin_current(E, M, 1)
+rows_c = [(g0, w, accumulation_coefficient(g0, w) / c0 - 1)
+          for g0, w in pick([(0.05, 100), (0.025, 200)], [(0.1, 50), (0.05, 100), (0.025, 200), (0.0125, 400)])]
+print(f"c0 = {c0:.5f} (M = {M}, E_F = {E})")
+table(rows_c, ["Gamma_0", "lambda", "c / c0 - 1"])
+dev = [r[2] for r in rows_c]
+assert all(0 < b < a / 3 for a, b in zip(dev, dev[1:])), dev  # about 4x per halving of Gamma_0
+assert dev[-1] < 2e-4, dev
+
+# %% [markdown]
 # ## Approach in M with gamma/M fixed (E_F = -1, Gamma_0 = 0)
 
 # %%
