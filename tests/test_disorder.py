@@ -229,7 +229,7 @@ def test_accumulation_spin_current_law_is_the_spin_split_fermi_sea():
     Gamma_0 = 0.05, 0.025, 0.0125 (M = 0.25, E_F = -0.4), falling as Gamma_0^2.  At Gamma_0 = 0.1
     c converges as 1/lambda at fixed L / lambda = 8, and its limit (Richardson from lambda = 200
     and 400: c / c0 - 1 = -3.98e-2) is the formula with seed 003's precession factor a^2 / (1 + a^2)
-    (-4.01e-2; at M = 0.5 that factor gives 70-90 % of the lattice's shift)."""
+    (-4.01e-2; at M = 0.5 that factor overstates the lattice's shift by 10-40 %)."""
     M, E = 0.25, -0.4
     c0 = st.continuum.accumulation_spin_current(E, M, 1)
     clean = [spin_conserving_wall(8 * w + 1, w, M, E, g0)[2].mean() / c0 - 1
