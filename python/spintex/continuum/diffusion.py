@@ -165,9 +165,10 @@ def accumulation_spin_current(fermi_energy, exchange, dim: int, hopping: float =
     gauge-field current is the density's alone).  With ``onsite`` = Gamma_0 > 0 the first term
     takes seed 003's factor a^2 / (1 + a^2), a = 2M / (gamma_up + gamma_down) (Born broadenings,
     :func:`spintex.continuum.born_broadening`: the transverse current relaxes at the full rate):
-    on the chain it gives the lattice's O(Gamma_0^2) shift at M = 0.25 and overstates it by 10-40 %
-    at M = 0.5 (docs/physics.md section 25).  In d > 1 the SCBA's real self-energy also shifts E_F and M, at
-    O(Gamma_0) (in a chain only at O(Gamma_0^2)): pass the renormalized bands, (E_eff, M_eff) of
+    on the chain it gives the lattice's O(Gamma_0^2) shift at M = 0.25 and overstates it by
+    10-40 % at M = 0.5 (docs/physics.md section 25).  In d > 1 the SCBA's real self-energy also
+    shifts E_F and M, at O(Gamma_0) (in a chain only at O(Gamma_0^2)): pass the renormalized
+    bands, (E_eff, M_eff) of
     :meth:`spintex.bulk.BulkSCBA.renormalized_bands` or
     :meth:`spintex.periodic.PeriodicWire.renormalized_channels` (the 3D wire follows them to 0.2 %
     where the bare bands miss by 1.4 %).  Zero where a spin band has no states (nothing to shift at
