@@ -182,17 +182,25 @@ def test_beta_vanishes_without_magnetic_impurities():
     assert betas[2] < 0.03 * g0 / M
 
 
+def spin_current_law(model, response, width):
+    """(c along the wall (array), mu_s and (n x d_x n)_y at the slice boundaries) of
+    j_s,y = c mu_s (n x d_x n)_y for a Neel wall of ``width`` centred in ``model``'s wire, c taken
+    from x = -2 lambda to -lambda / 4 (the left half, off the zero of mu_s)."""
+    twist = np.cross(model.texture_vectors, texture_derivative(model))[:, 1]
+    twist = (twist[1:] + twist[:-1]) / 2
+    mu = (response.spin_accumulation[1:] + response.spin_accumulation[:-1]) / 2
+    centre = (model.lattice.num_slices - 1) // 2
+    wall = slice(centre - 2 * width, centre - width // 4)
+    return response.spin_current[wall, 1] / (mu[wall] * twist[wall]), mu, twist
+
+
 def spin_conserving_wall(L, width, M=0.5, E=-0.8, g0=0.05):
     """(fitted beta, beta of the spin-current law's torque, c along the wall (array)) of a field-driven
     chain without spin flips (docs/physics.md section 25)."""
     m = st.Model(st.lattice.chain(L), exchange=M, texture=st.textures.neel_wall((L - 1) / 2, width))
     r = st.linear_response(m, E, disorder=st.Disorder(onsite=g0), drive="field")
     fit = st.fit_torque(m, r)
-    twist = np.cross(m.texture_vectors, texture_derivative(m))[:, 1]
-    twist, mu = (twist[1:] + twist[:-1]) / 2, (r.spin_accumulation[1:] + r.spin_accumulation[:-1]) / 2
-    centre = (L - 1) // 2
-    wall = slice(centre - 2 * width, centre - width // 4)  # the left half, off the zero of mu_s
-    c = r.spin_current[wall, 1] / (mu[wall] * twist[wall])
+    c, mu, twist = spin_current_law(m, r, width)
     law = np.zeros((L, 3))
     current = c.mean() * mu * twist  # j_s,y = c mu_s (n x d n)_y at every boundary
     law[1:-1, 1] = -0.5 * np.diff(current)  # spin conservation: tau per site = -(1/2) d_x j_s
@@ -255,10 +263,7 @@ def test_accumulation_spin_current_in_the_bulk_follows_the_renormalized_bands():
         wire = st.periodic.PeriodicWire.bulk(L, dim=3, levels=256, exchange=M,
                                              texture=st.textures.neel_wall((L - 1) / 2, width))
         r = wire.linear_response(E, disorder=st.Disorder(onsite=g0), drive="field")
-        twist = np.cross(wire.model.texture_vectors, texture_derivative(wire.model))[:, 1]
-        twist, mu = (twist[1:] + twist[:-1]) / 2, (r.spin_accumulation[1:] + r.spin_accumulation[:-1]) / 2
-        wall = slice((L - 1) // 2 - 2 * width, (L - 1) // 2 - width // 4)
-        return np.mean(r.spin_current[wall, 1] / (mu[wall] * twist[wall]))
+        return spin_current_law(wire.model, r, width)[0].mean()
 
     sigma = st.periodic.PeriodicWire.bulk(5, dim=3, levels=256).renormalized_channels(E, M, g0).self_energy
     e_eff, m_eff = E - 0.5 * (sigma[0].real + sigma[1].real), M - 0.5 * (sigma[0].real - sigma[1].real)
