@@ -105,8 +105,14 @@ def test_interrupted_ensemble_resumes_to_the_uninterrupted_result(client, tmp_pa
 
     with pytest.raises(KeyboardInterrupt):
         st.ensemble(model, 0.7, disorder, run_dir=tmp_path / "cut", progress=interrupt, **kw)
-    deadline = time.monotonic() + 60  # chunks already running when interrupted still finish their file
-    while any(client.processing().values()) and time.monotonic() < deadline:
+    # chunks already running when interrupted still finish their file; a cancelled task that is still
+    # running has left the scheduler's processing() but is counted by its worker's executing_count
+    def busy():
+        running = client.run(lambda dask_worker: dask_worker.state.executing_count)
+        return any(client.processing().values()) or any(running.values())
+
+    deadline = time.monotonic() + 60
+    while busy() and time.monotonic() < deadline:
         time.sleep(0.05)
     finished = len(list((tmp_path / "cut").glob("p_*.nc")))
     assert 2 <= finished < disorder.samples
