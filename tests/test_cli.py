@@ -588,3 +588,19 @@ def test_scalar_magnetic_variance_is_both():
     assert cfg.build_disorder(scalar) == st.Disorder(onsite=0.05, magnetic=0.01, seed=0)  # the config default seed
     with pytest.raises(cfg.ConfigError, match="disorder.magnetic"):
         cfg.parse(base + "magnetic = -0.01\n")
+
+
+@pytest.mark.parametrize("drive, shifts", [("left", (0.02, 0.0)), ("bias", (0.01, -0.01))])
+def test_a_disorder_drive_records_its_chemical_potentials(tmp_path, capsys, drive, shifts):
+    """The stored and printed mu_L, mu_R are those the response was driven with: drive = "left" puts the
+    whole bias on the left lead, "bias" splits it."""
+    path = write(tmp_path, SMALL + f'[disorder]\nonsite = 0.05\ndrive = "{drive}"\n')
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    data = xr.load_dataset(tmp_path / "out" / "case.nc")
+    mu = (-1.0 + shifts[0], -1.0 + shifts[1])
+    assert (float(data.mu_left), float(data.mu_right)) == pytest.approx(mu, abs=1e-15)
+    assert (printed("mu_L", out), printed("mu_R", out)) == pytest.approx(mu, abs=1e-15)
+    model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
+    r = st.linear_response(model, -1.0, disorder=st.Disorder(onsite=0.05), drive=drive)
+    assert np.allclose(data.torque.values, 0.02 * r.torque, rtol=1e-9, atol=1e-15)

@@ -119,6 +119,8 @@ def _vec(v, fmt="{:+.4e}") -> str:
 
 def describe_drive(d: dict) -> str:
     """The drive of a [disorder] table in words."""
+    if d["drive"] == "left":
+        return "the left lead's chemical potential alone, no screening: the wire is charged; beta is not the seeds' beta"
     if d["drive"] != "field":
         return "no screening: the wire is charged; beta is not the seeds' beta"
     leads = "neutral leads" if d["neutral_leads"] else "grounded leads"

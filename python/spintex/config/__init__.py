@@ -27,7 +27,7 @@ A configuration has four sections, an optional fifth ``[disorder]`` and an optio
 
     [solve]
     fermi_energy = -1.0       # E_F
-    bias = 0.02               # mu_left - mu_right; mu_left,right = E_F +- bias / 2
+    bias = 0.02               # mu_left - mu_right; mu_left,right = E_F +- bias / 2 (drive "left": E_F + bias, E_F)
     temperature = 0.0         # k_B T of both leads
 
     [disorder]                # optional: Born variances per site (CONVENTIONS.md); the run is then
@@ -144,12 +144,21 @@ class Config:
     data: dict = field(default_factory=dict, repr=False, compare=False)  # the parsed TOML (sweep points)
 
     @property
+    def lead_shifts(self) -> tuple[float, float]:
+        """(mu_left - E_F, mu_right - E_F): the bias split +-bias/2 between the leads, or all on the left
+        lead for the ``[disorder]`` drive "left" (the response to mu_left alone, times the bias)."""
+        bias = self.solve["bias"]
+        if self.disorder is not None and self.disorder["drive"] == "left":
+            return bias, 0.0
+        return 0.5 * bias, -0.5 * bias
+
+    @property
     def mu_left(self) -> float:
-        return self.solve["fermi_energy"] + 0.5 * self.solve["bias"]
+        return self.solve["fermi_energy"] + self.lead_shifts[0]
 
     @property
     def mu_right(self) -> float:
-        return self.solve["fermi_energy"] - 0.5 * self.solve["bias"]
+        return self.solve["fermi_energy"] + self.lead_shifts[1]
 
     def to_dict(self) -> dict:
         """The configuration as plain data (TOML/JSON-compatible, defaults included)."""
