@@ -1,5 +1,7 @@
 """The thermal drive (leads at T +- dT/2): the energy window against a direct sum, the Mott forms
 of the Seebeck coefficient and the adiabatic torque, and Nernst's theorem."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -220,3 +222,22 @@ def test_thermal_drive_with_spin_orbit_impurities():
     assert abs(2 * np.pi * bias[1].current.mean() / g[1] - 1) > 1e-3
     local = mott_terms(m, mu, disorder=st.Disorder(onsite=0.1, magnetic=(0.01, 0.01))).fermi_surface.torque
     assert np.abs(G - local).max() > 0.01 * np.abs(G).max()  # the spin-orbit impurities matter
+
+
+def test_energy_resolved_in_a_ballistic_wire_has_no_field_and_says_so():
+    """A clean wire drops the bias at its contacts: across a wide wall the screening potential is flat
+    to rounding (drop 1e-11 per unit bias), so sigma = j / E would be rounding noise of either sign
+    (was 1e12 and -5e12).  The field is 0, the conductivities NaN, with a warning; A(E), beta(E), g(E)
+    stay.  A narrow wall (lambda = 1) reflects: the potential varies across it by 1e-4-1e-3 of the
+    bias (the Landauer dipole and its Friedel ripples, whose linear fit over the wall is -4.6e-4
+    here), far above the tolerance: resolved, no warning."""
+    wide = st.Model(st.lattice.strip(200, 2), exchange=0.5, texture=st.textures.neel_wall(100, 10))
+    with pytest.warns(RuntimeWarning, match="no field across the fit region"):
+        er = energy_resolved(wide, [-1.0])
+    assert er.field[0] == 0 and np.isnan(er.sigma_c[0]) and np.isnan(er.sigma_s[0])
+    assert er.adiabatic[0] < 0 and er.conductance[0] == pytest.approx(er.responses[0].transmission)
+    narrow = st.Model(st.lattice.strip(200, 2), exchange=0.5, texture=st.textures.neel_wall(100, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        er = energy_resolved(narrow, [-1.0])
+    assert abs(er.field[0]) > 1e-5 and np.isfinite(er.sigma_c[0]) and np.isfinite(er.sigma_s[0])

@@ -22,9 +22,9 @@ self-energy, on one contiguous run of energies per core.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
-
+import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -308,7 +308,10 @@ class EnergyResolved:
     -du/dx across the fit region (u the screening potential, = the local electrochemical
     potential drop; wire of constant cross-section); ``sigma_c`` = current / field and
     ``sigma_s`` = -2 A (1 + beta^2) / field, the charge and spin conductivities of the wire at the
-    texture (seed 000's A = -(sigma_s/2) E / (1 + beta^2)); ``responses``: the Responses.
+    texture (seed 000's A = -(sigma_s/2) E / (1 + beta^2)); ``responses``: the Responses.  Where
+    the potential drop across the fit region is within the screening's tolerance of zero (a
+    ballistic wire drops the bias at its contacts), ``field`` is 0 and the conductivities are NaN,
+    with a RuntimeWarning.
     Seed 004's energy-resolved t_el(E) is A(E) d_x n + B(E) n x d_x n; its Mott integrals and
     Eqs. 68-74 take these arrays (:func:`spintex.continuum.thermal_beta`).
     """
@@ -335,7 +338,7 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
     if e is None:
         e = np.array([finite_float(energies, "energies")])
     progress = Progress("energy-resolved field drive")
-    rows, responses = [], []
+    rows, responses, no_field = [], [], []
     for k, E in enumerate(e):
         r = linear_response(model, float(E), disorder=disorder, drive="field")
         if not np.any(r.current):
@@ -346,6 +349,9 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
         u = r.screening_potential
         assert u is not None  # the field drive's
         slope = np.polyfit(x, u[fit.region], 1)[0] if np.ptp(x) > 0 else np.nan
+        if abs(slope) * np.ptp(x) <= r.screening_tolerance:  # per unit bias: no drop the screening resolves
+            slope = 0.0
+            no_field.append(float(E))
         # the current into the drain per unit bias (transmission = 2 pi x it; with spin-orbit impurities the
         # bond currents are not all of it)
         current = r.transmission / (2 * np.pi) if disorder is not None and disorder.soc else r.current.mean()
@@ -353,4 +359,12 @@ def energy_resolved(model: Model, energies, *, disorder: Disorder | None = None,
         responses.append(r)
         progress(k + 1, e.size)
     A, B, beta, g, field, current = np.array(rows).T
-    return EnergyResolved(e, A, B, beta, g, field, current / field, -2 * A * (1 + beta**2) / field, responses)
+    if no_field:
+        warnings.warn(f"energy_resolved: no field across the fit region at E = {no_field} (the potential drop is "
+                      "within the screening tolerance of zero: a ballistic wire drops the bias at its contacts); "
+                      "sigma_c and sigma_s are NaN there", RuntimeWarning, stacklevel=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma_c, sigma_s = current / field, -2 * A * (1 + beta**2) / field
+    resolved = field != 0
+    return EnergyResolved(e, A, B, beta, g, field, np.where(resolved, sigma_c, np.nan),
+                          np.where(resolved, sigma_s, np.nan), responses)
