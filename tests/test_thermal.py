@@ -241,3 +241,25 @@ def test_energy_resolved_in_a_ballistic_wire_has_no_field_and_says_so():
         warnings.simplefilter("error", RuntimeWarning)
         er = energy_resolved(narrow, [-1.0])
     assert abs(er.field[0]) > 1e-5 and np.isfinite(er.sigma_c[0]) and np.isfinite(er.sigma_s[0])
+
+
+def test_thermal_drive_at_a_tiny_temperature_is_the_sommerfeld_limit():
+    """The clean thermal response per unit dT is (pi^2/3) T d rho/dE + O(T^3): torque / T is flat from
+    T = 1e-6 down.  The window's weights come from the rule's exact x = (E - mu)/T (weights formed from
+    the rounded energies gave a first moment of 1e-16/T, 3x the response at T = 1e-9), and it converges
+    relative to the response, not to an absolute 1e-9 (which accepted 16 nodes of noise there).  At
+    T = 1e-10 the rounding of the energy sums, 1e-16 of the bias response, is 2e-4 of this response:
+    a warning says so."""
+    m = st.Model(st.lattice.strip(30, 2), exchange=0.5, texture=st.textures.neel_wall(15, 3))
+
+    def torque_per_T(T):
+        r = st.linear_response(m, -1.0, drive="thermal", temperature=T)
+        return r.torque / T, r.parameters["window_error_estimate"]
+
+    reference, _ = torque_per_T(1e-6)
+    tiny, estimate = torque_per_T(1e-9)
+    assert estimate < 1e-4
+    assert np.abs(tiny - reference).max() < 1e-4 * np.abs(reference).max()  # measured 5.3e-6
+    with pytest.warns(RuntimeWarning, match="resolved only to"):
+        smallest, estimate = torque_per_T(1e-10)
+    assert np.abs(smallest - reference).max() < 10 * estimate * np.abs(reference).max()

@@ -209,8 +209,13 @@ def channel_thresholds(model: Model) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- thermal windows
-def fermi_window_rule(mu: float, temperature: float, breakpoints, n: int, *, span: float = 40.0):
-    """Gauss rule for int dE (-df/dE) g(E): energies E_k and weights W_k with sum W_k g(E_k).
+def fermi_window_rule(mu: float, temperature: float, breakpoints, n: int, *, span: float = 40.0,
+                      scaled: bool = False):
+    """Gauss rule for int dE (-df/dE) g(E): energies E_k and weights W_k with sum W_k g(E_k)
+    (``scaled``: and x_k = (E_k - mu)/T, exact, as a third array: the energies are rounded to mu's
+    precision, so (E_k - mu)/T formed from them errs by about 1e-16 |mu| / T, which the thermal
+    window's vanishing first moment sum W_k x_k g(mu) turns into an error of that size in a
+    response of size T: 3x at T = 1e-9).
 
     In x = (E - mu)/T the weight is -f'(x) = 1/(4 cosh^2(x/2)); it is integrated over
     [-span, span] (the rest weighs 2/(1 + e^span) ~ 8e-18), cut at ``breakpoints`` (lead channel
@@ -229,7 +234,7 @@ def fermi_window_rule(mu: float, temperature: float, breakpoints, n: int, *, spa
     cuts = np.unique(np.concatenate([[-span, span], inner]))
     t, v = np.polynomial.legendre.leggauss(max(2048, 8 * n))
     s, ds = 0.5 * (t + 1), 0.5 * v  # Gauss-Legendre on [0, 1]
-    energies, weights = [], []
+    energies, weights, scaled_nodes = [], [], []
     for a, b in zip(cuts[:-1], cuts[1:]):
         edge_a, edge_b = a > -span, b < span
         if edge_a and edge_b:  # x = a + (b - a) sin^2(pi s / 2)
@@ -246,8 +251,11 @@ def fermi_window_rule(mu: float, temperature: float, breakpoints, n: int, *, spa
             dx = np.full_like(s, b - a)
         measure = ds * dx * 0.25 / np.cosh(0.5 * x_of(s)) ** 2
         nodes, w = gauss_rule(s, measure, n)
-        energies.append(mu + T * x_of(nodes))
+        scaled_nodes.append(x_of(nodes))
+        energies.append(mu + T * scaled_nodes[-1])
         weights.append(w)
+    if scaled:
+        return np.concatenate(energies), np.concatenate(weights), np.concatenate(scaled_nodes)
     return np.concatenate(energies), np.concatenate(weights)
 
 

@@ -115,35 +115,49 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
-                  tolerance: float = 1e-9, nodes: int = 16, workers: int | None = None, system=None,
+                  tolerance: float = 1e-8, nodes: int = 16, workers: int | None = None, system=None,
                   breakpoints=None):
     """The thermal and the electric windows of the bias response, integrated over energy:
     (thermal sites, thermal bonds, electric sites, electric bonds, info), i.e.
     int dE w(E) rho_bias(E) for w = ((E - mu)/T)(-df/dE) and w = -df/dE (info["drain_currents"]:
     their currents into the right lead, with spin-orbit impurities), on the Gauss rule of the
-    Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until both
-    change by less than ``tolerance``.  ``workers``: threads for the SCBA energies (default: the
-    disorder's ``workers``, else one per core).  ``system`` and ``breakpoints`` (default: the
-    model's SCBA and its lead channel thresholds) are the hooks of :class:`spintex.periodic.PeriodicWire`."""
+    Fermi window (:func:`spintex.integration.fermi_window_rule`), doubling its nodes until each of
+    the four changes by less than ``tolerance`` times its largest block entry, or by less than
+    the sums' rounding (1e-13 of the electric window's largest block).  Relative, because the
+    thermal window's response scales like T: an absolute 1e-9 passed unconverged sums at small T
+    (3x off at T = 1e-9, with weights from rounded energies).  info["window_error_estimate"]: the
+    largest change relative to its array's largest entry; a RuntimeWarning where it exceeds 1e-4
+    (a temperature so small that the response is near the rounding: see :func:`mott_terms`).
+    ``workers``: threads for the SCBA energies (default: the disorder's ``workers``, else one per
+    core).  ``system`` and ``breakpoints`` (default: the model's SCBA and its lead channel
+    thresholds) are the hooks of :class:`spintex.periodic.PeriodicWire`."""
     progress = Progress("thermal window")
     edges = channel_thresholds(model) if breakpoints is None else breakpoints
     previous = None
     n = nodes
     while True:
-        e, w = fermi_window_rule(mu, temperature, edges, n)
+        e, w, x = fermi_window_rule(mu, temperature, edges, n, scaled=True)
         order = np.argsort(e)
-        e, w = e[order], w[order] / (2 * np.pi)  # rho_bias(E) is a density per unit dE / 2pi
+        e, w, x = e[order], w[order] / (2 * np.pi), x[order]  # rho_bias(E) is a density per unit dE / 2pi
         (t_sites, t_bonds, t_drain), (v_sites, v_bonds, v_drain) = _window_sums(
-            model, e, [w * (e - mu) / temperature, w], disorder, progress, workers, system)
+            model, e, [w * x, w], disorder, progress, workers, system)
         result = [t_sites, t_bonds, v_sites, v_bonds]
         if previous is not None:
-            change = max(np.abs(a - b).max(initial=0.0) for a, b in zip(result, previous))
-            if change < tolerance:
+            floor = 1e-13 * max(np.abs(v_sites).max(initial=0.0), np.abs(v_bonds).max(initial=0.0))
+            diffs = [np.abs(a - b).max(initial=0.0) for a, b in zip(result, previous)]
+            scales = [np.abs(a).max(initial=0.0) for a in result]
+            change = max(d / s if s > 0 else 0.0 for d, s in zip(diffs, scales))
+            if all(d <= tolerance * s or d <= floor for d, s in zip(diffs, scales)):
+                if change > 1e-4:
+                    warnings.warn(f"thermal window at temperature={temperature!r}: the response is resolved only to "
+                                  f"{change:.1g} relative (near the rounding of the energy sums); the T -> 0 limit "
+                                  "is spintex.thermal.mott_terms", RuntimeWarning, stacklevel=3)
                 drains = {} if t_drain is None else {"drain_currents": (t_drain, v_drain)}
                 return (*result, {"window_nodes": e.size, "window_error_estimate": float(change), **drains})
             if n >= 1024:
-                raise RuntimeError(f"thermal window integral did not converge to {tolerance:g} "
-                                   f"(last change {change:.3g} with {e.size} energies)")
+                raise RuntimeError(f"thermal window integral did not converge to {tolerance:g} relative "
+                                   f"(last change {change:.3g} with {e.size} energies; at temperature={temperature!r} "
+                                   "rounding in the energies E - mu may stop it: raise the temperature)")
         previous, n = result, 2 * n
 
 
