@@ -75,7 +75,13 @@ def gilbert_damping(model: Model, energy: float, *, disorder: Disorder, bulk: fl
     L = model.lattice.num_slices
     lo, hi = int(L * (1 - bulk) / 2), int(np.ceil(L * (1 + bulk) / 2))
     value = float(alpha[(slices >= lo) & (slices < hi)].mean())
-    if value < 0 and any(disorder.magnetic):  # bulk magnetic impurities damp (Eq. 82): alpha > 0
+    if vertex_corrections and not any(disorder.magnetic) and not disorder.soc:
+        # spin is conserved in the bulk: its damping vanishes (Eq. 82 with Gamma_perp = Gamma_par = 0), and
+        # what is left is the leads' spin pumping, a finite-size term of either sign
+        warnings.warn(f"gilbert_damping = {value:.3g} without spin-relaxing disorder (magnetic or soc): the bulk "
+                      "damping of a spin-conserving wire is 0, and this is the spin pumping into the leads of a "
+                      f"{L}-slice wire (of either sign, vanishing as the wire grows)", UserWarning, stacklevel=2)
+    elif value < 0:  # bulk magnetic or spin-orbit impurities damp (Eq. 82): alpha > 0
         warnings.warn(f"gilbert_damping = {value:.3g} < 0: the central {bulk:.0%} of this {L}-slice wire is not "
                       "bulk (spin pumping into the leads dominates); use a wire much longer than the mean free "
                       "path (st.continuum.mean_free_path)", UserWarning, stacklevel=2)
