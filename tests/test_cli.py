@@ -192,6 +192,9 @@ def test_version(capsys):
     (("exchange = 0.5", 'exchange = 0.5\nleads = "yes"'), ["model.leads", "nonmagnetic"]),
     (("exchange = 0.5", "exchange = 0.5\nzeeman = [0.0, 1.0]"), ["model.zeeman", "3"]),
     (("[lattice]", "[lattice"), ["invalid TOML", "line"]),
+    (('kind = "neel_wall"\ncenter = 20.0\nwidth = 4.0',
+      'kind = "skyrmion"\ncenter = 20.0\nradius = 3.0\nwall_width = 1.0'),
+     ["texture.center", "[x, y]"]),  # one number would be padded to (x, 0): the edge of a strip
 ])
 def test_bad_config_exits_2_naming_the_key(tmp_path, capsys, edit, words):
     old, new = edit

@@ -101,7 +101,7 @@ def test_real_scalars_refuse_booleans_and_strings(bad):
                                      lambda c: st.textures.radial_bubble(c, 1, 1),
                                      lambda c: st.textures.ring_bubble(c, 1, 1)])
 def test_texture_center_checked_by_the_factory(factory):
-    for center in [(np.nan, 1), (1, 1, 1, 1), "ab", [[1, 2]], (1 + 1j, 0)]:
+    for center in [(np.nan, 1), (1, 1, 1, 1), "ab", [[1, 2]], (1 + 1j, 0), 10.0, (10.0,)]:
         with pytest.raises(ValueError, match="center"):
             factory(center)
 

@@ -27,10 +27,12 @@ def _xyz(positions) -> np.ndarray:
 
 
 def _center(center, name: str = "center") -> np.ndarray:
-    """A texture's centre (x[, y[, z]]) as a 3-vector, missing coordinates 0; checked."""
+    """A planar texture's centre (x, y[, z]) as a 3-vector, z = 0 if missing; checked.  One number is
+    refused: padded to (x, 0) it would put the core on the y = 0 edge of a strip without a word."""
     given = real_array(center, name)
-    if given.ndim > 1 or not 1 <= given.size <= 3:
-        raise ValueError(f"{name} must be 1 to 3 coordinates (x[, y[, z]]), got {center!r}")
+    if given.ndim > 1 or not 2 <= given.size <= 3:
+        raise ValueError(f"{name} must be 2 or 3 coordinates (x, y[, z]) of the texture's centre in the plane, "
+                         f"got {center!r}")
     if not np.all(np.isfinite(given)):
         raise ValueError(f"{name} must be finite, got {center!r}")
     c = np.zeros(3)

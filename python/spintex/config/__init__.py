@@ -71,8 +71,8 @@ a number x for the walls and a list [x, y] for the vortex and the skyrmion):
 - uniform: ``direction`` (3-vector, default [0, 0, 1])
 - neel_wall, bloch_wall: ``center``, ``width`` (the wall width lambda)
 - spiral: ``wavevector`` (number: along x, or a 3-vector), ``phase`` (0), ``plane`` ("xz", "yz", "xy")
-- vortex: ``center``, ``core_radius``, ``polarity`` (+1), ``circulation`` (+1)
-- skyrmion: ``center``, ``radius``, ``wall_width``, ``helicity`` (0: Neel type), ``polarity`` (-1: core down)
+- vortex: ``center`` ([x, y]), ``core_radius``, ``polarity`` (+1), ``circulation`` (+1)
+- skyrmion: ``center`` ([x, y]), ``radius``, ``wall_width``, ``helicity`` (0: Neel type), ``polarity`` (-1: core down)
 
 Every problem (an unknown section or key, a missing key, a value of the wrong type or out of
 range) raises :class:`ConfigError`, a ``ValueError`` whose message names the key, as in

@@ -88,9 +88,7 @@ def _nonzero_vector3(key, value):
 
 
 def _point(key, value):
-    if _is_number(value):
-        return [_real()(key, value)]
-    return _vector(key, value, (1, 2, 3), "a number or a list of 1 to 3 finite numbers")
+    return _vector(key, value, (2, 3), "a list [x, y] or [x, y, z] of finite numbers (the centre in the plane)")
 
 
 def _wavevector(key, value):
