@@ -500,7 +500,10 @@ def test_drive_argument_is_checked():
         st.linear_response(m, -1.0, drive="electric")
     with pytest.raises(ValueError, match="not both"):
         st.linear_response(m, -1.0, drive="bias", lead="right")
+    with pytest.raises(ValueError, match="not both"):  # (was: the right lead's drive, silently)
+        st.linear_response(m, -1.0, drive="left", lead="right")
     assert st.linear_response(m, -1.0, lead="right").drive == "right"
+    assert st.linear_response(m, -1.0, drive="right", lead="right").drive == "right"
 
 
 # --------------------------------------------------------------------------- the leads' band shifts

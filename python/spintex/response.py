@@ -47,7 +47,7 @@ def check_drive(drive, lead=None) -> str:
     if lead is not None:
         if lead not in ("left", "right"):
             raise ValueError(f"lead must be 'left' or 'right', got {lead!r}")
-        if drive not in (None, "left", lead):
+        if drive not in (None, lead):
             raise ValueError(f"give either drive= or lead=, not both (drive={drive!r}, lead={lead!r})")
         return lead
     drive = "left" if drive is None else drive
