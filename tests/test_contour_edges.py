@@ -22,6 +22,22 @@ def test_equilibrium_below_the_spectrum_is_empty():
         assert np.abs(s.current).max() < 1e-12
 
 
+def test_equilibrium_above_the_spectrum_is_the_full_band():
+    """Two electrons per site and no spin, at any chemical potential above the spectrum: the contour
+    ends at the spectrum's upper bound (a semicircle out to mu = 1e300 gave 1.0 per site, and mu = 1e5
+    to 1e12 failed to converge after 7 s).  SCBA too, whose band tail the bound includes."""
+    model = textured_chain()
+    for mu in (5.0, 1e5, 1e300):
+        for T in (0.0, 0.01):
+            s = st.equilibrium(model, fermi_energy=mu, temperature=T)  # spectrum up to 2.5
+            assert np.abs(s.charge_density - 2).max() < 1e-12 and np.abs(s.spin_density).max() < 1e-12
+            assert s.parameters["fermi_energy"] == mu
+    s = st.equilibrium(model, fermi_energy=1e6, disorder=st.Disorder(onsite=0.1))
+    assert np.abs(s.charge_density - 2).max() < 1e-9
+    assert keldysh.spectrum_top(model) > 2.5 and keldysh.spectrum_top(model, st.Disorder(onsite=0.1)) > \
+        keldysh.spectrum_top(model)
+
+
 def test_bias_from_below_the_spectrum():
     """mu_right = -4 is below every state: the equilibrium part is empty and the total is the
     left-injected window [-4, 2], whose current is (1/2pi) int T(E) dE."""

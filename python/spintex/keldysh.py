@@ -48,10 +48,21 @@ def spectrum_bottom(model: Model, disorder=None) -> float:
     2 dim + 1 of them, so 6 bounds their sum in three dimensions).  Without it a strong disorder's
     tail was cut off: a 12-site chain at mu = -1 with Gamma_0 = 2 held 7.66 electrons instead of
     8.53 (the contour below the tail agrees with the bottom moved down by 30)."""
+    return _spectrum_bounds(model, disorder)[0]
+
+
+def spectrum_top(model: Model, disorder=None) -> float:
+    """An upper bound of the spectrum of the device and its leads, as :func:`spectrum_bottom`
+    (Gershgorin plus 1, and the SCBA band tail): above it every state is occupied at T = 0."""
+    return _spectrum_bounds(model, disorder)[1]
+
+
+def _spectrum_bounds(model: Model, disorder=None) -> tuple[float, float]:
+    """(bottom, top) of :func:`spectrum_bottom` and :func:`spectrum_top`."""
     H = model.site_blocks
     N = H.shape[0]
     radius = np.abs(H).sum(axis=2).max(axis=1) - np.abs(H[:, [0, 1], [0, 1]]).max(axis=1)
-    diag = np.real(H[:, [0, 1], [0, 1]]).min(axis=1)
+    diagonal = np.real(H[:, [0, 1], [0, 1]])
     hop = np.zeros(N)
     if len(model.bonds):
         T = np.abs(model.bond_blocks)
@@ -60,13 +71,15 @@ def spectrum_bottom(model: Model, disorder=None) -> float:
     W = model.lattice.sites_per_slice
     hop[:W] += model.hopping  # the end slices' bonds to the leads
     hop[N - W:] += model.hopping
-    lead_low = model.lead_onsite - np.abs(model.exchange).max() - 2 * model.lattice.dim * model.hopping
-    bottom = float(min((diag - radius - hop).min(), lead_low)) - 1.0
+    lead_width = np.abs(model.exchange).max() + 2 * model.lattice.dim * model.hopping
+    bottom = float(min((diagonal.min(axis=1) - radius - hop).min(), model.lead_onsite - lead_width)) - 1.0
+    top = float(max((diagonal.max(axis=1) + radius + hop).max(), model.lead_onsite + lead_width)) + 1.0
     if disorder is not None and disorder.method == "scba":
         perp, par = disorder.magnetic
         g = float(np.max(disorder.onsite)) + 2 * perp + par + 6 * disorder.soc
-        bottom -= 2 * np.sqrt(max(g, 0.0))
-    return bottom
+        tail = 2 * np.sqrt(max(g, 0.0))
+        bottom, top = bottom - tail, top + tail
+    return bottom, top
 
 
 def fermi(energy, mu: float, temperature: float):
@@ -235,10 +248,13 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     call; :func:`disordered_equilibrium` passes an SCBA solve at every node, and its ``disorder``
     for the band tail below the clean spectrum).
     """
-    bottom = spectrum_bottom(model, disorder)
+    bottom, top = _spectrum_bounds(model, disorder)
     if temperature == 0 and mu <= bottom:  # below the spectrum of device and leads: empty
         zero = np.zeros((model.lattice.num_sites, 2, 2), complex)
         return zero, np.zeros((model.bonds.shape[0], 2, 2), complex), {"contour_nodes": 0, "error_estimate": 0.0}
+    # above the spectrum (by 40 T: f = 1 there to 4e-18) every state is filled whatever mu is: the
+    # contour ends at that bound (a semicircle out to mu = 1e300 loses the integrand to rounding)
+    mu = min(mu, top + 40 * temperature)
     if retarded is None:
         def retarded(z, w):
             return _integrate(model, z, retarded_weights=w, progress=progress)
