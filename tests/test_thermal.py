@@ -263,3 +263,10 @@ def test_thermal_drive_at_a_tiny_temperature_is_the_sommerfeld_limit():
     with pytest.warns(RuntimeWarning, match="resolved only to"):
         smallest, estimate = torque_per_T(1e-10)
     assert np.abs(smallest - reference).max() < 10 * estimate * np.abs(reference).max()
+
+
+def test_thermal_response_units_name_its_temperature():
+    """The units string of a thermal response names its temperature, not the T = 0 of the other drives."""
+    m = st.Model(st.lattice.chain(12), exchange=0.5, texture=st.textures.neel_wall(6, 2))
+    r = st.linear_response(m, -1.0, drive="thermal", temperature=0.01)
+    assert "T = 0.01" in r.units and "T = 0;" not in r.units and r.parameters["temperature"] == 0.01

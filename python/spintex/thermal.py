@@ -206,7 +206,8 @@ def _thermal(model: Model, energy, temperature, disorder, circuit, screened, wor
         spin_transmission=np.full((2, 2), np.nan), open_channels=open_channels(model, mu),
         parameters={"energy": mu, "drive": "thermal", "temperature": T, "circuit": circuit, "screened": screened,
                     "disorder": disorder, **info},
-        units=f"{units.THERMAL}, {circuit} circuit{' (every site neutral)' if screened else ''}; {units.OBSERVABLES}",
+        units=f"{units.THERMAL} at T = {T:g}, {circuit} circuit{' (every site neutral)' if screened else ''}; "
+              f"{units.OBSERVABLE_UNITS}",
         seebeck=seebeck, **extra)
     r.spin_current_divergence, r.relaxation_source = balance_split(model, r)
     return r
@@ -277,7 +278,7 @@ def mott_terms(model: Model, energy: float, *, disorder: Disorder | None = None,
     screen = Response.from_blocks(model, *sea(u[:, None, None] * IDENTITY2))
     if wire is not None:
         wire.whole_cross_section(screen)
-    common = {"energy": mu, "drive": "thermal", "units": f"{units.MOTT}; {units.OBSERVABLES}",
+    common = {"energy": mu, "drive": "thermal", "units": f"{units.MOTT}; {units.OBSERVABLE_UNITS}",
               "parameters": {"energy": mu, "disorder": disorder, "step": h}}
     G = _combination(model, [(c, r) for (_, c), r in zip(stencil, bias)] + [(1.0, screen)], **common)
     Fp = _combination(model, [(c, r) for (_, c), r in zip(stencil, field)], **common)

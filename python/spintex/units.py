@@ -11,8 +11,9 @@ from __future__ import annotations
 SYSTEM = "hbar = e = a = 1 (a: lattice constant); energies in units of the hopping t"
 
 #: the observables' units, appended to every result's ``units``
-OBSERVABLES = ("T = 0; hbar = e = a = 1, energies in units of t; spin density in Pauli units "
-               "(s = <sigma>); currents in particles per unit time, positive left to right")
+OBSERVABLE_UNITS = ("hbar = e = a = 1, energies in units of t; spin density in Pauli units (s = <sigma>); "
+                    "currents in particles per unit time, positive left to right")
+OBSERVABLES = f"T = 0; {OBSERVABLE_UNITS}"  # the drives at zero temperature
 
 #: the longer note of the CLI's reports and netCDF files
 NOTE = ("spin densities in Pauli units (s = <sigma>); torques T_i = M n_i x s_i in units of t "
