@@ -300,3 +300,13 @@ def test_multichannel_wall_resistance_is_the_spin_resolved_sum():
     assert w.conductance_uniform == pytest.approx(w.response_uniform.open_channels[0], abs=1e-10)
     assert w.resistance == pytest.approx(1 / w.conductance_wall - 1 / w.conductance_uniform, abs=1e-12)
     assert 0 < w.resistance
+
+
+def test_wall_force_of_the_thermal_drive_asks_for_its_response():
+    """wall_force has no temperature: drive="thermal" says how to pass the thermal response (it failed
+    with "temperature must be > 0", an argument wall_force does not have), and that response works."""
+    m = st.Model(st.lattice.chain(30), exchange=0.5, texture=st.textures.neel_wall(15, 3))
+    with pytest.raises(ValueError, match="response="):
+        st.wall_force(m, -1.0, drive="thermal")
+    r = st.linear_response(m, -1.0, drive="thermal", temperature=0.02)
+    assert np.isfinite(st.wall_force(m, -1.0, response=r))

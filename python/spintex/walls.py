@@ -96,9 +96,14 @@ def wall_force(model: Model, energy: float, *, disorder: Disorder | None = None,
                response=None) -> float:
     """Force on the rigid wall per unit drive, F = -<dH/dX> = M sum_i v_i . s_i (v = -d_x n of
     the texture callable, :func:`spintex.texture_velocity`); positive: along +x, the direction in
-    which the electrons flow under the "bias" drive.  ``response`` reuses a computed Response."""
+    which the electrons flow under the "bias" drive.  ``drive``: one of the T = 0 drives of
+    :func:`spintex.linear_response` (for the thermal drive pass its ``response``).  ``response``
+    reuses a computed Response."""
     check_model(model)
     if response is None:
+        if drive == "thermal":
+            raise ValueError("wall_force(drive='thermal') needs a temperature: pass response="
+                             "st.linear_response(model, energy, drive='thermal', temperature=T)")
         response = linear_response(model, finite_float(energy, "energy"), disorder=disorder, drive=drive)
     return texture_force(model, response, texture_velocity(model, "translation"))
 
