@@ -607,3 +607,21 @@ def test_a_disorder_drive_records_its_chemical_potentials(tmp_path, capsys, driv
     model = st.Model(st.lattice.chain(40), exchange=0.5, texture=st.textures.neel_wall(20.0, 4.0))
     r = st.linear_response(model, -1.0, disorder=st.Disorder(onsite=0.05), drive=drive)
     assert np.allclose(data.torque.values, 0.02 * r.torque, rtol=1e-9, atol=1e-15)
+
+
+def test_an_unusable_out_is_refused_before_the_solve(tmp_path, capsys, monkeypatch):
+    """--out that is a file (or lies under one) exits 2 at once; it used to run the whole solve (or
+    sweep) first and fail on the write."""
+    import spintex.cli as cli
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved before checking --out")
+
+    monkeypatch.setattr(cli, "solve", no_solve)
+    monkeypatch.setattr(cli, "sweep_main", no_solve)
+    path = write(tmp_path, SMALL)
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    for out in (afile, afile / "sub"):
+        assert main(["run", str(path), "--out", str(out)]) == 2
+        assert f"--out {out}" in capsys.readouterr().err

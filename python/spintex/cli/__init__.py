@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import __version__
 from .. import config as cfg
 from ..runner import SchedulerUnreachable
-from .output import output_folder, write_results
+from .output import check_output, output_folder, write_results
 from .run import solve, summary
 from .. import units
 from .sweep import sweep_main
@@ -86,6 +86,7 @@ def main(argv=None) -> int:
             config, name = cfg.default(), "demo"
         else:
             config, name = cfg.load(args.config), args.config.stem
+        check_output(args.out)  # before the solve, not after it
         if config.sweep is not None:
             paths = sweep_main(config, name, args.out, args.force)
         else:

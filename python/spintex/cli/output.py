@@ -3,6 +3,7 @@ a new run folder or ``--out`` (:func:`output_folder`)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +156,25 @@ def plot(result: Result, path: Path) -> None:
                  f"E_F = {s['fermi_energy']:g} t,  bias = {s['bias']:g} t,  k_B T = {s['temperature']:g} t,  "
                  f"T(E_F) = {result.response.transmission:.4g}", fontsize=10)
     fig.savefig(path, dpi=110)
+
+
+def check_output(out: Path | None) -> None:
+    """OSError before any computation if ``--out`` cannot hold a run: an existing path that is not a
+    folder, or a folder that neither exists nor can be created (its nearest existing ancestor not a
+    writable folder).  The write itself can still fail (a full disk)."""
+    if out is None:
+        return
+    if out.exists():
+        if not out.is_dir():
+            raise OSError(f"--out {out} exists and is not a folder")
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise OSError(f"--out {out}: this folder is not writable")
+        return
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OSError(f"--out {out} cannot be created: {ancestor} is not a writable folder")
 
 
 def output_folder(out: Path | None, name: str, force: bool) -> tuple[Path, str]:
