@@ -459,10 +459,12 @@ def solve_energies(model: Model, energies, disorder, drive, field: FieldOptions 
 # ----------------------------------------------------------------------------- ensembles
 def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "left", samples_per_task: int = 100,
              screening_length: float | None = None, neutral_leads: bool = False,
-             screening_tolerance: float | None = None, **options) -> Response:
+             screening_tolerance: float | None = None, run_dir=None, client=None,
+             scheduler: str | None = None, workers: int | None = None, retries: int = 2,
+             progress: bool | Callable[[int, int], Any] = True) -> Response:
     """``linear_response(model, energy, disorder=disorder, drive=drive, screening_length=...)`` for sampled disorder,
     with the realizations in chunks of ``samples_per_task`` on Dask, checkpointed and resumable
-    (``options``: run_dir, client, scheduler, workers, retries, progress as in :func:`sweep`).
+    (run_dir, client, scheduler, workers, retries, progress as in :func:`sweep`).
 
     Realization k is the same as in ``linear_response``; each chunk is a sequential Welford
     stream, chunks are merged in order (Chan), so the result is bitwise the same for any number
@@ -476,9 +478,10 @@ def ensemble(model: Model, energy: float, disorder: Disorder, *, drive: str = "l
     job = Job.make(FixedModel(model), {}, energy, disorder, drive, SAMPLED, {}, screening_length, neutral_leads,
                    screening_tolerance)
     chunks = job.chunks(None, samples_per_task)
-    folder = job.run_folder(options.pop("run_dir", None), chunks)
+    folder = job.run_folder(run_dir, chunks)
     paths = [folder / c.name for c in chunks]
-    run_chunks(job, chunks, paths, **options)
+    run_chunks(job, chunks, paths, client=client, scheduler=scheduler, workers=workers, retries=retries,
+               progress=progress)
     stats = RunningMean()
     for path in paths:
         stats.merge(chunk_stats(read_chunk(path), 0))
