@@ -620,8 +620,8 @@ def test_an_unusable_out_is_refused_before_the_solve(tmp_path, capsys, monkeypat
     monkeypatch.setattr(cli, "solve", no_solve)
     monkeypatch.setattr(cli, "sweep_main", no_solve)
     path = write(tmp_path, SMALL)
-    afile = tmp_path / "afile"
-    afile.write_text("")
-    for out in (afile, afile / "sub"):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    for out in (a_file, a_file / "sub"):
         assert main(["run", str(path), "--out", str(out)]) == 2
         assert f"--out {out}" in capsys.readouterr().err

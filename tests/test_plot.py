@@ -230,8 +230,12 @@ def test_map_needs_a_strip(chain):
 
 
 def test_a_response_of_another_model_is_refused(chain, strip):
-    with pytest.raises(ValueError, match=r"response.torque has shape \(30, 3\)"):
+    with pytest.raises(ValueError, match=r"response.torque has shape \(30, 3\).*another model"):
         st.plot.profile(strip[0], chain[1], "torque")
+    model, r = chain
+    several = st.linear_response(model, [-1.0, -0.9])
+    with pytest.raises(ValueError, match="several energies"):
+        st.plot.profile(model, several, "torque")
 
 
 # --------------------------------------------------------------------------- sweep

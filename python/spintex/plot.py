@@ -70,8 +70,10 @@ def _values(model: Model, response, name: str) -> np.ndarray:
     lat = model.lattice
     rows = lat.num_sites if FIELDS[name.removesuffix("_stderr")].kind == "site" else max(lat.num_slices - 1, 0)
     if values.shape[0] != rows or values.ndim > 2:
-        raise ValueError(f"response.{name} has shape {values.shape}, not ({rows}, ...) for this model "
-                         "(a response at several energies: pass one energy's arrays)")
+        several = values.ndim >= 2 and values.shape[1] == rows  # (K, N, ...): a leading energy axis
+        hint = ("a response at several energies: pass one energy's arrays" if several else
+                "a response of another model: pass the model it was computed for")
+        raise ValueError(f"response.{name} has shape {values.shape}, not ({rows}, ...) for this model ({hint})")
     return values
 
 
