@@ -115,7 +115,7 @@ def _window_sums(model: Model, energies, windows, disorder: Disorder | None, pro
 
 
 def window_blocks(model: Model, mu: float, temperature: float, disorder: Disorder | None = None, *,
-                  tolerance: float = 1e-8, nodes: int = 16, workers: int | None = None, system=None,
+                  tolerance: float = 1e-6, nodes: int = 16, workers: int | None = None, system=None,
                   breakpoints=None):
     """The thermal and the electric windows of the bias response, integrated over energy:
     (thermal sites, thermal bonds, electric sites, electric bonds, info), i.e.
