@@ -38,6 +38,23 @@ def test_equilibrium_above_the_spectrum_is_the_full_band():
         keldysh.spectrum_top(model)
 
 
+@pytest.mark.parametrize("exchange, edge, side", [(0.0, -2.0, 1), (0.0, 2.0, -1), (0.5, -1.5, 1), (0.5, 2.5, -1),
+                                                  (0.5, -2.5, 1)])
+def test_equilibrium_next_to_a_channel_threshold_holds_the_channel(exchange, edge, side):
+    """A uniform chain's exact density, sum over spins of arccos(-(mu -+ M)/2)/pi, on the open side of a
+    lead channel threshold E_c at distances 1e-15 ... 1e-5.  The arc alone cannot resolve the branch
+    point at E_c from |z - mu| >> |mu - E_c| and converged without the new channel's 2 sqrt(d)/pi
+    electrons (6e-7 at d = 1e-12, reported as 6e-10; session 29's hunt); it now ends at E_c and adds the
+    real-axis piece in s = sqrt|E - E_c| (docs/physics.md section 4)."""
+    model = st.Model(st.lattice.chain(10), exchange=exchange, texture=(0, 0, 1))
+    for d in (1e-15, 1e-12, 1e-9, 1e-5):
+        mu = edge + side * d
+        s = st.equilibrium(model, fermi_energy=mu)
+        exact = sum(np.arccos(np.clip(-(mu - m) / 2, -1, 1)) / np.pi for m in (exchange, -exchange))
+        assert np.abs(s.charge_density - exact).max() < 1e-11, d  # measured <= 3e-13
+        assert s.parameters["contour_nodes"] <= 128
+
+
 def test_bias_from_below_the_spectrum():
     """mu_right = -4 is below every state: the equilibrium part is empty and the total is the
     left-injected window [-4, 2], whose current is (1/2pi) int T(E) dE."""

@@ -17,7 +17,7 @@ import numpy as np
 from . import _core
 from ._validate import check_disorder, check_model, finite_float, real_array
 from .disorder import Disorder, lattice_arrays, sample_mean, sample_model, scba
-from .integration import Progress, _integrate, channel_thresholds
+from .integration import Progress, _integrate, _lead_levels, channel_thresholds
 from .model import Model
 from .observables import ARRAY_FIELDS, State
 from . import units
@@ -241,6 +241,25 @@ def _converge_by_doubling(evaluate, n: int, tolerance: float, what: str):
         previous, n = (sites, bonds), 2 * n
 
 
+#: |mu - E_c| below which a T = 0 contour ends at the lead channel threshold E_c (see _equilibrium_blocks)
+NEAR_THRESHOLD = 1e-3
+
+
+def _threshold_near(model: Model, mu: float) -> float | None:
+    """The lead channel threshold E_c nearest to ``mu`` if 0 < |mu - E_c| <= NEAR_THRESHOLD and more
+    lead channels are open at mu than on the other side of E_c (a channel just opened: its density
+    is what the arc misses; on the closed side nothing is missing), else None."""
+    edges = channel_thresholds(model)
+    if edges.size == 0:
+        return None
+    edge = float(edges[np.argmin(np.abs(edges - mu))])
+    if not 0 < abs(mu - edge) <= NEAR_THRESHOLD:
+        return None
+    levels, t = _lead_levels(model), model.hopping
+    open_at = [int(np.sum(np.abs(e - levels) < 2 * t)) for e in (mu, 2 * edge - mu)]
+    return edge if open_at[0] > open_at[1] else None
+
+
 def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=None, disorder=None):
     """rho blocks (sites, bonds) of the equilibrium state, doubling nodes until converged.
 
@@ -255,13 +274,38 @@ def _equilibrium_blocks(model, mu, temperature, tolerance, progress, retarded=No
     # above the spectrum (by 40 T: f = 1 there to 4e-18) every state is filled whatever mu is: the
     # contour ends at that bound (a semicircle out to mu = 1e300 loses the integrand to rounding)
     mu = min(mu, top + 40 * temperature)
+    # a clean wire's lead channel threshold E_c within NEAR_THRESHOLD of mu (T = 0): the integrand has
+    # a square-root branch point at E_c, which the arc cannot resolve at |z - mu| >> |mu - E_c|, so it
+    # converged without the channel's ~2 sqrt|mu - E_c|/pi electrons (6e-7 at 1e-12, reported as 6e-10).
+    # The arc ends at E_c instead, where the s^2 map makes the branch point smooth, and the real-axis
+    # piece from E_c to mu adds the rest: Gauss-Legendre in s = sqrt|E - E_c| (the integrand's 1/s
+    # van Hove term times dE = 2 s ds is smooth), evaluated directly (``edges=False``: its nodes
+    # may round onto E_c, where only the integrand, not its weighted value, is singular).
+    edge = _threshold_near(model, mu) if temperature == 0 and retarded is None else None
     if retarded is None:
         def retarded(z, w):
             return _integrate(model, z, retarded_weights=w, progress=progress)
 
+    def tail(n):
+        """the weighted G^R sums of the real-axis piece from E_c to mu, n nodes in s"""
+        x, v = np.polynomial.legendre.leggauss(n)
+        root = np.sqrt(abs(mu - edge))
+        s = 0.5 * root * (x + 1)
+        side = np.sign(mu - edge)
+        energies = edge + side * s**2
+        energies[energies == edge] = np.nextafter(edge, edge + side)  # (s^2 below E_c's ulp)
+        # the factor 2 s of dE = 2 s ds from the energies as rounded: 2 s g(E_c + s^2) tends to 2a, a the
+        # 1/s term, so it must pair g with the s at which g was evaluated (the nodes next to E_c round)
+        actual = np.sqrt(np.abs(energies - edge))
+        return _integrate(model, energies.astype(complex), edges=False,
+                          retarded_weights=side * 2 * actual * 0.5 * root * v)
+
     def evaluate(n):
-        z, w = contour(mu, temperature, bottom, n)
+        z, w = contour(mu if edge is None else edge, temperature, bottom, n)
         out = retarded(z, w)
+        if edge is not None:
+            extra = tail(max(n // 4, 8))
+            out = {key: value + extra[key] if key.startswith("retarded") else value for key, value in out.items()}
         sites = density_blocks(out["retarded_sites"])
         bonds = bond_blocks(out["retarded_bonds_ji"], out["retarded_bonds_ij"])
         return sites, bonds, z.size
