@@ -1,5 +1,7 @@
 """Lead channel thresholds (E = e_m +- 2t): every quantity is the limit from above along the real
 axis, E -> threshold + 0, or a ValueError naming the threshold where that limit is infinite."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,7 +9,7 @@ from hypothesis import strategies as hst
 
 import spintex as st
 from spintex import _core
-from spintex.integration import _threshold_hits
+from spintex.integration import _threshold_hits, channel_thresholds
 
 
 def check_clean(model, energy, expected):
@@ -152,3 +154,20 @@ def test_core_and_python_agree_on_which_energies_are_on_a_threshold():
         assert st.response.open_channels(m, E) == (channels, channels)
         hit = _threshold_hits(m, np.array([E], dtype=complex))[0]
         assert hit[0] == 0.0 and hit[1] == side  # below the edge (open) / on it (the limit from above)
+
+
+def test_an_energy_within_the_recursions_rounding_of_a_threshold_is_warned_about():
+    """Just off a lead channel threshold (beyond the snap onto it) the opening channel's velocity
+    sqrt(d) is near the rounding, and through L slices the transmission and the slice currents of a
+    uniform wire lose about L eps / sqrt(d) (L = 200: T - 2 = 7.7e-8 and the currents spread by 5.9e-7
+    at d = 5e-14; session 29's hunt).  A warning says so; 1e-9 away the same wire is good to 1e-10."""
+    m = st.Model(st.lattice.chain(200), exchange=0.5, texture=(0, 1, 0))
+    edge = channel_thresholds(m)[1]
+    with pytest.warns(RuntimeWarning, match="resolves the opening channel there only"):
+        st.linear_response(m, edge + 5e-14)
+    with pytest.warns(RuntimeWarning, match="1 such energies"):
+        st.linear_response(m, np.array([edge + 1e-13, -1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = st.linear_response(m, edge + 1e-9)
+    assert abs(r.transmission - 2) < 1e-10 and np.ptp(2 * np.pi * r.current) < 1e-8

@@ -30,7 +30,7 @@ def transmission(model: Model, energies) -> np.ndarray:
     e = np.atleast_1d(real_array(energies, "energies"))
     if e.ndim != 1 or not np.all(np.isfinite(e)):
         raise ValueError(f"energies must be a finite scalar or 1-d array, got shape {np.shape(energies)}")
-    return _integrate(model, e, transmission=True)["transmission"]
+    return _integrate(model, e, transmission=True, user_energies=True)["transmission"]
 
 
 # --------------------------------------------------------------------------- contour
@@ -443,7 +443,8 @@ def _retarded_sites(model: Model, energies: np.ndarray) -> np.ndarray:
     """G^R_ii (K, N, 2, 2) at each energy: one C++ call for all of them."""
     if energies.size == 0:  # (the core returns no blocks for an empty request)
         return np.zeros((0, model.lattice.num_sites, 2, 2), complex)
-    out = _integrate(model, energies, retarded_weights=np.ones(energies.size), per_energy=True, check=_ldos_part)
+    out = _integrate(model, energies, retarded_weights=np.ones(energies.size), per_energy=True, check=_ldos_part,
+                     user_energies=True)
     return out["retarded_sites"]
 
 

@@ -65,7 +65,7 @@ def _lead_blocks(model: Model, energies: np.ndarray, drive: str, local=None):
         kw["left_weights"] = np.full(len(energies), wl / (2 * np.pi))
     if wr:
         kw["right_weights"] = np.full(len(energies), wr / (2 * np.pi))
-    out = _integrate(model, energies, transmission=True, local_self_energy=local, per_energy=True,
+    out = _integrate(model, energies, transmission=True, local_self_energy=local, per_energy=True, user_energies=True,
                      **kw)  # type: ignore[arg-type]
     sites = sum(out[f"{s}_sites"] for s in ("left", "right") if f"{s}_weights" in kw)
     bonds = sum(out[f"{s}_bonds"] for s in ("left", "right") if f"{s}_weights" in kw)
